@@ -1,0 +1,148 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isCollection, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { programId } from './ids.js';
+import { AgenciesFileSchema, CatalogFileSchema, type Agency, type Program } from './schema.js';
+
+/** One thing wrong with a catalog file, precise enough to fix by hand. */
+export interface CatalogProblem {
+  file: string;
+  /** 1-based line of the offending entry or field, when known. */
+  line?: number;
+  /** Index of the entry in the file's list, when the problem is inside one. */
+  entry?: number;
+  /** Dotted path of the field inside the entry (e.g. `budgetThousandYen`). */
+  field?: string;
+  message: string;
+}
+
+export function formatProblem(p: CatalogProblem): string {
+  const where = [p.file + (p.line ? `:${p.line}` : ''), p.entry !== undefined ? `#${p.entry}` : '', p.field ?? '']
+    .filter(Boolean)
+    .join(' ');
+  return `${where}: ${p.message}`;
+}
+
+export class CatalogError extends Error {
+  constructor(readonly problems: CatalogProblem[]) {
+    super(`カタログに ${problems.length} 件の問題があります:\n` + problems.map(formatProblem).join('\n'));
+    this.name = 'CatalogError';
+  }
+}
+
+export interface Catalog {
+  programs: Program[];
+  /** Where each program came from (file path relative to the catalog dir), by id. */
+  fileOf: Map<string, string>;
+}
+
+interface ParsedYaml {
+  doc: Document;
+  lines: LineCounter;
+}
+
+function parseYaml(text: string): ParsedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return { doc, lines };
+}
+
+function lineOfPath(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): number | undefined {
+  // Walk as deep as the path exists; report the deepest node we reach.
+  for (let depth = pathParts.length; depth >= 0; depth--) {
+    const node = parsed.doc.getIn(pathParts.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const pair = depth > 0 ? findKeyNode(parsed, pathParts.slice(0, depth)) : undefined;
+    const offset = pair ?? node?.range?.[0];
+    if (offset !== undefined) return parsed.lines.linePos(offset).line;
+  }
+  return undefined;
+}
+
+/** Offset of the key of a mapping entry, so a bad value points at its `field:` line. */
+function findKeyNode(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): number | undefined {
+  const parent = parsed.doc.getIn(pathParts.slice(0, -1) as unknown[], true);
+  const last = pathParts[pathParts.length - 1];
+  if (!isCollection(parent) || typeof last !== 'string') return undefined;
+  for (const item of parent.items as Array<{ key?: { value?: unknown; range?: [number, number, number] } }>) {
+    if (item.key?.value === last) return item.key.range?.[0];
+  }
+  return undefined;
+}
+
+function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): CatalogProblem[] {
+  return error.issues.map((issue) => {
+    const [entry, ...rest] = issue.path;
+    return {
+      file,
+      line: lineOfPath(parsed, issue.path),
+      entry: typeof entry === 'number' ? entry : undefined,
+      field: rest.length ? rest.map(String).join('.') : undefined,
+      message: issue.message,
+    };
+  });
+}
+
+/** Parse `text` as YAML and validate it with `schema`; problems are returned, never thrown. */
+export function validateYaml<T>(file: string, text: string, schema: z.ZodType<T>): { data?: T; problems: CatalogProblem[] } {
+  const parsed = parseYaml(text);
+  if (parsed.doc.errors.length) {
+    return {
+      problems: parsed.doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, message: `YAML の構文エラー: ${e.message.split('\n')[0]}` })),
+    };
+  }
+  const result = schema.safeParse(parsed.doc.toJS() ?? []);
+  if (!result.success) return { problems: zodProblems(file, parsed, result.error) };
+  return { data: result.data, problems: [] };
+}
+
+/** Parse and validate one catalog file's text; ids are derived where absent. */
+export function parseCatalogFile(file: string, text: string): { programs: Program[]; problems: CatalogProblem[] } {
+  const { data, problems } = validateYaml(file, text, CatalogFileSchema);
+  const programs = (data ?? []).map((p) => ({ ...p, id: p.id ?? programId(p.agency, p.name) }));
+  return { programs, problems };
+}
+
+async function listYamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/**
+ * Load every YAML file under `dir` as one catalog. All problems in all files are
+ * collected (not only the first) and thrown together as a CatalogError, so a broken
+ * catalog is refused whole and the caller keeps serving the one it had.
+ */
+export async function loadCatalog(dir: string): Promise<Catalog> {
+  const files = await listYamlFiles(dir);
+  const problems: CatalogProblem[] = [];
+  const programs: Program[] = [];
+  const fileOf = new Map<string, string>();
+  if (files.length === 0) problems.push({ file: dir, message: 'カタログのファイル (*.yaml) がありません' });
+  for (const file of files) {
+    const text = await readFile(path.join(dir, file), 'utf8');
+    const parsed = parseCatalogFile(file, text);
+    problems.push(...parsed.problems);
+    for (const [index, program] of parsed.programs.entries()) {
+      const earlier = fileOf.get(program.id);
+      if (earlier !== undefined) {
+        problems.push({ file, entry: index, field: 'id', message: `id "${program.id}" は ${earlier} にもあります (同じ機関・事業名の重複)` });
+        continue;
+      }
+      fileOf.set(program.id, file);
+      programs.push(program);
+    }
+  }
+  if (problems.length) throw new CatalogError(problems);
+  return { programs, fileOf };
+}
+
+/** Load and validate seeds/agencies.yaml. */
+export async function loadAgencies(file: string): Promise<Agency[]> {
+  const { data, problems } = validateYaml(path.basename(file), await readFile(file, 'utf8'), AgenciesFileSchema);
+  if (!data) throw new CatalogError(problems);
+  return data;
+}

@@ -1,0 +1,46 @@
+import { AgencyDirectory } from '../catalog/agencies.js';
+import { KEY_PROJECT_NUMBERS, KEY_PROJECTS } from '../catalog/key-projects.js';
+import { CatalogError, formatProblem, loadAgencies, loadCatalog } from '../catalog/load.js';
+import type { Paths } from '../config.js';
+
+/** `shien catalog [--json]`: the loaded catalog as JSON, or a readable summary. */
+export async function catalogCommand(args: string[], paths: Paths, out: NodeJS.WritableStream): Promise<number> {
+  const json = args.includes('--json');
+  let catalog;
+  try {
+    catalog = await loadCatalog(paths.catalogDir);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    if (json) out.write(JSON.stringify({ programs: [], problems: error.problems }) + '\n');
+    else out.write(`カタログを読み込めません (${error.problems.length} 件の問題):\n${error.problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
+    return 1;
+  }
+  if (json) {
+    out.write(JSON.stringify({ programs: catalog.programs }, null, 2) + '\n');
+    return 0;
+  }
+  const agencies = new AgencyDirectory(await loadAgencies(paths.agenciesFile));
+  const lines: string[] = [`カタログ: ${catalog.programs.length} 件 (${paths.catalogDir})`, '', '機関別:'];
+  const byAgency = new Map<string, number>();
+  const unknownAgencies = new Set<string>();
+  for (const p of catalog.programs) {
+    const agency = agencies.resolve(p.agency);
+    if (!agency) unknownAgencies.add(p.agency);
+    const key = agency ? `${agency.name} (${agency.kind})` : `${p.agency} (未登録)`;
+    byAgency.set(key, (byAgency.get(key) ?? 0) + 1);
+  }
+  for (const [k, n] of [...byAgency].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(3)}  ${k}`);
+  lines.push('', '重点プロジェクト別:');
+  for (const n of KEY_PROJECT_NUMBERS) {
+    const count = catalog.programs.filter((p) => p.keyProjects?.includes(n)).length;
+    lines.push(`  ${String(count).padStart(3)}  ${'①②③④'[n - 1]}${KEY_PROJECTS[n]}`);
+  }
+  lines.push(`  ${String(catalog.programs.filter((p) => !p.keyProjects?.length).length).padStart(3)}  (記載なし)`);
+  const review = catalog.programs.filter((p) => p.reviewNote?.startsWith('要確認'));
+  lines.push('', '検証:', '  スキーマ: 問題なし');
+  lines.push(unknownAgencies.size ? `  agencies.yaml に未登録の機関: ${[...unknownAgencies].join(', ')}` : '  機関: すべて agencies.yaml に登録済み');
+  lines.push(`  予算の記載なし: ${catalog.programs.filter((p) => p.budgetThousandYen == null).length} 件`);
+  lines.push(`  要確認のメモが残る事業: ${review.length} 件`);
+  out.write(lines.join('\n') + '\n');
+  return unknownAgencies.size ? 1 : 0;
+}
