@@ -161,6 +161,8 @@ function asOrgsValue(p: TextLine[]): string | undefined {
   const joined = p.map((l) => l.text.trim()).join('\n');
   if (joined.length > 160) return undefined;
   if (p.length <= 2 && joined.length <= 70 && /[、，,]|等$|など$|ほか$|^委託/u.test(joined)) return joined;
+  // A lone body name: 全国商店街振興組合連合会
+  if (p.length === 1 && joined.length <= 30 && /(会|所|センター|機関|組合|法人|大学|銀行|金庫|機構)$/u.test(joined)) return joined;
   if (/株式会社|共同企業体|協議会|連合会/u.test(joined) && /[、，,]/u.test(joined)) return joined;
   return undefined;
 }
@@ -506,6 +508,13 @@ export function parseProgramCards(text: string, options: ParseOptions = {}): Par
       if (!parts.units.length) break;
       const t = orphanTarget(para);
       orphansOf.set(t, [...(orphansOf.get(t) ?? []), para]);
+    }
+    if (parts.orphans.length) {
+      uncertain.push({
+        page: p + 1,
+        cards: headers.map((h) => h.name?.name ?? '(名前なし)'),
+        reason: `ブロックの外に印字された本文 ${parts.orphans.length} 段落 (${parts.orphans.map((o) => `${o[0]!.no}行`).join(', ')}) を実施内容の末尾に付けました: 順序を確認してください`,
+      });
     }
     headers.forEach((h, slot) => {
       const n = best.names[slot]!;
