@@ -84,6 +84,7 @@ describe('classifyLine: labels and text', () => {
       no: 2365,
       text: '関係機関の取り組みや高度外国人材に関連する情報に精通したコーディネーターが、継続的',
       indented: true,
+      indent: 1,
     });
   });
 
@@ -195,11 +196,9 @@ describe('reflow', () => {
     expect(reflowSource(511, 512)).toBe('大学発ベンチャービジネスプランコンテスト「KADAI STARTER’s PITCH 2022」の開催（鹿児島大学）'.replace('’', "'"));
   });
 
-  // KNOWN PARSER DEFECT (reported): paragraphs printed with a hanging indent (first line
-  // indented by two U+2003, continuation lines by one) are cut inside words, because every
-  // indented line starts a new line. The catalog shows 「商品のブラッシュ\nアップ」. About 40
-  // such continuation lines exist in the document (e.g. lines 149, 197, 209, 211, 874).
-  it.fails('joins the continuation lines of a paragraph printed with a hanging indent', () => {
+  // Paragraphs printed with a hanging indent (first line indented by two U+2003,
+  // continuation lines by one) must not be cut inside words (「商品のブラッシュ\nアップ」).
+  it('joins the continuation lines of a paragraph printed with a hanging indent', () => {
     expect(reflowSource(209, 212)).toBe(
       [
         '地域農林水産品等を使用した加工商品を一般消費者が試食・試飲し、商品のブラッシュアップを図ってもらうことを目的として開催。',

@@ -13,7 +13,7 @@ export type Line =
   | { kind: 'projectLabel'; no: number; value: string }
   | { kind: 'orgsLabel'; no: number; value: string }
   | { kind: 'projectValue'; no: number; text: string }
-  | { kind: 'text'; no: number; text: string; indented: boolean };
+  | { kind: 'text'; no: number; text: string; indented: boolean; indent: number };
 
 /** Whitespace the extraction produces: ASCII, ideographic (U+3000) and em (U+2003) spaces. */
 const SPACE = /[\s\u2003\u3000]/gu;
@@ -52,21 +52,25 @@ export function classifyLine(raw: string, no: number): Line {
     return { kind: 'projectLabel', no, value: `${(m[1] ?? '').trim()}${(m[2] ?? '').trim()}` };
   }
   if (PROJECT_VALUE.test(trimmed)) return { kind: 'projectValue', no, text: trimmed };
-  return { kind: 'text', no, text: trimmed, indented };
+  return { kind: 'text', no, text: trimmed, indented, indent: text.length - text.trimStart().length };
 }
 
 /**
- * Join lines the PDF wrapped. A line that starts indented or with a list marker begins a
- * new line of its own; any other line continues the one before (the PDF broke it at the
- * column edge). Latin words broken across lines get their space back.
+ * Join lines the PDF wrapped. A line that starts with a list marker, or is indented at
+ * least as deeply as the line that began the current sentence, begins a new line of its
+ * own; any other line continues the one before (the PDF broke it at the column edge).
+ * "At least as deeply" keeps hanging indents together: `  地域…ブラッシュ` / ` アップ…`.
+ * Latin words broken across lines get their space back.
  */
-export function reflow(lines: ReadonlyArray<{ text: string; indented: boolean }>): string {
+export function reflow(lines: ReadonlyArray<{ text: string; indented: boolean; indent?: number }>): string {
   const out: string[] = [];
-  for (const { text, indented } of lines) {
-    const startsItem = indented || /^[・･●○〇◆■□※【\[（(「『]|^[0-9０-９]+[．.、)）]|^[①-⑳]|^[―ー-]\s/u.test(text);
+  let startIndent = 0;
+  for (const { text, indented, indent = indented ? 1 : 0 } of lines) {
+    const listItem = /^[・･●○〇◆■□※【\[（(「『]|^[0-9０-９]+[．.、)）]|^[①-⑳]|^[―ー-]\s/u.test(text);
     const prev = out.length ? out[out.length - 1]! : undefined;
-    if (prev === undefined || startsItem) {
+    if (prev === undefined || listItem || (indent > 0 && indent >= startIndent)) {
       out.push(text);
+      startIndent = indent;
     } else {
       out[out.length - 1] = joinWrapped(prev, text);
     }

@@ -57,7 +57,7 @@ export interface ParseResult {
   pages: number;
 }
 
-type TextLine = { text: string; indented: boolean; no: number };
+type TextLine = { text: string; indented: boolean; indent?: number; no: number };
 
 interface Header {
   no: number;
@@ -138,7 +138,7 @@ function takeParagraph(body: Line[], i: number): TextLine[] {
   for (let j = i; j < body.length; j++) {
     const l = body[j]!;
     if (l.kind !== 'text') break;
-    out.push({ text: l.text, indented: l.indented, no: l.no });
+    out.push({ text: l.text, indented: l.indented, indent: l.indent, no: l.no });
   }
   return out;
 }
