@@ -88,7 +88,7 @@ export function validateYaml<T>(file: string, text: string, schema: z.ZodType<T>
   const parsed = parseYaml(text);
   if (parsed.doc.errors.length) {
     return {
-      problems: parsed.doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, message: `YAML の構文エラー: ${e.message.split('\n')[0]}` })),
+      problems: parsed.doc.errors.map((e) => ({ file, line: parsed.lines.linePos(e.pos[0]).line, message: `YAML の構文エラー: ${e.message.split('\n')[0]}` })),
     };
   }
   const result = schema.safeParse(parsed.doc.toJS() ?? []);
