@@ -95,6 +95,19 @@ describe('parseProgramCards on pages of the document', () => {
     expect(result.uncertain).toEqual([]);
   });
 
+  // KNOWN PARSER DEFECT (reported): lines 2447–2449 print 関係機関 / ④若者の地元定着… /
+  // 県内の鹿児島市等の自治体… together after the 進取 block. The parser gives ④ to the
+  // 地域人材育成プログラム card but the 関係機関 value to 進取の精神チャレンジプログラム (its
+  // bigrams 鹿児島/県内/自治体 match the 鹿児島大学 text). The reviewed catalog moved the value
+  // to 「地域人材育成プログラム」事業 by hand.
+  it.fails('(e2) keeps the 関係機関 value printed with ④ on the card that gets ④ (lines 2428–2466)', () => {
+    const result = parseProgramCards(excerpt(2428, 2466));
+    const regional = card(result, '「地域人材育成プログラム」事業');
+    expect(regional.keyProjects).toEqual([4]);
+    expect(regional.relatedOrgs).toBe('県内の鹿児島市等の自治体，金融機関，福祉関連団体など');
+    expect(card(result, '進取の精神チャレンジプログラム').relatedOrgs).toBeUndefined();
+  });
+
   it('(f) reads the mistyped budget 1.333 as 1,333 and keeps the printed text (lines 2287–2333)', () => {
     const result = parseProgramCards(excerpt(2287, 2333));
     expect(result.cards).toHaveLength(3);
@@ -130,10 +143,10 @@ describe('parseProgramCards on the whole document', () => {
 
   it('names every card whose header prints a name with that name and agency', () => {
     const lines = sourceDocument().split('\n');
-    const printed = lines
-      .map((raw, i) => classifyLine(raw, i + 1))
-      .flatMap((l) => (l.kind === 'header' && l.name ? [{ line: l.no, ...splitNameAgency(l.name) }] : []));
-    expect(printed.length).toBeGreaterThan(60);
+    const headers = lines.map((raw, i) => classifyLine(raw, i + 1)).filter((l) => l.kind === 'header');
+    expect(headers).toHaveLength(143);
+    const printed = headers.flatMap((l) => (l.kind === 'header' && l.name ? [{ line: l.no, ...splitNameAgency(l.name) }] : []));
+    expect(printed).toHaveLength(70);
     for (const header of printed) {
       const c = result.cards.find((x) => x.headerLine === header.line);
       expect(c && { name: c.name, agency: c.agency }, `header on line ${header.line}`).toEqual({ name: header.name, agency: header.agency });
