@@ -1,17 +1,23 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPaths, ingestDocument } from '../../src/catalog/ingest/ingest.js';
 import { mergeCatalog } from '../../src/catalog/ingest/merge.js';
 import { loadCatalog } from '../../src/catalog/load.js';
+import { tempDir } from './support.js';
+
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC_NAME = 'shoukougyou-shinkou-plan-kankei-kikan-r5.txt';
 
 describe('re-ingesting a document keeps what people corrected', () => {
   it('writes 143 programs, then keeps hand corrections on the next run', async () => {
-    const seeds = await mkdtemp(path.join(tmpdir(), 'shien-seeds-'));
+    const seeds = await tempDir('seeds');
+    made.push(seeds);
     await cp(path.join(ROOT, 'seeds/sources', DOC_NAME), path.join(seeds, 'sources', DOC_NAME), { recursive: true });
     const paths = defaultPaths(path.join(seeds, 'sources', DOC_NAME), seeds);
 
