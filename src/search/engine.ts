@@ -1,0 +1,501 @@
+import MiniSearch, { type Options } from 'minisearch';
+import { AgencyDirectory } from '../catalog/agencies.js';
+import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
+import { PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
+import type { Analyzer, AnalyzedUnit } from './analyzer.js';
+import { isKanaOnly, termForm } from './normalize.js';
+import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { makeSnippet, type Snippet } from './snippet.js';
+import type { TermSpec, Vocabulary } from './vocabulary.js';
+
+/**
+ * The search engine every surface calls (Slack, console, command line, notices, bench).
+ * It knows nothing of Slack: a query string and a catalog in, ranked programs out.
+ *
+ * Ranking, in order of what decides it:
+ * 1. Programs containing all the query's words come first; only when none does are
+ *    programs with any word returned (`mode: 'any'`, and surfaces say so).
+ * 2. A word matches as written (weight 1), then by the parts of a compound (事業承継 →
+ *    事業 and 承継 apart, `partsWeight`), then by synonyms and intents from
+ *    seeds/synonyms.yaml (`synonymWeight`, `intentWeight`): expansion adds recall without
+ *    outranking an exact hit.
+ * 3. Fields weigh name > agency > overview > results (FIELD_BOOSTS), scored by BM25.
+ */
+
+/** Indexed fields and their weights. Readings are indexed apart so kana queries find kanji. */
+export const FIELD_BOOSTS = {
+  name: 4,
+  agency: 3,
+  overview: 2,
+  purposes: 1.5,
+  results: 1,
+  relatedOrgs: 0.5,
+  keyProjects: 0.5,
+  nameReading: 2,
+  textReading: 0.8,
+} as const;
+type Field = keyof typeof FIELD_BOOSTS;
+const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
+
+export interface SearchEngineOptions {
+  /** Weight of a compound matched by its parts apart (事業 … 承継). */
+  partsWeight?: number;
+  /** Weight of a synonym of a query word. */
+  synonymWeight?: number;
+  /** Weight of words read into a colloquial question (お金を借りたい → 融資). */
+  intentWeight?: number;
+}
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.45, intentWeight: 0.6 };
+
+export interface SearchHit {
+  program: Program;
+  score: number;
+  /** Index terms of the query that this program matched (normalised). */
+  terms: string[];
+  snippet: Snippet;
+}
+
+/**
+ * - `all`: every hit has all the words; `any`: none had all, hits have some;
+ * - `filters`: no words, the hits are every program the filters allow, in catalog order;
+ * - `none`: nothing matched (see suggestions); `empty`: nothing was asked.
+ */
+export type MatchMode = 'all' | 'any' | 'filters' | 'none' | 'empty';
+
+export interface Suggestions {
+  /** Words from the catalog's vocabulary that look like the query's words. */
+  terms: string[];
+  /** Words staff listed as synonyms of the query's words. */
+  synonyms: string[];
+  /** Purpose categories with how many programs each has. */
+  purposes: Array<{ purpose: Purpose; count: number }>;
+}
+
+export interface SearchResponse {
+  query: string;
+  parsed: ParsedQuery;
+  /** All matches, best first (`limit`/`offset` only cut this list). */
+  hits: SearchHit[];
+  total: number;
+  mode: MatchMode;
+  /** Messages for filters that could not be read (the rest of the query still ran). */
+  errors: string[];
+  /** Synonyms and intent words the query was widened with, as staff wrote them. */
+  expandedWith: string[];
+  /** Present when nothing matched. */
+  suggestions?: Suggestions;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchEngineInput {
+  programs: readonly Program[];
+  agencies: readonly Agency[];
+  vocabulary: Vocabulary;
+  analyzer: Analyzer;
+  options?: SearchEngineOptions;
+}
+
+interface IndexedDocument extends Record<Field, string> {
+  id: string;
+}
+
+/** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
+const SEP = '\u0000';
+
+function miniSearchOptions(): Options<IndexedDocument> {
+  const identity = (term: string) => term;
+  return {
+    idField: 'id',
+    fields: FIELDS,
+    storeFields: [],
+    tokenize: (text) => (text ? text.split(SEP) : []),
+    processTerm: identity,
+    searchOptions: { tokenize: (text) => [text], processTerm: identity },
+  };
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class SearchEngine {
+  private readonly byId = new Map<string, Program>();
+  private readonly order = new Map<string, number>();
+  private readonly agencies: AgencyDirectory;
+  /** Index term → how it is written in the catalog (for snippets and suggestions). */
+  private readonly surfaces = new Map<string, Set<string>>();
+  /** Index term → number of programs containing it (name, overview, results). */
+  private readonly documentFrequency = new Map<string, number>();
+  /** Program → its own distinctive words, for `similar`. */
+  private readonly docTerms = new Map<string, string[]>();
+  private readonly haystacks = new Map<string, string>();
+  private readonly options: Required<SearchEngineOptions>;
+  private index: MiniSearch<IndexedDocument>;
+
+  private constructor(private readonly input: SearchEngineInput) {
+    this.options = { ...DEFAULTS, ...input.options };
+    this.agencies = new AgencyDirectory(input.agencies);
+    input.programs.forEach((p, i) => {
+      this.byId.set(p.id, p);
+      this.order.set(p.id, i);
+    });
+    this.index = new MiniSearch(miniSearchOptions());
+  }
+
+  /**
+   * Analyses and indexes every program. Yields to the event loop between batches so a bot
+   * that rebuilds its index keeps answering meanwhile.
+   */
+  static async build(input: SearchEngineInput, batchSize = 100): Promise<SearchEngine> {
+    const engine = new SearchEngine(input);
+    const docs: IndexedDocument[] = [];
+    for (const [i, program] of input.programs.entries()) {
+      docs.push(engine.analyzeProgram(program));
+      if ((i + 1) % batchSize === 0) await yieldToEventLoop();
+    }
+    await engine.index.addAllAsync(docs, { chunkSize: batchSize });
+    return engine;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get programs(): readonly Program[] {
+    return this.input.programs;
+  }
+
+  get(id: string): Program | undefined {
+    return this.byId.get(id);
+  }
+
+  agencyOf(program: Program): Agency | undefined {
+    return this.agencies.resolve(program.agency);
+  }
+
+  private analyzeProgram(program: Program): IndexedDocument {
+    const { analyzer } = this.input;
+    const agency = this.agencies.resolve(program.agency);
+    const texts: Record<Exclude<Field, 'nameReading' | 'textReading'>, string> = {
+      name: program.name,
+      agency: [program.agency, agency?.name, ...(agency?.aliases ?? []), agency?.kind].filter(Boolean).join('\n'),
+      overview: program.overview ?? '',
+      purposes: (program.purposes ?? []).join('\n'),
+      results: program.results ?? '',
+      relatedOrgs: program.relatedOrgs ?? '',
+      keyProjects: (program.keyProjects ?? []).map((n) => KEY_PROJECTS[n as KeyProjectNumber]).join('\n'),
+    };
+    const doc = { id: program.id } as IndexedDocument;
+    const nameReadings: string[] = [];
+    const textReadings: string[] = [];
+    const seen = new Set<string>();
+    for (const [field, text] of Object.entries(texts) as Array<[keyof typeof texts, string]>) {
+      const analyzed = analyzer.analyze(text);
+      doc[field] = analyzed.terms.join(SEP);
+      (field === 'name' || field === 'agency' ? nameReadings : textReadings).push(...analyzed.readings);
+      for (const [term, surface] of analyzed.surfaces) {
+        let set = this.surfaces.get(term);
+        if (!set) this.surfaces.set(term, (set = new Set()));
+        set.add(surface);
+      }
+      if (field === 'name' || field === 'overview' || field === 'results') for (const t of analyzed.terms) seen.add(t);
+    }
+    doc.nameReading = nameReadings.join(SEP);
+    doc.textReading = textReadings.join(SEP);
+    for (const t of seen) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
+    const own = new Set<string>();
+    for (const unit of analyzer.units(`${program.name}\n${program.overview ?? ''}`)) {
+      own.add(unit.term);
+      for (const p of unit.parts) own.add(p);
+    }
+    this.docTerms.set(program.id, [...own].slice(0, 40));
+    return doc;
+  }
+
+  // ---- queries -------------------------------------------------------------------------
+  //
+  // Each alternative a word may match (itself, its parts, a synonym) is looked up on its
+  // own in MiniSearch (BM25 with FIELD_BOOSTS), and the alternatives of one word are
+  // combined by a soft maximum: the best alternative counts in full, the others a little.
+  // A plain OR would add them up, and a program mentioning five synonyms would outrank one
+  // that says exactly what was asked.
+
+  private termScores(term: string, cache: Map<string, Scores>): Scores {
+    let scores = cache.get(term);
+    if (!scores) {
+      scores = new Map();
+      for (const r of this.index.search(term, { boost: FIELD_BOOSTS })) scores.set(r.id as string, { score: r.score, terms: new Set(r.terms) });
+      cache.set(term, scores);
+    }
+    return scores;
+  }
+
+  /** A word, whole or (a compound) by all its parts apart; `partSynonyms` lets each part match its synonyms. */
+  private specScores(spec: { term: string; parts: string[] }, cache: Map<string, Scores>, partSynonyms = false): Scores {
+    const alternatives = [this.termScores(spec.term, cache)];
+    if (spec.parts.length >= 2) {
+      const parts = spec.parts.map((p) => {
+        const own = this.termScores(p, cache);
+        if (!partSynonyms) return own;
+        const synonyms = this.input.vocabulary.synonymsOf(p).map((s) => scale(this.specScores(s, cache), this.options.synonymWeight));
+        return softMax([own, ...synonyms]);
+      });
+      alternatives.push(scale(intersect(parts), this.options.partsWeight));
+    }
+    return softMax(alternatives);
+  }
+
+  /** One word of the query with everything it may match, weighted. */
+  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>): Scores {
+    const alternatives = [this.specScores(unit, cache, true)];
+    for (const s of this.input.vocabulary.synonymsOf(unit.term)) {
+      const scores = this.specScores(s, cache);
+      if (scores.size) expanded.add(s.label);
+      alternatives.push(scale(scores, this.options.synonymWeight));
+    }
+    return softMax(alternatives);
+  }
+
+  /** Words of one whitespace-separated chunk. Kana-only chunks are readings or loanwords. */
+  private unitsOf(chunk: string): AnalyzedUnit[] {
+    const normalized = chunk.normalize('NFKC');
+    if (isKanaOnly(normalized)) {
+      const kana = termForm(normalized);
+      const known = this.input.vocabulary.byKanaReading(kana);
+      // A reading of a word staff listed (じぎょうしょうけい) stands for the written word.
+      if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
+      return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
+    }
+    return this.input.analyzer.units(normalized);
+  }
+
+  private allowedIds(parsed: ParsedQuery, errors: string[]): Set<string> | undefined {
+    const filters: Array<(p: Program) => boolean> = [];
+    for (const value of parsed.agencies) {
+      const v = termForm(value).replace(/\s+/g, '');
+      const matches = (p: Program) => {
+        const agency = this.agencies.resolve(p.agency);
+        const spellings = [p.agency, agency?.name, ...(agency?.aliases ?? []), agency?.kind].filter((s): s is string => !!s).map((s) => termForm(s).replace(/\s+/g, ''));
+        return spellings.some((s) => s === v || (v.length >= 2 && s.includes(v)));
+      };
+      if (this.input.programs.some(matches)) filters.push(matches);
+      else errors.push(`機関「${value}」の事業はカタログにありません。${FILTER_FORMS.agency} のように、機関名・略称・種類 (県, 市, 商工会議所, 商工会, 金融機関, 大学, 国の機関, 団体) で指定してください。`);
+    }
+    for (const numbers of parsed.keyProjects) filters.push((p) => numbers.some((n) => p.keyProjects?.includes(n)));
+    for (const { min, max } of parsed.budgets) {
+      filters.push((p) => p.budgetThousandYen != null && (min === undefined || p.budgetThousandYen >= min) && (max === undefined || p.budgetThousandYen <= max));
+    }
+    for (const value of parsed.purposes) {
+      const purposes = this.input.vocabulary.purposesNamed(value);
+      if (purposes.length) filters.push((p) => purposes.some((x) => p.purposes?.includes(x)));
+      else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
+    }
+    for (const phrase of parsed.phrases) {
+      const form = termForm(phrase).replace(/\s+/g, '');
+      filters.push((p) => this.haystack(p).includes(form));
+    }
+    if (!filters.length) return undefined;
+    return new Set(this.input.programs.filter((p) => filters.every((f) => f(p))).map((p) => p.id));
+  }
+
+  private haystack(p: Program): string {
+    let h = this.haystacks.get(p.id);
+    if (h === undefined) {
+      h = termForm([p.name, p.agency, p.overview, p.results, p.relatedOrgs].filter(Boolean).join('\n')).replace(/\s+/g, '');
+      this.haystacks.set(p.id, h);
+    }
+    return h;
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResponse {
+    const parsed = parseQuery(query);
+    const errors = [...parsed.errors];
+    const expanded = new Set<string>();
+    const respond = (hits: SearchHit[], mode: MatchMode): SearchResponse => {
+      const offset = options.offset ?? 0;
+      const page = hits.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
+      const response: SearchResponse = { query, parsed, hits: page, total: hits.length, mode, errors, expandedWith: [...expanded] };
+      if (mode === 'none') response.suggestions = this.suggest(parsed);
+      return response;
+    };
+    if (isEmptyQuery(parsed)) return respond([], errors.length ? 'none' : 'empty');
+
+    const allowed = this.allowedIds(parsed, errors);
+    const cache = new Map<string, Scores>();
+    const literal: string[] = [...parsed.words, ...parsed.phrases];
+    const units = literal.flatMap((chunk) => this.unitsOf(chunk));
+    const wordScores = units.map((unit) => this.unitScores(unit, cache, expanded));
+    const intents = this.input.vocabulary.intentsOf(parsed.words.join(' '));
+    for (const s of intents) expanded.add(s.label);
+    const intentScores = intents.length
+      ? scale(softMax(intents.map((s) => this.unitScores(s, cache, new Set()))), this.options.intentWeight)
+      : undefined;
+
+    if (!units.length && !intentScores) {
+      if (literal.length || !allowed) return respond([], 'none'); // only empty words (どうすればいい)
+      const hits = this.input.programs.filter((p) => allowed.has(p.id)).map((program) => ({ program, score: 0, terms: [], snippet: makeSnippet(program, parsed.phrases) }));
+      return respond(hits, hits.length ? 'filters' : 'none');
+    }
+
+    const keep = (scores: Scores) => (allowed ? new Map([...scores].filter(([id]) => allowed.has(id))) : scores);
+    let combined = keep(addUp(units.length ? [intersect(wordScores)] : [], intentScores));
+    let mode: MatchMode = 'all';
+    if (!combined.size && units.length > 1) {
+      combined = keep(addUp(wordScores, intentScores));
+      mode = 'any';
+    }
+    if (!combined.size) return respond([], 'none');
+    const ranked = [...combined].sort((a, b) => b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!);
+    return respond(
+      ranked.map(([id, s]) => this.hit(id, s.score, [...s.terms], parsed.phrases)),
+      mode,
+    );
+  }
+
+  private hit(id: string, score: number, terms: string[], phrases: string[]): SearchHit {
+    const program = this.byId.get(id)!;
+    const surfaces = new Set<string>(phrases);
+    for (const term of terms) {
+      surfaces.add(term);
+      for (const s of this.surfaces.get(term) ?? []) surfaces.add(s);
+    }
+    return { program, score, terms, snippet: makeSnippet(program, [...surfaces]) };
+  }
+
+  /** Nearest vocabulary words, synonyms and the purpose categories: never a bare 「0件」. */
+  suggest(parsed: ParsedQuery): Suggestions {
+    const words = [...parsed.words, ...parsed.phrases];
+    const queryTerms = words.flatMap((w) => this.unitsOf(w).flatMap((u) => [u.term, ...u.parts]));
+    const scored = new Map<string, number>();
+    for (const q of queryTerms) {
+      const grams = bigrams(q);
+      for (const [term, df] of this.documentFrequency) {
+        if (term === q || term.length < 2) continue;
+        const sim = dice(grams, bigrams(term));
+        const contains = term.includes(q) || q.includes(term) ? 0.3 : 0;
+        const score = sim + contains;
+        if (score >= 0.4) scored.set(term, Math.max(scored.get(term) ?? 0, score + Math.min(df, 20) / 200));
+      }
+    }
+    const terms = [...scored]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([t]) => [...(this.surfaces.get(t) ?? [t])][0]!);
+    const synonyms = new Set<string>();
+    for (const q of queryTerms) for (const s of this.input.vocabulary.synonymsOf(q)) if (this.documentFrequency.has(s.term)) synonyms.add(s.label);
+    const purposes = PURPOSES.map((purpose) => ({ purpose, count: this.input.programs.filter((p) => p.purposes?.includes(purpose)).length })).filter((p) => p.count > 0);
+    return { terms, synonyms: [...synonyms].slice(0, 8), purposes };
+  }
+
+  /** Programs most like `id` (shared distinctive words, purposes and key projects), best first. */
+  similar(id: string, limit = 3): SearchHit[] {
+    const program = this.byId.get(id);
+    const terms = this.docTerms.get(id);
+    if (!program || !terms?.length) return [];
+    const purposes = new Set(program.purposes ?? []);
+    const keyProjects = new Set(program.keyProjects ?? []);
+    const results = this.index.search({ combineWith: 'OR', queries: terms }, {
+      fields: ['name', 'overview', 'purposes'],
+      filter: (r) => r.id !== id,
+      boostDocument: (docId) => {
+        const other = this.byId.get(docId as string);
+        if (!other) return 1;
+        const sharedPurposes = (other.purposes ?? []).filter((p) => purposes.has(p)).length;
+        const sharedProjects = (other.keyProjects ?? []).filter((k) => keyProjects.has(k)).length;
+        return 1 + 0.15 * sharedPurposes + 0.1 * sharedProjects;
+      },
+    });
+    return results.slice(0, limit).map((r) => this.hit(r.id as string, r.score, r.terms, []));
+  }
+}
+
+interface Scored {
+  score: number;
+  terms: Set<string>;
+}
+type Scores = Map<string, Scored>;
+
+/** How much the alternatives after the best one add (see the note on queries). */
+const SOFT_MAX_REST = 0.15;
+
+function scale(scores: Scores, factor: number): Scores {
+  return new Map([...scores].map(([id, s]) => [id, { score: s.score * factor, terms: s.terms }]));
+}
+
+/** Best alternative in full, the others at SOFT_MAX_REST. */
+function softMax(alternatives: Scores[]): Scores {
+  const out: Scores = new Map();
+  const best = new Map<string, number>();
+  for (const scores of alternatives) {
+    for (const [id, s] of scores) {
+      const prev = out.get(id);
+      if (!prev) {
+        out.set(id, { score: s.score, terms: new Set(s.terms) });
+        best.set(id, s.score);
+        continue;
+      }
+      for (const t of s.terms) prev.terms.add(t);
+      const b = best.get(id)!;
+      if (s.score > b) {
+        prev.score = s.score + (prev.score - b) + SOFT_MAX_REST * b;
+        best.set(id, s.score);
+      } else prev.score += SOFT_MAX_REST * s.score;
+    }
+  }
+  return out;
+}
+
+/** Programs in every list, scores added up. */
+function intersect(lists: Scores[]): Scores {
+  const [first, ...rest] = [...lists].sort((a, b) => a.size - b.size);
+  const out: Scores = new Map();
+  if (!first) return out;
+  for (const [id, s] of first) {
+    let score = s.score;
+    const terms = new Set(s.terms);
+    let everywhere = true;
+    for (const other of rest) {
+      const o = other.get(id);
+      if (!o) {
+        everywhere = false;
+        break;
+      }
+      score += o.score;
+      for (const t of o.terms) terms.add(t);
+    }
+    if (everywhere) out.set(id, { score, terms });
+  }
+  return out;
+}
+
+/** Programs in any list (and the optional extra), scores added up. */
+function addUp(lists: Scores[], extra?: Scores): Scores {
+  const out: Scores = new Map();
+  for (const scores of extra ? [...lists, extra] : lists) {
+    for (const [id, s] of scores) {
+      const prev = out.get(id);
+      if (prev) {
+        prev.score += s.score;
+        for (const t of s.terms) prev.terms.add(t);
+      } else out.set(id, { score: s.score, terms: new Set(s.terms) });
+    }
+  }
+  return out;
+}
+
+function bigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  if (s.length < 2) out.add(s);
+  for (let i = 0; i + 1 < s.length; i++) out.add(s.slice(i, i + 2));
+  return out;
+}
+
+function dice(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const g of a) if (b.has(g)) shared++;
+  return (2 * shared) / (a.size + b.size || 1);
+}
+
+export type { TermSpec };

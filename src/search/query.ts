@@ -1,0 +1,160 @@
+import { CIRCLED_DIGITS, KEY_PROJECT_NUMBERS, KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
+import { normalizeText, termForm } from './normalize.js';
+
+/**
+ * The query language advisors type (documented in `help`):
+ *
+ *   創業 補助金            free words: programs with all of them first
+ *   "事業承継"             an exact phrase
+ *   機関:ジェトロ          agency, any of its spellings, or a kind (商工会議所, 金融機関, …)
+ *   重点:3  重点:海外      key project by number or by a word of its title
+ *   予算:1000万以上        budget bounds: 以上 / 以下 / 未満 / 超, or a range 100万〜500万
+ *   目的:資金繰り          purpose category (a part of its name or a short name)
+ *
+ * Parsing never fails: a malformed filter becomes an error message and the rest runs.
+ */
+export type FilterKey = 'agency' | 'keyProject' | 'budget' | 'purpose';
+
+export interface BudgetRange {
+  /** Thousands of yen, inclusive bounds. */
+  min?: number;
+  max?: number;
+}
+
+export interface ParsedQuery {
+  /** Free words, in order. */
+  words: string[];
+  phrases: string[];
+  agencies: string[];
+  keyProjects: KeyProjectNumber[][];
+  budgets: BudgetRange[];
+  purposes: string[];
+  /** One Japanese message per filter that could not be read. */
+  errors: string[];
+}
+
+const FILTER_KEYS: Record<string, FilterKey> = {
+  機関: 'agency',
+  実施機関: 'agency',
+  agency: 'agency',
+  重点: 'keyProject',
+  重点プロジェクト: 'keyProject',
+  key: 'keyProject',
+  予算: 'budget',
+  budget: 'budget',
+  目的: 'purpose',
+  purpose: 'purpose',
+};
+
+export const FILTER_FORMS: Record<FilterKey, string> = {
+  agency: '機関:ジェトロ / 機関:商工会議所 / 機関:金融機関',
+  keyProject: '重点:1〜4 (例 重点:3) / 重点:海外 (プロジェクト名の一部)',
+  budget: '予算:1000万以上 / 予算:500万以下 / 予算:100万〜500万 (単位 万・億・千円・円)',
+  purpose: '目的:資金繰り / 目的:事業承継 / 目的:販路拡大',
+};
+
+const PHRASE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
+
+export function parseQuery(raw: string): ParsedQuery {
+  const q: ParsedQuery = { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], errors: [] };
+  // NFKC turns the full-width space, colon and quote (　：＂) into ASCII.
+  let text = raw.normalize('NFKC');
+  text = text.replace(PHRASE, (_m, a?: string, b?: string, c?: string) => {
+    const phrase = (a ?? b ?? c ?? '').trim();
+    if (phrase) q.phrases.push(phrase);
+    return ' ';
+  });
+  for (const chunk of text.split(/\s+/).filter(Boolean)) {
+    const colon = chunk.indexOf(':');
+    const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
+    if (!key) {
+      q.words.push(chunk);
+      continue;
+    }
+    const value = chunk.slice(colon + 1).trim();
+    const label = chunk.slice(0, colon);
+    if (!value) {
+      q.errors.push(`「${chunk}」に値がありません。${FILTER_FORMS[key]} の形で指定してください。`);
+      continue;
+    }
+    switch (key) {
+      case 'agency':
+        q.agencies.push(value);
+        break;
+      case 'purpose':
+        q.purposes.push(value);
+        break;
+      case 'keyProject': {
+        const numbers = parseKeyProject(value);
+        if (numbers.length) q.keyProjects.push(numbers);
+        else q.errors.push(`「${label}:${value}」に当たる重点プロジェクトがありません。${FILTER_FORMS.keyProject} の形で指定してください。`);
+        break;
+      }
+      case 'budget': {
+        const range = parseBudget(value);
+        if (range) q.budgets.push(range);
+        else q.errors.push(`「${label}:${value}」は予算として読み取れません。${FILTER_FORMS.budget} の形で指定してください。`);
+        break;
+      }
+    }
+  }
+  return q;
+}
+
+/** `3`, `③`, or a word of the title (`海外` → 3). Several titles may share a word. */
+export function parseKeyProject(value: string): KeyProjectNumber[] {
+  const v = value.trim();
+  const circled = (CIRCLED_DIGITS as readonly string[]).indexOf(v);
+  if (circled >= 0) return [(circled + 1) as KeyProjectNumber];
+  if (/^[0-9]+$/.test(v)) {
+    const n = Number(v);
+    return (KEY_PROJECT_NUMBERS as readonly number[]).includes(n) ? [n as KeyProjectNumber] : [];
+  }
+  const form = termForm(v);
+  return KEY_PROJECT_NUMBERS.filter((n) => termForm(KEY_PROJECTS[n]).includes(form));
+}
+
+/** Multipliers into thousands of yen (the catalog's unit). */
+const UNIT_IN_THOUSAND_YEN: Record<string, number> = { 億: 100_000, 千万: 10_000, 百万: 1_000, 万: 10, 千: 1 };
+const AMOUNT = /^([0-9]+(?:\.[0-9]+)?)(億|千万|百万|万|千)?円?$/;
+
+function parseAmount(text: string): number | undefined {
+  const m = AMOUNT.exec(text.replace(/,/g, ''));
+  if (!m) return undefined;
+  const unit = m[2];
+  // A bare number has no unit anyone would agree on; 円 alone means yen.
+  if (!unit && !text.endsWith('円')) return undefined;
+  const value = Number(m[1]);
+  return unit ? value * UNIT_IN_THOUSAND_YEN[unit]! : value / 1000;
+}
+
+/** `1000万以上`, `500万以下`, `1億未満`, `300万超`, `100万〜500万`. */
+export function parseBudget(value: string): BudgetRange | undefined {
+  const v = value.replace(/\s+/g, '');
+  const range = /^(.+?)(?:〜|~|-|から)(.+?)(?:まで)?$/.exec(v);
+  if (range) {
+    const min = parseAmount(range[1]!);
+    const max = parseAmount(range[2]!);
+    return min !== undefined && max !== undefined && min <= max ? { min, max } : undefined;
+  }
+  const bound = /^(.+?)(以上|以下|未満|超|より上|より下)$/.exec(v);
+  if (!bound) return undefined;
+  const amount = parseAmount(bound[1]!);
+  if (amount === undefined) return undefined;
+  switch (bound[2]) {
+    case '以上':
+      return { min: amount };
+    case '超':
+    case 'より上':
+      return { min: amount + 1 };
+    case '以下':
+      return { max: amount };
+    default:
+      return { max: amount - 1 };
+  }
+}
+
+/** True when the query asks for nothing at all. */
+export function isEmptyQuery(q: ParsedQuery): boolean {
+  return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length;
+}

@@ -1,0 +1,86 @@
+import type { Program } from '../catalog/schema.js';
+
+/** A short excerpt of a program's text, with the places the query matched. */
+export interface Snippet {
+  text: string;
+  /** [start, end) offsets into `text`, ascending and non-overlapping. */
+  highlights: Array<[number, number]>;
+}
+
+export const SNIPPET_MAX_CHARS = 120;
+const ELLIPSIS = '…';
+
+/** The sentences a snippet may come from: overview first, then R4 results. */
+export function sentencesOf(program: Program): string[] {
+  const out: string[] = [];
+  for (const text of [program.overview, program.results]) {
+    if (!text) continue;
+    for (const line of text.normalize('NFKC').split('\n')) {
+      // Keep the 。 with its sentence.
+      for (const s of line.split(/(?<=。)/)) if (s.trim()) out.push(s.trim());
+    }
+  }
+  return out;
+}
+
+function findAll(haystack: string, needles: string[]): Array<[number, number]> {
+  const lower = haystack.toLowerCase();
+  const spans: Array<[number, number]> = [];
+  for (const needle of needles) {
+    const n = needle.toLowerCase();
+    if (!n) continue;
+    for (let i = lower.indexOf(n); i >= 0; i = lower.indexOf(n, i + 1)) spans.push([i, i + n.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: Array<[number, number]> = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+
+/**
+ * The sentence that matches the most of the query's words, cut to ≤ 120 characters around
+ * the first match. `surfaces` are the strings to look for (what the matched terms look like
+ * in text); a program matched only by name or agency gets the start of its overview.
+ */
+export function makeSnippet(program: Program, surfaces: string[], maxChars = SNIPPET_MAX_CHARS): Snippet {
+  const sentences = sentencesOf(program);
+  let best: { sentence: string; spans: Array<[number, number]>; score: number } | undefined;
+  for (const sentence of sentences) {
+    const spans = findAll(sentence, surfaces);
+    const distinct = new Set(spans.map(([s, e]) => sentence.slice(s, e).toLowerCase())).size;
+    const covered = spans.reduce((n, [s, e]) => n + e - s, 0);
+    const score = distinct * 1000 + covered;
+    if (score > 0 && (!best || score > best.score)) best = { sentence, spans, score };
+  }
+  if (!best) {
+    const first = sentences[0] ?? '';
+    return { text: cut(first, 0, maxChars).text, highlights: [] };
+  }
+  const { text, offset } = cut(best.sentence, best.spans[0]![0], maxChars);
+  const highlights: Array<[number, number]> = [];
+  for (const [s, e] of best.spans) {
+    const start = s - offset;
+    const end = Math.min(e - offset, text.length - (text.endsWith(ELLIPSIS) ? 1 : 0));
+    if (start >= 0 && end > start) highlights.push([start, end]);
+  }
+  return { text, highlights };
+}
+
+/** Cuts `sentence` to `max` characters so that position `focus` stays visible. */
+function cut(sentence: string, focus: number, max: number): { text: string; offset: number } {
+  const chars = sentence;
+  if (chars.length <= max) return { text: chars, offset: 0 };
+  // Start a little before the match so it reads in context.
+  let start = Math.max(0, Math.min(focus - 20, chars.length - (max - 1)));
+  if (start > 0) start = Math.min(start, chars.length - (max - 2));
+  const lead = start > 0 ? ELLIPSIS : '';
+  const room = max - lead.length;
+  const body = chars.slice(start, start + room);
+  const tail = start + room < chars.length;
+  const text = lead + (tail ? body.slice(0, room - 1) + ELLIPSIS : body);
+  return { text, offset: start - lead.length };
+}

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { CatalogError, validateYaml } from '../catalog/load.js';
+import { PURPOSES, PurposeSchema, type Purpose } from '../catalog/schema.js';
+import type { Analyzer } from './analyzer.js';
+import { termForm } from './normalize.js';
+
+/**
+ * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
+ * colloquial intents and short names for the purpose categories.
+ */
+const word = z.string().trim().min(1, '空文字は使えません');
+export const SynonymsFileSchema = z
+  .object({
+    groups: z.array(z.array(word).min(2, '言い換えのまとまりには 2 語以上が必要です')).default([]),
+    intents: z
+      .array(z.object({ says: z.array(word).min(1), means: z.array(word).min(1) }).strict())
+      .default([]),
+    purposes: z.partialRecord(PurposeSchema, z.array(word)).default({}),
+  })
+  .strict();
+export type SynonymsFile = z.infer<typeof SynonymsFileSchema>;
+
+/** A vocabulary word in index form: the whole term and, for a compound, its parts. */
+export interface TermSpec {
+  term: string;
+  parts: string[];
+  /** As staff wrote it, for messages and suggestions. */
+  label: string;
+}
+
+export class Vocabulary {
+  private readonly groupsByTerm = new Map<string, TermSpec[][]>();
+  private readonly byReading = new Map<string, TermSpec>();
+  private readonly intents: Array<{ says: string[]; means: TermSpec[] }>;
+  private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
+  readonly groups: TermSpec[][];
+
+  constructor(file: SynonymsFile, analyzer: Analyzer) {
+    const spec = (label: string): TermSpec => {
+      const units = analyzer.units(label);
+      const raw = termForm(label);
+      if (units.length === 1 && units[0]!.term === raw) return { term: raw, parts: units[0]!.parts, label };
+      // Analysis changed the word (第二創業 loses 第二, m&a splits into m and a): keep it whole,
+      // with the analysed words as parts so it can still match where it is written apart.
+      const parts = units.flatMap((u) => (u.parts.length ? u.parts : [u.term]));
+      return { term: raw, parts: parts.length >= 2 ? parts : [], label };
+    };
+    this.groups = file.groups.map((g) => g.map(spec));
+    for (const group of this.groups) {
+      for (const member of group) {
+        const list = this.groupsByTerm.get(member.term) ?? [];
+        list.push(group);
+        this.groupsByTerm.set(member.term, list);
+        const reading = analyzer.units(member.label)[0]?.reading;
+        if (reading && !this.byReading.has(reading)) this.byReading.set(reading, member);
+      }
+    }
+    this.intents = file.intents.map((i) => ({ says: i.says.map(termForm), means: i.means.map(spec) }));
+    this.purposeWords = PURPOSES.map((purpose) => ({
+      purpose,
+      words: [purpose, ...(file.purposes[purpose] ?? [])].map(termForm),
+    }));
+  }
+
+  /** Other members of every group `term` belongs to. */
+  synonymsOf(term: string): TermSpec[] {
+    const seen = new Set([term]);
+    const out: TermSpec[] = [];
+    for (const group of this.groupsByTerm.get(term) ?? []) {
+      for (const member of group) {
+        if (seen.has(member.term)) continue;
+        seen.add(member.term);
+        out.push(member);
+      }
+    }
+    return out;
+  }
+
+  /** The vocabulary word whose reading a kana query spells (じぎょうしょうけい → 事業承継). */
+  byKanaReading(kana: string): TermSpec | undefined {
+    return this.byReading.get(kana);
+  }
+
+  /** What a colloquial question means, from the intents whose phrases it contains. */
+  intentsOf(query: string): TermSpec[] {
+    const q = termForm(query).replace(/\s+/g, '');
+    const out: TermSpec[] = [];
+    for (const intent of this.intents) {
+      if (intent.says.some((s) => q.includes(s))) out.push(...intent.means);
+    }
+    return out;
+  }
+
+  /** Purpose categories a `目的:` value names (a category name, part of one, or a short name). */
+  purposesNamed(value: string): Purpose[] {
+    const v = termForm(value);
+    if (!v) return [];
+    const exact = this.purposeWords.filter((p) => p.words.includes(v)).map((p) => p.purpose);
+    if (exact.length) return exact;
+    return this.purposeWords.filter((p) => termForm(p.purpose).includes(v)).map((p) => p.purpose);
+  }
+
+  /** Every word staff listed (for suggestions). */
+  allWords(): TermSpec[] {
+    return this.groups.flat();
+  }
+}
+
+/** Reads and validates synonyms.yaml; a broken file is refused with its line and field. */
+export async function loadVocabulary(file: string, analyzer: Analyzer): Promise<Vocabulary> {
+  const text = await readFile(file, 'utf8');
+  const { data, problems } = validateYaml(file, text, SynonymsFileSchema);
+  if (!data) throw new CatalogError(problems);
+  return new Vocabulary(data, analyzer);
+}
+
+export function vocabularyFromObject(data: unknown, analyzer: Analyzer): Vocabulary {
+  return new Vocabulary(SynonymsFileSchema.parse(data), analyzer);
+}
+
