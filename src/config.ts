@@ -14,6 +14,8 @@ export interface Paths {
   seedsDir: string;
   catalogDir: string;
   agenciesFile: string;
+  /** Search vocabulary: synonym groups, intents, purpose short names. */
+  synonymsFile: string;
 }
 
 /** Where the catalog lives; validated from the environment. */
@@ -24,5 +26,6 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     seedsDir,
     catalogDir: path.resolve(parsed.SHIEN_CATALOG_DIR ?? path.join(seedsDir, 'catalog')),
     agenciesFile: path.join(seedsDir, 'agencies.yaml'),
+    synonymsFile: path.join(seedsDir, 'synonyms.yaml'),
   };
 }

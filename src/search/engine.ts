@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import MiniSearch, { type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
@@ -103,6 +104,23 @@ interface IndexedDocument extends Record<Field, string> {
   id: string;
 }
 
+const SERIALIZED_VERSION = 1;
+
+export interface SerializedSearchIndex {
+  version: number;
+  /** Fingerprint of the programs the index was built from. */
+  catalog: string;
+  index: unknown;
+  surfaces: Array<[string, string[]]>;
+  documentFrequency: Array<[string, number]>;
+  docTerms: Array<[string, string[]]>;
+}
+
+/** Changes whenever any program's content changes. */
+export function catalogFingerprint(programs: readonly Program[]): string {
+  return createHash('sha256').update(JSON.stringify(programs)).digest('hex').slice(0, 16);
+}
+
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
 const SEP = '\u0000';
 
@@ -159,6 +177,33 @@ export class SearchEngine {
     return engine;
   }
 
+  /**
+   * The built index as plain JSON, so a large catalog can be indexed ahead (`shien index`)
+   * and loaded at start instead of being analysed again (kuromoji: ~150,000 characters/s).
+   */
+  toJSON(): SerializedSearchIndex {
+    return {
+      version: SERIALIZED_VERSION,
+      catalog: catalogFingerprint(this.input.programs),
+      index: this.index.toJSON(),
+      surfaces: [...this.surfaces].map(([t, set]) => [t, [...set]]),
+      documentFrequency: [...this.documentFrequency],
+      docTerms: [...this.docTerms],
+    };
+  }
+
+  /** Loads an index made by `toJSON`; refuses one built from another catalog. */
+  static async fromJSON(json: SerializedSearchIndex, input: SearchEngineInput): Promise<SearchEngine> {
+    if (json.version !== SERIALIZED_VERSION) throw new Error(`索引の形式が違います (version ${json.version}、必要 ${SERIALIZED_VERSION})。作り直してください。`);
+    if (json.catalog !== catalogFingerprint(input.programs)) throw new Error('索引は別のカタログから作られています。作り直してください。');
+    const engine = new SearchEngine(input);
+    engine.index = await MiniSearch.loadJSONAsync(JSON.stringify(json.index), miniSearchOptions());
+    for (const [t, list] of json.surfaces) engine.surfaces.set(t, new Set(list));
+    for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
+    for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
+    return engine;
+  }
+
   get size(): number {
     return this.byId.size;
   }
@@ -193,6 +238,8 @@ export class SearchEngine {
     const seen = new Set<string>();
     for (const [field, text] of Object.entries(texts) as Array<[keyof typeof texts, string]>) {
       const analyzed = analyzer.analyze(text);
+      // Agency spellings are also indexed whole: kuromoji cuts nicknames like かしん apart.
+      if (field === 'agency') for (const spelling of text.split('\n')) analyzed.terms.push(termForm(spelling).replace(/\s+/g, ''));
       doc[field] = analyzed.terms.join(SEP);
       (field === 'name' || field === 'agency' ? nameReadings : textReadings).push(...analyzed.readings);
       for (const [term, surface] of analyzed.surfaces) {
@@ -248,8 +295,14 @@ export class SearchEngine {
   }
 
   /** One word of the query with everything it may match, weighted. */
-  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>): Scores {
-    const alternatives = [this.specScores(unit, cache, true)];
+  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: Set<string>): Scores {
+    let own = this.specScores(unit, cache);
+    // A word the index does not hold as a term may still be part of a name (そうしん in
+    // そうしんTOBO会): look for it in names and agency spellings.
+    if (!own.size && unit.term.length >= 2) own = this.nameContaining(unit.term);
+    if (literal) for (const id of own.keys()) literal.add(id);
+    const alternatives = [own];
+    if (unit.parts.length >= 2) alternatives.push(this.specScores(unit, cache, true));
     for (const s of this.input.vocabulary.synonymsOf(unit.term)) {
       const scores = this.specScores(s, cache);
       if (scores.size) expanded.add(s.label);
@@ -300,6 +353,17 @@ export class SearchEngine {
     return new Set(this.input.programs.filter((p) => filters.every((f) => f(p))).map((p) => p.id));
   }
 
+  /** Programs whose name or agency spelling contains `term`, at a modest fixed score. */
+  private nameContaining(term: string): Scores {
+    const out: Scores = new Map();
+    for (const p of this.input.programs) {
+      const agency = this.agencies.resolve(p.agency);
+      const names = termForm([p.name, p.agency, ...(agency?.aliases ?? [])].join('\n'));
+      if (names.includes(term)) out.set(p.id, { score: NAME_CONTAINS_SCORE, terms: new Set([term]) });
+    }
+    return out;
+  }
+
   private haystack(p: Program): string {
     let h = this.haystacks.get(p.id);
     if (h === undefined) {
@@ -324,9 +388,11 @@ export class SearchEngine {
 
     const allowed = this.allowedIds(parsed, errors);
     const cache = new Map<string, Scores>();
-    const literal: string[] = [...parsed.words, ...parsed.phrases];
-    const units = literal.flatMap((chunk) => this.unitsOf(chunk));
-    const wordScores = units.map((unit) => this.unitScores(unit, cache, expanded));
+    const chunks: string[] = [...parsed.words, ...parsed.phrases];
+    const units = chunks.flatMap((chunk) => this.unitsOf(chunk));
+    // Per word, the programs that contain it as written (not through a synonym).
+    const exact = units.map(() => new Set<string>());
+    const wordScores = units.map((unit, i) => this.unitScores(unit, cache, expanded, exact[i]));
     const intents = this.input.vocabulary.intentsOf(parsed.words.join(' '));
     for (const s of intents) expanded.add(s.label);
     const intentScores = intents.length
@@ -334,20 +400,28 @@ export class SearchEngine {
       : undefined;
 
     if (!units.length && !intentScores) {
-      if (literal.length || !allowed) return respond([], 'none'); // only empty words (どうすればいい)
+      if (chunks.length || !allowed) return respond([], 'none'); // only empty words (どうすればいい)
       const hits = this.input.programs.filter((p) => allowed.has(p.id)).map((program) => ({ program, score: 0, terms: [], snippet: makeSnippet(program, parsed.phrases) }));
       return respond(hits, hits.length ? 'filters' : 'none');
     }
 
     const keep = (scores: Scores) => (allowed ? new Map([...scores].filter(([id]) => allowed.has(id))) : scores);
-    let combined = keep(addUp(units.length ? [intersect(wordScores)] : [], intentScores));
+    // A colloquial question (an intent matched) is answered by what it means plus any of its
+    // words; otherwise all the words must match.
+    let combined = keep(intentScores ? addUp(wordScores, intentScores) : addUp(units.length ? [intersect(wordScores)] : []));
     let mode: MatchMode = 'all';
     if (!combined.size && units.length > 1) {
       combined = keep(addUp(wordScores, intentScores));
       mode = 'any';
     }
     if (!combined.size) return respond([], 'none');
-    const ranked = [...combined].sort((a, b) => b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!);
+    // An exact hit ranks first: programs containing more of the words as written come before
+    // programs found through synonyms. A colloquial question (an intent matched) is the
+    // exception: its words as written (お金, 借りる) say little, so the score alone ranks.
+    const exactWords = (id: string) => (intentScores ? 0 : exact.filter((set) => set.has(id)).length);
+    const ranked = [...combined].sort(
+      (a, b) => exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
+    );
     return respond(
       ranked.map(([id, s]) => this.hit(id, s.score, [...s.terms], parsed.phrases)),
       mode,
@@ -376,7 +450,7 @@ export class SearchEngine {
         const sim = dice(grams, bigrams(term));
         const contains = term.includes(q) || q.includes(term) ? 0.3 : 0;
         const score = sim + contains;
-        if (score >= 0.4) scored.set(term, Math.max(scored.get(term) ?? 0, score + Math.min(df, 20) / 200));
+        if (score >= 0.5) scored.set(term, Math.max(scored.get(term) ?? 0, score + Math.min(df, 20) / 200));
       }
     }
     const terms = [...scored]
@@ -416,6 +490,9 @@ interface Scored {
   terms: Set<string>;
 }
 type Scores = Map<string, Scored>;
+
+/** Score of a word found only inside a name (about what a single name-field hit scores). */
+const NAME_CONTAINS_SCORE = 10;
 
 /** How much the alternatives after the best one add (see the note on queries). */
 const SOFT_MAX_REST = 0.15;

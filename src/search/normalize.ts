@@ -26,13 +26,16 @@ export function termForm(text: string): string {
   return toHiragana(normalizeText(text));
 }
 
-const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・]+$/u;
-const KATAKANA_ONLY = /^[\p{Script=Katakana}ー・]+$/u;
+const HIRAGANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u;
+const KATAKANA_ONLY = /^[\p{Script=Katakana}ー]+$/u;
 const LATIN_OR_DIGIT = /^[a-z0-9&.+\-]+$/i;
 
-/** True for a word written only in kana: typed as a reading (そうぎょう) or a loanword. */
+/**
+ * True for a word written in one kana script only: a reading typed instead of kanji
+ * (そうぎょう) or a loanword (インターンシップ). Mixed text (インボイスがわからない) is a sentence.
+ */
 export function isKanaOnly(text: string): boolean {
-  return KANA_ONLY.test(text);
+  return HIRAGANA_ONLY.test(text) || KATAKANA_ONLY.test(text);
 }
 
 export function isKatakanaOnly(text: string): boolean {

@@ -1,0 +1,30 @@
+import type { Program } from '../catalog/schema.js';
+
+export const NO_BUDGET = '予算額の記載なし';
+
+/**
+ * A budget in thousands of yen as people say it: 5,409 → 540.9万円, 146,520 → 1億4,652万円,
+ * 800 → 80万円. Amounts below 1万円 stay in 円.
+ */
+export function formatYenFromThousands(thousandYen: number): string {
+  const yen = thousandYen * 1000;
+  if (yen < 10_000) return `${yen.toLocaleString('ja-JP')}円`;
+  const man = yen / 10_000;
+  if (man < 10_000) return `${trimDecimal(man)}万円`;
+  const oku = Math.floor(man / 10_000);
+  const restMan = Math.round(man - oku * 10_000);
+  return restMan ? `${oku.toLocaleString('ja-JP')}億${restMan.toLocaleString('ja-JP')}万円` : `${oku.toLocaleString('ja-JP')}億円`;
+}
+
+function trimDecimal(n: number): string {
+  const rounded = Math.round(n * 10) / 10;
+  return rounded.toLocaleString('ja-JP', { maximumFractionDigits: 1 });
+}
+
+/** The budget line of a program: the amount, the printed text when it is not a number, or 「予算額の記載なし」. */
+export function formatBudget(program: Pick<Program, 'budgetThousandYen' | 'budgetText' | 'fiscalYear'>): string {
+  const year = program.fiscalYear ? `R${program.fiscalYear - 2018}予算 ` : '';
+  if (program.budgetThousandYen != null) return `${year}${formatYenFromThousands(program.budgetThousandYen)}`;
+  if (program.budgetText?.trim() && !/^[－ー―-]$/.test(program.budgetText.trim())) return `${year}${program.budgetText.trim()}`;
+  return NO_BUDGET;
+}

@@ -1,0 +1,60 @@
+import { CIRCLED_DIGITS, KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
+import type { Program } from '../catalog/schema.js';
+import type { SearchResponse } from '../search/engine.js';
+import type { Snippet } from '../search/snippet.js';
+import { formatBudget } from './budget.js';
+
+/** Plain-text rendering of search answers, for the command line and the local console. */
+
+export function keyProjectLabel(program: Program): string {
+  const list = program.keyProjects ?? [];
+  return list.length ? list.map((n) => `${CIRCLED_DIGITS[n - 1]}${KEY_PROJECTS[n as KeyProjectNumber]}`).join('、') : '記載なし';
+}
+
+/** The snippet with matched words in 【】 (a terminal has no bold that survives pipes). */
+export function markSnippet(snippet: Snippet, open = '【', close = '】'): string {
+  let out = '';
+  let at = 0;
+  for (const [s, e] of snippet.highlights) {
+    out += snippet.text.slice(at, s) + open + snippet.text.slice(s, e) + close;
+    at = e;
+  }
+  return out + snippet.text.slice(at);
+}
+
+const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
+  any: 'すべての語を含む事業はありません。いずれかの語を含む事業を表示します。',
+  filters: '条件に合う事業 (カタログ順)',
+};
+
+export function renderResponseText(response: SearchResponse, limit: number): string {
+  const lines: string[] = [];
+  const q = response.query.trim();
+  for (const e of response.errors) lines.push(`⚠ ${e}`);
+  if (response.mode === 'empty') {
+    lines.push('検索語を入力してください (例: 創業 / 事業承継 補助金 / 機関:ジェトロ)。');
+    return lines.join('\n');
+  }
+  if (response.mode === 'none') {
+    lines.push(`「${q}」に合う事業は見つかりませんでした。`);
+    const s = response.suggestions;
+    if (s?.terms.length) lines.push(`  近い言葉: ${s.terms.join(' / ')}`);
+    if (s?.synonyms.length) lines.push(`  言い換え: ${s.synonyms.join(' / ')}`);
+    if (s?.purposes.length) lines.push(`  目的から探す: ${s.purposes.map((p) => `目的:${p.purpose} (${p.count})`).join(' / ')}`);
+    return lines.join('\n');
+  }
+  const shown = response.hits.slice(0, limit);
+  lines.push(`「${q}」 ${response.total} 件${response.total > shown.length ? ` (上位 ${shown.length} 件)` : ''}`);
+  const note = MODE_NOTE[response.mode];
+  if (note) lines.push(note);
+  if (response.expandedWith.length) lines.push(`言い換えも含めて検索: ${response.expandedWith.slice(0, 8).join('、')}`);
+  shown.forEach((hit, i) => {
+    const p = hit.program;
+    lines.push(`${String(i + 1).padStart(2)}. ${p.name} — ${p.agency}`);
+    lines.push(`    ${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`);
+    const snippet = markSnippet(hit.snippet);
+    if (snippet) lines.push(`    ${snippet}`);
+    lines.push(`    id: ${p.id}`);
+  });
+  return lines.join('\n');
+}
