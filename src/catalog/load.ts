@@ -71,21 +71,27 @@ function findKeyNode(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): num
 }
 
 function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): CatalogProblem[] {
-  return error.issues.map((issue) => {
-    const [entry, ...rest] = issue.path;
-    return {
-      file,
-      line: lineOfPath(parsed, issue.path),
-      entry: typeof entry === 'number' ? entry : undefined,
-      field: rest.length ? rest.map(String).join('.') : undefined,
-      message: issue.message,
-    };
+  const problems = error.issues.flatMap((issue): CatalogProblem[] => {
+    // A strict object reports unknown keys on the object itself; report each key at its own line.
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    return paths.map((issuePath) => {
+      const [entry, ...rest] = issuePath;
+      const key = issue.code === 'unrecognized_keys' ? String(issuePath[issuePath.length - 1]) : undefined;
+      return {
+        file,
+        line: lineOfPath(parsed, issuePath),
+        entry: typeof entry === 'number' ? entry : undefined,
+        field: rest.length ? rest.map(String).join('.') : undefined,
+        message: key !== undefined ? `未知の項目 "${key}" です (項目名の綴りを確認してください)` : issue.message,
+      };
+    });
   });
+  // zod lists unknown keys after the other problems of an object; report them in file order.
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i).map(({ p }) => p);
 }
 
-/** Parse `text` as YAML and validate it with `schema`; problems are returned, never thrown. */
-export function validateYaml<T>(file: string, text: string, schema: z.ZodType<T>): { data?: T; problems: CatalogProblem[] } {
-  const parsed = parseYaml(text);
+function validateParsed<T>(file: string, parsed: ParsedYaml, schema: z.ZodType<T>): { data?: T; problems: CatalogProblem[] } {
   if (parsed.doc.errors.length) {
     return {
       problems: parsed.doc.errors.map((e) => ({ file, line: parsed.lines.linePos(e.pos[0]).line, message: `YAML の構文エラー: ${e.message.split('\n')[0]}` })),
@@ -96,11 +102,35 @@ export function validateYaml<T>(file: string, text: string, schema: z.ZodType<T>
   return { data: result.data, problems: [] };
 }
 
-/** Parse and validate one catalog file's text; ids are derived where absent. */
-export function parseCatalogFile(file: string, text: string): { programs: Program[]; problems: CatalogProblem[] } {
-  const { data, problems } = validateYaml(file, text, CatalogFileSchema);
+/** Parse `text` as YAML and validate it with `schema`; problems are returned, never thrown. */
+export function validateYaml<T>(file: string, text: string, schema: z.ZodType<T>): { data?: T; problems: CatalogProblem[] } {
+  return validateParsed(file, parseYaml(text), schema);
+}
+
+/** A catalog file's programs, with the line each one is reported at (its `id:` line, else its first line). */
+export interface ParsedCatalogFile {
+  programs: Program[];
+  /** `lines[i]` is the 1-based line of `programs[i]`. */
+  lines: number[];
+  problems: CatalogProblem[];
+}
+
+/**
+ * Parse and validate one catalog file's text; ids are derived where absent. A file with
+ * no programs at all (empty, or only comments) is a problem: loading it silently would
+ * drop programs from the catalog without anyone noticing.
+ */
+export function parseCatalogFile(file: string, text: string): ParsedCatalogFile {
+  const parsed = parseYaml(text);
+  const { data, problems } = validateParsed(file, parsed, CatalogFileSchema);
+  if (!problems.length && data?.length === 0) {
+    const empty = parsed.doc.contents === null;
+    const line = empty ? 1 : lineOfPath(parsed, []) ?? 1;
+    problems.push({ file, line, message: empty ? 'プログラムが1件もありません（空のファイル）' : 'プログラムが1件もありません（空のリスト）' });
+  }
   const programs = (data ?? []).map((p) => ({ ...p, id: p.id ?? programId(p.agency, p.name) }));
-  return { programs, problems };
+  const lines = programs.map((_, index) => lineOfPath(parsed, [index, 'id']) ?? 1);
+  return { programs, lines, problems };
 }
 
 async function listYamlFiles(dir: string): Promise<string[]> {
@@ -122,16 +152,19 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const programs: Program[] = [];
   const fileOf = new Map<string, string>();
   if (files.length === 0) problems.push({ file: dir, message: 'カタログのファイル (*.yaml) がありません' });
+  const where = new Map<string, string>();
   for (const file of files) {
     const text = await readFile(path.join(dir, file), 'utf8');
     const parsed = parseCatalogFile(file, text);
     problems.push(...parsed.problems);
     for (const [index, program] of parsed.programs.entries()) {
-      const earlier = fileOf.get(program.id);
+      const line = parsed.lines[index];
+      const earlier = where.get(program.id);
       if (earlier !== undefined) {
-        problems.push({ file, entry: index, field: 'id', message: `id "${program.id}" は ${earlier} にもあります (同じ機関・事業名の重複)` });
+        problems.push({ file, line, entry: index, field: 'id', message: `id "${program.id}" は ${earlier} にもあります (同じ機関・事業名の重複)` });
         continue;
       }
+      where.set(program.id, `${file}:${line}`);
       fileOf.set(program.id, file);
       programs.push(program);
     }

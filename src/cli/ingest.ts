@@ -37,8 +37,10 @@ export async function ingestCommand(args: string[], paths: Paths, out: NodeJS.Wr
   const { merge } = result;
   lines.push('', `カタログとの差分: 追加 ${merge.added.length} 件, 更新 ${merge.changes.filter((c) => c.kind === 'updated').length} 項目, 手修正を保持 ${merge.changes.filter((c) => c.kind !== 'updated').length} 項目, 文書から消えた事業 ${merge.vanished.length} 件`);
   for (const c of merge.changes) {
-    const label = { updated: '更新', 'kept-correction': '手修正を保持', conflict: '衝突(手修正を保持)' }[c.kind];
-    lines.push(`  [${label}] ${c.name} .${c.field}: ${show(c.from)} → ${show(c.to)}`);
+    // from = the catalog's value, to = the document's; only 更新 writes the document's value.
+    if (c.kind === 'updated') lines.push(`  [更新] ${c.name} .${c.field}: ${show(c.from)} → ${show(c.to)}`);
+    else if (c.kind === 'conflict') lines.push(`  [衝突(手修正を保持)] ${c.name} .${c.field}: カタログの値を保持: ${show(c.from)} ／ 文書の新しい値: ${show(c.to)}`);
+    else lines.push(`  [手修正を保持] ${c.name} .${c.field}: カタログの値を保持: ${show(c.from)} ／ 文書の値: ${show(c.to)}`);
   }
   for (const e of merge.added) lines.push(`  [追加] ${e.name}（${e.agency}）`);
   for (const e of merge.vanished) lines.push(`  [文書になし] ${e.name}（${e.agency}） (カタログには残しています)`);

@@ -1,10 +1,10 @@
-import { afterAll, describe, it, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { ProgramSchema } from '../../src/catalog/schema.js';
-import { CATALOG_DIR, ROOT, tempDir } from './support.js';
+import { AGENCIES_FILE, CATALOG_DIR, ROOT, SOURCE_FILE, SOURCE_NAME, tempDir } from './support.js';
 
 interface Run {
   code: number;
@@ -81,5 +81,127 @@ describe('shien catalog', () => {
     expect(run.stdout).toContain('broken.yaml:5');
     expect(run.stdout).toContain('budgetThousandYen');
     expect(run.stdout).not.toContain('good.yaml');
+  });
+});
+
+describe('shien ingest', () => {
+  let seeds: string;
+  let document: string;
+  let catalogFile: string;
+  let snapshotFile: string;
+  /** The catalog and snapshot as the first `ingest --write` left them. */
+  let written: { catalog: string; snapshot: string };
+  const ingest = (...args: string[]) => shien(['ingest', document, ...args], { SHIEN_SEEDS_DIR: seeds });
+  const TRIAL = 'トライアル発注・販路開拓支援事業';
+  const NETWORK = '新産業創出ネットワーク事業';
+
+  /** Replace `from` (which must occur exactly once) with `to`. */
+  const once = (text: string, from: string, to: string) => {
+    expect(text.split(from), from).toHaveLength(2);
+    return text.replace(from, to);
+  };
+
+  beforeAll(async () => {
+    seeds = await tempDir('cli-seeds');
+    made.push(seeds);
+    await mkdir(path.join(seeds, 'sources'));
+    await copyFile(AGENCIES_FILE, path.join(seeds, 'agencies.yaml'));
+    document = path.join(seeds, 'sources', SOURCE_NAME);
+    await copyFile(SOURCE_FILE, document);
+    const stem = SOURCE_NAME.replace(/\.txt$/u, '');
+    catalogFile = path.join(seeds, 'catalog', `${stem}.yaml`);
+    snapshotFile = path.join(seeds, 'ingest', `${stem}.generated.yaml`);
+    const run = await ingest('--write');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('追加 143 件');
+    expect(run.stdout).toContain('書き込みました。');
+    written = { catalog: await readFile(catalogFile, 'utf8'), snapshot: await readFile(snapshotFile, 'utf8') };
+  });
+  beforeEach(async () => {
+    await writeFile(catalogFile, written.catalog);
+    await writeFile(snapshotFile, written.snapshot);
+  });
+
+  it('check mode: a comment a person added is not a change (exit 0, file untouched)', async () => {
+    const commented = once(
+      written.catalog,
+      `  name: ${TRIAL}\n`,
+      `  name: ${TRIAL} # 名称は県のサイトで確認済み\n  # 予算は補正後に見直す\n`,
+    ) + '# 以上\n';
+    await writeFile(catalogFile, commented);
+    const run = await ingest();
+    expect(run.stdout).toContain('カタログとの差分: 追加 0 件, 更新 0 項目, 手修正を保持 0 項目, 文書から消えた事業 0 件');
+    expect(run.stdout).toContain('カタログは文書と一致しています。');
+    expect(run.stdout).not.toContain('--write');
+    expect(run.code).toBe(0);
+    expect(await readFile(catalogFile, 'utf8')).toBe(commented);
+  });
+
+  it('check mode still exits 1 when the document changes a value', async () => {
+    // The last ingest read 5000 and nobody corrected it; the document now says 5409.
+    await writeFile(catalogFile, once(written.catalog, 'budgetThousandYen: 5409\n', 'budgetThousandYen: 5000\n'));
+    await writeFile(snapshotFile, once(written.snapshot, 'budgetThousandYen: 5409\n', 'budgetThousandYen: 5000\n'));
+    const run = await ingest();
+    expect(run.stdout).toContain(`  [更新] ${TRIAL} .budgetThousandYen: 5000 → 5409`);
+    expect(run.stdout).toContain('--write を付けると書き込みます。');
+    expect(run.code).toBe(1);
+  });
+
+  it('--write keeps the comments people added and changes only what the document changed', async () => {
+    const snapshot = once(written.snapshot, 'budgetThousandYen: 5409\n', 'budgetThousandYen: 5000\n');
+    const commented =
+      '# 担当: 産業支援課 (2024-05 見直し)\n' +
+      once(
+        once(written.catalog, 'budgetThousandYen: 5409\n', 'budgetThousandYen: 5000 # 当初予算\n  # 補正予算は別途\n'),
+        `- id: p-3ca4bdacae\n`,
+        `# ネットワーク事業は毎年継続\n- id: p-3ca4bdacae\n`,
+      ) +
+      '# ここまで\n';
+    // A program the last ingest did not find is now read from the document, and is added.
+    const entries = commented.split(/^(?=- id: )/mu);
+    const lastEntry = entries[entries.length - 1]!.replace('# ここまで\n', '');
+    const lastSnapshotEntry = snapshot.slice(snapshot.lastIndexOf('- id: '));
+    expect(lastSnapshotEntry).toBe(lastEntry);
+    const withoutLast = commented.replace(lastEntry, '');
+    await writeFile(catalogFile, withoutLast);
+    await writeFile(snapshotFile, snapshot.replace(lastSnapshotEntry, ''));
+
+    const run = await ingest('--write');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('カタログとの差分: 追加 1 件, 更新 1 項目, 手修正を保持 0 項目, 文書から消えた事業 0 件');
+    expect(run.stdout).toContain(`  [更新] ${TRIAL} .budgetThousandYen: 5000 → 5409`);
+    expect(run.stdout).toContain('書き込みました。');
+    // Every comment stays where it was; the updated line keeps its comment; the new program
+    // comes after the last entry.
+    expect(await readFile(catalogFile, 'utf8')).toBe(
+      once(withoutLast, 'budgetThousandYen: 5000 # 当初予算\n', 'budgetThousandYen: 5409 # 当初予算\n').replace('# ここまで\n', lastEntry + '# ここまで\n'),
+    );
+    expect(await readFile(snapshotFile, 'utf8')).toBe(written.snapshot);
+    // And the next check finds nothing to do.
+    const again = await ingest();
+    expect(again.stdout).toContain('カタログは文書と一致しています。');
+    expect(again.code).toBe(0);
+  });
+
+  it('prints kept corrections and conflicts the same way round: the catalog value kept, then the document’s', async () => {
+    // A person corrected the overview of one program and the budget of another; since the
+    // last ingest the document changed that budget too (146000 → 146520).
+    await writeFile(
+      catalogFile,
+      once(once(written.catalog, 'budgetThousandYen: 146520\n', 'budgetThousandYen: 150000\n'), '  overview: 県内中小企業等の販路開拓', '  overview: 担当者が直した概要。県内中小企業等の販路開拓'),
+    );
+    await writeFile(snapshotFile, once(written.snapshot, 'budgetThousandYen: 146520\n', 'budgetThousandYen: 146000\n'));
+    const run = await ingest();
+    // Long values are shown cut at 60 characters.
+    const overview = '県内中小企業等の販路開拓・受注機会の拡大を図るため，企業が開発した製品等について，県の機関が試験的に発注するとともに，県外での展示会等への出展を支援する。';
+    expect(overview.length).toBeGreaterThan(60);
+    expect(run.stdout).toContain('カタログとの差分: 追加 0 件, 更新 0 項目, 手修正を保持 2 項目, 文書から消えた事業 0 件');
+    const report = run.stdout.split('\n').filter((line) => line.startsWith('  ['));
+    expect(report).toEqual([
+      `  [衝突(手修正を保持)] ${NETWORK} .budgetThousandYen: カタログの値を保持: 150000 ／ 文書の新しい値: 146520`,
+      `  [手修正を保持] ${TRIAL} .overview: カタログの値を保持: ${`担当者が直した概要。${overview}`.slice(0, 60)}… ／ 文書の値: ${overview.slice(0, 60)}…`,
+    ]);
+    expect(run.code).toBe(0);
   });
 });

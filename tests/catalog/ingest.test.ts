@@ -69,8 +69,9 @@ describe('ingestDocument round trip in a seeds directory', () => {
     expect(snapshot.programs).toHaveLength(143);
   });
 
-  it('second run reports no change', async () => {
+  it('second run reports no change, in check mode and with write', async () => {
     const before = await readFile(paths.catalogFile, 'utf8');
+    expect((await ingestDocument(paths, options())).changed).toBe(false);
     const result = await ingestDocument(paths, { ...options(), write: true });
     expect(result.changed).toBe(false);
     expect(result.merge.added).toEqual([]);
@@ -118,6 +119,26 @@ describe('ingestDocument round trip in a seeds directory', () => {
   });
 });
 
+describe('ingestDocument into a catalog file that has no programs yet', () => {
+  it('fills a file holding only comments, keeping them', async () => {
+    const seeds = await tempDir('seeds');
+    try {
+      const paths = defaultPaths(SOURCE_FILE, seeds);
+      await mkdir(path.dirname(paths.catalogFile), { recursive: true });
+      const comments = '# 令和5年度の事業一覧 (ingest で埋める)\n';
+      await writeFile(paths.catalogFile, comments);
+      const result = await ingestDocument(paths, { write: true });
+      expect(result.changed).toBe(true);
+      expect(result.merge.added).toHaveLength(143);
+      const text = await readFile(paths.catalogFile, 'utf8');
+      expect(text.startsWith(comments + '- id: ')).toBe(true);
+      expect((await loadCatalog(path.dirname(paths.catalogFile))).programs).toHaveLength(143);
+    } finally {
+      await rm(seeds, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('mergeCatalog', () => {
   const entry = (over: Partial<Entry> = {}): Entry => ({
     id: 'p-0000000001',
@@ -142,7 +163,8 @@ describe('mergeCatalog', () => {
   it('keeps a corrected field the new parse did not change, and reports it as kept', () => {
     const report = mergeCatalog([entry({ budgetThousandYen: 1200 })], [entry()], [entry()]);
     expect(report.merged).toEqual([entry({ budgetThousandYen: 1200 })]);
-    expect(report.changes).toEqual([expect.objectContaining({ field: 'budgetThousandYen', kind: 'kept-correction' })]);
+    // Like a conflict: from = the catalog's (kept) value, to = the document's.
+    expect(report.changes).toEqual([expect.objectContaining({ field: 'budgetThousandYen', kind: 'kept-correction', from: 1200, to: 1000 })]);
   });
 
   it('reports a conflict when both the person and the new parse changed a field, and keeps the person’s value', () => {
@@ -155,6 +177,16 @@ describe('mergeCatalog', () => {
     const report = mergeCatalog([entry({ budgetThousandYen: 1500 })], [entry()], [entry({ budgetThousandYen: 1500 })]);
     expect(report.merged).toEqual([entry({ budgetThousandYen: 1500 })]);
     expect(report.changes).toEqual([]);
+  });
+
+  it('merges field by field: in one entry an untouched field follows the document, a corrected one is kept', () => {
+    const base = { id: 'p-0000000001', name: 'A', agency: 'X', overview: 'old', results: 'r1' };
+    const report = mergeCatalog([{ ...base, results: 'fixed by hand' }], [base], [{ ...base, overview: 'new', results: 'r2' }]);
+    expect(report.merged).toEqual([{ ...base, overview: 'new', results: 'fixed by hand' }]);
+    expect(report.changes.map((c) => [c.field, c.kind])).toEqual([
+      ['overview', 'updated'],
+      ['results', 'conflict'],
+    ]);
   });
 
   it('keeps an entry that vanished from the document and reports it', () => {

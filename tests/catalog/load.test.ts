@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { programId } from '../../src/catalog/ids.js';
-import { CatalogError, loadCatalog, type Catalog, type CatalogProblem } from '../../src/catalog/load.js';
+import { CatalogError, loadCatalog, parseCatalogFile, type Catalog, type CatalogProblem } from '../../src/catalog/load.js';
 import { PROGRAM_ID_PATTERN } from '../../src/catalog/schema.js';
-import { agencyDirectory, CATALOG_DIR, SOURCE_NAME, tempDir } from './support.js';
+import { agencyDirectory, CATALOG_DIR, ROOT, SEEDS_DIR, SOURCE_NAME, tempDir } from './support.js';
 
 const made: string[] = [];
 afterAll(async () => {
@@ -78,10 +78,33 @@ describe('loadCatalog on a valid catalog', () => {
   });
 });
 
+describe('what the README promises', () => {
+  const readme = () => readFile(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('its example of adding a program is a valid catalog file whose source, if any, is a file under seeds/sources/', async () => {
+    const section = (await readme()).split('### Adding a program')[1]!;
+    const example = /```yaml\n([\s\S]*?)```/u.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const { programs, problems } = parseCatalogFile('README.md', example!);
+    expect(problems).toEqual([]);
+    expect(programs).toHaveLength(1);
+    const sources = await readdir(path.join(SEEDS_DIR, 'sources'));
+    for (const p of programs) if (p.source) expect(sources).toContain(p.source.document);
+  });
+
+  it('requires the Node version that has Dirent.parentPath (20.12), in package.json and the README', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20.12');
+    expect(await readme()).toContain('Node 20.12 or newer');
+  });
+});
+
 describe('loadCatalog on a broken catalog', () => {
-  it('reports a YAML syntax error with its file and line', async () => {
-    const dir = await catalogDir({
-      'broken.yaml': [
+  it.each([
+    {
+      kind: '": " inside an unquoted value',
+      line: 5,
+      text: [
         '- name: 事業A', //                              line 1
         '  agency: 県産業立地課', //                      line 2
         '- name: 事業B', //                              line 3
@@ -89,11 +112,19 @@ describe('loadCatalog on a broken catalog', () => {
         '  overview: 関係機関: 県、市', //                line 5: ": " inside an unquoted value
         '',
       ].join('\n'),
-    });
+    },
+    {
+      kind: 'a list item indented by one space',
+      line: 3,
+      text: ['- name: 事業A', '  agency: 県産業立地課', ' - name: [', ''].join('\n'),
+    },
+  ])('reports a YAML syntax error ($kind) with its file and line', async ({ line, text }) => {
+    const dir = await catalogDir({ 'broken.yaml': text });
     const error = await loadError(dir);
     expect(error.problems.length).toBeGreaterThan(0);
-    expect(error.problems[0]).toMatchObject({ file: 'broken.yaml', line: 5 });
-    expect(error.message).toContain('broken.yaml:5');
+    expect(error.problems[0]).toMatchObject({ file: 'broken.yaml', line });
+    expect(error.problems[0]!.message).toMatch(/^YAML の構文エラー: /u);
+    expect(error.message).toContain(`broken.yaml:${line}: YAML の構文エラー`);
   });
 
   it('reports a YAML syntax error with its file and refuses the whole catalog', async () => {
@@ -148,23 +179,46 @@ describe('loadCatalog on a broken catalog', () => {
     const dir = await catalogDir({
       'a.yaml': '- name: 事業A\n  agency: 県産業立地課\n  fiscalYear: R5\n',
       'b.yaml': '- name: 事業B\n  agency: 県産業立地課\n  overveiw: 綴り違いの項目\n',
+      'c.yaml': '- agency: 鹿児島商工会議所\n  overview: 名前がない\n', // the problem is on the file's very first line
     });
     const error = await loadError(dir);
     expect(error.problems.map((p) => [p.file, p.entry])).toEqual([
       ['a.yaml', 0],
       ['b.yaml', 0],
+      ['c.yaml', 0],
     ]);
     expect(error.problems[0]).toMatchObject({ field: 'fiscalYear', line: 3 });
     expect(error.problems[1]!.message).toContain('overveiw');
+    expect(error.problems[2]).toMatchObject({ field: 'name', line: 1 });
+    expect(error.message).toContain('3 件の問題');
   });
 
-  // KNOWN DEFECT (reported): zod reports an unknown key on the entry itself, so the problem
-  // points at the entry's first line (1) and names no field, not at the misspelt key's line.
-  it.fails('points a misspelt field name at its own line', async () => {
+  it('points a misspelt field name at its own line', async () => {
     const dir = await catalogDir({ 'b.yaml': '- name: 事業B\n  agency: 県産業立地課\n  overveiw: 綴り違いの項目\n' });
     const error = await loadError(dir);
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatchObject({ file: 'b.yaml', entry: 0, line: 3 });
+    expect(error.problems[0]).toMatchObject({ file: 'b.yaml', entry: 0, line: 3, field: 'overveiw' });
+    expect(error.message).toContain('b.yaml:3 #0 overveiw: 未知の項目 "overveiw" です');
+  });
+
+  it('points every misspelt field, nested ones too, at its own line, in file order', async () => {
+    const text = [
+      '- name: 事業B', //                                  line 1
+      '  agency: 県産業立地課', //                          line 2
+      '  colour: red', //                                  line 3  unknown
+      '  budgetThousandYen: abc', //                       line 4  not a number
+      '  source: { document: a.txt, pg: 3 }', //           line 5  unknown key inside source
+      '  relatedOrg: 県', //                               line 6  unknown
+      '',
+    ].join('\n');
+    const error = await loadError(await catalogDir({ 'b.yaml': text }));
+    expect(error.problems.map((p) => [p.line, p.entry, p.field])).toEqual([
+      [3, 0, 'colour'],
+      [4, 0, 'budgetThousandYen'],
+      [5, 0, 'source.pg'],
+      [6, 0, 'relatedOrg'],
+    ]);
+    expect(error.message).toContain('b.yaml:5 #0 source.pg: 未知の項目 "pg" です');
   });
 
   it('refuses the same id in two files, naming both files', async () => {
@@ -175,10 +229,30 @@ describe('loadCatalog on a broken catalog', () => {
     const error = await loadError(dir);
     expect(error.problems).toHaveLength(1);
     const problem = error.problems[0]!;
-    expect(problem).toMatchObject({ file: 'two.yaml', entry: 1, field: 'id' });
+    // Reported at the second occurrence's `id:` line, naming where the first one is.
+    expect(problem).toMatchObject({ file: 'two.yaml', line: 3, entry: 1, field: 'id' });
     expect(problem.message).toContain('shared-id');
-    expect(problem.message).toContain('one.yaml');
-    expect(error.message).toMatch(/two\.yaml.*one\.yaml/u);
+    expect(problem.message).toContain('one.yaml:1');
+    expect(error.message).toContain('two.yaml:3 #1 id: id "shared-id" は one.yaml:1 にもあります');
+  });
+
+  it('refuses the same id twice in one file, with the line of each', async () => {
+    const text = [
+      '# hand-written', //                  line 1
+      '- name: 事業A', //                    line 2
+      '  id: twice', //                     line 3  first
+      '  agency: 県産業立地課', //           line 4
+      '- name: 事業B', //                    line 5
+      '  agency: 県産業立地課', //           line 6
+      '- name: 事業C', //                    line 7
+      '  agency: 県産業立地課', //           line 8
+      '  id: twice', //                     line 9  second
+      '',
+    ].join('\n');
+    const error = await loadError(await catalogDir({ 'same.yaml': text }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({ file: 'same.yaml', line: 9, entry: 2, field: 'id' });
+    expect(error.message).toContain('same.yaml:9 #2 id: id "twice" は same.yaml:3 にもあります');
   });
 
   it('refuses the same program (agency + name, spelled in another width) in two files', async () => {
@@ -188,8 +262,10 @@ describe('loadCatalog on a broken catalog', () => {
     });
     const error = await loadError(dir);
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]!.file).toBe('two.yaml');
-    expect(error.problems[0]!.message).toContain('one.yaml');
+    // No id is written, so the entry's first line stands for it.
+    expect(error.problems[0]).toMatchObject({ file: 'two.yaml', line: 1, entry: 0, field: 'id' });
+    expect(error.problems[0]!.message).toContain('one.yaml:1');
+    expect(error.message).toContain('two.yaml:1 #0 id:');
   });
 
   it('refuses an empty directory', async () => {
@@ -199,5 +275,21 @@ describe('loadCatalog on a broken catalog', () => {
     expect(error.problems[0]!.file).toBe(dir);
     expect(error.message).toContain(dir);
     expect(error.message).toContain('*.yaml');
+    expect(error.message).toContain('ありません');
+  });
+
+  it.each([
+    { kind: 'only comments', text: '# 支援ナビ catalog\n# (entries to come)\n' },
+    { kind: 'nothing at all', text: '' },
+  ])('refuses a file with no programs ($kind), so the catalog it would empty is not replaced', async ({ text }) => {
+    const dir = await catalogDir({ 'good.yaml': '- name: 事業A\n  agency: 県産業立地課\n', 'empty.yaml': text });
+    const error = await loadError(dir);
+    expect(error.problems).toEqual([{ file: 'empty.yaml', line: 1, message: 'プログラムが1件もありません（空のファイル）' }]);
+    expect(error.message).toContain('empty.yaml:1: プログラムが1件もありません（空のファイル）');
+  });
+
+  it('refuses a file whose list is empty, at the line of the list', async () => {
+    const error = await loadError(await catalogDir({ 'empty.yaml': '# nothing yet\n[]\n' }));
+    expect(error.message).toContain('empty.yaml:2: プログラムが1件もありません');
   });
 });

@@ -95,17 +95,29 @@ describe('parseProgramCards on pages of the document', () => {
     expect(result.uncertain).toEqual([]);
   });
 
-  // KNOWN PARSER DEFECT (reported): lines 2447–2449 print 関係機関 / ④若者の地元定着… /
-  // 県内の鹿児島市等の自治体… together after the 進取 block. The parser gives ④ to the
-  // 地域人材育成プログラム card but the 関係機関 value to 進取の精神チャレンジプログラム (its
-  // bigrams 鹿児島/県内/自治体 match the 鹿児島大学 text). The reviewed catalog moved the value
-  // to 「地域人材育成プログラム」事業 by hand.
-  it.fails('(e2) keeps the 関係機関 value printed with ④ on the card that gets ④ (lines 2428–2466)', () => {
+  // Lines 2447–2449 print 関係機関 / ④若者の地元定着… / 県内の鹿児島市等の自治体… together
+  // after the 進取 block, whose own 関係機関 (line 2445) is empty. Placed one by one, the
+  // value went to 進取 (its bigrams 鹿児島/県内/自治体 match the 鹿児島大学 text) and ④ to the
+  // other card; printed together, they are one card's. (The reviewed catalog agrees.)
+  it('(e2) keeps the 関係機関 value printed with ④ on the card that gets ④ (lines 2428–2466)', () => {
     const result = parseProgramCards(excerpt(2428, 2466));
     const regional = card(result, '「地域人材育成プログラム」事業');
     expect(regional.keyProjects).toEqual([4]);
     expect(regional.relatedOrgs).toBe('県内の鹿児島市等の自治体，金融機関，福祉関連団体など');
     expect(card(result, '進取の精神チャレンジプログラム').relatedOrgs).toBeUndefined();
+  });
+
+  it('(e3) gives a 重点プロジェクト and a 関係機関 printed on adjacent lines, apart from any block, to one card (lines 1541–1597)', () => {
+    const result = parseProgramCards(excerpt(1541, 1597), { aliasesOf });
+    expect(result.cards).toHaveLength(3);
+    // Lines 1547–1548: ②地域産業の生産性向上・安定化プロジェクト / 全国商店街振興組合連合会
+    const guidance = card(result, '商店街振興組合指導事業');
+    expect(guidance.keyProjects).toEqual([2]);
+    expect(guidance.relatedOrgs).toBe('全国商店街振興組合連合会');
+    const sales = card(result, '販路開拓支援事業');
+    expect(sales.keyProjects).toEqual([]);
+    expect(sales.relatedOrgs).toBe('鹿児島県、鹿児島市、天文館商店街振興組合連合会等');
+    expect(card(result, '鹿児島市中心市街地活性化協議会の運営').keyProjects).toEqual([2]);
   });
 
   it('(f) reads the mistyped budget 1.333 as 1,333 and keeps the printed text (lines 2287–2333)', () => {

@@ -1,9 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isNode, isScalar, isSeq, parseDocument, stringify, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { programId } from '../ids.js';
 import { parseCatalogFile, validateYaml, CatalogError } from '../load.js';
-import { CatalogFileSchema } from '../schema.js';
+import { CatalogFileSchema, ProgramSchema } from '../schema.js';
 import { mergeCatalog, stripEmpty, type Entry, type MergeReport } from './merge.js';
 import { parseProgramCards, type ParseOptions, type ParsedCard, type UncertainPlacement } from './parse-cards.js';
 
@@ -21,7 +22,7 @@ export interface IngestResult {
   uncertain: UncertainPlacement[];
   pages: number;
   merge: MergeReport;
-  /** True when the catalog file would change. */
+  /** True when what the catalog says would change (its values: a comment is no change). */
   changed: boolean;
   catalogYaml: string;
   snapshotYaml: string;
@@ -55,16 +56,26 @@ export function cardToEntry(card: ParsedCard, document: string, uncertainPages: 
   });
 }
 
-async function readEntries(file: string): Promise<Entry[] | undefined> {
+/** A catalog (or snapshot) file as read: its text, its YAML Document and its entries in file order. */
+interface CatalogFileState {
+  text: string;
+  doc: Document;
+  entries: Entry[];
+}
+
+async function readCatalogFile(file: string): Promise<CatalogFileState | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
+  const doc = parseDocument(text);
+  // A file with no entries yet (empty, or only comments) is one ingest may fill.
+  if (doc.contents === null && !doc.errors.length) return { text, doc, entries: [] };
   const { programs, problems } = parseCatalogFile(path.basename(file), text);
   if (problems.length) throw new CatalogError(problems);
-  return programs;
+  return { text, doc, entries: programs };
 }
 
 const HEADER = (document: string) =>
@@ -72,8 +83,102 @@ const HEADER = (document: string) =>
   `# Written by \`shien ingest\`, then reviewed by people. Edit freely: a re-ingest keeps\n` +
   `# every field you change (it compares against seeds/ingest/*.generated.yaml).\n`;
 
+const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+
 export function toYaml(entries: Entry[], header = ''): string {
-  return header + stringify(entries, { lineWidth: 0, blockQuote: 'literal' });
+  return header + stringify(entries, YAML_OPTIONS);
+}
+
+/** Order of a program's fields in the files ingest writes. */
+const FIELD_ORDER = Object.keys(ProgramSchema.shape);
+
+function isEmptyValue(v: unknown): boolean {
+  return v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/** Set (or remove, when empty) one field of an entry's YAML map, keeping the pair's place and comments. */
+function setField(doc: Document, map: YAMLMap, field: string, value: unknown): void {
+  const index = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === field);
+  if (isEmptyValue(value)) {
+    if (index >= 0) map.items.splice(index, 1);
+    return;
+  }
+  const node = doc.createNode(value);
+  if (index >= 0) {
+    const pair = map.items[index]!;
+    const old = pair.value;
+    if (isNode(old)) {
+      node.comment = old.comment;
+      node.commentBefore = old.commentBefore;
+      node.spaceBefore = old.spaceBefore;
+    }
+    pair.value = node;
+    return;
+  }
+  // A new field goes before the first field that comes after it in the usual order.
+  const rank = (key: unknown) => {
+    const i = FIELD_ORDER.indexOf(String(key));
+    return i < 0 ? FIELD_ORDER.length : i;
+  };
+  const before = map.items.findIndex((pair) => isScalar(pair.key) && rank(pair.key.value) > rank(field));
+  map.items.splice(before < 0 ? map.items.length : before, 0, doc.createPair(field, node));
+}
+
+/** Start of the line holding `offset`. */
+const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+
+/**
+ * The catalog file after the merge, edited in place: only the fields the document updated
+ * and the programs it added are written; everything else — comments people wrote,
+ * entries nobody touched, their formatting — stays byte for byte.
+ */
+function editCatalog(state: CatalogFileState, merge: MergeReport): string {
+  const { text, doc } = state;
+  const seq = doc.contents;
+  if (!isSeq(seq)) throw new Error('catalog file is not a list'); // parseCatalogFile has checked this
+  const indexOf = new Map(state.entries.map((e, i) => [e.id, i]));
+  const dirty = new Set<number>();
+  for (const change of merge.changes) {
+    if (change.kind !== 'updated') continue;
+    const index = indexOf.get(change.id);
+    const item = index === undefined ? undefined : seq.items[index];
+    if (index === undefined || !isMap(item)) throw new Error(`catalog entry ${change.id} not found`);
+    setField(doc, item, change.field, change.to);
+    dirty.add(index);
+  }
+  const firstAdded = seq.items.length;
+  for (const entry of merge.added) seq.items.push(doc.createNode(entry));
+  if (!dirty.size && !merge.added.length) return text;
+
+  // Render the edited Document, then take from it only the entries that changed: the
+  // yaml package re-renders hand-written styles ([2] → [ 2 ], folded text, indentation),
+  // and untouched entries must keep theirs.
+  const rendered = doc.toString(YAML_OPTIONS);
+  const renderedItems = parseDocument(rendered).contents;
+  if (!isSeq(renderedItems) || renderedItems.items.length !== seq.items.length) return rendered;
+  const originalItems = parseDocument(text).contents;
+  if (!isSeq(originalItems)) return rendered;
+  const rangeOf = (items: YAMLSeq, i: number) => (items.items[i] as { range?: [number, number, number] } | undefined)?.range;
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  for (const index of dirty) {
+    const original = rangeOf(originalItems, index);
+    const fresh = rangeOf(renderedItems, index);
+    if (!original || !fresh) return rendered;
+    edits.push({ start: original[0], end: original[1], text: rendered.slice(fresh[0], fresh[1]) });
+  }
+  if (merge.added.length) {
+    // New programs go right after the last entry (before any comment that ends the file).
+    const last = rangeOf(originalItems, firstAdded - 1);
+    const from = rangeOf(renderedItems, firstAdded);
+    const to = rangeOf(renderedItems, seq.items.length - 1);
+    if (!last || !from || !to) return rendered;
+    const at = last[1];
+    edits.push({ start: at, end: at, text: (text[at - 1] === '\n' ? '' : '\n') + rendered.slice(lineStart(rendered, from[0]), to[1]) });
+  }
+  let out = text;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  // The splice must say exactly what the edited Document says; if not, write the rendering.
+  return isDeepStrictEqual(parseDocument(out).toJS(), doc.toJS()) ? out : rendered;
 }
 
 /**
@@ -86,25 +191,23 @@ export async function ingestDocument(paths: IngestPaths, options: ParseOptions &
   const { cards, uncertain, pages } = parseProgramCards(text, options);
   const uncertainPages = new Set(uncertain.map((u) => u.page));
   const parsed = cards.map((c) => cardToEntry(c, documentName, uncertainPages));
-  const catalog = (await readEntries(paths.catalogFile)) ?? [];
-  const snapshot = (await readEntries(paths.snapshotFile)) ?? [];
-  const merge = mergeCatalog(catalog, snapshot, parsed);
-  const catalogYaml = toYaml(merge.merged, HEADER(documentName));
+  const current = await readCatalogFile(paths.catalogFile);
+  const snapshot = (await readCatalogFile(paths.snapshotFile))?.entries ?? [];
+  const merge = mergeCatalog(current?.entries ?? [], snapshot, parsed);
+  let catalogYaml: string;
+  if (current?.doc.contents) catalogYaml = editCatalog(current, merge);
+  else if (current?.text.trim()) catalogYaml = current.text.replace(/\n*$/u, '\n') + toYaml(merge.merged); // keep the comments already there
+  else catalogYaml = toYaml(merge.merged, HEADER(documentName));
   const snapshotYaml = toYaml(parsed, `# Machine output of the last \`shien ingest\` of ${documentName}. Do not edit.\n`);
   // Never write a catalog that would not load.
   const check = validateYaml(paths.catalogFile, catalogYaml, CatalogFileSchema);
   if (check.problems.length) throw new CatalogError(check.problems);
-  let existing = '';
-  try {
-    existing = await readFile(paths.catalogFile, 'utf8');
-  } catch {
-    /* new file */
-  }
-  const changed = existing !== catalogYaml;
+  // A change is a change of what the catalog says, not of its text: a comment is not one.
+  const changed = !current || !isDeepStrictEqual(parseDocument(current.text).toJS(), parseDocument(catalogYaml).toJS());
   if (options.write) {
     await mkdir(path.dirname(paths.catalogFile), { recursive: true });
     await mkdir(path.dirname(paths.snapshotFile), { recursive: true });
-    await writeFile(paths.catalogFile, catalogYaml);
+    if (!current || current.text !== catalogYaml) await writeFile(paths.catalogFile, catalogYaml);
     await writeFile(paths.snapshotFile, snapshotYaml);
   }
   return { cards, uncertain, pages, merge, changed, catalogYaml, snapshotYaml };

@@ -16,7 +16,16 @@ export interface FieldChange {
   name: string;
   field: string;
   kind: 'updated' | 'kept-correction' | 'conflict';
+  /**
+   * The value in the catalog before this ingest. For `updated` it is replaced by `to`; for
+   * `kept-correction` and `conflict` it is the person's value, and it stays.
+   */
   from?: unknown;
+  /**
+   * The value the document gives now. Written for `updated`; not written for
+   * `kept-correction` (the document still says what it said) or `conflict` (the document
+   * changed it, but a person had corrected it).
+   */
   to?: unknown;
 }
 
@@ -76,7 +85,7 @@ export function mergeCatalog(catalog: Entry[], snapshot: Entry[], parsed: Entry[
       } else if (base && !same(old, theirs)) {
         changes.push({ id: current.id, name: current.name, field, kind: 'conflict', from: mine, to: theirs });
       } else {
-        changes.push({ id: current.id, name: current.name, field, kind: 'kept-correction', from: theirs, to: mine });
+        changes.push({ id: current.id, name: current.name, field, kind: 'kept-correction', from: mine, to: theirs });
       }
     }
     merged.push(stripEmpty(out));

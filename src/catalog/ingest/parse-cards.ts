@@ -91,8 +91,17 @@ interface Label {
   kind: 'project' | 'orgs';
   value: string;
   no: number;
+  /** Last line of the label with its value (the value may stand on the lines below it). */
+  end: number;
   /** Index of the last unit opened before the label (-1: none yet). */
   after: number;
+}
+
+/** A 重点プロジェクト or 関係機関 value printed on its own, away from its label. */
+interface FloatingValue {
+  value: string;
+  no: number;
+  end: number;
 }
 
 interface PageParts {
@@ -101,8 +110,8 @@ interface PageParts {
   names: FloatingName[];
   units: Unit[];
   labels: Label[];
-  floatingProjects: string[];
-  floatingOrgs: string[];
+  floatingProjects: FloatingValue[];
+  floatingOrgs: FloatingValue[];
   orphans: TextLine[][];
 }
 
@@ -220,6 +229,7 @@ function readPage(index: number, headers: Header[], body: Line[]): PageParts {
           kind: line.kind === 'projectLabel' ? 'project' : 'orgs',
           value: line.value,
           no: line.no,
+          end: line.no,
           after: parts.units.length - 1,
         };
         parts.labels.push(label);
@@ -228,7 +238,7 @@ function readPage(index: number, headers: Header[], body: Line[]): PageParts {
         break;
       }
       case 'projectValue':
-        parts.floatingProjects.push(line.text);
+        parts.floatingProjects.push({ value: line.text, no: line.no, end: line.no });
         break;
       case 'text': {
         const para = takeParagraph(body, i);
@@ -237,6 +247,7 @@ function readPage(index: number, headers: Header[], body: Line[]): PageParts {
         const afterBreak = !prev || prev.kind === 'blank' || prev.kind === 'noise' || prev.kind === 'header' || prev.kind === 'projectLabel' || prev.kind === 'orgsLabel' || prev.kind === 'projectValue';
         if (valueFor && !valueFor.value) {
           valueFor.value = para.map((l) => l.text.trim()).join('\n');
+          valueFor.end = para[para.length - 1]!.no;
         } else if (joined.length <= 1) {
           // stray characters of the extraction
         } else if (afterBreak && asName(para)) {
@@ -250,7 +261,7 @@ function readPage(index: number, headers: Header[], body: Line[]): PageParts {
           prev = body[i];
           continue;
         } else if (afterBreak && asOrgsValue(para)) {
-          parts.floatingOrgs.push(asOrgsValue(para)!);
+          parts.floatingOrgs.push({ value: asOrgsValue(para)!, no: para[0]!.no, end: para[para.length - 1]!.no });
         } else if (open) {
           open.unit[open.field].push(...para);
         } else {
@@ -432,7 +443,8 @@ function assign(parts: PageParts, uncertain: UncertainPlacement[], options: Pars
  * printed apart (before any block, or a second one after a block) and values standing on
  * their own go to a unit still lacking one: the one whose card they resemble most
  * (a 関係機関 naming 障害者就業・生活支援センター goes to the card about 障害者雇用),
- * else the first in printed order.
+ * else the first in printed order. A 重点プロジェクト and a 関係機関 printed apart but
+ * together (on adjacent lines) are one card's, and go to one unit that lacks both.
  */
 function placeLabels(parts: PageParts, profiles: string[]): Array<{ project?: string; orgs?: string; moved: boolean }> {
   const out = parts.units.map(() => ({ project: undefined as string | undefined, orgs: undefined as string | undefined, moved: false }));
@@ -443,25 +455,47 @@ function placeLabels(parts: PageParts, profiles: string[]): Array<{ project?: st
     else spare.push(label);
   }
   const profileGrams = profiles.map(bigrams);
-  const give = (kind: 'project' | 'orgs', value: string) => {
-    // A value may fill a label printed empty; an empty label only a unit that has none.
-    const open = out.map((_, i) => i).filter((i) => (value ? !out[i]![kind] : out[i]![kind] === undefined));
+  type Kind = 'project' | 'orgs';
+  // A value may fill a label printed empty; an empty label only a unit that has none.
+  const isOpen = (i: number, kind: Kind, value: string) => (value ? !out[i]![kind] : out[i]![kind] === undefined);
+  /** Give the values to the open unit whose card shares most of their bigrams; false when none is open. */
+  const give = (values: Array<{ kind: Kind; value: string }>) => {
+    const open = out.map((_, i) => i).filter((i) => values.every((v) => isOpen(i, v.kind, v.value)));
     if (!open.length) return false;
-    const g = bigrams(value);
+    const g = bigrams(values.map((v) => v.value).join(''));
     let target = open[0]!;
     let bestScore = 0;
     for (const i of open) {
       const sc = [...g].filter((x) => profileGrams[i]!.has(x)).length;
       if (sc > bestScore) [target, bestScore] = [i, sc];
     }
-    out[target]![kind] = value;
+    for (const { kind, value } of values) out[target]![kind] = value;
     out[target]!.moved = true;
     return true;
   };
+  type Item = { kind: Kind; value: string; no: number; end: number };
+  const items: Item[] = [
+    ...spare,
+    ...parts.floatingProjects.map((v) => ({ kind: 'project' as const, ...v })),
+    ...parts.floatingOrgs.map((v) => ({ kind: 'orgs' as const, ...v })),
+  ];
+  // Printed together: a valued 関係機関 and a 重点プロジェクト value on adjacent lines.
+  const placed = new Set<Item>();
+  const byLine = [...items].sort((a, b) => a.no - b.no);
+  for (let i = 0; i < byLine.length; ) {
+    let j = i + 1;
+    let end = byLine[i]!.end;
+    while (j < byLine.length && byLine[j]!.no <= end + 1) end = Math.max(end, byLine[j++]!.end);
+    const run = byLine.slice(i, j).filter((x) => x.value);
+    const project = run.filter((x) => x.kind === 'project');
+    const orgs = run.filter((x) => x.kind === 'orgs');
+    if (project.length === 1 && orgs.length === 1 && give([project[0]!, orgs[0]!])) byLine.slice(i, j).forEach((x) => placed.add(x));
+    i = j;
+  }
+  const rest = (list: Item[]) => list.filter((x) => !placed.has(x));
   // Values first, so that a valued spare label is not outbid by an empty one.
-  for (const label of [...spare].sort((a, b) => Number(!a.value) - Number(!b.value))) give(label.kind, label.value);
-  for (const value of parts.floatingProjects) give('project', value);
-  for (const value of parts.floatingOrgs) give('orgs', value);
+  for (const label of rest([...spare].sort((a, b) => Number(!a.value) - Number(!b.value)))) give([label]);
+  for (const value of rest(items.slice(spare.length))) give([value]);
   return out;
 }
 
