@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { catalogCommand } from './cli/catalog.js';
 import { ingestCommand } from './cli/ingest.js';
+import { indexCommand } from './cli/index.js';
 import { searchCommand } from './cli/search.js';
 import { loadPaths } from './config.js';
 
 const USAGE = `使い方: npm run -s shien -- <command>
   catalog [--json]            カタログを検証し、要約 (または JSON) を表示
   ingest <document> [--write] 事業一覧の文書を読み取り、カタログと突き合わせる
+  index                       検索索引を作り直す (npm run build が実行する)
   search "<検索語>" [--json] [--limit N]
                               事業を検索 (検索語なしなら標準入力の 1 行を 1 件として順に答える)
 `;
@@ -20,6 +22,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       return catalogCommand(args, paths, out);
     case 'ingest':
       return ingestCommand(args, paths, out);
+    case 'index':
+      return indexCommand(args, paths, out);
     case 'search':
       return searchCommand(args, paths, out);
     default:

@@ -8,6 +8,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 const PathsSchema = z.object({
   SHIEN_SEEDS_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'seeds')),
   SHIEN_CATALOG_DIR: z.string().min(1).optional(),
+  SHIEN_INDEX_FILE: z.string().min(1).optional(),
 });
 
 export interface Paths {
@@ -16,6 +17,8 @@ export interface Paths {
   agenciesFile: string;
   /** Search vocabulary: synonym groups, intents, purpose short names. */
   synonymsFile: string;
+  /** Prebuilt search index (`shien index`, run by `npm run build`); used when it matches the catalog. */
+  indexFile: string;
 }
 
 /** Where the catalog lives; validated from the environment. */
@@ -27,5 +30,6 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     catalogDir: path.resolve(parsed.SHIEN_CATALOG_DIR ?? path.join(seedsDir, 'catalog')),
     agenciesFile: path.join(seedsDir, 'agencies.yaml'),
     synonymsFile: path.join(seedsDir, 'synonyms.yaml'),
+    indexFile: path.resolve(parsed.SHIEN_INDEX_FILE ?? path.join(PROJECT_ROOT, 'dist', 'search-index.json')),
   };
 }

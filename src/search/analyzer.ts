@@ -28,12 +28,21 @@ export interface AnalyzedUnit {
   parts: string[];
 }
 
+/** One word as the index knows it: how it is written, its term, reading and parts. */
+export interface LexiconEntry {
+  /** As written, NFKC and lower-cased (what a query will contain). */
+  surface: string;
+  term: string;
+  reading: string;
+  parts: string[];
+}
+
 /** Terms of one text, as the index stores them. */
 export interface AnalyzedText {
   terms: string[];
   readings: string[];
-  /** [term, surface] pairs, for finding a matched term in the text again. */
-  surfaces: Array<[string, string]>;
+  /** Every word indexed, for finding a matched term in the text again and for the lexicon. */
+  entries: LexiconEntry[];
 }
 
 export interface Analyzer {
@@ -173,30 +182,31 @@ export class KuromojiAnalyzer implements Analyzer {
   analyze(text: string): AnalyzedText {
     const terms: string[] = [];
     const readings: string[] = [];
-    const surfaces: Array<[string, string]> = [];
-    const add = (surface: string, reading: string, term = termForm(surface)) => {
+    const entries: LexiconEntry[] = [];
+    const add = (words: Word[], term: string, reading: string) => {
       if (!meaningful(term)) return;
       terms.push(term);
-      surfaces.push([term, surface]);
+      const parts = words.length > 1 ? words.map((w) => termForm(w.surface)).filter(meaningful) : [];
+      entries.push({ surface: join(words, 'surface'), term, reading, parts: parts.length >= 2 ? parts : [] });
       if (reading && reading !== term) readings.push(reading);
     };
     for (const piece of this.pieces(text)) {
       const { words } = piece;
       if (!piece.compound) {
-        add(words[0]!.surface, '', termForm(words[0]!.base));
+        add(words, termForm(words[0]!.base), '');
         continue;
       }
       // The whole compound, and each contiguous window of it (事業承継補助金 → 事業承継, 承継補助, 補助金, 事業, …).
-      add(join(words, 'surface'), join(words, 'reading'));
+      add(words, termForm(join(words, 'surface')), join(words, 'reading'));
       for (let size = Math.min(MAX_WINDOW, words.length - 1); size >= 1; size--) {
         for (let i = 0; i + size <= words.length; i++) {
           const window = words.slice(i, i + size);
           if (window.every((w) => w.role !== 'noun')) continue;
-          add(join(window, 'surface'), join(window, 'reading'));
+          add(window, termForm(join(window, 'surface')), join(window, 'reading'));
         }
       }
     }
-    return { terms, readings, surfaces };
+    return { terms, readings, entries };
   }
 }
 

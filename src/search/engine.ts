@@ -3,8 +3,8 @@ import MiniSearch, { type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
 import { PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
-import type { Analyzer, AnalyzedUnit } from './analyzer.js';
-import { isKanaOnly, termForm } from './normalize.js';
+import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
+import { isKanaOnly, normalizeText, termForm } from './normalize.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import type { TermSpec, Vocabulary } from './vocabulary.js';
@@ -121,14 +121,17 @@ export interface SerializedSearchIndex {
   /** Fingerprint of the programs the index was built from. */
   catalog: string;
   index: unknown;
-  surfaces: Array<[string, string[]]>;
+  lexicon: LexiconEntry[];
   documentFrequency: Array<[string, number]>;
   docTerms: Array<[string, string[]]>;
 }
 
-/** Changes whenever any program's content changes. */
-export function catalogFingerprint(programs: readonly Program[]): string {
-  return createHash('sha256').update(JSON.stringify(programs)).digest('hex').slice(0, 16);
+/** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
+export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([SERIALIZED_VERSION, input.programs, input.agencies, input.vocabulary.source]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
@@ -156,6 +159,8 @@ export class SearchEngine {
   private readonly surfaces = new Map<string, Set<string>>();
   /** Index term → number of programs containing it (name, overview, results). */
   private readonly documentFrequency = new Map<string, number>();
+  /** Every word the index holds, by how it is written (see LexiconAnalyzer). */
+  private readonly lexicon = new Map<string, LexiconEntry>();
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
   private readonly haystacks = new Map<string, string>();
@@ -184,6 +189,12 @@ export class SearchEngine {
       if ((i + 1) % batchSize === 0) await yieldToEventLoop();
     }
     await engine.index.addAllAsync(docs, { chunkSize: batchSize });
+    // Staff's words join the lexicon too, so a query analysed without kuromoji still finds
+    // 後継ぎ or お金 even where no program spells them.
+    for (const w of input.vocabulary.allWords()) {
+      const surface = normalizeText(w.label);
+      if (!engine.lexicon.has(surface)) engine.lexicon.set(surface, { surface, term: w.term, reading: w.reading, parts: w.parts });
+    }
     return engine;
   }
 
@@ -194,21 +205,24 @@ export class SearchEngine {
   toJSON(): SerializedSearchIndex {
     return {
       version: SERIALIZED_VERSION,
-      catalog: catalogFingerprint(this.input.programs),
+      catalog: indexFingerprint(this.input),
       index: this.index.toJSON(),
-      surfaces: [...this.surfaces].map(([t, set]) => [t, [...set]]),
+      lexicon: [...this.lexicon.values()],
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
     };
   }
 
-  /** Loads an index made by `toJSON`; refuses one built from another catalog. */
+  /**
+   * Loads an index made by `toJSON`; refuses one built from another catalog. `input.analyzer`
+   * may be a LexiconAnalyzer made from `lexiconOf(json)`: then no kuromoji is needed.
+   */
   static async fromJSON(json: SerializedSearchIndex, input: SearchEngineInput): Promise<SearchEngine> {
     if (json.version !== SERIALIZED_VERSION) throw new Error(`索引の形式が違います (version ${json.version}、必要 ${SERIALIZED_VERSION})。作り直してください。`);
-    if (json.catalog !== catalogFingerprint(input.programs)) throw new Error('索引は別のカタログから作られています。作り直してください。');
+    if (json.catalog !== indexFingerprint(input)) throw new Error('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
     const engine = new SearchEngine(input);
     engine.index = await MiniSearch.loadJSONAsync(JSON.stringify(json.index), miniSearchOptions());
-    for (const [t, list] of json.surfaces) engine.surfaces.set(t, new Set(list));
+    for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
     return engine;
@@ -228,6 +242,14 @@ export class SearchEngine {
 
   agencyOf(program: Program): Agency | undefined {
     return this.agencies.resolve(program.agency);
+  }
+
+  /** Records a word the index holds: for snippets (term → surfaces) and the lexicon. */
+  private learn(entry: LexiconEntry): void {
+    if (!this.lexicon.has(entry.surface)) this.lexicon.set(entry.surface, entry);
+    let set = this.surfaces.get(entry.term);
+    if (!set) this.surfaces.set(entry.term, (set = new Set()));
+    set.add(entry.surface);
   }
 
   private analyzeProgram(program: Program): IndexedDocument {
@@ -252,11 +274,7 @@ export class SearchEngine {
       if (field === 'agency') for (const spelling of text.split('\n')) analyzed.terms.push(termForm(spelling).replace(/\s+/g, ''));
       doc[field] = analyzed.terms.join(SEP);
       (field === 'name' || field === 'agency' ? nameReadings : textReadings).push(...analyzed.readings);
-      for (const [term, surface] of analyzed.surfaces) {
-        let set = this.surfaces.get(term);
-        if (!set) this.surfaces.set(term, (set = new Set()));
-        set.add(surface);
-      }
+      for (const entry of analyzed.entries) this.learn(entry);
       if (field === 'name' || field === 'overview' || field === 'results') for (const t of analyzed.terms) seen.add(t);
     }
     doc.nameReading = nameReadings.join(SEP);
@@ -584,3 +602,8 @@ function dice(a: Set<string>, b: Set<string>): number {
 }
 
 export type { TermSpec };
+
+/** The lexicon stored in a serialised index, for a LexiconAnalyzer. */
+export function lexiconOf(json: SerializedSearchIndex): LexiconEntry[] {
+  return json.lexicon;
+}

@@ -25,6 +25,8 @@ export type SynonymsFile = z.infer<typeof SynonymsFileSchema>;
 export interface TermSpec {
   term: string;
   parts: string[];
+  /** Reading in hiragana ('' when unknown). */
+  reading: string;
   /** As staff wrote it, for messages and suggestions. */
   label: string;
 }
@@ -36,15 +38,17 @@ export class Vocabulary {
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
-  constructor(file: SynonymsFile, analyzer: Analyzer) {
+  constructor(readonly source: SynonymsFile, analyzer: Analyzer) {
+    const file = source;
     const spec = (label: string): TermSpec => {
       const units = analyzer.units(label);
       const raw = termForm(label);
-      if (units.length === 1 && units[0]!.term === raw) return { term: raw, parts: units[0]!.parts, label };
+      const reading = units.map((u) => u.reading).join('');
+      if (units.length === 1 && units[0]!.term === raw) return { term: raw, parts: units[0]!.parts, reading, label };
       // Analysis changed the word (第二創業 loses 第二, m&a splits into m and a): keep it whole,
       // with the analysed words as parts so it can still match where it is written apart.
       const parts = units.flatMap((u) => (u.parts.length ? u.parts : [u.term]));
-      return { term: raw, parts: parts.length >= 2 ? parts : [], label };
+      return { term: raw, parts: parts.length >= 2 ? parts : [], reading, label };
     };
     this.groups = file.groups.map((g) => g.map(spec));
     for (const group of this.groups) {
@@ -52,8 +56,7 @@ export class Vocabulary {
         const list = this.groupsByTerm.get(member.term) ?? [];
         list.push(group);
         this.groupsByTerm.set(member.term, list);
-        const reading = analyzer.units(member.label)[0]?.reading;
-        if (reading && !this.byReading.has(reading)) this.byReading.set(reading, member);
+        if (member.reading && !this.byReading.has(member.reading)) this.byReading.set(member.reading, member);
       }
     }
     this.intents = file.intents.map((i) => ({ says: i.says.map(termForm), means: i.means.map(spec) }));
@@ -101,18 +104,22 @@ export class Vocabulary {
     return this.purposeWords.filter((p) => termForm(p.purpose).includes(v)).map((p) => p.purpose);
   }
 
-  /** Every word staff listed (for suggestions). */
+  /** Every word staff listed in groups and intents (for the lexicon and suggestions). */
   allWords(): TermSpec[] {
-    return this.groups.flat();
+    return [...this.groups.flat(), ...this.intents.flatMap((i) => i.means)];
   }
 }
 
 /** Reads and validates synonyms.yaml; a broken file is refused with its line and field. */
-export async function loadVocabulary(file: string, analyzer: Analyzer): Promise<Vocabulary> {
+export async function readSynonymsFile(file: string): Promise<SynonymsFile> {
   const text = await readFile(file, 'utf8');
   const { data, problems } = validateYaml(file, text, SynonymsFileSchema);
   if (!data) throw new CatalogError(problems);
-  return new Vocabulary(data, analyzer);
+  return data;
+}
+
+export async function loadVocabulary(file: string, analyzer: Analyzer): Promise<Vocabulary> {
+  return new Vocabulary(await readSynonymsFile(file), analyzer);
 }
 
 export function vocabularyFromObject(data: unknown, analyzer: Analyzer): Vocabulary {

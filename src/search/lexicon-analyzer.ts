@@ -1,0 +1,77 @@
+import type { AnalyzedText, AnalyzedUnit, Analyzer, LexiconEntry } from './analyzer.js';
+import { normalizeText, termForm } from './normalize.js';
+
+/**
+ * Query analysis without kuromoji's dictionary. A query can only match words the index
+ * holds, and the index knows all of them (with their terms, readings and parts) from the
+ * time it was built; so a serving process that loads a prebuilt index splits queries by
+ * longest match against that lexicon instead of holding the ~300 MB dictionary.
+ *
+ * What it cannot do is index text: building an index still takes the KuromojiAnalyzer.
+ * Differences from kuromoji on queries are measured by `npm run eval -- --lexicon`.
+ */
+export class LexiconAnalyzer implements Analyzer {
+  private readonly bySurface = new Map<string, LexiconEntry>();
+  private readonly longest: number;
+
+  constructor(entries: Iterable<LexiconEntry>) {
+    let longest = 1;
+    for (const e of entries) {
+      if (!this.bySurface.has(e.surface)) this.bySurface.set(e.surface, e);
+      longest = Math.max(longest, e.surface.length);
+    }
+    this.longest = Math.min(longest, 32);
+  }
+
+  units(text: string): AnalyzedUnit[] {
+    const s = normalizeText(text);
+    const units: AnalyzedUnit[] = [];
+    let unknown = '';
+    const flushUnknown = () => {
+      // Kanji or Latin the index has never seen stays a word (it then matches nothing,
+      // as with kuromoji); leftover hiragana is particles and endings.
+      if (unknown.length >= 2) units.push({ term: termForm(unknown), surface: unknown, reading: '', parts: [] });
+      unknown = '';
+    };
+    let i = 0;
+    while (i < s.length) {
+      let match: LexiconEntry | undefined;
+      for (let len = Math.min(this.longest, s.length - i); len >= 1 && !match; len--) {
+        const candidate = this.bySurface.get(s.slice(i, i + len));
+        // Never end a match inside a katakana run: スタートアップ is not スタート + アップ.
+        if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? ''))) match = candidate;
+      }
+      const katakana = /^[\p{Script=Katakana}ー]+/u.exec(s.slice(i))?.[0];
+      if (katakana && katakana.length >= 2 && (!match || match.surface.length < katakana.length)) {
+        // A katakana run is one word, as the index treats it (スタートアップ, ドローン).
+        flushUnknown();
+        const entry = this.bySurface.get(katakana);
+        units.push(entry ? unitOf(entry) : { term: termForm(katakana), surface: katakana, reading: termForm(katakana), parts: [] });
+        i += katakana.length;
+        continue;
+      }
+      if (match) {
+        flushUnknown();
+        units.push(unitOf(match));
+        i += match.surface.length;
+        continue;
+      }
+      const ch = s[i]!;
+      if (/[\p{Script=Han}a-z0-9]/u.test(ch)) unknown += ch;
+      else flushUnknown();
+      i++;
+    }
+    flushUnknown();
+    return units;
+  }
+
+  analyze(): AnalyzedText {
+    throw new Error('LexiconAnalyzer は検索語の解析専用です。索引を作るには kuromoji (loadAnalyzer) を使ってください。');
+  }
+}
+
+const KATAKANA = /^[\p{Script=Katakana}ー]$/u;
+
+function unitOf(e: LexiconEntry): AnalyzedUnit {
+  return { term: e.term, surface: e.surface, reading: e.reading, parts: e.parts };
+}
