@@ -460,7 +460,9 @@ export class SearchEngine {
   private hit(id: string, score: number, terms: string[], phrases: string[]): SearchHit {
     const program = this.byId.get(id)!;
     const surfaces = new Set<string>(phrases);
-    for (const term of terms) {
+    // Parts of a matched compound are not highlighted on their own (事業承継, not 小規模事業所).
+    const shown = terms.filter((t) => !terms.some((other) => other !== t && other.includes(t)));
+    for (const term of shown) {
       surfaces.add(term);
       for (const s of this.surfaces.get(term) ?? []) surfaces.add(s);
     }
