@@ -11,8 +11,9 @@ export function formatYenFromThousands(thousandYen: number): string {
   if (yen < 10_000) return `${yen.toLocaleString('ja-JP')}円`;
   const man = yen / 10_000;
   if (man < 10_000) return `${trimDecimal(man)}万円`;
-  const oku = Math.floor(man / 10_000);
-  const restMan = Math.round(man - oku * 10_000);
+  const totalMan = Math.round(man); // round first, so 1億9,999.5万 becomes 2億, not 1億10,000万
+  const oku = Math.floor(totalMan / 10_000);
+  const restMan = totalMan - oku * 10_000;
   return restMan ? `${oku.toLocaleString('ja-JP')}億${restMan.toLocaleString('ja-JP')}万円` : `${oku.toLocaleString('ja-JP')}億円`;
 }
 

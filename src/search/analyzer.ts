@@ -74,6 +74,8 @@ interface Word {
 }
 
 function roleOf(t: kuromoji.IpadicFeatures): Word['role'] {
+  // Punctuation that NFKC made ASCII (．，（) is sometimes tagged a noun; it is never a word.
+  if (/^[\p{P}\p{S}]+$/u.test(t.surface_form)) return 'skip';
   const pos = t.pos;
   const d1 = t.pos_detail_1;
   if (pos === '名詞') {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import MiniSearch, { type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
-import { PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
+import { AGENCY_KINDS, PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
 import { isKanaOnly, normalizeText, termForm } from './normalize.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
@@ -356,9 +356,12 @@ export class SearchEngine {
     const filters: Array<(p: Program) => boolean> = [];
     for (const value of parsed.agencies) {
       const v = termForm(value).replace(/\s+/g, '');
+      // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
+      const isKind = (AGENCY_KINDS as readonly string[]).some((k) => termForm(k) === v);
       const matches = (p: Program) => {
         const agency = this.agencies.resolve(p.agency);
-        const spellings = [p.agency, agency?.name, ...(agency?.aliases ?? []), agency?.kind].filter((s): s is string => !!s).map((s) => termForm(s).replace(/\s+/g, ''));
+        if (isKind) return agency ? termForm(agency.kind) === v : false;
+        const spellings = [p.agency, agency?.name, ...(agency?.aliases ?? [])].filter((s): s is string => !!s).map((s) => termForm(s).replace(/\s+/g, ''));
         return spellings.some((s) => s === v || (v.length >= 2 && s.includes(v)));
       };
       if (this.input.programs.some(matches)) filters.push(matches);
@@ -395,7 +398,8 @@ export class SearchEngine {
   private haystack(p: Program): string {
     let h = this.haystacks.get(p.id);
     if (h === undefined) {
-      h = termForm([p.name, p.agency, p.overview, p.results, p.relatedOrgs].filter(Boolean).join('\n')).replace(/\s+/g, '');
+      // Fields are kept apart by a character no phrase contains, so a phrase never spans two.
+      h = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map((f) => termForm(f ?? '').replace(/\s+/g, '')).join('\u0000');
       this.haystacks.set(p.id, h);
     }
     return h;
@@ -485,6 +489,7 @@ export class SearchEngine {
       }
     }
     const terms = [...scored]
+      .filter(([t]) => WORD_EDGES.test(t))
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([t]) => [...(this.surfaces.get(t) ?? [t])][0]!);
@@ -589,6 +594,9 @@ function addUp(lists: Scores[], extra?: Scores): Scores {
   }
   return out;
 }
+
+/** A suggestion starts and ends with a letter or digit (not with 「.」 glued on by NFKC). */
+const WORD_EDGES = /^[\p{L}\p{N}].*[\p{L}\p{N}ー]$|^[\p{L}\p{N}]$/u;
 
 function bigrams(s: string): Set<string> {
   const out = new Set<string>();

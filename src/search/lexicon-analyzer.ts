@@ -41,6 +41,15 @@ export class LexiconAnalyzer implements Analyzer {
         // Never end a match inside a katakana run: スタートアップ is not スタート + アップ.
         if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? ''))) match = candidate;
       }
+      const latin = /^[a-z0-9]+/.exec(s.slice(i))?.[0];
+      if (latin && (!match || match.surface.length < latin.length || /^[a-z0-9]$/.test(s[i + match.surface.length] ?? ''))) {
+        // A Latin word is looked up whole (xyzzy is not x + y + z…); unknown, it stays a word.
+        flushUnknown();
+        const entry = this.bySurface.get(latin);
+        units.push(entry ? unitOf(entry) : { term: latin, surface: latin, reading: '', parts: [] });
+        i += latin.length;
+        continue;
+      }
       const katakana = /^[\p{Script=Katakana}ー]+/u.exec(s.slice(i))?.[0];
       if (katakana && katakana.length >= 2 && (!match || match.surface.length < katakana.length)) {
         // A katakana run is one word, as the index treats it (スタートアップ, ドローン).

@@ -144,13 +144,14 @@ export function parseBudget(value: string): BudgetRange | undefined {
   switch (bound[2]) {
     case '以上':
       return { min: amount };
+    // Budgets are whole thousands of yen: 「1500円超」 means 2千円 or more.
     case '超':
     case 'より上':
-      return { min: amount + 1 };
+      return { min: Math.floor(amount) + 1 };
     case '以下':
       return { max: amount };
     default:
-      return { max: amount - 1 };
+      return { max: Math.ceil(amount) - 1 };
   }
 }
 

@@ -1,0 +1,218 @@
+/**
+ * Which programs a query returns: all the words first, any of them only when no program has
+ * all; what the user gets when nothing matches; and 「似た事業」 (similar).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PURPOSES } from '../../src/catalog/schema.js';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, ids, program, readableText, tinyEngines, type Engines } from './support.js';
+
+const DRONE = 'p-3a0f629b1f'; // ドローン関連ビジネス育成支援事業
+const SPACE = 'p-f20a9592e3'; // 宇宙ビジネス創出推進事業
+const SHOKEI_SUPPORT = 'p-2e0f5bf4e6'; // 事業承継支援事業 (かごしま市商工会)
+const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
+
+let analyzer: Analyzer;
+let engines: Engines;
+beforeAll(async () => {
+  analyzer = await loadAnalyzer();
+  engines = await bundledEngines(analyzer);
+}, ANALYZER_TIMEOUT);
+
+describe('all the words first, then any of them (hand-made catalog, both engines)', () => {
+  const catalog = () => [
+    program('both', 'ドローン実証事業', { overview: 'ドローンの実証実験を支援する。' }),
+    program('drone', 'ドローン講座', { overview: 'ドローンの操縦を学ぶ。' }),
+    program('trial', '新製品の実証支援', { overview: '新製品の実証を支援する。' }),
+    program('space', '宇宙産業セミナー', { overview: '宇宙産業の動向を学ぶ。' }),
+    program('other', '販路開拓相談会', { overview: '商品の販路について相談に応じる。' }),
+  ];
+  let tiny: Engines;
+  beforeAll(async () => {
+    tiny = await tinyEngines(analyzer, catalog());
+  });
+
+  it('when some programs have both words, only those are listed (mode all)', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('ドローン 実証');
+      expect(r.mode, kind).toBe('all');
+      expect(ids(r), kind).toEqual(['both']);
+    }
+  });
+
+  it('when no program has both words, programs with either are listed (mode any)', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('ドローン 宇宙');
+      expect(r.mode, kind).toBe('any');
+      expect([...ids(r)].sort(), kind).toEqual(['both', 'drone', 'space']);
+    }
+  });
+
+  it('a single word that nothing contains is mode none, with no hits', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('補助金');
+      expect(r.mode, kind).toBe('none');
+      expect(r.hits, kind).toEqual([]);
+    }
+  });
+});
+
+describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
+  let engine: SearchEngine;
+  beforeAll(() => {
+    engine = engines[kind];
+  });
+
+  describe('all the words first, then any of them', () => {
+    it('宇宙 ビジネス lists only the program with both (not the ドローン ビジネス one)', () => {
+      const r = engine.search('宇宙 ビジネス');
+      expect(r.mode).toBe('all');
+      expect(ids(r)).toEqual([SPACE]);
+      for (const hit of r.hits) {
+        expect(readableText(hit.program)).toContain('宇宙');
+        expect(readableText(hit.program)).toContain('ビジネス');
+      }
+    });
+
+    it('ドローン 宇宙 (no program has both) lists programs with either, the two named ones first', () => {
+      const r = engine.search('ドローン 宇宙');
+      expect(r.mode).toBe('any');
+      expect(ids(r).slice(0, 2).sort()).toEqual([DRONE, SPACE].sort());
+      for (const hit of r.hits) expect(readableText(hit.program), hit.program.name).toMatch(/ドローン|宇宙/);
+    });
+  });
+
+  describe('zero hits', () => {
+    for (const q of ['ふがふがほげ', 'どうすればいい', '重点:5', '機関:存在しない機関', 'スタートアッフ']) {
+      it(`${q}: mode none, no hits, and suggestions that are never empty`, () => {
+        const r = engine.search(q);
+        expect(r.mode).toBe('none');
+        expect(r.hits).toEqual([]);
+        expect(r.total).toBe(0);
+        expect(r.suggestions).toBeDefined();
+        expect(r.suggestions!.purposes.length).toBeGreaterThan(0);
+        for (const p of r.suggestions!.purposes) expect(p.count, p.purpose).toBeGreaterThan(0);
+      });
+    }
+
+    it('each suggested purpose carries the number of programs 目的:<purpose> then lists', () => {
+      const { purposes } = engine.search('ふがふがほげ').suggestions!;
+      for (const { purpose, count } of purposes) {
+        expect(PURPOSES).toContain(purpose);
+        expect(engine.search(`目的:${purpose}`).total, purpose).toBe(count);
+      }
+      // Every purpose that some program has is offered.
+      const used = PURPOSES.filter((p) => engine.programs.some((x) => x.purposes?.includes(p)));
+      expect(purposes.map((p) => p.purpose)).toEqual(used);
+    });
+
+    it('an empty query is mode empty (nothing was asked), not a zero-hit answer', () => {
+      for (const q of ['', '   ', '　']) {
+        const r = engine.search(q);
+        expect(r.mode, JSON.stringify(q)).toBe('empty');
+        expect(r.hits).toEqual([]);
+        expect(r.errors).toEqual([]);
+      }
+    });
+
+    it('a misspelt katakana word is offered the right spelling (スタートアッフ, インターンシッブ)', () => {
+      expect(engine.search('スタートアッフ').suggestions?.terms).toContain('スタートアップ');
+      expect(engine.search('インターンシッブ').suggestions?.terms).toContain('インターンシップ');
+    });
+
+    it('every suggested word, searched, finds programs', () => {
+      for (const q of ['スタートアッフ', 'インターンシッブ']) {
+        const terms = engine.search(q).suggestions?.terms ?? [];
+        expect(terms.length, q).toBeGreaterThan(0);
+        for (const t of terms) expect(engine.search(t).hits.length, `${q} → ${t}`).toBeGreaterThan(0);
+      }
+    });
+
+    // KNOWN DEFECT (analyzer/suggest): ASCII punctuation after NFKC (． → . , ，→ , （ → ( ) is
+    // tagged as a noun by kuromoji and glued to the next word, and such index terms are offered
+    // as suggestions. Observed: スタートアッフ → ["スタート","スタートアップ",",スタートアップ",
+    // "海外スタートアップ","スタートアップ推進"]; インターンシッブ → ["インターン","インターンシップ",
+    // ".インターンシップ","型インターンシップ","インターンシップ等"]; (kuromoji) インボイス制 →
+    // ["インボイス制度","インボイス",".インボイス","インボイスセミナー",".インボイスセミナー"].
+    it('suggested words carry no stray punctuation', () => {
+      for (const q of ['スタートアッフ', 'インターンシッブ']) {
+        const terms = engine.search(q).suggestions?.terms ?? [];
+        expect(terms.length, q).toBeGreaterThan(0);
+        for (const t of terms) expect(t, `${q} → ${t}`).not.toMatch(/^[.,()・、。]|[.,()・、。]$/);
+      }
+    });
+
+    it('a cut-off compound (事業承) still lists the 事業承継 programs first', () => {
+      // 承 alone is no word (kuromoji reads it as the verb 承る), so 事業 carries the query.
+      const r = engine.search('事業承');
+      expect(r.hits.length).toBeGreaterThan(0);
+      expect(ids(r).slice(0, 3).every((id) => SHOKEI_BY_NAME.includes(id))).toBe(true);
+    });
+  });
+
+  describe('similar programs', () => {
+    it('for 事業承継支援事業 (かごしま市商工会): 3 programs, other 事業承継 programs among them, never itself', () => {
+      const similar = engine.similar(SHOKEI_SUPPORT);
+      expect(similar).toHaveLength(3);
+      const similarIds = similar.map((h) => h.program.id);
+      expect(similarIds).not.toContain(SHOKEI_SUPPORT);
+      expect(new Set(similarIds).size).toBe(3);
+      expect(similarIds.filter((id) => SHOKEI_BY_NAME.includes(id)).length).toBeGreaterThanOrEqual(2);
+      expect(readableText(similar[0]!.program)).toContain('事業承継');
+    });
+
+    it('never lists the program itself, for any program of the catalog', () => {
+      for (const p of engine.programs) {
+        const similarIds = engine.similar(p.id).map((h) => h.program.id);
+        expect(similarIds, p.name).not.toContain(p.id);
+        expect(similarIds.length, p.name).toBeLessThanOrEqual(3);
+        expect(new Set(similarIds).size, p.name).toBe(similarIds.length);
+      }
+    });
+
+    it('honours its limit', () => {
+      expect(engine.similar(SHOKEI_SUPPORT, 5)).toHaveLength(5);
+      expect(engine.similar(SHOKEI_SUPPORT, 1).map((h) => h.program.id)).toEqual([engine.similar(SHOKEI_SUPPORT)[0]!.program.id]);
+    });
+
+    it('an unknown id gives an empty list', () => {
+      expect(engine.similar('p-0000000000')).toEqual([]);
+      expect(engine.similar('')).toEqual([]);
+    });
+  });
+});
+
+describe('zero hits: where the engines differ', () => {
+  it('kuromoji: xyzzy is mode none with suggestions', () => {
+    const r = engines.kuromoji.search('xyzzy');
+    expect(r.mode).toBe('none');
+    expect(r.suggestions?.purposes.length).toBeGreaterThan(0);
+  });
+
+  it('kuromoji: a cut-off word (インボイス制) is offered the catalog words it looks like', () => {
+    const r = engines.kuromoji.search('インボイス制');
+    expect(r.mode).toBe('none');
+    expect(r.suggestions!.terms).toContain('インボイス制度');
+    expect(r.suggestions!.terms).toContain('インボイス');
+  });
+
+  it('served: インボイス制 lists the program about インボイス (the lexicon drops the lone 制)', () => {
+    const r = engines.served.search('インボイス制');
+    expect(r.hits.length).toBeGreaterThan(0);
+    for (const hit of r.hits) expect(readableText(hit.program)).toContain('インボイス');
+  });
+
+  // KNOWN DEFECT (lexicon-analyzer.ts): as served, a Latin word the index does not know is cut
+  // into pieces the lexicon holds, down to single letters (from 「M-A型」, 「(3)M-C型」…), and
+  // those match unrelated programs instead of a zero-hit answer with suggestions. Observed
+  // (served): xyzzy → xy + z + z → mode any, 1 hit 「クリエイティブ産業創出拠点施設企画運営業務」;
+  // abc → a + b + c → mode all, 「ハンズオン支援事業」; test → mode any, 「大学発ベンチャー…PITCH 2022」,
+  // 「web経営相談事業」; hello → 「web経営相談事業」. With kuromoji all four are mode none.
+  it('served: an unknown Latin word (xyzzy, abc, test, hello) is mode none, as with kuromoji', () => {
+    for (const q of ['xyzzy', 'abc', 'test', 'hello']) {
+      expect(engines.kuromoji.search(q).mode, `kuromoji ${q}`).toBe('none');
+      expect(engines.served.search(q).mode, `served ${q}`).toBe('none');
+    }
+  });
+});

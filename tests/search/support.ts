@@ -1,0 +1,94 @@
+/** Shared helpers for the search tests (not a test file itself). */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Agency, Program } from '../../src/catalog/schema.js';
+import { loadPaths } from '../../src/config.js';
+import type { Analyzer } from '../../src/search/analyzer.js';
+import { SearchEngine, type SearchEngineInput, type SearchResponse } from '../../src/search/engine.js';
+import { engineFromIndex, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
+import { vocabularyFromObject, type SynonymsFile } from '../../src/search/vocabulary.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const QUERIES_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries.yaml');
+
+/** kuromoji's dictionary takes a second or two to load; hooks that load it get this long. */
+export const ANALYZER_TIMEOUT = 60_000;
+
+/**
+ * The two ways an engine answers queries: `kuromoji` analyses them with the dictionary (what
+ * `npm run eval` measures, and what a process without a current prebuilt index uses);
+ * `served` loads the serialised index and splits queries by its lexicon (what the bot and the
+ * CLI use once `npm run build` has written dist/search-index.json). Users see either.
+ */
+export type EngineKind = 'kuromoji' | 'served';
+export const ENGINE_KINDS: EngineKind[] = ['kuromoji', 'served'];
+export type Engines = Record<EngineKind, SearchEngine>;
+
+/** Paths of the bundled seeds, whatever the environment says. */
+export const bundledPaths = () => loadPaths({});
+
+/** The kuromoji engine on the bundled catalog, agencies and synonyms (never the prebuilt index file). */
+export async function bundledEngine(analyzer: Analyzer): Promise<SearchEngine> {
+  return (await loadSearchEngine(bundledPaths(), { analyzer, useIndexFile: false })).engine;
+}
+
+/** The engine as served from the serialised form of `built` (lexicon analysis, no kuromoji). */
+export async function servedFrom(built: SearchEngine, sources: Sources): Promise<SearchEngine> {
+  const engine = await engineFromIndex(built.toJSON(), sources);
+  if (!engine) throw new Error('the serialised index does not match its own sources');
+  return engine;
+}
+
+/** Both engines on the bundled catalog. */
+export async function bundledEngines(analyzer: Analyzer): Promise<Engines> {
+  const kuromoji = await bundledEngine(analyzer);
+  return { kuromoji, served: await servedFrom(kuromoji, await readSources(bundledPaths())) };
+}
+
+/** The one implementing body of the hand-made catalogs. */
+export const TEST_AGENCY: Agency = { id: 'test-body', name: 'テスト支援機関', kind: '団体', aliases: ['テスト機関'], contact: {} };
+
+/** A hand-made program: id and name are enough, the rest is optional. */
+export function program(id: string, name: string, fields: Partial<Omit<Program, 'id' | 'name'>> = {}): Program {
+  return { id, name, agency: TEST_AGENCY.name, ...fields };
+}
+
+/** The input of an engine built on hand-made programs and (by default) no synonyms at all. */
+export function tinyInput(analyzer: Analyzer, programs: Program[], synonyms: Partial<SynonymsFile> = {}): SearchEngineInput {
+  return { programs, agencies: [TEST_AGENCY], vocabulary: vocabularyFromObject(synonyms, analyzer), analyzer };
+}
+
+/** The kuromoji engine on hand-made programs. */
+export function tinyEngine(analyzer: Analyzer, programs: Program[], synonyms: Partial<SynonymsFile> = {}): Promise<SearchEngine> {
+  return SearchEngine.build(tinyInput(analyzer, programs, synonyms));
+}
+
+/** Both engines on hand-made programs. */
+export async function tinyEngines(analyzer: Analyzer, programs: Program[], synonyms: Partial<SynonymsFile> = {}): Promise<Engines> {
+  const input = tinyInput(analyzer, programs, synonyms);
+  const kuromoji = await SearchEngine.build(input);
+  const sources: Sources = { programs, agencies: [TEST_AGENCY], synonyms: input.vocabulary.source };
+  return { kuromoji, served: await servedFrom(kuromoji, sources) };
+}
+
+/** Ids of the hits, best first. */
+export function ids(response: SearchResponse): string[] {
+  return response.hits.map((h) => h.program.id);
+}
+
+/** Names of the hits, best first. */
+export function names(response: SearchResponse): string[] {
+  return response.hits.map((h) => h.program.name);
+}
+
+/** The text a reader sees of a program (name, overview, R4 results), width- and case-folded. */
+export function readableText(p: Program): string {
+  return [p.name, p.overview, p.results].filter(Boolean).join('\n').normalize('NFKC').toLowerCase();
+}
+
+/** A fresh temporary directory (the caller removes it). */
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `shien-${prefix}-`));
+}

@@ -1,0 +1,152 @@
+/**
+ * Synonyms and intents from seeds/synonyms.yaml: they add recall (起業 finds 創業), never
+ * outrank what was asked as written, read colloquial questions, and are listed to the user.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, ids, program, readableText, tinyEngines, type Engines } from './support.js';
+
+const SOGYO_BY_NAME = ['p-14b8a86b25', 'p-fd01c70e21', 'p-b3d55ef1b9', 'p-709304e796', 'p-06b0ec032c'];
+const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
+const YUSHI_SEIDO = 'p-9d3e207403'; // 県中小企業融資制度運営事業
+const KINYU_SHIDO = 'p-b121366c16'; // 金融指導事業
+const EXPORT_PURPOSE = '販路拡大・海外展開をしたい';
+
+let analyzer: Analyzer;
+let engines: Engines;
+beforeAll(async () => {
+  analyzer = await loadAnalyzer();
+  engines = await bundledEngines(analyzer);
+}, ANALYZER_TIMEOUT);
+
+describe('synonym groups (hand-made catalogs, both engines)', () => {
+  it('an exact hit ranks above a synonym-only hit, even a much stronger one', async () => {
+    const tiny = await tinyEngines(
+      analyzer,
+      [
+        program('sogyo', '創業支援セミナー', { overview: '創業を目指す人に創業の基礎を教える。創業計画の作り方。' }),
+        program('kigyo', '相談窓口', { overview: '起業の相談に応じる。' }),
+        program('other', '販路開拓相談会', { overview: '商品の販路について相談に応じる。' }),
+      ],
+      { groups: [['創業', '起業']] },
+    );
+    for (const kind of ENGINE_KINDS) {
+      expect(ids(tiny[kind].search('起業')), kind).toEqual(['kigyo', 'sogyo']);
+      expect(ids(tiny[kind].search('創業')), kind).toEqual(['sogyo', 'kigyo']);
+    }
+  });
+
+  it('without the group, the synonym finds nothing (the vocabulary is what widens the search)', async () => {
+    const tiny = await tinyEngines(analyzer, [
+      program('sogyo', '創業支援セミナー', { overview: '創業を目指す人に創業の基礎を教える。' }),
+      program('kigyo', '相談窓口', { overview: '起業の相談に応じる。' }),
+    ]);
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('起業');
+      expect(ids(r), kind).toEqual(['kigyo']);
+      expect(r.expandedWith, kind).toEqual([]);
+    }
+  });
+
+  it('expandedWith lists the synonyms that found something, as staff wrote them', async () => {
+    const tiny = await tinyEngines(
+      analyzer,
+      [
+        program('sogyo', '創業支援セミナー', { overview: '創業を目指す人の講座。' }),
+        program('kigyo', '相談窓口', { overview: '起業の相談に応じる。' }),
+        program('venture', 'ベンチャー交流会', { overview: '若手経営者が集まる。' }),
+      ],
+      // 開業 is in the group but in no program.
+      { groups: [['創業', '起業', '開業', 'ベンチャー']] },
+    );
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('起業');
+      expect([...r.expandedWith].sort(), kind).toEqual(['ベンチャー', '創業'].sort());
+      expect(ids(r)[0], kind).toBe('kigyo');
+      expect([...ids(r)].sort(), kind).toEqual(['kigyo', 'sogyo', 'venture'].sort());
+    }
+  });
+
+  it('an intent reads a question the programs do not word that way', async () => {
+    const tiny = await tinyEngines(
+      analyzer,
+      [
+        program('loan', '設備資金の融資制度', { overview: '中小企業に設備資金を融資する。' }),
+        program('fair', '物産展', { overview: '県産品を販売する。' }),
+      ],
+      { intents: [{ says: ['お金を借り'], means: ['融資'] }] },
+    );
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('お金を借りたい');
+      expect(ids(r), kind).toEqual(['loan']);
+      expect(r.expandedWith, kind).toEqual(['融資']);
+    }
+  });
+});
+
+describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
+  let engine: SearchEngine;
+  beforeAll(() => {
+    engine = engines[kind];
+  });
+
+  describe('synonym groups', () => {
+    it('起業 also finds the 創業 programs and says it searched with 創業', () => {
+      const r = engine.search('起業');
+      expect(ids(r).filter((id) => SOGYO_BY_NAME.includes(id)).length).toBeGreaterThanOrEqual(4);
+      expect(r.expandedWith).toContain('創業');
+      // Programs that say 起業 come before the ones found only through 創業.
+      const says = r.hits.map((h) => readableText(h.program).includes('起業'));
+      const firstSynonymOnly = says.indexOf(false);
+      expect(firstSynonymOnly).toBeGreaterThan(0);
+      expect(says.lastIndexOf(true)).toBeLessThan(firstSynonymOnly);
+    });
+
+    it('expandedWith holds only members of the query word’s group, and nothing for a word without synonyms', () => {
+      const r = engine.search('起業');
+      const group = ['創業', '開業', 'スタートアップ', '新規創業', '独立開業', '起業家', 'ベンチャー'];
+      expect(r.expandedWith.length).toBeGreaterThan(0);
+      for (const word of r.expandedWith) expect(group).toContain(word);
+      expect(engine.search('ドローン').expandedWith).toEqual([]);
+    });
+  });
+
+  describe('intents: colloquial questions', () => {
+    it('お金を借りたい lists the 融資 programs in the top 5 and says it searched for 融資', () => {
+      const r = engine.search('お金を借りたい');
+      expect(r.mode).not.toBe('none');
+      const top = ids(r).slice(0, 5);
+      expect(top).toContain(YUSHI_SEIDO);
+      expect(top).toContain(KINYU_SHIDO);
+      expect(r.expandedWith).toEqual(expect.arrayContaining(['融資', '資金繰り']));
+    });
+
+    it('後継ぎがいない lists the 事業承継 programs first', () => {
+      const r = engine.search('後継ぎがいない');
+      const top = ids(r).slice(0, 5);
+      expect(top.filter((id) => SHOKEI_BY_NAME.includes(id)).length).toBeGreaterThanOrEqual(4);
+      for (const hit of r.hits.slice(0, 5)) expect(readableText(hit.program)).toMatch(/事業承継|後継者|引継ぎ/);
+      expect(r.expandedWith).toContain('事業承継');
+    });
+
+    it('海外に売りたい lists export programs first', () => {
+      const r = engine.search('海外に売りたい');
+      expect(r.hits.length).toBeGreaterThanOrEqual(5);
+      for (const hit of r.hits.slice(0, 5)) {
+        expect(hit.program.purposes, hit.program.name).toContain(EXPORT_PURPOSE);
+        expect(readableText(hit.program), hit.program.name).toMatch(/輸出|海外|貿易/);
+      }
+      expect(r.expandedWith).toEqual(expect.arrayContaining(['輸出', '海外展開']));
+    });
+
+    it('an intent matches whatever the kana script: 後継ぎがイナイ reads as 後継ぎがいない', () => {
+      expect(engine.search('後継ぎがイナイ').expandedWith).toContain('事業承継');
+      expect(ids(engine.search('後継ぎがイナイ')).slice(0, 5)).toEqual(ids(engine.search('後継ぎがいない')).slice(0, 5));
+    });
+
+    it('plain words that no intent reads expand with nothing', () => {
+      expect(engine.search('ドローン 実証').expandedWith).toEqual([]);
+    });
+  });
+});
