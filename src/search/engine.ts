@@ -47,10 +47,12 @@ export interface SearchEngineOptions {
   intentWeight?: number;
   /** How much the alternatives of a word after its best match add (soft maximum). */
   softMaxRest?: number;
+  /** Score a program gets for having a purpose a matched intent names. */
+  purposeScore?: number;
 }
 // Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
 // the grid, so these are not finely tuned; vocabulary matters far more).
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 1, softMaxRest: 0.05 };
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 1, softMaxRest: 0.05, purposeScore: 8 };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -428,9 +430,19 @@ export class SearchEngine {
     const exact = units.map(() => new Set<string>());
     const wordScores = units.map((unit, i) => this.unitScores(unit, cache, expanded, exact[i]));
     for (const s of intents) expanded.add(s.label);
-    const intentScores = intents.length
+    let intentScores = intents.length
       ? scale(softMax(intents.map((s) => this.unitScores(s, cache, new Set())), this.options.softMaxRest), this.options.intentWeight)
       : undefined;
+    // The intent's purposes (reviewed per program) add programs that answer the question in
+    // other words than the question's: 東京で売りたい → 販路拡大・海外展開.
+    const purposes = this.input.vocabulary.intentPurposesOf(parsed.words.join(' '));
+    if (intentScores && purposes.length && this.options.purposeScore > 0) {
+      const byPurpose: Scores = new Map();
+      for (const p of this.input.programs) {
+        if (p.purposes?.some((x) => purposes.includes(x))) byPurpose.set(p.id, { score: this.options.purposeScore, terms: new Set() });
+      }
+      intentScores = addUp([intentScores, byPurpose]);
+    }
 
     if (!units.length && !intentScores) {
       if (chunks.length || !allowed) return respond([], 'none'); // only empty words (どうすればいい)

@@ -14,7 +14,7 @@ export const SynonymsFileSchema = z
   .object({
     groups: z.array(z.array(word).min(2, '言い換えのまとまりには 2 語以上が必要です')).default([]),
     intents: z
-      .array(z.object({ says: z.array(word).min(1), means: z.array(word).min(1) }).strict())
+      .array(z.object({ says: z.array(word).min(1), means: z.array(word).min(1), purposes: z.array(PurposeSchema).optional() }).strict())
       .default([]),
     purposes: z.partialRecord(PurposeSchema, z.array(word)).default({}),
   })
@@ -34,7 +34,7 @@ export interface TermSpec {
 export class Vocabulary {
   private readonly groupsByTerm = new Map<string, TermSpec[][]>();
   private readonly byReading = new Map<string, TermSpec>();
-  private readonly intents: Array<{ says: string[]; means: TermSpec[] }>;
+  private readonly intents: Array<{ says: string[]; means: TermSpec[]; purposes: Purpose[] }>;
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
@@ -59,7 +59,7 @@ export class Vocabulary {
         if (member.reading && !this.byReading.has(member.reading)) this.byReading.set(member.reading, member);
       }
     }
-    this.intents = file.intents.map((i) => ({ says: i.says.map(termForm), means: i.means.map(spec) }));
+    this.intents = file.intents.map((i) => ({ says: i.says.map(termForm), means: i.means.map(spec), purposes: i.purposes ?? [] }));
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
       words: [purpose, ...(file.purposes[purpose] ?? [])].map(termForm),
@@ -93,6 +93,14 @@ export class Vocabulary {
       if (intent.says.some((s) => q.includes(s))) out.push(...intent.means);
     }
     return out;
+  }
+
+  /** Purpose categories the matched intents point to (reviewed per program in the catalog). */
+  intentPurposesOf(query: string): Purpose[] {
+    const q = termForm(query).replace(/\s+/g, '');
+    const out = new Set<Purpose>();
+    for (const intent of this.intents) if (intent.says.some((s) => q.includes(s))) for (const p of intent.purposes) out.add(p);
+    return [...out];
   }
 
   /** Purpose categories a `目的:` value names (a category name, part of one, or a short name). */

@@ -83,6 +83,21 @@ describe('synonym groups (hand-made catalogs, both engines)', () => {
       expect(r.expandedWith, kind).toEqual(['融資']);
     }
   });
+  it("an intent's purposes add programs that answer it in other words, after the ones that say it", async () => {
+    const tiny = await tinyEngines(
+      analyzer,
+      [
+        program('shop', 'アンテナショップ運営', { overview: '東京の店舗で県産品を紹介する。', purposes: ['販路拡大・海外展開をしたい'] }),
+        program('fair', '物産展', { overview: '県外の百貨店で物産展を開く。', purposes: ['販路拡大・海外展開をしたい'] }),
+        program('loan', '融資制度', { overview: '設備資金を融資する。', purposes: ['資金繰りを改善したい'] }),
+      ],
+      { intents: [{ says: ['東京で売'], means: ['物産展'], purposes: ['販路拡大・海外展開をしたい'] }] },
+    );
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('東京で売りたい');
+      expect(ids(r), kind).toEqual(['fair', 'shop']);
+    }
+  });
 });
 
 describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
