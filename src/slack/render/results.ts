@@ -1,0 +1,109 @@
+import { formatBudget } from '../../render/budget.js';
+import { keyProjectLabel } from '../../render/text.js';
+import type { SearchHit, SearchResponse } from '../../search/engine.js';
+import type { Snippet } from '../../search/snippet.js';
+import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
+import { cutText, escapeMrkdwn } from '../mrkdwn.js';
+
+/** Results per page of a `/支援` answer. */
+export const PAGE_SIZE = 5;
+/** How much of the query is echoed back (a 10,000-character query must still fit). */
+const QUERY_SHOWN = 200;
+/** How much of the query a paging button carries. */
+const QUERY_IN_BUTTON = 1500;
+
+export const ACTIONS = {
+  details: 'program_details',
+  share: 'program_share',
+  page: 'results_page',
+} as const;
+
+/** State a paging button carries: the query and the offset of the page it shows. */
+export interface PageState {
+  q: string;
+  o: number;
+}
+
+/** Encodes paging state within Slack's 2,000-character button value. */
+export function encodePageState(state: PageState): string {
+  let q = [...state.q].slice(0, QUERY_IN_BUTTON).join('');
+  let value = JSON.stringify({ q, o: state.o });
+  // Quotes and backslashes grow when escaped: trim until the value fits.
+  while (value.length > LIMITS.buttonValue) {
+    q = [...q].slice(0, -50).join('');
+    value = JSON.stringify({ q, o: state.o });
+  }
+  return value;
+}
+
+export function decodePageState(value: string): PageState | undefined {
+  try {
+    const v = JSON.parse(value) as Partial<PageState>;
+    return typeof v.q === 'string' && Number.isInteger(v.o) && v.o! >= 0 ? { q: v.q, o: v.o! } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The snippet in mrkdwn with the matched words in bold. Slack only reads `*…*` as bold at a
+ * word boundary, which Japanese text has none of, so zero-width spaces mark one.
+ */
+export function snippetMrkdwn(snippet: Snippet): string {
+  let out = '';
+  let at = 0;
+  for (const [s, e] of snippet.highlights) {
+    out += escapeMrkdwn(snippet.text.slice(at, s)) + `\u200b*${escapeMrkdwn(snippet.text.slice(s, e))}*\u200b`;
+    at = e;
+  }
+  return out + escapeMrkdwn(snippet.text.slice(at));
+}
+
+function hitBlocks(hit: SearchHit, rank: number): Block[] {
+  const p = hit.program;
+  const lines = [
+    `*${rank}. ${escapeMrkdwn(p.name)}*`,
+    `${escapeMrkdwn(p.agency)}　｜　${escapeMrkdwn(formatBudget(p))}　｜　重点: ${escapeMrkdwn(keyProjectLabel(p))}`,
+  ];
+  const snippet = snippetMrkdwn(hit.snippet);
+  if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
+  const buttons: Button[] = [
+    { type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id },
+    { type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id },
+  ];
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: cutText(lines.join('\n'), LIMITS.sectionText).text } },
+    { type: 'actions', elements: buttons },
+  ];
+}
+
+/** The ephemeral answer to `/支援 <query>`: count, up to five programs, paging. */
+export function renderResults(response: SearchResponse, offset = 0): Message {
+  const query = cutText(response.query.trim(), QUERY_SHOWN).text;
+  const blocks: Block[] = [];
+  const notes: string[] = response.errors.map((e) => `:warning: ${escapeMrkdwn(e)}`);
+  if (response.mode === 'none' || response.mode === 'empty') {
+    const s = response.suggestions;
+    const lines = [`「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`];
+    if (s?.terms.length) lines.push(`近い言葉: ${s.terms.map(escapeMrkdwn).join(' / ')}`);
+    if (s?.synonyms.length) lines.push(`言い換え: ${s.synonyms.map(escapeMrkdwn).join(' / ')}`);
+    if (s?.purposes.length) lines.push(`目的から探す: ${s.purposes.map((p) => `\`目的:${escapeMrkdwn(p.purpose)}\` (${p.count})`).join('  ')}`);
+    lines.push('使い方は `/支援 help` で表示します。');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...lines].join('\n'), LIMITS.sectionText).text } });
+    return { text: `「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`, blocks };
+  }
+  const page = response.hits.slice(offset, offset + PAGE_SIZE);
+  const range = page.length ? `${offset + 1}〜${offset + page.length} 件目` : '';
+  const head = [`*「${escapeMrkdwn(query)}」* ${response.total} 件${range ? `（${range}）` : ''}`];
+  if (response.mode === 'any') head.push('すべての語を含む事業はありません。いずれかの語を含む事業を表示しています。');
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...head].join('\n'), LIMITS.sectionText).text } });
+  if (response.expandedWith.length) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `言い換えも含めて検索: ${response.expandedWith.slice(0, 10).map(escapeMrkdwn).join('、')}` }] });
+  }
+  page.forEach((hit, i) => blocks.push({ type: 'divider' }, ...hitBlocks(hit, offset + i + 1)));
+  const paging: Button[] = [];
+  if (offset > 0) paging.push({ type: 'button', text: { type: 'plain_text', text: `前の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_prev`, value: encodePageState({ q: response.query, o: Math.max(0, offset - PAGE_SIZE) }) });
+  if (offset + PAGE_SIZE < response.total) paging.push({ type: 'button', text: { type: 'plain_text', text: `次の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_next`, value: encodePageState({ q: response.query, o: offset + PAGE_SIZE }) });
+  if (paging.length) blocks.push({ type: 'actions', elements: paging });
+  return { text: `「${escapeMrkdwn(query)}」 ${response.total} 件`, blocks };
+}

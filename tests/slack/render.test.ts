@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Program } from '../../src/catalog/schema.js';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { loadEvalQueries } from '../../src/search/evaluate.js';
+import { LIMITS, MessageSchema, type Message } from '../../src/slack/blocks.js';
+import { cutText, escapeMrkdwn } from '../../src/slack/mrkdwn.js';
+import { ACTIONS, decodePageState, encodePageState, renderResults } from '../../src/slack/render/results.js';
+import { ANALYZER_TIMEOUT, bundledEngine, QUERIES_FILE, tinyEngines } from '../search/support.js';
+
+/** Every message must pass Slack's limits; the error names the block that broke one. */
+function expectValid(message: Message, label: string): void {
+  const parsed = MessageSchema.safeParse(message);
+  expect(parsed.success, `${label}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))}`).toBe(true);
+}
+
+const allText = (m: Message) => JSON.stringify(m);
+/** What Slack displays (button values are data, never shown or parsed as mrkdwn). */
+const displayed = (m: Message) => JSON.stringify(m, (key, value: unknown) => (key === 'value' ? undefined : value));
+
+let analyzer: Analyzer;
+let engine: SearchEngine;
+beforeAll(async () => {
+  analyzer = await loadAnalyzer();
+  engine = await bundledEngine(analyzer);
+}, ANALYZER_TIMEOUT);
+
+describe('mrkdwn helpers', () => {
+  it('escapes &, < and > so that <!channel> pings nobody', () => {
+    expect(escapeMrkdwn('<!channel> & <@U123>')).toBe('&lt;!channel&gt; &amp; &lt;@U123&gt;');
+  });
+
+  it('cuts at a sentence end with …, within the limit, and leaves short text alone', () => {
+    const text = '一文目です。'.repeat(100);
+    const cut = cutText(text, 50);
+    expect(cut.cut).toBe(true);
+    expect([...cut.text].length).toBeLessThanOrEqual(50);
+    expect(cut.text.endsWith('。…')).toBe(true);
+    expect(cutText('短い。', 50)).toEqual({ text: '短い。', cut: false });
+  });
+});
+
+describe('search answers as Block Kit', () => {
+  it('every eval query, on every page, renders within Slack limits', async () => {
+    const queries = await loadEvalQueries(QUERIES_FILE);
+    for (const q of queries) {
+      const response = engine.search(q.query);
+      for (const offset of [0, 5, 10]) expectValid(renderResults(response, offset), `${q.query} @${offset}`);
+    }
+  });
+
+  it('hostile and huge queries render within limits and echo the query escaped', () => {
+    const hostile = ['<!channel> 創業', '<!here|here> & <@U0123ABC>', '創業 ' + 'あ'.repeat(10_000), '"'.repeat(3000) + ' 創業', 'a&b<c>d'];
+    for (const q of hostile) {
+      const m = renderResults(engine.search(q));
+      expectValid(m, q.slice(0, 20));
+      expect(displayed(m)).not.toMatch(/<[!@#]/);
+    }
+    expect(allText(renderResults(engine.search('<!channel> 創業')))).toContain('&lt;!channel&gt;');
+  });
+
+  it('shows count, five programs with 詳細 and 共有 buttons, and pages through the rest', () => {
+    const response = engine.search('創業');
+    expect(response.total).toBeGreaterThan(10);
+    const first = renderResults(response, 0);
+    const buttons = first.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(buttons.filter((b) => b.action_id === ACTIONS.details).map((b) => b.value)).toEqual(response.hits.slice(0, 5).map((h) => h.program.id));
+    expect(buttons.filter((b) => b.action_id === ACTIONS.share)).toHaveLength(5);
+    const next = buttons.find((b) => b.text.text === '次の5件');
+    expect(decodePageState(next!.value!)).toEqual({ q: '創業', o: 5 });
+    expect(buttons.some((b) => b.text.text === '前の5件')).toBe(false);
+    expect(JSON.stringify(first.blocks[0])).toContain(`${response.total} 件`);
+
+    const last = renderResults(response, Math.floor((response.total - 1) / 5) * 5);
+    const lastButtons = last.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(lastButtons.some((b) => b.text.text === '前の5件')).toBe(true);
+    expect(lastButtons.some((b) => b.text.text === '次の5件')).toBe(false);
+  });
+
+  it('a paging value stays within 2,000 characters for any query and decodes back', () => {
+    for (const q of ['創業', '"'.repeat(5000), '\\'.repeat(5000), 'あ'.repeat(10_000)]) {
+      const value = encodePageState({ q, o: 5 });
+      expect(value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
+      const state = decodePageState(value)!;
+      expect(state.o).toBe(5);
+      expect(q.startsWith(state.q)).toBe(true);
+    }
+    expect(decodePageState('not json')).toBeUndefined();
+    expect(decodePageState('{"q":"x","o":-5}')).toBeUndefined();
+  });
+
+  it('matched words are bold, and no hits gives suggestions and the help line', () => {
+    const m = renderResults(engine.search('事業承継'));
+    expect(allText(m)).toContain('\u200b*事業承継*\u200b');
+    const none = renderResults(engine.search('ふぉおばあ'));
+    expectValid(none, 'none');
+    expect(allText(none)).toContain('見つかりませんでした');
+    expect(allText(none)).toContain('目的:');
+    expect(allText(none)).toContain('/支援 help');
+  });
+
+  it('catalog text with mentions and a 10,000-character overview is escaped and cut cleanly', async () => {
+    const long: Program = {
+      id: 'long',
+      name: '<!channel> 創業支援 & 相談 ' + '長'.repeat(400),
+      agency: '<@U999> 機関',
+      overview: ('創業を支援する<!here>。' + 'あ'.repeat(50) + '。').repeat(200),
+    };
+    const tiny = await tinyEngines(analyzer, [long]);
+    for (const kind of ['kuromoji', 'served'] as const) {
+      const m = renderResults(tiny[kind].search('創業'));
+      expectValid(m, kind);
+      expect(displayed(m)).not.toMatch(/<[!@#]/);
+      expect(allText(m)).toContain('&lt;!channel&gt;');
+    }
+  });
+});
