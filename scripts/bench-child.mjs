@@ -1,0 +1,231 @@
+// @ts-check
+/**
+ * The measuring half of `npm run bench` (scripts/bench.ts runs it; not meant to be run by
+ * hand). Each measurement runs in a fresh `node` process of its own, so the dictionary, one
+ * catalog's index and the garbage of another size never share a heap, and what runs is the
+ * compiled JavaScript in dist/ (no tsx loader).
+ *
+ * Paths come from the environment exactly as for `node dist/cli.js` (SHIEN_CATALOG_DIR,
+ * SHIEN_INDEX_FILE), so `measure` loads what the command-line tool loads.
+ * Each mode prints one JSON line on stdout (its figures) and nothing else:
+ *
+ *   dict
+ *       Loads kuromoji's dictionary alone: time, and the RSS / heap it adds.
+ *   prepare <size> <cacheDir> <rebuild 0|1>
+ *       Makes sure an index of a catalog of <size> programs is cached in <cacheDir>:
+ *       <size>-<fingerprint>.json (SearchEngine.toJSON, as `shien index` writes it),
+ *       .meta.json (build time, when) and, for a synthetic catalog, .catalog/programs.yaml.
+ *       The catalog is the bundled one when <size> is its size, else synthetic
+ *       (bench-synthetic.mjs). Times SearchEngine.build only when there is no cache or
+ *       <rebuild> is 1.
+ *   measure <queries.yaml> <rounds> <query seconds>
+ *       Loads as a serving process does (catalog, then the prebuilt index with the lexicon
+ *       analyzer), timing each step; memory after loading; then query latency over the
+ *       query list: a short warm-up, then up to <rounds> timed passes, cut short after
+ *       <query seconds>. Run with --expose-gc so memory figures are of live data, not of
+ *       garbage not yet collected.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { loadPaths, PROJECT_ROOT } from '../dist/config.js';
+import { loadAnalyzer } from '../dist/search/analyzer.js';
+import { indexFingerprint, SearchEngine } from '../dist/search/engine.js';
+import { loadEvalQueries } from '../dist/search/evaluate.js';
+import { LexiconAnalyzer } from '../dist/search/lexicon-analyzer.js';
+import { engineFromIndex, readSources } from '../dist/search/load.js';
+import { Vocabulary } from '../dist/search/vocabulary.js';
+import { syntheticCatalog } from './bench-synthetic.mjs';
+
+const MB = 1024 * 1024;
+
+/** Memory in MB, after a full collection when the process has --expose-gc. */
+function memory() {
+  const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return { rssMB: m.rss / MB, heapUsedMB: m.heapUsed / MB };
+}
+
+/** Milliseconds since `start` (a performance.now() value). */
+const since = (/** @type {number} */ start) => performance.now() - start;
+
+/** @param {string} file */
+const exists = (file) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The index is made from the catalog, agencies and synonyms (indexFingerprint covers those)
+ * and from the code that analyses them, which it does not cover: hash the compiled search
+ * and catalog modules and the versions of kuromoji and MiniSearch, so a cached index is not
+ * reused after the analysis changed. (Any change there invalidates; better a rebuild too
+ * many than figures from a stale index.)
+ */
+async function codeHash() {
+  const hash = createHash('sha256');
+  for (const dir of ['dist/search', 'dist/catalog']) {
+    const files = (await readdir(path.join(PROJECT_ROOT, dir))).filter((f) => f.endsWith('.js')).sort();
+    for (const f of files) hash.update(f).update(await readFile(path.join(PROJECT_ROOT, dir, f)));
+  }
+  for (const pkg of ['kuromoji', 'minisearch']) hash.update(await readFile(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json')));
+  return hash.digest('hex').slice(0, 8);
+}
+
+async function dict() {
+  const before = memory();
+  const start = performance.now();
+  await loadAnalyzer();
+  const loadMs = since(start);
+  const after = memory();
+  return { loadMs, rssAddedMB: after.rssMB - before.rssMB, heapAddedMB: after.heapUsedMB - before.heapUsedMB };
+}
+
+/**
+ * @param {number} size
+ * @param {string} cacheDir
+ * @param {boolean} rebuild
+ */
+async function prepare(size, cacheDir, rebuild) {
+  const paths = loadPaths();
+  const sources = await readSources(paths);
+  const bundled = size === sources.programs.length;
+  const programs = bundled ? sources.programs : syntheticCatalog(sources.programs, size);
+  // indexFingerprint reads the vocabulary's source only; no need for kuromoji to compute it.
+  const fingerprint = `${indexFingerprint({ programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, new LexiconAnalyzer([])) })}-${await codeHash()}`;
+  const base = path.join(cacheDir, `${size}-${fingerprint}`);
+  const files = {
+    index: `${base}.json`,
+    meta: `${base}.meta.json`,
+    catalogDir: bundled ? paths.catalogDir : `${base}.catalog`,
+  };
+  const cached = !rebuild && (await exists(files.index)) && (await exists(files.meta)) && (await exists(files.catalogDir));
+  if (!cached) {
+    // Other indexes of this size (another catalog or other code) are only disk space now.
+    await mkdir(cacheDir, { recursive: true });
+    for (const f of await readdir(cacheDir)) if (f.startsWith(`${size}-`)) await rm(path.join(cacheDir, f), { recursive: true });
+
+    const analyzer = await loadAnalyzer();
+    const vocabulary = new Vocabulary(sources.synonyms, analyzer);
+    let start = performance.now();
+    const engine = await SearchEngine.build({ programs, agencies: sources.agencies, vocabulary, analyzer });
+    const buildMs = since(start);
+    start = performance.now();
+    const text = JSON.stringify(engine.toJSON());
+    const serializeMs = since(start);
+    await writeFile(files.index, text);
+    if (!bundled) {
+      // As YAML, so the command-line tool loads it like the real catalog (SHIEN_CATALOG_DIR).
+      await mkdir(files.catalogDir, { recursive: true });
+      await writeFile(path.join(files.catalogDir, 'programs.yaml'), stringify(programs, { lineWidth: 0 }));
+    }
+    const peakRssMB = process.resourceUsage().maxRSS / 1024;
+    const meta = { size, bundled, fingerprint, buildMs, serializeMs, peakRssMB, builtAt: new Date().toISOString(), node: process.version };
+    await writeFile(files.meta, JSON.stringify(meta, null, 2) + '\n');
+  }
+  const meta = JSON.parse(await readFile(files.meta, 'utf8'));
+  return { ...meta, cached, ...files, indexBytes: (await stat(files.index)).size };
+}
+
+/** Value at quantile `q` of ascending `sorted` (nearest rank). */
+function quantile(/** @type {number[]} */ sorted, /** @type {number} */ q) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+}
+
+/** Longest a warm-up may take, so that it stays short at 100,000 programs. */
+const WARM_UP_MS = 5000;
+
+/**
+ * @param {string} queriesFile
+ * @param {number} rounds
+ * @param {number} querySeconds
+ */
+async function measure(queriesFile, rounds, querySeconds) {
+  const paths = loadPaths();
+  const baseline = memory();
+
+  // The steps of loadSearchEngine with a matching index file, timed one by one.
+  let start = performance.now();
+  const sources = await readSources(paths);
+  const sourcesMs = since(start);
+  start = performance.now();
+  /** @type {any} */
+  let json = JSON.parse(await readFile(paths.indexFile, 'utf8'));
+  const readParseMs = since(start);
+  start = performance.now();
+  const engine = await engineFromIndex(json, sources);
+  const fromJsonMs = since(start);
+  if (!engine) throw new Error(`${paths.indexFile} was not built from ${paths.catalogDir} (fingerprint differs)`);
+  json = undefined; // garbage once loaded: not part of what stays resident
+  const loaded = memory();
+
+  // The answer the command-line tool should give too (the parent compares them).
+  const first = engine.search('創業', { limit: 1 });
+  const firstAnswer = { total: first.total, top: first.hits[0]?.program.id ?? null };
+
+  // Queries interleaved by kind (keyword, colloquial, kana, …, keyword, …), so that a pass
+  // cut short by the time limit still samples every kind in its proportion.
+  const list = await loadEvalQueries(queriesFile);
+  /** @type {Map<string, typeof list>} */
+  const byKind = new Map();
+  for (const q of list) byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), q]);
+  /** @type {string[]} */
+  const queries = [];
+  for (let i = 0; queries.length < list.length; i++) for (const group of byKind.values()) if (group[i]) queries.push(group[i].query);
+
+  // Warm-up (JIT, caches filled on first use such as phrase haystacks): in the same order,
+  // so one query of each kind comes first, for at most WARM_UP_MS.
+  start = performance.now();
+  for (const q of queries) {
+    if (since(start) > WARM_UP_MS) break;
+    engine.search(q);
+  }
+
+  // Up to `rounds` passes; past `querySeconds`, stop, but not before one query of each kind.
+  /** @type {number[]} */
+  const samples = [];
+  start = performance.now();
+  while (samples.length < rounds * queries.length) {
+    if (samples.length >= byKind.size && since(start) > querySeconds * 1000) break;
+    const q = queries[samples.length % queries.length] ?? '';
+    const t = performance.now();
+    engine.search(q);
+    samples.push(since(t));
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    programs: engine.size,
+    sourcesMs,
+    readParseMs,
+    fromJsonMs,
+    baseline,
+    loaded,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    firstAnswer,
+    queries: queries.length,
+    samples: samples.length,
+    p50Ms: quantile(samples, 0.5),
+    p99Ms: quantile(samples, 0.99),
+    maxMs: samples[samples.length - 1] ?? NaN,
+  };
+}
+
+async function main() {
+  const [mode, ...args] = process.argv.slice(2);
+  switch (mode) {
+    case 'dict':
+      return dict();
+    case 'prepare':
+      return prepare(Number(args[0]), String(args[1]), args[2] === '1');
+    case 'measure':
+      return measure(String(args[0]), Number(args[1]), Number(args[2]));
+    default:
+      throw new Error(`bench-child: unknown mode ${mode} (run npm run bench instead)`);
+  }
+}
+
+process.stdout.write(JSON.stringify(await main()) + '\n');

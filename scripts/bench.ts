@@ -1,0 +1,349 @@
+/**
+ * `npm run bench [-- <flags>]`: how the search scales with the catalog: time to first answer,
+ * index build, index size and load, query latency and memory, for the bundled catalog
+ * (143 programs) and synthetic ones of 10,000 and 100,000 (scripts/bench-synthetic.mjs).
+ * It prints figures and never fails on them: there is nothing to pass or fail.
+ *
+ * Flags:
+ *   --sizes 143,10000,100000  catalog sizes (the bundled catalog's own size means the bundled
+ *                             catalog; any other size is synthetic)
+ *   --rebuild                 build every index again instead of using the cache
+ *   --runs 5                  process starts per size for the time to first answer ...
+ *   --startup-seconds 30      ... but no new start once a size has taken this long (>= 1)
+ *   --rounds 3                timed passes over the query list per size ...
+ *   --query-seconds 30        ... cut short after this long (>= one query of each kind)
+ *   --heap-mb 16384           V8 heap limit of the bench's own build and load processes
+ *                             (an index of 100,000 programs does not fit Node's default)
+ *   --cli-heap-mb <n>         heap limit for the command-line tool (default: Node's own, as
+ *                             deployed; at 100,000 programs it runs out of memory)
+ *   --cache-dir data/bench    where built indexes and synthetic catalogs are kept
+ *
+ * Building an index of 100,000 programs with kuromoji takes minutes, so indexes are cached in
+ * data/bench/<size>-<fingerprint>.json (git-ignored) with the build time recorded when they
+ * were built; the fingerprint covers the catalog, agencies, synonyms and the compiled code.
+ * With the default flags, a run with every index cached takes about 4 minutes on a 2-core
+ * machine; a run that builds them all about 4 minutes more.
+ *
+ * How: the project is compiled first (`npm run -s build`), and every figure comes from a
+ * fresh `node` process running compiled JavaScript, so startup is what a deployment sees and
+ * sizes do not share a heap:
+ * - time to first answer: `node dist/cli.js search 創業 --json --limit 1` with
+ *   SHIEN_CATALOG_DIR / SHIEN_INDEX_FILE pointing at the size's catalog and prebuilt index,
+ *   timed from spawn to exit (the tool loads the index when it matches the catalog);
+ * - everything else: scripts/bench-child.mjs (see its modes).
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { PROJECT_ROOT } from '../src/config.js';
+
+interface Flags {
+  sizes: number[];
+  rebuild: boolean;
+  runs: number;
+  startupSeconds: number;
+  rounds: number;
+  querySeconds: number;
+  heapMb: number;
+  cliHeapMb?: number;
+  cacheDir: string;
+}
+
+const USAGE =
+  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench]';
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench' };
+  const positive = (name: string, value: string | undefined): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    switch (name) {
+      case '--sizes':
+        flags.sizes = (value() ?? '').split(',').map((s) => Math.round(positive('--sizes', s.replace(/_/g, ''))));
+        break;
+      case '--rebuild':
+        flags.rebuild = true;
+        break;
+      case '--runs':
+        flags.runs = Math.round(positive(name, value()));
+        break;
+      case '--startup-seconds':
+        flags.startupSeconds = positive(name, value());
+        break;
+      case '--rounds':
+        flags.rounds = Math.round(positive(name, value()));
+        break;
+      case '--query-seconds':
+        flags.querySeconds = positive(name, value());
+        break;
+      case '--heap-mb':
+        flags.heapMb = Math.round(positive(name, value()));
+        break;
+      case '--cli-heap-mb':
+        flags.cliHeapMb = Math.round(positive(name, value()));
+        break;
+      case '--cache-dir':
+        flags.cacheDir = value() ?? '';
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+      default:
+        throw new Error(`unknown flag ${name}\n${USAGE}`);
+    }
+  }
+  return flags;
+}
+
+// ---- child processes -------------------------------------------------------------------
+
+const CHILD = path.join(PROJECT_ROOT, 'scripts', 'bench-child.mjs');
+const CLI = path.join(PROJECT_ROOT, 'dist', 'cli.js');
+const QUERIES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'queries.yaml');
+
+/** The environment without catalog/index/heap overrides of the shell that runs the bench. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SHIEN_CATALOG_DIR;
+  delete env.SHIEN_INDEX_FILE;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** A child process that did not succeed; `outOfMemory` when V8 gave up on its heap. */
+class ChildFailed extends Error {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+    readonly stderr: string,
+  ) {
+    super(`${what} failed after ${(ms / 1000).toFixed(0)} s:\n${stderr.split('\n').slice(-15).join('\n')}`);
+  }
+  get outOfMemory(): boolean {
+    return /heap out of memory/i.test(this.stderr);
+  }
+}
+
+interface Ran {
+  stdout: string;
+  ms: number;
+}
+
+/** Runs a command to its end; wall-clock time from spawn to exit. Throws ChildFailed. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = baseEnv()): Ran {
+  const start = performance.now();
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - start;
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new ChildFailed(`${path.basename(command)} ${args.join(' ')} (exit ${result.status ?? result.signal})`, ms, result.stderr);
+  return { stdout: result.stdout, ms };
+}
+
+/** Runs a mode of bench-child.mjs and returns the JSON line it prints. */
+function child<T>(args: string[], flags: Flags, env?: NodeJS.ProcessEnv): T {
+  const { stdout } = run(process.execPath, ['--expose-gc', `--max-old-space-size=${flags.heapMb}`, CHILD, ...args], env);
+  return JSON.parse(stdout) as T;
+}
+
+/** What bench-child.mjs prints; kept in step with it by hand. */
+interface DictFigures {
+  loadMs: number;
+  rssAddedMB: number;
+  heapAddedMB: number;
+}
+
+interface Prepared {
+  size: number;
+  bundled: boolean;
+  fingerprint: string;
+  buildMs: number;
+  serializeMs: number;
+  peakRssMB: number;
+  builtAt: string;
+  cached: boolean;
+  index: string;
+  catalogDir: string;
+  indexBytes: number;
+}
+
+interface Memory {
+  rssMB: number;
+  heapUsedMB: number;
+}
+
+interface Measured {
+  programs: number;
+  sourcesMs: number;
+  readParseMs: number;
+  fromJsonMs: number;
+  baseline: Memory;
+  loaded: Memory;
+  peakRssMB: number;
+  firstAnswer: { total: number; top: string | null };
+  queries: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+type Startup = { ok: true; medianMs: number; runs: number; top: string | null } | { ok: false; error: ChildFailed };
+
+/** Time to first answer with the real command-line tool: median of up to `flags.runs` starts. */
+function startup(env: NodeJS.ProcessEnv, flags: Flags): Startup {
+  const cliEnv = flags.cliHeapMb ? { ...env, NODE_OPTIONS: `--max-old-space-size=${flags.cliHeapMb}` } : env;
+  const times: number[] = [];
+  let top: string | null = null;
+  const begun = performance.now();
+  while (times.length < flags.runs && (times.length === 0 || performance.now() - begun < flags.startupSeconds * 1000)) {
+    try {
+      const { stdout, ms } = run(process.execPath, [CLI, 'search', '創業', '--json', '--limit', '1'], cliEnv);
+      times.push(ms);
+      top = (JSON.parse(stdout) as { results: Array<{ id: string }> }).results[0]?.id ?? null;
+    } catch (error) {
+      if (error instanceof ChildFailed) return { ok: false, error };
+      throw error;
+    }
+  }
+  return { ok: true, medianMs: median(times), runs: times.length, top };
+}
+
+// ---- formatting ------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function ms(value: number): string {
+  if (value >= 10_000) return `${(value / 1000).toFixed(0)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  if (value >= 10) return `${value.toFixed(0)} ms`;
+  return `${value.toFixed(2)} ms`;
+}
+
+/** Mebibytes, as process.memoryUsage() / 2^20. */
+const mib = (value: number) => `${value.toFixed(value >= 100 ? 0 : 1)} MiB`;
+
+/** A table with the metric names on the left and one column per size. */
+function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => width(r[c] ?? ''))));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? pad(cell, widths[c]!) : padStart(cell, widths[c]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Display width in a terminal: CJK and full-width characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u3000-\u9fff\uff00-\uffef]/u.test(ch) ? 2 : 1;
+  return w;
+}
+const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - width(s)));
+const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - width(s))) + s;
+
+/** Progress goes to stderr; stdout holds only the report. */
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+// ---- main ------------------------------------------------------------------------------
+
+interface SizeResult {
+  prepared: Prepared;
+  measured: Measured;
+  startup: Startup;
+}
+
+function main(): void {
+  const flags = parseFlags(process.argv.slice(2));
+  const benchStart = performance.now();
+  const startedAt = new Date();
+  const cacheDir = path.resolve(PROJECT_ROOT, flags.cacheDir);
+
+  progress('npm run -s build');
+  const build = run('npm', ['run', '-s', 'build']);
+
+  // kuromoji alone, in fresh processes: what building an index (or a process without a
+  // prebuilt index) pays before analysing anything. Serving from an index does not load it.
+  progress('kuromoji dictionary, 3 fresh processes');
+  const dicts = [0, 1, 2].map(() => child<DictFigures>(['dict'], flags));
+
+  const results: SizeResult[] = [];
+  for (const size of flags.sizes) {
+    progress(`${size} programs: index from the cache, else built now (100,000 programs: about 4 minutes)`);
+    const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags);
+    const env = { ...baseEnv(), SHIEN_CATALOG_DIR: prepared.catalogDir, SHIEN_INDEX_FILE: prepared.index };
+    // Measured first: it refuses an index that does not match the catalog, where the
+    // command-line tool would quietly analyse the whole catalog with kuromoji instead.
+    progress(`${size} programs: load, memory, queries`);
+    const measured = child<Measured>(['measure', QUERIES, String(flags.rounds), String(flags.querySeconds)], flags, env);
+    progress(`${size} programs: node dist/cli.js search 創業 --json --limit 1, up to ${flags.runs} starts`);
+    const started = startup(env, flags);
+    if (started.ok && started.top !== measured.firstAnswer.top) progress(`warning: the command-line tool answered ${started.top}, the loaded engine ${measured.firstAnswer.top}`);
+    results.push({ prepared, measured, startup: started });
+  }
+
+  const defaultHeapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+  const cliHeap = flags.cliHeapMb ? `--max-old-space-size=${flags.cliHeapMb}` : `default heap, ${mib(defaultHeapMiB)}`;
+  const startupCell = (s: Startup) => {
+    if (s.ok) return `${ms(s.medianMs)} (${s.runs === 1 ? '1 run' : `median of ${s.runs}`})`;
+    return s.error.outOfMemory ? `out of memory at ${ms(s.error.ms)}` : `failed at ${ms(s.error.ms)}`;
+  };
+  const header = ['programs', ...results.map((r) => r.measured.programs.toLocaleString('en-US') + (r.prepared.bundled ? ' (bundled)' : ''))];
+  const row = (name: string, cell: (r: SizeResult) => string) => [name, ...results.map(cell)];
+  const rows = [
+    row(`start → first answer (CLI, ${cliHeap})`, (r) => startupCell(r.startup)),
+    row('index build: SearchEngine.build', (r) => ms(r.prepared.buildMs)),
+    row('  build figure', (r) => (r.prepared.cached ? `cached ${r.prepared.builtAt.slice(0, 16).replace('T', ' ')}` : 'measured now')),
+    row('  toJSON + JSON.stringify', (r) => ms(r.prepared.serializeMs)),
+    row('  peak RSS of the build process', (r) => mib(r.prepared.peakRssMB)),
+    row('index file on disk', (r) => mib(r.prepared.indexBytes / 2 ** 20)),
+    row('load: catalog YAML + agencies + synonyms', (r) => ms(r.measured.sourcesMs)),
+    row('load: index file read + JSON.parse', (r) => ms(r.measured.readParseMs)),
+    row('load: engineFromIndex (fromJSON)', (r) => ms(r.measured.fromJsonMs)),
+    row('RSS after load (after GC)', (r) => mib(r.measured.loaded.rssMB)),
+    row('heapUsed after load (after GC)', (r) => mib(r.measured.loaded.heapUsedMB)),
+    row('peak RSS (load + queries)', (r) => mib(r.measured.peakRssMB)),
+    row('query p50', (r) => ms(r.measured.p50Ms)),
+    row('query p99', (r) => ms(r.measured.p99Ms)),
+    row('query max', (r) => ms(r.measured.maxMs)),
+    row('  timed queries', (r) => `${r.measured.samples} (list of ${r.measured.queries})`),
+  ];
+
+  const cpus = os.cpus();
+  const dict = { loadMs: median(dicts.map((d) => d.loadMs)), rss: median(dicts.map((d) => d.rssAddedMB)), heap: median(dicts.map((d) => d.heapAddedMB)) };
+  const idle = results[0]?.measured.baseline;
+  const out = (line = '') => console.log(line);
+  out(`支援ナビ bench — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mib(os.totalmem() / 2 ** 20)} RAM`);
+  out(
+    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}`,
+  );
+  out(`npm run -s build (tsc, then shien index of the bundled catalog): ${ms(build.ms)}`);
+  out();
+  out(table(header, rows));
+  out();
+  out('Rows after the first come from bench processes with --max-old-space-size=' + flags.heapMb + '; load and queries as the CLI serves');
+  out('(prebuilt index, queries split by its lexicon, no kuromoji).');
+  out(`kuromoji dictionary alone (fresh process, median of ${dicts.length}): load ${ms(dict.loadMs)}, +${mib(dict.rss)} RSS, +${mib(dict.heap)} heapUsed;`);
+  out('  building an index loads it, serving from a prebuilt index does not.');
+  if (idle) out(`A bench process with its modules imported and nothing loaded: ${mib(idle.rssMB)} RSS, ${mib(idle.heapUsedMB)} heapUsed.`);
+  out('Synthetic catalogs: perturbed copies of the bundled programs (scripts/bench-synthetic.mjs), read from YAML like the real one.');
+  for (const r of results) {
+    if (!r.startup.ok && !r.startup.error.outOfMemory) out(`\n${r.measured.programs} programs, CLI: ${r.startup.error.message}`);
+  }
+  out(`\nbench took ${ms(performance.now() - benchStart)}`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}
