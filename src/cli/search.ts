@@ -66,7 +66,7 @@ export async function searchCommand(
   }
   const e = engine ?? (await loadSearchEngine(paths)).engine;
   const answer = (query: string) => {
-    const response = e.search(query);
+    const response = e.search(query, { limit: parsed.limit });
     out.write(parsed.json ? JSON.stringify(responseJson(response, parsed.limit)) + '\n' : renderResponseText(response, parsed.limit) + '\n\n');
   };
   if (parsed.query !== undefined) {
