@@ -22,8 +22,11 @@ export function markSnippet(snippet: Snippet, open = '【', close = '】'): stri
   return out + snippet.text.slice(at);
 }
 
+/** Said whenever no program had all the words (mode 'any'), on every surface. */
+export const ANY_WORD_NOTE = 'すべての語を含む事業はありません。いずれかの語を含む事業を表示します。';
+
 const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
-  any: 'すべての語を含む事業はありません。いずれかの語を含む事業を表示します。',
+  any: ANY_WORD_NOTE,
   filters: '条件に合う事業 (カタログ順)',
 };
 

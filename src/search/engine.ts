@@ -4,10 +4,10 @@ import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
 import { AGENCY_KINDS, PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
-import { isKanaOnly, normalizeText, termForm } from './normalize.js';
+import { compactForm, isKanaOnly, normalizeText, termForm } from './normalize.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
-import type { TermSpec, Vocabulary } from './vocabulary.js';
+import type { Vocabulary } from './vocabulary.js';
 
 /**
  * The search engine every surface calls (Slack, console, command line, notices, bench).
@@ -136,6 +136,11 @@ export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'ag
     .slice(0, 16);
 }
 
+/** A serialised index that does not belong to the sources it is loaded with. */
+export class StaleIndexError extends Error {
+  override name = 'StaleIndexError';
+}
+
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
 const SEP = '\u0000';
 
@@ -165,7 +170,7 @@ export class SearchEngine {
   private readonly lexicon = new Map<string, LexiconEntry>();
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
-  private readonly haystacks = new Map<string, string>();
+  private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private readonly options: Required<SearchEngineOptions>;
   private index: MiniSearch<IndexedDocument>;
 
@@ -216,12 +221,12 @@ export class SearchEngine {
   }
 
   /**
-   * Loads an index made by `toJSON`; refuses one built from another catalog. `input.analyzer`
-   * may be a LexiconAnalyzer made from `lexiconOf(json)`: then no kuromoji is needed.
+   * Loads an index made by `toJSON`; refuses (StaleIndexError) one built from other sources.
+   * `input.analyzer` may be a LexiconAnalyzer made from `json.lexicon`: then no kuromoji is needed.
    */
   static async fromJSON(json: SerializedSearchIndex, input: SearchEngineInput): Promise<SearchEngine> {
-    if (json.version !== SERIALIZED_VERSION) throw new Error(`索引の形式が違います (version ${json.version}、必要 ${SERIALIZED_VERSION})。作り直してください。`);
-    if (json.catalog !== indexFingerprint(input)) throw new Error('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
+    if (json.version !== SERIALIZED_VERSION) throw new StaleIndexError(`索引の形式が違います (version ${json.version}、必要 ${SERIALIZED_VERSION})。作り直してください。`);
+    if (json.catalog !== indexFingerprint(input)) throw new StaleIndexError('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
     const engine = new SearchEngine(input);
     // loadJS takes the parsed object: no second JSON round trip (36 s of a 100k load).
     engine.index = MiniSearch.loadJS(json.index as AsPlainObject, miniSearchOptions());
@@ -243,10 +248,6 @@ export class SearchEngine {
     return this.byId.get(id);
   }
 
-  agencyOf(program: Program): Agency | undefined {
-    return this.agencies.resolve(program.agency);
-  }
-
   /** Records a word the index holds: for snippets (term → surfaces) and the lexicon. */
   private learn(entry: LexiconEntry): void {
     if (!this.lexicon.has(entry.surface)) this.lexicon.set(entry.surface, entry);
@@ -260,7 +261,7 @@ export class SearchEngine {
     const agency = this.agencies.resolve(program.agency);
     const texts: Record<Exclude<Field, 'nameReading' | 'textReading'>, string> = {
       name: program.name,
-      agency: [program.agency, agency?.name, ...(agency?.aliases ?? []), agency?.kind].filter(Boolean).join('\n'),
+      agency: [program.agency, ...this.agencies.spellingsOf(program.agency), agency?.kind].filter(Boolean).join('\n'),
       overview: program.overview ?? '',
       purposes: (program.purposes ?? []).join('\n'),
       results: program.results ?? '',
@@ -274,7 +275,7 @@ export class SearchEngine {
     for (const [field, text] of Object.entries(texts) as Array<[keyof typeof texts, string]>) {
       const analyzed = analyzer.analyze(text);
       // Agency spellings are also indexed whole: kuromoji cuts nicknames like かしん apart.
-      if (field === 'agency') for (const spelling of text.split('\n')) analyzed.terms.push(termForm(spelling).replace(/\s+/g, ''));
+      if (field === 'agency') for (const spelling of text.split('\n')) analyzed.terms.push(compactForm(spelling));
       doc[field] = analyzed.terms.join(SEP);
       (field === 'name' || field === 'agency' ? nameReadings : textReadings).push(...analyzed.readings);
       for (const entry of analyzed.entries) this.learn(entry);
@@ -358,13 +359,15 @@ export class SearchEngine {
   private allowedIds(parsed: ParsedQuery, errors: string[]): Set<string> | undefined {
     const filters: Array<(p: Program) => boolean> = [];
     for (const value of parsed.agencies) {
-      const v = termForm(value).replace(/\s+/g, '');
+      const v = compactForm(value);
       // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
       const isKind = (AGENCY_KINDS as readonly string[]).some((k) => termForm(k) === v);
       const matches = (p: Program) => {
-        const agency = this.agencies.resolve(p.agency);
-        if (isKind) return agency ? termForm(agency.kind) === v : false;
-        const spellings = [p.agency, agency?.name, ...(agency?.aliases ?? [])].filter((s): s is string => !!s).map((s) => termForm(s).replace(/\s+/g, ''));
+        if (isKind) {
+          const agency = this.agencies.resolve(p.agency);
+          return agency ? termForm(agency.kind) === v : false;
+        }
+        const spellings = [p.agency, ...this.agencies.spellingsOf(p.agency)].map(compactForm);
         return spellings.some((s) => s === v || (v.length >= 2 && s.includes(v)));
       };
       if (this.input.programs.some(matches)) filters.push(matches);
@@ -380,8 +383,8 @@ export class SearchEngine {
       else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
     }
     for (const phrase of parsed.phrases) {
-      const form = termForm(phrase).replace(/\s+/g, '');
-      filters.push((p) => this.haystack(p).includes(form));
+      const form = compactForm(phrase);
+      filters.push((p) => this.texts(p).all.includes(form));
     }
     if (!filters.length) return undefined;
     return new Set(this.input.programs.filter((p) => filters.every((f) => f(p))).map((p) => p.id));
@@ -391,21 +394,24 @@ export class SearchEngine {
   private nameContaining(term: string): Scores {
     const out: Scores = new Map();
     for (const p of this.input.programs) {
-      const agency = this.agencies.resolve(p.agency);
-      const names = termForm([p.name, p.agency, ...(agency?.aliases ?? [])].join('\n'));
-      if (names.includes(term)) out.set(p.id, { score: NAME_CONTAINS_SCORE, terms: new Set([term]) });
+      if (this.texts(p).names.includes(term)) out.set(p.id, { score: NAME_CONTAINS_SCORE, terms: new Set([term]) });
     }
     return out;
   }
 
-  private haystack(p: Program): string {
-    let h = this.haystacks.get(p.id);
-    if (h === undefined) {
-      // Fields are kept apart by a character no phrase contains, so a phrase never spans two.
-      h = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map((f) => termForm(f ?? '').replace(/\s+/g, '')).join('\u0000');
-      this.haystacks.set(p.id, h);
+  /**
+   * A program's text in compact form, made once per program on first use: `names` (name and
+   * agency spellings) and `all` (name, agency, overview, results, related organisations).
+   * Fields are kept apart by a character no query contains, so a phrase never spans two.
+   */
+  private texts(p: Program): { names: string; all: string } {
+    let t = this.compactTexts.get(p.id);
+    if (!t) {
+      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(compactForm).join(SEP);
+      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map((f) => compactForm(f ?? '')).join(SEP);
+      this.compactTexts.set(p.id, (t = { names, all }));
     }
-    return h;
+    return t;
   }
 
   search(query: string, options: SearchOptions = {}): SearchResponse {
@@ -431,7 +437,7 @@ export class SearchEngine {
     const allowed = this.allowedIds(parsed, errors);
     const cache = new Map<string, Scores>();
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
-    const intents = this.input.vocabulary.intentsOf(parsed.words.join(' '));
+    const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
     let units = chunks.flatMap((chunk) => this.unitsOf(chunk));
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
@@ -443,7 +449,6 @@ export class SearchEngine {
       : undefined;
     // The intent's purposes (reviewed per program) add programs that answer the question in
     // other words than the question's: 東京で売りたい → 販路拡大・海外展開.
-    const purposes = this.input.vocabulary.intentPurposesOf(parsed.words.join(' '));
     if (intentScores && purposes.length && this.options.purposeScore > 0) {
       const byPurpose: Scores = new Map();
       for (const p of this.input.programs) {
@@ -633,9 +638,4 @@ function dice(a: Set<string>, b: Set<string>): number {
   return (2 * shared) / (a.size + b.size || 1);
 }
 
-export type { TermSpec };
 
-/** The lexicon stored in a serialised index, for a LexiconAnalyzer. */
-export function lexiconOf(json: SerializedSearchIndex): LexiconEntry[] {
-  return json.lexicon;
-}

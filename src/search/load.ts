@@ -3,7 +3,7 @@ import { loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import type { Paths } from '../config.js';
 import { loadAnalyzer, type Analyzer } from './analyzer.js';
-import { indexFingerprint, SearchEngine, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
+import { SearchEngine, StaleIndexError, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { readSynonymsFile, Vocabulary, type SynonymsFile } from './vocabulary.js';
 
@@ -49,9 +49,12 @@ async function readIndexFile(file: string): Promise<SerializedSearchIndex | unde
 export async function engineFromIndex(json: SerializedSearchIndex, sources: Sources, options?: SearchEngineOptions): Promise<SearchEngine | undefined> {
   const lexicon = new LexiconAnalyzer(json.lexicon ?? []);
   const vocabulary = new Vocabulary(sources.synonyms, lexicon);
-  const input = { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer: lexicon, options };
-  if (json.catalog !== indexFingerprint(input)) return undefined;
-  return SearchEngine.fromJSON(json, input);
+  try {
+    return await SearchEngine.fromJSON(json, { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer: lexicon, options });
+  } catch (error) {
+    if (error instanceof StaleIndexError) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -26,6 +26,11 @@ export function termForm(text: string): string {
   return toHiragana(normalizeText(text));
 }
 
+/** `termForm` without any whitespace: for matching names and phrases however they were spaced. */
+export function compactForm(text: string): string {
+  return termForm(text).replace(/\s+/g, '');
+}
+
 const HIRAGANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u;
 const KATAKANA_ONLY = /^[\p{Script=Katakana}ー]+$/u;
 const LATIN_OR_DIGIT = /^[a-z0-9&.+\-]+$/i;

@@ -72,15 +72,13 @@ export function makeSnippet(program: Program, surfaces: string[], maxChars = SNI
 
 /** Cuts `sentence` to `max` characters so that position `focus` stays visible. */
 function cut(sentence: string, focus: number, max: number): { text: string; offset: number } {
-  const chars = sentence;
-  if (chars.length <= max) return { text: chars, offset: 0 };
+  if (sentence.length <= max) return { text: sentence, offset: 0 };
   // Start a little before the match so it reads in context.
-  let start = Math.max(0, Math.min(focus - 20, chars.length - (max - 1)));
-  if (start > 0) start = Math.min(start, chars.length - (max - 2));
+  const start = Math.max(0, Math.min(focus - 20, sentence.length - (max - 1)));
   const lead = start > 0 ? ELLIPSIS : '';
   const room = max - lead.length;
-  const body = chars.slice(start, start + room);
-  const tail = start + room < chars.length;
+  const body = sentence.slice(start, start + room);
+  const tail = start + room < sentence.length;
   const text = lead + (tail ? body.slice(0, room - 1) + ELLIPSIS : body);
   return { text, offset: start - lead.length };
 }

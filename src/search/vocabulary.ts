@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CatalogError, validateYaml } from '../catalog/load.js';
 import { PURPOSES, PurposeSchema, type Purpose } from '../catalog/schema.js';
 import type { Analyzer } from './analyzer.js';
-import { termForm } from './normalize.js';
+import { compactForm, termForm } from './normalize.js';
 
 /**
  * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
@@ -85,22 +85,20 @@ export class Vocabulary {
     return this.byReading.get(kana);
   }
 
-  /** What a colloquial question means, from the intents whose phrases it contains. */
-  intentsOf(query: string): TermSpec[] {
-    const q = termForm(query).replace(/\s+/g, '');
-    const out: TermSpec[] = [];
+  /**
+   * What a colloquial question means, from the intents whose phrases it contains: the words
+   * to search for, and the purpose categories (reviewed per program in the catalog) it names.
+   */
+  intentsOf(query: string): { means: TermSpec[]; purposes: Purpose[] } {
+    const q = compactForm(query);
+    const means: TermSpec[] = [];
+    const purposes = new Set<Purpose>();
     for (const intent of this.intents) {
-      if (intent.says.some((s) => q.includes(s))) out.push(...intent.means);
+      if (!intent.says.some((s) => q.includes(s))) continue;
+      means.push(...intent.means);
+      for (const p of intent.purposes) purposes.add(p);
     }
-    return out;
-  }
-
-  /** Purpose categories the matched intents point to (reviewed per program in the catalog). */
-  intentPurposesOf(query: string): Purpose[] {
-    const q = termForm(query).replace(/\s+/g, '');
-    const out = new Set<Purpose>();
-    for (const intent of this.intents) if (intent.says.some((s) => q.includes(s))) for (const p of intent.purposes) out.add(p);
-    return [...out];
+    return { means, purposes: [...purposes] };
   }
 
   /** Purpose categories a `目的:` value names (a category name, part of one, or a short name). */

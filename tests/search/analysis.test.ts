@@ -7,9 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
-import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, ids, names, program, readableText, tinyEngines, type Engines } from './support.js';
+import { ANALYZER_TIMEOUT, bundledEngines, DRONE, ENGINE_KINDS, type Engines, ids, names, program, readableText, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
-const DRONE = 'p-3a0f629b1f'; // ドローン関連ビジネス育成支援事業
 const DX_PLATFORM = 'p-717cb164da'; // 中小企業ＤＸ支援プラットフォーム事業 (written with full-width ＤＸ)
 const KADAI_PITCH = 'p-3cfc5f67d6'; // 大学発ベンチャービジネスプランコンテスト「KADAI STARTER's PITCH 2022」の開催
 const CARRY_BAG = 'p-66afb38727'; // 産学官連携事業「３日間社長のカバン持ち体験」 (full-width ３)
@@ -17,10 +16,6 @@ const SOSHIN_BRAIN = ['p-967d95f223', 'p-f89885a017']; // そうしんブレー�
 const UI_TURN = 'p-7d74aeba4c'; // ふるさと鹿児島UIターン就活応援事業
 const STARTUP = 'p-370b1f94cd'; // スタートアップ推進事業
 
-/** The 事業承継 programs (事業承継 in their name). */
-const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
-/** The 創業 programs (創業 in their name). */
-const SOGYO_BY_NAME = ['p-14b8a86b25', 'p-fd01c70e21', 'p-b3d55ef1b9', 'p-709304e796', 'p-06b0ec032c'];
 /** Programs that say インターンシップ. */
 const INTERNSHIP = ['p-7d74aeba4c', 'p-6156bd8942', 'p-032d7062fe', 'p-f298ad3bd5'];
 

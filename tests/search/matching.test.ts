@@ -6,12 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PURPOSES } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
-import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, ids, program, readableText, tinyEngines, type Engines } from './support.js';
+import { ANALYZER_TIMEOUT, bundledEngines, DRONE, ENGINE_KINDS, type Engines, ids, program, readableText, SHOKEI_BY_NAME, tinyEngines } from './support.js';
 
-const DRONE = 'p-3a0f629b1f'; // ドローン関連ビジネス育成支援事業
 const SPACE = 'p-f20a9592e3'; // 宇宙ビジネス創出推進事業
 const SHOKEI_SUPPORT = 'p-2e0f5bf4e6'; // 事業承継支援事業 (かごしま市商工会)
-const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
 
 let analyzer: Analyzer;
 let engines: Engines;

@@ -13,6 +13,14 @@ import { vocabularyFromObject, type SynonymsFile } from '../../src/search/vocabu
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QUERIES_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries.yaml');
 
+/** Programs of the bundled catalog that several suites look for. */
+/** The 事業承継 programs (事業承継 in their name). */
+export const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
+/** The 創業 programs (創業 in their name). */
+export const SOGYO_BY_NAME = ['p-14b8a86b25', 'p-fd01c70e21', 'p-b3d55ef1b9', 'p-709304e796', 'p-06b0ec032c'];
+/** ドローン関連ビジネス育成支援事業 */
+export const DRONE = 'p-3a0f629b1f';
+
 /** kuromoji's dictionary takes a second or two to load; hooks that load it get this long. */
 export const ANALYZER_TIMEOUT = 60_000;
 

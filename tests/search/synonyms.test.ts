@@ -5,10 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
-import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, ids, program, readableText, tinyEngines, type Engines } from './support.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, readableText, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
-const SOGYO_BY_NAME = ['p-14b8a86b25', 'p-fd01c70e21', 'p-b3d55ef1b9', 'p-709304e796', 'p-06b0ec032c'];
-const SHOKEI_BY_NAME = ['p-2e0f5bf4e6', 'p-4f62eb0024', 'p-eaac13fe65', 'p-c4ca02556f', 'p-a8871a7921'];
 const YUSHI_SEIDO = 'p-9d3e207403'; // 県中小企業融資制度運営事業
 const KINYU_SHIDO = 'p-b121366c16'; // 金融指導事業
 const EXPORT_PURPOSE = '販路拡大・海外展開をしたい';

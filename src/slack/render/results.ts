@@ -1,5 +1,5 @@
 import { formatBudget } from '../../render/budget.js';
-import { keyProjectLabel } from '../../render/text.js';
+import { ANY_WORD_NOTE, keyProjectLabel } from '../../render/text.js';
 import type { SearchHit, SearchResponse } from '../../search/engine.js';
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
@@ -95,7 +95,7 @@ export function renderResults(response: SearchResponse, offset = 0): Message {
   const page = response.hits.slice(offset, offset + PAGE_SIZE);
   const range = page.length ? `${offset + 1}〜${offset + page.length} 件目` : '';
   const head = [`*「${escapeMrkdwn(query)}」* ${response.total} 件${range ? `（${range}）` : ''}`];
-  if (response.mode === 'any') head.push('すべての語を含む事業はありません。いずれかの語を含む事業を表示しています。');
+  if (response.mode === 'any') head.push(ANY_WORD_NOTE);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...head].join('\n'), LIMITS.sectionText).text } });
   if (response.expandedWith.length) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `言い換えも含めて検索: ${response.expandedWith.slice(0, 10).map(escapeMrkdwn).join('、')}` }] });
