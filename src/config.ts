@@ -33,3 +33,58 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     indexFile: path.resolve(parsed.SHIEN_INDEX_FILE ?? path.join(PROJECT_ROOT, 'dist', 'search-index.json')),
   };
 }
+
+/** A configuration value that cannot be used: one line, safe to print (never the value). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** How `npm start` serves: Slack over a WebSocket, Slack over HTTP, or a local console. */
+export type SlackConfig =
+  | { mode: 'console' }
+  | { mode: 'socket'; botToken: string; appToken: string; apiUrl?: string }
+  | { mode: 'http'; botToken: string; signingSecret: string; port: number; apiUrl?: string };
+
+// An empty value (`SLACK_APP_TOKEN=` left in .env) means "not set", not "malformed".
+const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const SlackEnvSchema = z.object({
+  SLACK_APP_TOKEN: optionalSetting(z.string().regex(/^xapp-\S+$/, 'は xapp- で始まるアプリレベルトークンです')),
+  SLACK_BOT_TOKEN: optionalSetting(z.string().regex(/^xoxb-\S+$/, 'は xoxb- で始まるボットトークンです')),
+  SLACK_SIGNING_SECRET: optionalSetting(z.string().regex(/^[0-9a-f]{16,}$/i, 'は Basic Information の Signing Secret (英数字) です')),
+  PORT: optionalSetting(z.coerce.number({ message: 'は数字です' }).int('は整数です').min(0, 'は 0〜65535 です').max(65535, 'は 0〜65535 です')),
+  SLACK_API_URL: optionalSetting(z.url({ message: 'は URL です (例 https://slack.com/api/)' })),
+});
+
+/**
+ * The serving mode from the environment. Tokens are checked for shape only; Slack checks
+ * them for real at connection. Throws ConfigError whose message names the variable.
+ */
+export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
+  const parsed = SlackEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`設定エラー: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const apiUrl = e.SLACK_API_URL;
+  if (e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_APP_TOKEN (Socket Mode) には SLACK_BOT_TOKEN も必要です');
+    return { mode: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl };
+  }
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
+    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_SIGNING_SECRET (HTTP モード) には SLACK_BOT_TOKEN も必要です');
+    if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('設定エラー: SLACK_BOT_TOKEN だけでは起動できません。HTTP モードには SLACK_SIGNING_SECRET、Socket Mode には SLACK_APP_TOKEN を設定してください');
+    return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.PORT ?? 3000, apiUrl };
+  }
+  return { mode: 'console' };
+}
+
+/** Reads `.env` from the working directory when present; set variables win over the file. */
+export function readDotEnv(file = '.env'): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`設定エラー: ${file} を読めません (${(error as Error).message})`);
+  }
+}

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
-import { createInterface } from 'node:readline';
 import { CatalogError, formatProblem } from './catalog/load.js';
-import { loadPaths } from './config.js';
-import { renderResponseText } from './render/text.js';
+import { ConfigError, loadPaths, loadSlackConfig, readDotEnv } from './config.js';
+import { runConsole } from './console.js';
+import { createLogger } from './log.js';
 import { loadSearchEngine } from './search/load.js';
+import { createSlackApp } from './slack/app.js';
 
 /**
- * `npm start`. Until the Slack issue lands this is the local console on the bundled
- * catalog: type `/支援 創業` or just `創業`; with input from a pipe, one answer per line.
+ * `npm start`. The environment picks the mode (see config.ts): Slack over Socket Mode,
+ * Slack over HTTP, or, with no Slack tokens, the local console on the bundled catalog.
  */
-const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
-const RESULTS_SHOWN = 5;
-
 async function main(): Promise<number> {
+  let config;
+  try {
+    readDotEnv();
+    config = loadSlackConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(error.message + '\n');
+    return 1;
+  }
   const paths = loadPaths();
   let engine;
   try {
@@ -22,19 +29,38 @@ async function main(): Promise<number> {
     process.stderr.write(error.problems.map(formatProblem).join('\n') + '\n');
     return 1;
   }
-  const interactive = process.stdin.isTTY === true;
-  const lines = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
-  if (interactive) {
-    process.stdout.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ (終了は Ctrl+D)\n`);
-    lines.setPrompt('支援> ');
-    lines.prompt();
+  if (config.mode === 'console') {
+    await runConsole(engine, process.stdin, process.stdout);
+    return 0;
   }
-  for await (const line of lines) {
-    const query = line.replace(COMMAND_PREFIX, '').trim();
-    if (query) process.stdout.write(renderResponseText(engine.search(query), RESULTS_SHOWN) + '\n\n');
-    if (interactive) lines.prompt();
-  }
+
+  const logger = createLogger();
+  const slack = createSlackApp(config, { engine: () => engine, logger });
+  await slack.start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    slack.stop(5000).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
   return 0;
 }
 
-main().then((code) => (process.exitCode = code));
+main().then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

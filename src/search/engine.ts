@@ -161,7 +161,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export class SearchEngine {
   private readonly byId = new Map<string, Program>();
   private readonly order = new Map<string, number>();
-  private readonly agencies: AgencyDirectory;
+  /** Implementing bodies (contacts for 詳細, spellings for 機関: filters). */
+  readonly agencies: AgencyDirectory;
   /** Index term → how it is written in the catalog (for snippets and suggestions). */
   private readonly surfaces = new Map<string, Set<string>>();
   /** Index term → number of programs containing it (name, overview, results). */

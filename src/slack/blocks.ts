@@ -68,3 +68,20 @@ export const MessageSchema = z
   .object({ text: z.string().min(1).max(4000), blocks: z.array(BlockSchema).min(1).max(LIMITS.blocksPerMessage) })
   .refine((m) => messageLength(m.blocks) <= LIMITS.messageChars, `メッセージ全体が ${LIMITS.messageChars} 文字を超えています`);
 export type Message = z.infer<typeof MessageSchema>;
+
+/** Views (App Home, modals) hold up to 100 blocks; a modal title is at most 24 characters. */
+export const VIEW_LIMITS = { blocks: 100, modalTitle: 24, privateMetadata: 3000 } as const;
+
+export const HomeViewSchema = z.object({ type: z.literal('home'), blocks: z.array(BlockSchema).min(1).max(VIEW_LIMITS.blocks) }).strict();
+export type HomeView = z.infer<typeof HomeViewSchema>;
+
+export const ModalViewSchema = z
+  .object({
+    type: z.literal('modal'),
+    title: PlainText(VIEW_LIMITS.modalTitle),
+    close: PlainText(VIEW_LIMITS.modalTitle).optional(),
+    private_metadata: z.string().max(VIEW_LIMITS.privateMetadata).optional(),
+    blocks: z.array(BlockSchema).min(1).max(VIEW_LIMITS.blocks),
+  })
+  .strict();
+export type ModalView = z.infer<typeof ModalViewSchema>;

@@ -5,7 +5,7 @@ import type { SearchEngine } from '../../src/search/engine.js';
 import { loadEvalQueries } from '../../src/search/evaluate.js';
 import { LIMITS, MessageSchema, type Message } from '../../src/slack/blocks.js';
 import { cutText, escapeMrkdwn } from '../../src/slack/mrkdwn.js';
-import { ACTIONS, decodePageState, encodePageState, renderResults } from '../../src/slack/render/results.js';
+import { ACTIONS, decodePageState, encodePageState, renderResults, searchPage } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT, bundledEngine, QUERIES_FILE, tinyEngines } from '../search/support.js';
 
 /** Every message must pass Slack's limits; the error names the block that broke one. */
@@ -44,8 +44,7 @@ describe('search answers as Block Kit', () => {
   it('every eval query, on every page, renders within Slack limits', async () => {
     const queries = await loadEvalQueries(QUERIES_FILE);
     for (const q of queries) {
-      const response = engine.search(q.query);
-      for (const offset of [0, 5, 10]) expectValid(renderResults(response, offset), `${q.query} @${offset}`);
+      for (const offset of [0, 5, 10]) expectValid(renderResults(searchPage(engine, q.query, offset), { offset }), `${q.query} @${offset}`);
     }
   });
 
@@ -60,9 +59,9 @@ describe('search answers as Block Kit', () => {
   });
 
   it('shows count, five programs with 詳細 and 共有 buttons, and pages through the rest', () => {
-    const response = engine.search('創業');
+    const response = searchPage(engine, '創業', 0);
     expect(response.total).toBeGreaterThan(10);
-    const first = renderResults(response, 0);
+    const first = renderResults(response);
     const buttons = first.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.filter((b) => b.action_id === ACTIONS.details).map((b) => b.value)).toEqual(response.hits.slice(0, 5).map((h) => h.program.id));
     expect(buttons.filter((b) => b.action_id === ACTIONS.share)).toHaveLength(5);
@@ -71,7 +70,8 @@ describe('search answers as Block Kit', () => {
     expect(buttons.some((b) => b.text.text === '前の5件')).toBe(false);
     expect(JSON.stringify(first.blocks[0])).toContain(`${response.total} 件`);
 
-    const last = renderResults(response, Math.floor((response.total - 1) / 5) * 5);
+    const lastOffset = Math.floor((response.total - 1) / 5) * 5;
+    const last = renderResults(searchPage(engine, '創業', lastOffset), { offset: lastOffset });
     const lastButtons = last.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(lastButtons.some((b) => b.text.text === '前の5件')).toBe(true);
     expect(lastButtons.some((b) => b.text.text === '次の5件')).toBe(false);

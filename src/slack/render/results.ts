@@ -1,6 +1,6 @@
 import { formatBudget } from '../../render/budget.js';
 import { ANY_WORD_NOTE, keyProjectLabel } from '../../render/text.js';
-import type { SearchHit, SearchResponse } from '../../search/engine.js';
+import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
 import { cutText, escapeMrkdwn } from '../mrkdwn.js';
@@ -59,7 +59,7 @@ export function snippetMrkdwn(snippet: Snippet): string {
   return out + escapeMrkdwn(snippet.text.slice(at));
 }
 
-function hitBlocks(hit: SearchHit, rank: number): Block[] {
+function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   const p = hit.program;
   const lines = [
     `*${rank}. ${escapeMrkdwn(p.name)}*`,
@@ -67,18 +67,32 @@ function hitBlocks(hit: SearchHit, rank: number): Block[] {
   ];
   const snippet = snippetMrkdwn(hit.snippet);
   if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
-  const buttons: Button[] = [
-    { type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id },
-    { type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id },
-  ];
+  const buttons: Button[] = [{ type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id }];
+  if (share) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
   return [
     { type: 'section', text: { type: 'mrkdwn', text: cutText(lines.join('\n'), LIMITS.sectionText).text } },
     { type: 'actions', elements: buttons },
   ];
 }
 
-/** The ephemeral answer to `/支援 <query>`: count, up to five programs, paging. */
-export function renderResults(response: SearchResponse, offset = 0): Message {
+/** One page of answers for `query`, as renderResults expects it. */
+export function searchPage(engine: SearchEngine, query: string, offset = 0): SearchResponse {
+  return engine.search(query, { offset, limit: PAGE_SIZE });
+}
+
+export interface RenderResultsOptions {
+  /** Where `response.hits` starts in the whole list (search was called with this offset). */
+  offset?: number;
+  /** Offer チャンネルに共有 (not in App Home modals: they have no channel). */
+  share?: boolean;
+}
+
+/**
+ * The answer to `/支援 <query>`: count, one page of programs, paging. `response` is one
+ * page: `engine.search(query, { offset, limit: PAGE_SIZE })`.
+ */
+export function renderResults(response: SearchResponse, options: RenderResultsOptions = {}): Message {
+  const offset = options.offset ?? 0;
   const query = cutText(response.query.trim(), QUERY_SHOWN).text;
   const blocks: Block[] = [];
   const notes: string[] = response.errors.map((e) => `:warning: ${escapeMrkdwn(e)}`);
@@ -92,7 +106,7 @@ export function renderResults(response: SearchResponse, offset = 0): Message {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...lines].join('\n'), LIMITS.sectionText).text } });
     return { text: `「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`, blocks };
   }
-  const page = response.hits.slice(offset, offset + PAGE_SIZE);
+  const page = response.hits.slice(0, PAGE_SIZE);
   const range = page.length ? `${offset + 1}〜${offset + page.length} 件目` : '';
   const head = [`*「${escapeMrkdwn(query)}」* ${response.total} 件${range ? `（${range}）` : ''}`];
   if (response.mode === 'any') head.push(ANY_WORD_NOTE);
@@ -100,7 +114,7 @@ export function renderResults(response: SearchResponse, offset = 0): Message {
   if (response.expandedWith.length) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `言い換えも含めて検索: ${response.expandedWith.slice(0, 10).map(escapeMrkdwn).join('、')}` }] });
   }
-  page.forEach((hit, i) => blocks.push({ type: 'divider' }, ...hitBlocks(hit, offset + i + 1)));
+  page.forEach((hit, i) => blocks.push({ type: 'divider' }, ...hitBlocks(hit, offset + i + 1, options.share ?? true)));
   const paging: Button[] = [];
   if (offset > 0) paging.push({ type: 'button', text: { type: 'plain_text', text: `前の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_prev`, value: encodePageState({ q: response.query, o: Math.max(0, offset - PAGE_SIZE) }) });
   if (offset + PAGE_SIZE < response.total) paging.push({ type: 'button', text: { type: 'plain_text', text: `次の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_next`, value: encodePageState({ q: response.query, o: offset + PAGE_SIZE }) });

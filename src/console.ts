@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline';
+import { renderResponseText } from './render/text.js';
+import type { SearchEngine } from './search/engine.js';
+import { helpLines, isHelpRequest } from './slack/render/help.js';
+
+/**
+ * The local console `npm start` opens without Slack tokens: type `/支援 創業` or just `創業`
+ * and see the answer Slack would give, as text. From a pipe: one answer per input line.
+ */
+const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
+const RESULTS_SHOWN = 5;
+
+export function answerConsoleLine(engine: SearchEngine, line: string): string {
+  const query = line.trim().replace(COMMAND_PREFIX, '').trim();
+  if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines().map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
+  return renderResponseText(engine.search(query, { limit: RESULTS_SHOWN }), RESULTS_SHOWN);
+}
+
+export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<void> {
+  const interactive = input.isTTY === true;
+  // `npm start | head` closes the pipe early: that is the reader leaving, not an error.
+  output.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  const lines = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+  if (interactive) {
+    output.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ ・ help (終了は Ctrl+D)\n`);
+    lines.setPrompt('支援> ');
+    lines.prompt();
+  }
+  for await (const line of lines) {
+    // A blank line from a pipe is skipped; at the prompt it just prompts again.
+    if (line.trim()) output.write(answerConsoleLine(engine, line) + '\n\n');
+    if (interactive) lines.prompt();
+  }
+}

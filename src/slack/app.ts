@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import bolt from '@slack/bolt';
+import type { SlackConfig } from '../config.js';
+import { boltLogger } from '../log.js';
+import { InFlight } from './handled.js';
+import { registerListeners } from './listeners/index.js';
+import { dropRedeliveries } from './middleware/drop-redeliveries.js';
+import type { ShienServices } from './services.js';
+
+const { App, HTTPReceiver } = bolt;
+
+/** Where Slack sends commands, interactions and events in HTTP mode (manifest.yml says the same). */
+export const EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+
+export interface SlackApp {
+  app: InstanceType<typeof App>;
+  /** Starts serving; in HTTP mode resolves with the port actually bound (PORT=0 picks one). */
+  start(): Promise<{ port?: number }>;
+  /** Stops accepting, lets in-flight work finish (up to `graceMs`), then disconnects. */
+  stop(graceMs?: number): Promise<void>;
+  inFlight: InFlight;
+}
+
+/** The Bolt app for Socket Mode or HTTP mode. Wiring only: listeners live in listeners/. */
+export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>, services: ShienServices): SlackApp {
+  const inFlight = new InFlight();
+  const logger = boltLogger(services.logger);
+  const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : undefined;
+  let app: InstanceType<typeof App>;
+  if (config.mode === 'socket') {
+    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: EVENTS_PATH,
+      logger,
+      customRoutes: [
+        {
+          path: HEALTH_PATH,
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: true, programs: services.engine().size, inFlight: inFlight.count }));
+          },
+        },
+      ],
+    });
+    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  }
+  app.use(dropRedeliveries(services.logger));
+  registerListeners(app, { ...services, inFlight });
+
+  return {
+    app,
+    inFlight,
+    async start() {
+      if (config.mode === 'socket') {
+        await app.start();
+        services.logger.info({ mode: 'socket' }, 'listening');
+        return {};
+      }
+      const server = (await app.start(config.port)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      services.logger.info({ mode: 'http', port, path: EVENTS_PATH }, 'listening');
+      return { port };
+    },
+    async stop(graceMs = 5000) {
+      await app.stop(); // HTTP: the server stops accepting; Socket Mode: disconnects
+      const idle = await inFlight.idle(graceMs);
+      services.logger.info({ inFlight: inFlight.count, drained: idle }, 'stopped');
+    },
+  };
+}

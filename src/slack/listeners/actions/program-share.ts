@@ -1,0 +1,44 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { ERROR_TEXT, handle } from '../../handled.js';
+import { tellClicker } from '../../reply.js';
+import { renderProgramCard } from '../../render/card.js';
+import { ACTIONS } from '../../render/results.js';
+import type { ShienServices } from '../../services.js';
+import { GONE_TEXT } from './program-details.js';
+
+/** Slack errors that mean "the bot may not post here", and what to do about it. */
+export const CANNOT_POST_TEXT = 'このチャンネルには投稿できませんでした。チャンネルで `/invite @shien` を実行してボットを招待してから、もう一度お試しください。';
+const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot', 'missing_scope']);
+
+function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** チャンネルに共有 → the program's card posted to the channel, saying who shared it. */
+export function registerProgramShare(app: App, services: ShienServices): void {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.share, async (args) => {
+    await args.ack();
+    const channel = args.body.channel?.id;
+    await handle(
+      services,
+      { kind: 'action', name: ACTIONS.share, user: args.body.user.id, channel },
+      async (log) => {
+        const engine = services.engine();
+        const program = engine.get(args.action.value ?? '');
+        if (!program) return tellClicker(args, GONE_TEXT);
+        if (!channel) return tellClicker(args, CANNOT_POST_TEXT);
+        const card = renderProgramCard(program, { agency: engine.agencies.resolve(program.agency), sharedBy: args.body.user.id });
+        try {
+          await args.client.chat.postMessage({ channel, text: card.text, blocks: card.blocks, unfurl_links: false, unfurl_media: false });
+        } catch (error) {
+          const code = slackErrorCode(error);
+          if (!code || !CANNOT_POST.has(code)) throw error;
+          log.slackError = code;
+          await tellClicker(args, CANNOT_POST_TEXT);
+        }
+      },
+      () => tellClicker(args, ERROR_TEXT),
+    );
+  });
+}

@@ -1,0 +1,21 @@
+import type { App } from '@slack/bolt';
+import { answerText, stripMentions } from '../../answer.js';
+import { ERROR_TEXT, handle } from '../../handled.js';
+import type { ShienServices } from '../../services.js';
+
+/** `@shien 創業` in a channel → the answer in a thread under the mention. */
+export function registerAppMention(app: App, services: ShienServices): void {
+  app.event('app_mention', async ({ event, say, context }) => {
+    const thread_ts = event.thread_ts ?? event.ts;
+    await handle(
+      services,
+      { kind: 'event', name: 'app_mention', user: event.user, channel: event.channel, retry: context.retryNum },
+      async (log) => {
+        const answer = answerText(services.engine(), stripMentions(event.text));
+        log.hits = answer.hits;
+        await say({ thread_ts, text: answer.message.text, blocks: answer.message.blocks, unfurl_links: false });
+      },
+      () => say({ thread_ts, text: ERROR_TEXT }),
+    );
+  });
+}

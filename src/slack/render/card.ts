@@ -1,0 +1,95 @@
+import type { Agency, Program } from '../../catalog/schema.js';
+import { formatBudget } from '../../render/budget.js';
+import { keyProjectLabel } from '../../render/text.js';
+import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
+import { cutText, escapeMrkdwn } from '../mrkdwn.js';
+import { ACTIONS } from './results.js';
+
+/**
+ * How much of each long field a card shows. Together with the rest of the card they stay
+ * under Slack's ~12,000 characters a message, escaping included (& → &amp; grows text).
+ */
+const FIELD_ROOM = { overview: 2400, results: 1800, relatedOrgs: 900 } as const;
+const NOT_STATED = '記載なし';
+export const NO_CONTACT = '連絡先未登録';
+
+export interface CardOptions {
+  /** The implementing body as registered in seeds/agencies.yaml (for its contact). */
+  agency?: Agency;
+  /** Programs shown under 「似ている事業」 with their own 詳細 buttons. */
+  similar?: readonly Program[];
+  /** Offer チャンネルに共有 (not in App Home modals: they have no channel). */
+  share?: boolean;
+  /** Slack user id of whoever shared the card to a channel. */
+  sharedBy?: string;
+}
+
+const detailsButton = (p: Program, text = '詳細'): Button => ({ type: 'button', text: { type: 'plain_text', text }, action_id: ACTIONS.details, value: p.id });
+export const shareButton = (p: Program): Button => ({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
+
+/** A long field of the card, cut at a sentence end with a pointer to the source document. */
+function longField(title: string, text: string | undefined, room: number): Block {
+  const body = text?.trim();
+  if (!body) return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${NOT_STATED}` } };
+  const cut = cutText(body, room);
+  const note = cut.cut ? '\n_（長いため省略しました。全文は出典資料をご覧ください）_' : '';
+  return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${escapeMrkdwn(cut.text)}${note}` } };
+}
+
+/** The contact of the implementing body, only as a source gives it. */
+export function contactLines(program: Program, agency: Agency | undefined): string {
+  const name = escapeMrkdwn(agency?.name ?? program.agency);
+  const c = agency?.contact ?? {};
+  const lines = [
+    c.phone && `電話: ${escapeMrkdwn(c.phone)}`,
+    c.email && `メール: ${escapeMrkdwn(c.email)}`,
+    // A link is written as <url|label>: the URL is validated by the schema and escaped.
+    c.url && `Web: <${escapeMrkdwn(c.url)}|${escapeMrkdwn(c.url)}>`,
+    c.note && escapeMrkdwn(c.note),
+  ].filter(Boolean);
+  return `${name}\n${lines.length ? lines.join('\n') : NO_CONTACT}`;
+}
+
+export function sourceLine(program: Program): string {
+  const s = program.source;
+  if (!s) return '出典: 記載なし';
+  return `出典: ${escapeMrkdwn(s.document)}${s.page ? ` ${s.page} ページ` : ''}`;
+}
+
+/** 詳細: the whole card of one program. Also what チャンネルに共有 posts. */
+export function renderProgramCard(program: Program, options: CardOptions = {}): Message {
+  const purposes = program.purposes?.length ? program.purposes.join('、') : NOT_STATED;
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: cutText(program.name, LIMITS.headerText).text } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*実施機関*\n${escapeMrkdwn(program.agency)}` },
+        { type: 'mrkdwn', text: `*予算*\n${escapeMrkdwn(formatBudget(program))}` },
+        { type: 'mrkdwn', text: `*重点プロジェクト*\n${escapeMrkdwn(keyProjectLabel(program))}` },
+        { type: 'mrkdwn', text: `*目的*\n${escapeMrkdwn(purposes)}` },
+      ],
+    },
+    longField('事業概要', program.overview, FIELD_ROOM.overview),
+    longField('前年度 (R4) の実施内容', program.results, FIELD_ROOM.results),
+    longField('関係機関', program.relatedOrgs, FIELD_ROOM.relatedOrgs),
+    { type: 'section', text: { type: 'mrkdwn', text: `*問い合わせ先*\n${contactLines(program, options.agency)}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: sourceLine(program) }] },
+  ];
+  if (options.sharedBy && /^[UW][A-Z0-9]+$/.test(options.sharedBy)) {
+    // The one intended mention: the person who shared, from Slack's own user id.
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<@${options.sharedBy}> さんが共有しました` }] });
+  }
+  if (options.share) blocks.push({ type: 'actions', elements: [shareButton(program)] });
+  if (options.similar?.length) {
+    blocks.push({ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: '*似ている事業*' } });
+    for (const p of options.similar) {
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: cutText(`*${escapeMrkdwn(p.name)}*\n${escapeMrkdwn(p.agency)}　｜　${escapeMrkdwn(formatBudget(p))}`, LIMITS.sectionText).text },
+        accessory: detailsButton(p),
+      });
+    }
+  }
+  return { text: `${escapeMrkdwn(program.name)} (${escapeMrkdwn(program.agency)})`, blocks };
+}

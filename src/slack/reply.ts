@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Message } from './blocks.js';
+import { asModal } from './render/home.js';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** Whether a click came from App Home or a modal (no channel, no response_url). */
+export function inView(body: BlockAction): boolean {
+  return body.container?.type === 'view' || body.view !== undefined;
+}
+
+/**
+ * Shows `message` to whoever clicked, where they clicked:
+ * - in a message (results, help, a thread answer): an ephemeral message, or the clicked
+ *   message itself replaced (`how: 'replace'`, used for paging);
+ * - in App Home: a modal; inside a modal: pushed on top (`'new'`) or in place (`'replace'`).
+ */
+export async function showToClicker(args: ButtonArgs, title: string, message: Message, how: 'new' | 'replace'): Promise<void> {
+  const { body, client, respond } = args;
+  if (inView(body)) {
+    const view = asModal(title, message);
+    if (body.view?.type === 'modal') {
+      if (how === 'replace') await client.views.update({ view_id: body.view.id, hash: body.view.hash, view });
+      else {
+        try {
+          await client.views.push({ trigger_id: body.trigger_id, view });
+        } catch (error) {
+          // Slack stacks at most three modals; past that, show it in the top one instead.
+          if ((error as { data?: { error?: string } }).data?.error !== 'push_limit_reached') throw error;
+          await client.views.update({ view_id: body.view.id, view });
+        }
+      }
+    } else {
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    }
+    return;
+  }
+  await respond({ response_type: 'ephemeral', replace_original: how === 'replace', text: message.text, blocks: message.blocks });
+}
+
+/** A short ephemeral note to whoever clicked (errors, confirmations). */
+export async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
+  if (inView(args.body)) {
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: asModal('支援ナビ', { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }) });
+    return;
+  }
+  await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { SearchEngine } from '../search/engine.js';
+import type { Block } from './blocks.js';
+import type { InFlight } from './handled.js';
+
+/** What `/支援 通知 …` and App Home need from the notices feature (src/notices). */
+export interface ChannelNotices {
+  /** Handles `通知 オン|オフ|状態` typed in `channel`; returns the reply, as mrkdwn. */
+  command(args: string, context: { channel: string; channelName?: string; user: string }): Promise<string>;
+  /** App Home blocks listing subscriptions with on/off buttons. */
+  homeBlocks(user: string): Promise<Block[]>;
+  /** The on/off button of App Home (`value` is the channel id). */
+  toggle(action: 'on' | 'off', channel: string, user: string): Promise<string>;
+}
+
+/**
+ * Everything the listeners use, passed in (no globals), so tests run the real app on a
+ * catalog of their choosing and the console, the CLI and Slack share one engine.
+ */
+export interface ShienServices {
+  /** The engine serving now; a catalog reload swaps it without restarting. */
+  engine(): SearchEngine;
+  logger: Logger;
+  notices?: ChannelNotices;
+  /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */
+  inFlight?: InFlight;
+}
