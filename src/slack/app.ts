@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import { boltLogger } from '../log.js';
 import { InFlight } from './handled.js';
@@ -8,14 +8,12 @@ import { registerListeners } from './listeners/index.js';
 import { dropRedeliveries } from './middleware/drop-redeliveries.js';
 import type { ShienServices } from './services.js';
 
-const { App, HTTPReceiver } = bolt;
-
 /** Where Slack sends commands, interactions and events in HTTP mode (manifest.yml says the same). */
 export const EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
 
 export interface SlackApp {
-  app: InstanceType<typeof App>;
+  app: App;
   /** Starts serving; in HTTP mode resolves with the port actually bound (PORT=0 picks one). */
   start(): Promise<{ port?: number }>;
   /** Stops accepting, lets in-flight work finish (up to `graceMs`), then disconnects. */
@@ -27,8 +25,10 @@ export interface SlackApp {
 export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>, services: ShienServices): SlackApp {
   const inFlight = new InFlight();
   const logger = boltLogger(services.logger);
-  const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : undefined;
-  let app: InstanceType<typeof App>;
+  // A person is waiting for each answer: retry a failed Web API call once, not for the
+  // default half hour, and give up on a call after 10 s.
+  const clientOptions = { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, timeout: 10_000 };
+  let app: App;
   if (config.mode === 'socket') {
     app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
   } else {
