@@ -11,6 +11,7 @@ const USAGE = `使い方: npm run -s shien -- <command>
   index                       検索索引を作り直す (npm run build が実行する)
   search "<検索語>" [--json] [--limit N]
                               事業を検索 (検索語なしなら標準入力の 1 行を 1 件として順に答える)
+  notify --once               新着の支援事業を購読中のチャンネルに今すぐ通知 (投稿の失敗があれば終了コード 1)
 `;
 
 /** The command-line tool: one process, one command; exit code says whether it worked. */
@@ -26,6 +27,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       return indexCommand(args, paths, out);
     case 'search':
       return searchCommand(args, paths, out);
+    case 'notify': return (await import('./cli/notify.js')).notifyCommand(args, paths, out); // loads the Slack client only when needed
     default:
       out.write(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -35,6 +35,11 @@ export const ButtonSchema = z
   })
   .strict();
 
+/** A channel picker (App Home: choose a channel to send notices to). */
+export const ChannelsSelectSchema = z
+  .object({ type: z.literal('channels_select'), action_id: z.string().min(1).max(LIMITS.actionId), placeholder: PlainText(150).optional() })
+  .strict();
+
 export const SectionSchema = z
   .object({
     type: z.literal('section'),
@@ -52,7 +57,7 @@ export const ContextSchema = z
   .object({ type: z.literal('context'), elements: z.array(Mrkdwn(LIMITS.sectionText)).min(1).max(LIMITS.contextElements) })
   .strict();
 export const ActionsSchema = z
-  .object({ type: z.literal('actions'), block_id: z.string().max(255).optional(), elements: z.array(ButtonSchema).min(1).max(LIMITS.actionsElements) })
+  .object({ type: z.literal('actions'), block_id: z.string().max(255).optional(), elements: z.array(z.union([ButtonSchema, ChannelsSelectSchema])).min(1).max(LIMITS.actionsElements) })
   .strict();
 
 export const BlockSchema = z.union([SectionSchema, HeaderSchema, DividerSchema, ContextSchema, ActionsSchema]);

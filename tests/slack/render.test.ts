@@ -62,7 +62,7 @@ describe('search answers as Block Kit', () => {
     const response = searchPage(engine, '創業', 0);
     expect(response.total).toBeGreaterThan(10);
     const first = renderResults(response);
-    const buttons = first.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    const buttons = first.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.filter((e) => e.type === 'button') : []));
     expect(buttons.filter((b) => b.action_id === ACTIONS.details).map((b) => b.value)).toEqual(response.hits.slice(0, 5).map((h) => h.program.id));
     expect(buttons.filter((b) => b.action_id === ACTIONS.share)).toHaveLength(5);
     const next = buttons.find((b) => b.text.text === '次の5件');
@@ -72,7 +72,7 @@ describe('search answers as Block Kit', () => {
 
     const lastOffset = Math.floor((response.total - 1) / 5) * 5;
     const last = renderResults(searchPage(engine, '創業', lastOffset), { offset: lastOffset });
-    const lastButtons = last.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    const lastButtons = last.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.filter((e) => e.type === 'button') : []));
     expect(lastButtons.some((b) => b.text.text === '前の5件')).toBe(true);
     expect(lastButtons.some((b) => b.text.text === '次の5件')).toBe(false);
   });

@@ -3,6 +3,8 @@ import type { ShienServices } from '../services.js';
 import { registerBrowse } from './actions/browse.js';
 import { registerProgramDetails } from './actions/program-details.js';
 import { registerProgramShare } from './actions/program-share.js';
+import { registerNoticeAddChannel } from './actions/notice-add-channel.js';
+import { registerNoticeToggle } from './actions/notice-toggle.js';
 import { registerResultsPage } from './actions/results-page.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
@@ -17,6 +19,8 @@ export function registerListeners(app: App, services: ShienServices): void {
   registerProgramShare(app, services);
   registerResultsPage(app, services);
   registerBrowse(app, services);
+  registerNoticeToggle(app, services);
+  registerNoticeAddChannel(app, services);
 
   registerAppMention(app, services);
   registerDirectMessage(app, services);

@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import type { Paths } from '../config.js';
+import { formatProblem } from '../catalog/load.js';
+import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
+import { runNotices, type RunResult } from '../notices/run.js';
+import { slackPoster } from '../notices/slack-post.js';
+import { NoticeStore } from '../notices/store.js';
+
+export const NOTIFY_USAGE = `使い方: notify --once
+  新着の支援事業を購読中の各チャンネルに今すぐ通知して終了します (毎日の通知はボットが実行します)。
+  環境変数: SLACK_BOT_TOKEN (必須), SLACK_API_URL, SHIEN_DATA_DIR, SHIEN_CATALOG_DIR, SHIEN_NOTIFY_CHANNELS
+  終了コード: 0 すべて投稿できた (新着なしを含む) / 1 投稿の失敗・カタログの問題・別のプロセスが実行中 / 2 使い方・設定の誤り
+`;
+
+/** One line per channel: what the channel got, or why not and what to do. */
+function channelLine(c: RunResult['channels'][number]): string {
+  if (c.posted) return `${c.channel}: 新着 ${c.newCount} 件を投稿しました`;
+  if (c.error === undefined) return `${c.channel}: 新着なし`;
+  return `${c.channel}: 新着 ${c.newCount} 件を投稿できませんでした (${c.error})${c.hint ? ` — ${c.hint}` : ''}。次回の実行で再送します`;
+}
+
+/** What the run did, for a person at a terminal; returns the exit code. */
+export function reportRun(result: RunResult, out: NodeJS.WritableStream): number {
+  if (result.status === 'catalog-error') {
+    const problems = result.catalogProblems ?? [];
+    out.write(`カタログに問題があるため通知しませんでした (${problems.length} 件の問題):\n${problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
+    return 1;
+  }
+  if (result.skipped?.reason === 'lease') {
+    out.write(`別のプロセス (${result.skipped.holder}) が通知を実行中のため、何もしませんでした。終わってから実行してください\n`);
+    return 1;
+  }
+  for (const channel of result.config?.added ?? []) {
+    out.write(`${channel}: SHIEN_NOTIFY_CHANNELS から購読を始めました (今あるカタログは既知として扱い、次の新着から通知します)\n`);
+  }
+  for (const channel of result.config?.off ?? []) {
+    out.write(`${channel}: SHIEN_NOTIFY_CHANNELS にありますが、チャンネルで通知がオフにされています (/支援 通知 オン で再開)\n`);
+  }
+  for (const c of result.channels) out.write(channelLine(c) + '\n');
+  if (!result.channels.length) out.write('通知先のチャンネルがありません (チャンネルで /支援 通知 オン、または SHIEN_NOTIFY_CHANNELS で設定します)\n');
+  const quiet = result.channels.filter((c) => c.newCount === 0).length;
+  out.write(`合計: 投稿 ${result.posted} チャンネル・失敗 ${result.failed} チャンネル・新着なし ${quiet} チャンネル (カタログ ${result.catalogSize ?? 0} 件)\n`);
+  return result.failed > 0 ? 1 : 0;
+}
+
+/** `shien notify --once`: run the notice job now, as the bot would at SHIEN_NOTIFY_AT. */
+export async function notifyCommand(
+  args: string[],
+  paths: Paths,
+  out: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (args.length !== 1 || args[0] !== '--once') {
+    const unknown = args.filter((a) => a !== '--once');
+    out.write(`${unknown.length ? `不明な引数: ${unknown.join(' ')}\n` : '--once を指定してください\n'}${NOTIFY_USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadNoticeConfig(env);
+  } catch (error) {
+    if (!(error instanceof NoticeConfigError)) throw error;
+    out.write(`${error.message}\n`);
+    return 2;
+  }
+  const token = env.SLACK_BOT_TOKEN?.trim();
+  if (!token) {
+    out.write('SLACK_BOT_TOKEN を設定してください (Slack アプリの Bot User OAuth Token, xoxb-…)\n');
+    return 2;
+  }
+  const apiUrl = env.SLACK_API_URL?.trim() || undefined;
+  if (apiUrl !== undefined && !URL.canParse(apiUrl)) {
+    out.write(`SLACK_API_URL が URL ではありません (指定: "${apiUrl}")\n`);
+    return 2;
+  }
+
+  const store = NoticeStore.open(config.dataDir);
+  try {
+    const result = await runNotices({
+      store,
+      catalogDir: paths.catalogDir,
+      post: slackPoster({ token, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) }),
+      now: () => new Date(),
+      trigger: 'once',
+      configChannels: config.channels,
+      holder: `cli@${hostname()}:${process.pid}`,
+    });
+    return reportRun(result, out);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { loadCatalog } from '../catalog/load.js';
+import type { Block } from '../slack/blocks.js';
+import type { ChannelNotices } from '../slack/services.js';
+import type { NoticeConfig } from './config.js';
+import { CHANNEL_ID_PATTERN } from './config.js';
+import { formatJstDateTime, type Clock } from './schedule.js';
+import { describeNoticeStatus } from './status.js';
+import type { NoticeStore } from './store.js';
+
+export const NOTICE_ACTIONS = {
+  /** App Home button; value `on:<channel>` or `off:<channel>`. */
+  toggle: 'notice_toggle',
+  /** App Home channel picker: turn notices on for the chosen channel. */
+  addChannel: 'notice_add_channel',
+} as const;
+
+const ON = new Set(['オン', 'on', '開始', 'はじめる', '登録']);
+const OFF = new Set(['オフ', 'off', '停止', 'やめる', '解除']);
+const STATUS = new Set(['', '状態', 'status', '確認']);
+
+const USAGE = '使い方: `/支援 通知 オン` (このチャンネルに毎朝、新しく追加された事業を知らせる) / `/支援 通知 オフ` / `/支援 通知 状態`';
+/** Said on subscribing: the bot learns it may not post only at the first digest. */
+const INVITE_NOTE = '非公開チャンネルでは、ボットを招待してください (`/invite @shien`)。招待されていないと通知を投稿できません。';
+
+export interface ChannelNoticesOptions {
+  store: NoticeStore;
+  config: NoticeConfig;
+  catalogDir: string;
+  /** The ids of the catalog the bot serves: the baseline when the catalog on disk cannot be read. */
+  servedProgramIds: () => string[];
+  clock: Clock;
+}
+
+/**
+ * `/支援 通知 オン|オフ|状態` and the App Home toggle over the notice store. Subscribing takes
+ * every program in the catalog now as known, so a channel never gets 143 programs at once.
+ */
+export function createChannelNotices(options: ChannelNoticesOptions): ChannelNotices {
+  const { store, config, clock } = options;
+  const currentIds = async (): Promise<string[]> => {
+    try {
+      return (await loadCatalog(options.catalogDir)).programs.map((p) => p.id);
+    } catch {
+      return options.servedProgramIds(); // a broken file on disk: the catalog being served
+    }
+  };
+  const turnOn = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> => {
+    const outcome = store.subscribe(channel, await currentIds(), { source, by: user, now: clock.now() });
+    if (outcome.status === 'already') return `このチャンネルの新着通知はすでに *オン* です。毎日 ${config.at} にお知らせします。`;
+    return `このチャンネルの新着通知を *オン* にしました。今あるカタログの ${outcome.baseline} 件は既知として扱い、毎日 ${config.at} に新しく追加された事業だけをお知らせします。\n${INVITE_NOTE}`;
+  };
+  const turnOff = (channel: string, user: string, source: 'command' | 'home'): string =>
+    store.unsubscribe(channel, { source, by: user, now: clock.now() }) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';
+
+  return {
+    async command(args, { channel, user }) {
+      const word = args.trim().toLowerCase();
+      if (ON.has(word)) return turnOn(channel, user, 'command');
+      if (OFF.has(word)) return turnOff(channel, user, 'command');
+      if (STATUS.has(word)) return describeNoticeStatus(store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');
+      return `「通知」のあとは オン / オフ / 状態 のどれかです。\n${USAGE}`;
+    },
+    async toggle(action, channel, user) {
+      if (!CHANNEL_ID_PATTERN.test(channel)) return 'チャンネルを選んでください。';
+      return action === 'on' ? turnOn(channel, user, 'home') : turnOff(channel, user, 'home');
+    },
+    async homeBlocks() {
+      const subs = store.subscriptions();
+      const blocks: Block[] = [
+        { type: 'divider' },
+        { type: 'section', text: { type: 'mrkdwn', text: `*チャンネルへの新着通知*\n毎日 ${config.at} (日本時間) に、カタログに新しく追加された事業をチャンネルにお知らせします。チャンネルで \`/支援 通知 オン\` でも設定できます。` } },
+      ];
+      // Channel ids come from Slack (validated on the way in), so <#C…> shows the channel name.
+      for (const s of subs.slice(0, 40)) {
+        const state = s.active ? `*オン* (${formatJstDateTime(s.since)} から${s.source === 'config' ? '・設定で登録' : ''})` : 'オフ';
+        blocks.push({
+          type: 'section',
+          text: { type: 'mrkdwn', text: `<#${s.channel}> — ${state}` },
+          accessory: { type: 'button', text: { type: 'plain_text', text: s.active ? 'オフにする' : 'オンにする' }, action_id: NOTICE_ACTIONS.toggle, value: `${s.active ? 'off' : 'on'}:${s.channel}`, ...(s.active ? {} : { style: 'primary' as const }) },
+        });
+      }
+      if (subs.length > 40) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `ほか ${subs.length - 40} チャンネル` }] });
+      if (!subs.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '通知しているチャンネルはまだありません。' }] });
+      blocks.push({ type: 'actions', elements: [{ type: 'channels_select', action_id: NOTICE_ACTIONS.addChannel, placeholder: { type: 'plain_text', text: '通知するチャンネルを追加' } }] });
+      return blocks;
+    },
+  };
+}

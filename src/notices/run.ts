@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { CatalogError, formatProblem, loadCatalog, type CatalogProblem } from '../catalog/load.js';
+import type { Program } from '../catalog/schema.js';
+import type { Message } from '../slack/blocks.js';
+import { renderDigest } from './digest.js';
+import type { NoticeStore, RunStatus, RunTrigger } from './store.js';
+
+/**
+ * One run of the daily notice job: re-read the catalog, and post each subscribed channel
+ * one digest of the programs it has not been told about.
+ *
+ * Delivery is at-least-once, never at-most-once: a program is recorded as announced only
+ * after Slack confirmed the post, so a failed post is retried by the next run. (The price:
+ * if the process dies between Slack's "ok" and the record, or a timeout hides a post Slack
+ * did make, that digest is posted again. Losing a program silently would be worse.)
+ */
+
+/** The answer of one chat.postMessage. Implementations never throw: a timeout is `{ ok: false }`. */
+export type PostResult = { ok: true; ts: string } | { ok: false; error: string };
+export type PostMessage = (channel: string, message: Message) => Promise<PostResult>;
+
+/** The subset of pino's logger the job uses (a pino Logger fits). */
+export interface NoticeLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** The lease every process running the job takes, so two bots sharing a data dir post once. */
+export const LEASE_NAME = 'notices';
+/**
+ * How long a lease lasts without renewal. The runner renews it before every post, so this
+ * only needs to cover one post (its timeout) and the catalog load, with a wide margin; it
+ * bounds how long a crashed process blocks the next run.
+ */
+export const LEASE_TTL_MS = 10 * 60_000;
+
+export const INVITE_HINT = 'ボットをチャンネルに招待してください: /invite @shien';
+
+/** What a person can do about a failed post, by Slack's error code. */
+export function postErrorHint(error: string): string | undefined {
+  switch (error) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return INVITE_HINT;
+    case 'is_archived':
+      // Inviting cannot help here; say what can.
+      return 'チャンネルがアーカイブされています。アーカイブを解除するか、通知をオフにしてください (/支援 通知 オフ)';
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'token_revoked':
+    case 'token_expired':
+    case 'account_inactive':
+      return 'SLACK_BOT_TOKEN が無効です。ボットのトークンを確認してください';
+    case 'missing_scope':
+      return 'Slack アプリに chat:write の権限を追加してください';
+    case 'restricted_action':
+    case 'ekm_access_denied':
+      return 'このチャンネルではボットが投稿できない設定です。チャンネルの投稿権限を確認してください';
+    case 'timeout':
+    case 'ratelimited':
+    case 'request_error':
+      return 'Slack に届きませんでした (ネットワークまたは Slack 側の問題)';
+    default:
+      return undefined;
+  }
+}
+
+export interface ChannelResult {
+  channel: string;
+  /** Programs new to this channel in this run (0: no message). */
+  newCount: number;
+  /** Whether Slack accepted the digest (false also when there was nothing to post). */
+  posted: boolean;
+  /** The new programs, in catalog order. */
+  programIds: string[];
+  ts?: string;
+  /** Slack's error code when the post failed. */
+  error?: string;
+  /** What a person can do about `error`, in Japanese. */
+  hint?: string;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  /** The run's record in the store. */
+  runId: number;
+  /** Why a run did nothing: another process holds the lease, or this slot already ran. */
+  skipped?: { reason: 'lease'; holder: string; until: Date } | { reason: 'already-ran'; runId: number };
+  /** The problems of a broken catalog (status 'catalog-error'); nothing was posted. */
+  catalogProblems?: CatalogProblem[];
+  /** Programs in the catalog this run read. */
+  catalogSize?: number;
+  /** SHIEN_NOTIFY_CHANNELS channels subscribed by this run, and listed ones a person turned off. */
+  config?: { added: string[]; off: string[] };
+  channels: ChannelResult[];
+  posted: number;
+  failed: number;
+}
+
+export interface RunNoticesOptions {
+  store: NoticeStore;
+  /** SHIEN_CATALOG_DIR; read afresh by every run, so an edit is announced without a restart. */
+  catalogDir: string;
+  post: PostMessage;
+  /** The clock (called at each step, so the run record has real start and end times). */
+  now: () => Date;
+  trigger: RunTrigger;
+  /** The daily slot of a scheduled or missed run; a slot that already ran is not run twice. */
+  scheduledFor?: Date;
+  /** SHIEN_NOTIFY_CHANNELS. */
+  configChannels?: readonly string[];
+  /** Who runs (host, pid); recorded with the run and the lease, with a suffix unique to the run. */
+  holder: string;
+  leaseTtlMs?: number;
+  log?: NoticeLog;
+}
+
+async function readCatalog(dir: string): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
+  try {
+    return { programs: (await loadCatalog(dir)).programs };
+  } catch (error) {
+    if (error instanceof CatalogError) return { problems: error.problems };
+    // A missing or unreadable directory is a catalog problem too: name it, post nothing.
+    return { problems: [{ file: dir, message: error instanceof Error ? error.message : String(error) }] };
+  }
+}
+
+async function safePost(post: PostMessage, channel: string, message: Message): Promise<PostResult> {
+  try {
+    return await post(channel, message);
+  } catch (error) {
+    // The contract says post never throws; if one does, it is a failed post, not a dead run.
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function statusOf(posted: number, failed: number): RunStatus {
+  if (failed === 0) return 'ok';
+  return posted > 0 ? 'partial' : 'failed';
+}
+
+/**
+ * Runs the job once. Never throws for Slack or catalog trouble (those are in the result and
+ * the run record); throws only when the store itself fails.
+ */
+export async function runNotices(options: RunNoticesOptions): Promise<RunResult> {
+  const { store, trigger, now, log } = options;
+  // The lease belongs to this run, not to the process: a scheduled run and an admin's "run
+  // now" in the same bot must exclude each other just as two bots do.
+  const holder = `${options.holder}#${randomBytes(3).toString('hex')}`;
+  const ttl = options.leaseTtlMs ?? LEASE_TTL_MS;
+  const scheduledFor = trigger === 'once' ? undefined : options.scheduledFor;
+
+  const lease = store.acquireLease(LEASE_NAME, holder, ttl, now());
+  if (!lease.acquired) {
+    const runId = store.startRun({ trigger, scheduledFor, holder, now: now() });
+    const error = `別のプロセス (${lease.holder}) が通知を実行中です (リースの期限 ${lease.expiresAt.toISOString()})`;
+    store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error, now: now() });
+    log?.info({ runId, holder: lease.holder, until: lease.expiresAt }, 'notices: skipped, another process holds the lease');
+    return { status: 'skipped', runId, skipped: { reason: 'lease', holder: lease.holder, until: lease.expiresAt }, channels: [], posted: 0, failed: 0 };
+  }
+
+  try {
+    // Checked under the lease: two bots whose timers fire at 09:00 run the slot once; the
+    // second one finds the first one's finished run here.
+    const done = scheduledFor && store.lastScheduledRunFor(scheduledFor);
+    const runId = store.startRun({ trigger, scheduledFor, holder, now: now() });
+    if (done) {
+      store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error: `この回 (${scheduledFor.toISOString()}) は実行済みです (run ${done.id})`, now: now() });
+      return { status: 'skipped', runId, skipped: { reason: 'already-ran', runId: done.id }, channels: [], posted: 0, failed: 0 };
+    }
+
+    const catalog = await readCatalog(options.catalogDir);
+    if ('problems' in catalog) {
+      const error = catalog.problems.map(formatProblem).join('\n');
+      store.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error, now: now() });
+      log?.error({ runId, problems: catalog.problems }, 'notices: catalog refused, nothing posted');
+      return { status: 'catalog-error', runId, catalogProblems: catalog.problems, channels: [], posted: 0, failed: 0 };
+    }
+    const ids = catalog.programs.map((p) => p.id);
+    const byId = new Map(catalog.programs.map((p) => [p.id, p]));
+    const config = store.syncConfigChannels(options.configChannels ?? [], ids, now());
+    if (config.added.length) log?.info({ runId, channels: config.added }, 'notices: configured channels subscribed (baseline, no posts)');
+
+    const channels: ChannelResult[] = [];
+    const startedAt = now();
+    let leaseLost = false;
+    for (const channel of store.activeChannels()) {
+      const fresh = store.unannounced(channel, ids);
+      if (!fresh.length) {
+        channels.push({ channel, newCount: 0, posted: false, programIds: [] });
+        continue;
+      }
+      // Renew before each post: a long run must not let a second process take over mid-way.
+      if (leaseLost || !store.acquireLease(LEASE_NAME, holder, ttl, now()).acquired) {
+        leaseLost = true;
+        channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: 'lease_lost' });
+        continue;
+      }
+      const message = renderDigest(
+        fresh.map((id) => byId.get(id)!),
+        { date: startedAt },
+      );
+      const result = await safePost(options.post, channel, message);
+      const at = now();
+      store.recordPost(runId, channel, { programs: fresh.length, ok: result.ok, now: at, ...(result.ok ? { ts: result.ts } : { error: result.error }) });
+      if (result.ok) {
+        store.markAnnounced(channel, fresh, runId, at);
+        channels.push({ channel, newCount: fresh.length, posted: true, programIds: fresh, ts: result.ts });
+        log?.info({ runId, channel, programs: fresh.length, ts: result.ts }, 'notices: digest posted');
+      } else {
+        const hint = postErrorHint(result.error);
+        channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: result.error, ...(hint ? { hint } : {}) });
+        log?.warn({ runId, channel, programs: fresh.length, error: result.error }, 'notices: digest not posted, retried next run');
+      }
+    }
+
+    const posted = channels.filter((c) => c.posted).length;
+    const failed = channels.filter((c) => c.error !== undefined).length;
+    const status = statusOf(posted, failed);
+    const errors = channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`);
+    store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
+    return { status, runId, catalogSize: ids.length, config, channels, posted, failed };
+  } finally {
+    // If the store itself failed (disk full, corrupt file), the error propagates and the run
+    // stays unfinished in the record, which counts as not run: a restart catches the slot up.
+    try {
+      store.releaseLease(LEASE_NAME, holder);
+    } catch {
+      // The lease then expires by itself; the store's own error is the one worth reporting.
+    }
+  }
+}

@@ -1,0 +1,480 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The state of the daily new-program notices, in SQLite under SHIEN_DATA_DIR: who is
+ * subscribed, which program each channel has been told about, and a record of each run.
+ *
+ * Every method takes the time it should use (`now`) instead of reading the clock, so the
+ * tests can replay a day in a second and the scheduler, the runner and the store agree on
+ * one instant per run.
+ *
+ * Times are stored as ISO 8601 UTC text (`toISOString()`), which sorts correctly as text and
+ * reads well in the sqlite3 shell; only the lease keeps epoch milliseconds, because it is
+ * compared arithmetically inside its transaction and never read by people.
+ */
+
+export type SubscriptionSource = 'command' | 'home' | 'config';
+export type RunTrigger = 'schedule' | 'missed' | 'once';
+export type RunStatus = 'ok' | 'partial' | 'failed' | 'catalog-error' | 'skipped';
+
+export const DB_FILE = 'shien.db';
+
+export interface Subscription {
+  channel: string;
+  active: boolean;
+  /** Where the latest change (on or off) came from. */
+  source: SubscriptionSource;
+  /** Slack user id of whoever made the latest change; undefined for configuration. */
+  by?: string;
+  /** When the latest change happened: subscribed since, or stopped since. */
+  since: Date;
+  /** When the channel was subscribed for the first time. */
+  createdAt: Date;
+}
+
+export interface RunRecord {
+  id: number;
+  trigger: RunTrigger;
+  /** The daily slot a scheduled or missed run is for; undefined for `notify --once`. */
+  scheduledFor?: Date;
+  startedAt: Date;
+  /** Undefined while running, or when the process died during the run. */
+  finishedAt?: Date;
+  status?: RunStatus;
+  posted: number;
+  failed: number;
+  error?: string;
+  holder: string;
+}
+
+/** One digest post attempt to one channel. */
+export interface PostRecord {
+  runId: number;
+  channel: string;
+  /** New programs in the digest. */
+  programs: number;
+  ok: boolean;
+  /** Slack's error code (`not_in_channel`, `timeout`, …) when the post failed. */
+  error?: string;
+  ts?: string;
+  at: Date;
+}
+
+export interface ChannelStatus {
+  channel: string;
+  active: boolean;
+  source?: SubscriptionSource;
+  since?: Date;
+  by?: string;
+  /** Programs this channel counts as known (baseline plus announced). */
+  known: number;
+  /** The last digest attempt to this channel, successful or not. */
+  lastPost?: PostRecord;
+  /** The last finished run of the job as a whole (any channel). */
+  lastRun?: RunRecord;
+}
+
+export type SubscribeOutcome =
+  /** Newly subscribed (or turned on again); `baseline` programs now count as known. */
+  | { status: 'subscribed'; baseline: number }
+  /** Was already on; nothing changed. */
+  | { status: 'already' };
+
+export type LeaseOutcome = { acquired: true; expiresAt: Date } | { acquired: false; holder: string; expiresAt: Date };
+
+/**
+ * Schema versions, applied in order; `PRAGMA user_version` records how many have been
+ * applied, so a later change is one more entry here and an existing data directory is
+ * upgraded in place on open.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE subscriptions (
+    channel    TEXT PRIMARY KEY,
+    active     INTEGER NOT NULL CHECK (active IN (0, 1)),
+    source     TEXT NOT NULL CHECK (source IN ('command', 'home', 'config')),
+    by_user    TEXT,
+    since      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  -- run_id is NULL for the baseline: programs that were in the catalog when the channel subscribed.
+  CREATE TABLE announced (
+    channel    TEXT NOT NULL,
+    program_id TEXT NOT NULL,
+    run_id     INTEGER REFERENCES runs (id),
+    at         TEXT NOT NULL,
+    PRIMARY KEY (channel, program_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    trigger       TEXT NOT NULL CHECK (trigger IN ('schedule', 'missed', 'once')),
+    scheduled_for TEXT,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    status        TEXT CHECK (status IN ('ok', 'partial', 'failed', 'catalog-error', 'skipped')),
+    posted        INTEGER NOT NULL DEFAULT 0,
+    failed        INTEGER NOT NULL DEFAULT 0,
+    error         TEXT,
+    holder        TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_slot ON runs (scheduled_for);
+  CREATE TABLE posts (
+    run_id   INTEGER NOT NULL REFERENCES runs (id),
+    channel  TEXT NOT NULL,
+    programs INTEGER NOT NULL,
+    ok       INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    error    TEXT,
+    ts       TEXT,
+    at       TEXT NOT NULL,
+    PRIMARY KEY (run_id, channel)
+  );
+  CREATE INDEX posts_by_channel ON posts (channel, at);
+  CREATE TABLE lease (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
+];
+
+/** Statuses that mean the job really ran for its slot ('skipped' means another process had it). */
+const RAN = `status IN ('ok', 'partial', 'failed', 'catalog-error')`;
+
+interface SubscriptionRow {
+  channel: string;
+  active: number;
+  source: SubscriptionSource;
+  by_user: string | null;
+  since: string;
+  created_at: string;
+}
+interface RunRow {
+  id: number;
+  trigger: RunTrigger;
+  scheduled_for: string | null;
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus | null;
+  posted: number;
+  failed: number;
+  error: string | null;
+  holder: string;
+}
+interface PostRow {
+  run_id: number;
+  channel: string;
+  programs: number;
+  ok: number;
+  error: string | null;
+  ts: string | null;
+  at: string;
+}
+
+const iso = (d: Date) => d.toISOString();
+
+function toSubscription(r: SubscriptionRow): Subscription {
+  return {
+    channel: r.channel,
+    active: r.active === 1,
+    source: r.source,
+    ...(r.by_user !== null ? { by: r.by_user } : {}),
+    since: new Date(r.since),
+    createdAt: new Date(r.created_at),
+  };
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    trigger: r.trigger,
+    ...(r.scheduled_for !== null ? { scheduledFor: new Date(r.scheduled_for) } : {}),
+    startedAt: new Date(r.started_at),
+    ...(r.finished_at !== null ? { finishedAt: new Date(r.finished_at) } : {}),
+    ...(r.status !== null ? { status: r.status } : {}),
+    posted: r.posted,
+    failed: r.failed,
+    ...(r.error !== null ? { error: r.error } : {}),
+    holder: r.holder,
+  };
+}
+
+function toPost(r: PostRow): PostRecord {
+  return {
+    runId: r.run_id,
+    channel: r.channel,
+    programs: r.programs,
+    ok: r.ok === 1,
+    ...(r.error !== null ? { error: r.error } : {}),
+    ...(r.ts !== null ? { ts: r.ts } : {}),
+    at: new Date(r.at),
+  };
+}
+
+export class NoticeStore {
+  private readonly db: Database.Database;
+
+  /** Opens (creating when needed) `<dataDir>/shien.db`. */
+  static open(dataDir: string): NoticeStore {
+    mkdirSync(dataDir, { recursive: true });
+    return new NoticeStore(path.join(dataDir, DB_FILE));
+  }
+
+  /** `file` may be `:memory:` for a store nobody else shares. */
+  constructor(readonly file: string) {
+    // busy_timeout: a second process (the CLI next to the bot) waits for a write lock for a
+    // few seconds instead of failing at once with SQLITE_BUSY.
+    this.db = new Database(file, { timeout: 5000 });
+    this.db.pragma('busy_timeout = 5000');
+    // WAL: readers (a status command) never wait for the run that is writing.
+    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    // IMMEDIATE: two processes opening a new data directory at once must not both create tables.
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version > MIGRATIONS.length) {
+          throw new Error(`${this.file} は新しい版の shien が作ったデータです (schema ${version} > ${MIGRATIONS.length})。shien を更新してください`);
+        }
+        for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+        if (version < MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })
+      .immediate();
+  }
+
+  /** The schema version of the open database. */
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── subscriptions ──────────────────────────────────────────────────────────
+
+  /**
+   * Turns notices on for `channel`. Every id in `programIds` (the catalog as it is now) is
+   * recorded as known, so subscribing never floods a channel with the whole catalog. Turning
+   * an inactive channel on again re-baselines it the same way: programs added while it was
+   * off are not announced late. An already active channel is left as it is.
+   */
+  subscribe(
+    channel: string,
+    programIds: readonly string[],
+    opts: { source: SubscriptionSource; by?: string; now: Date },
+  ): SubscribeOutcome {
+    return this.db
+      .transaction((): SubscribeOutcome => {
+        const existing = this.subscription(channel);
+        const at = iso(opts.now);
+        if (existing?.active) return { status: 'already' };
+        this.db
+          .prepare(
+            `INSERT INTO subscriptions (channel, active, source, by_user, since, created_at) VALUES (?, 1, ?, ?, ?, ?)
+             ON CONFLICT (channel) DO UPDATE SET active = 1, source = excluded.source, by_user = excluded.by_user, since = excluded.since`,
+          )
+          .run(channel, opts.source, opts.by ?? null, at, at);
+        const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at) VALUES (?, ?, NULL, ?)');
+        let baseline = 0;
+        for (const id of programIds) baseline += insert.run(channel, id, at).changes;
+        return { status: 'subscribed', baseline };
+      })
+      .immediate();
+  }
+
+  /**
+   * Turns notices off. What the channel has been told is kept (turning it on again
+   * re-baselines anyway). Returns false when it was not on.
+   */
+  unsubscribe(channel: string, opts: { source: SubscriptionSource; by?: string; now: Date }): boolean {
+    const result = this.db
+      .prepare('UPDATE subscriptions SET active = 0, source = ?, by_user = ?, since = ? WHERE channel = ? AND active = 1')
+      .run(opts.source, opts.by ?? null, iso(opts.now), channel);
+    return result.changes > 0;
+  }
+
+  subscription(channel: string): Subscription | undefined {
+    const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel = ?').get(channel) as SubscriptionRow | undefined;
+    return row && toSubscription(row);
+  }
+
+  subscriptions(): Subscription[] {
+    return (this.db.prepare('SELECT * FROM subscriptions ORDER BY channel').all() as SubscriptionRow[]).map(toSubscription);
+  }
+
+  /** Channels that get the digest, in a stable order. */
+  activeChannels(): string[] {
+    return (this.db.prepare('SELECT channel FROM subscriptions WHERE active = 1 ORDER BY channel').all() as Array<{ channel: string }>).map(
+      (r) => r.channel,
+    );
+  }
+
+  /**
+   * Applies SHIEN_NOTIFY_CHANNELS. A channel seen there for the first time is subscribed with
+   * the current catalog as its baseline; from then on it is an ordinary subscription.
+   * Configuration only ever adds: a channel a person turned off with `/支援 通知 オフ` stays
+   * off although it is listed (returned as `off`, so the operator can be told), and removing
+   * a channel from the variable does not turn it off. Turning channels off from the
+   * environment would be unsafe: one `notify --once` from a shell without the variable would
+   * silently stop every configured channel.
+   */
+  syncConfigChannels(channels: readonly string[], programIds: readonly string[], now: Date): { added: string[]; off: string[] } {
+    return this.db
+      .transaction(() => {
+        const added: string[] = [];
+        const off: string[] = [];
+        for (const channel of channels) {
+          const existing = this.subscription(channel);
+          if (existing) {
+            if (!existing.active) off.push(channel);
+            continue;
+          }
+          this.subscribe(channel, programIds, { source: 'config', now });
+          added.push(channel);
+        }
+        return { added, off };
+      })
+      .immediate();
+  }
+
+  /** What `/支援 通知 状態` shows for a channel. */
+  status(channel: string): ChannelStatus {
+    const sub = this.subscription(channel);
+    const known = (this.db.prepare('SELECT count(*) AS n FROM announced WHERE channel = ?').get(channel) as { n: number }).n;
+    const post = this.db.prepare('SELECT * FROM posts WHERE channel = ? ORDER BY at DESC, run_id DESC LIMIT 1').get(channel) as PostRow | undefined;
+    const run = this.db.prepare(`SELECT * FROM runs WHERE finished_at IS NOT NULL AND ${RAN} ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
+    return {
+      channel,
+      active: sub?.active ?? false,
+      ...(sub ? { source: sub.source, since: sub.since, ...(sub.by !== undefined ? { by: sub.by } : {}) } : {}),
+      known,
+      ...(post ? { lastPost: toPost(post) } : {}),
+      ...(run ? { lastRun: toRun(run) } : {}),
+    };
+  }
+
+  // ── announcements ──────────────────────────────────────────────────────────
+
+  /** The ids in `programIds` this channel has not been told about, in the given order. */
+  unannounced(channel: string, programIds: readonly string[]): string[] {
+    const known = new Set(
+      (this.db.prepare('SELECT program_id FROM announced WHERE channel = ?').all(channel) as Array<{ program_id: string }>).map((r) => r.program_id),
+    );
+    return programIds.filter((id) => !known.has(id));
+  }
+
+  /**
+   * Records that Slack accepted a digest with these programs; called only after the post
+   * succeeded. One transaction: a crash leaves either all of them announced or none.
+   * Returns how many were not recorded before.
+   */
+  markAnnounced(channel: string, programIds: readonly string[], runId: number, now: Date): number {
+    return this.db.transaction(() => {
+      const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at) VALUES (?, ?, ?, ?)');
+      let n = 0;
+      for (const id of programIds) n += insert.run(channel, id, runId, iso(now)).changes;
+      return n;
+    })();
+  }
+
+  // ── runs ───────────────────────────────────────────────────────────────────
+
+  startRun(opts: { trigger: RunTrigger; scheduledFor?: Date; holder: string; now: Date }): number {
+    const result = this.db
+      .prepare('INSERT INTO runs (trigger, scheduled_for, started_at, holder) VALUES (?, ?, ?, ?)')
+      .run(opts.trigger, opts.scheduledFor ? iso(opts.scheduledFor) : null, iso(opts.now), opts.holder);
+    return Number(result.lastInsertRowid);
+  }
+
+  /** One digest attempt; kept so `状態` can say why a channel got nothing. */
+  recordPost(runId: number, channel: string, post: { programs: number; ok: boolean; error?: string; ts?: string; now: Date }): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO posts (run_id, channel, programs, ok, error, ts, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(runId, channel, post.programs, post.ok ? 1 : 0, post.error ?? null, post.ts ?? null, iso(post.now));
+  }
+
+  finishRun(runId: number, result: { status: RunStatus; posted: number; failed: number; error?: string; now: Date }): void {
+    this.db
+      .prepare('UPDATE runs SET finished_at = ?, status = ?, posted = ?, failed = ?, error = ? WHERE id = ?')
+      .run(iso(result.now), result.status, result.posted, result.failed, result.error ?? null, runId);
+  }
+
+  run(runId: number): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  /** The most recently started run (of one trigger, if given), finished or not. */
+  lastRun(trigger?: RunTrigger): RunRecord | undefined {
+    const row = (
+      trigger
+        ? this.db.prepare('SELECT * FROM runs WHERE trigger = ? ORDER BY id DESC LIMIT 1').get(trigger)
+        : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get()
+    ) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  /**
+   * The latest daily slot the job really ran for (scheduled or caught up after a restart).
+   * A run that never finished (the process died) or was skipped because another process held
+   * the lease does not count: that slot is still owed.
+   */
+  lastScheduledRun(): RunRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE trigger IN ('schedule', 'missed') AND finished_at IS NOT NULL AND ${RAN}
+         ORDER BY scheduled_for DESC, id DESC LIMIT 1`,
+      )
+      .get() as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  /** The finished run for one daily slot, if the job ran for it. */
+  lastScheduledRunFor(slot: Date): RunRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE trigger IN ('schedule', 'missed') AND scheduled_for = ? AND finished_at IS NOT NULL AND ${RAN}
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get(iso(slot)) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  // ── lease ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Takes (or, for the same holder, extends) the lease `name` until `now + ttlMs`. Read and
+   * write happen in one `BEGIN IMMEDIATE` transaction, which holds SQLite's write lock from
+   * its first statement: a second process's attempt waits (busy_timeout) and then sees the
+   * row the first one wrote, so two processes can never both hold a lease. An expired lease
+   * (its holder crashed) can be taken over.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): LeaseOutcome {
+    return this.db
+      .transaction((): LeaseOutcome => {
+        const row = this.db.prepare('SELECT holder, expires_at FROM lease WHERE name = ?').get(name) as
+          | { holder: string; expires_at: number }
+          | undefined;
+        if (row && row.holder !== holder && row.expires_at > now.getTime()) {
+          return { acquired: false, holder: row.holder, expiresAt: new Date(row.expires_at) };
+        }
+        const expiresAt = now.getTime() + ttlMs;
+        this.db
+          .prepare('INSERT INTO lease (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
+          .run(name, holder, expiresAt);
+        return { acquired: true, expiresAt: new Date(expiresAt) };
+      })
+      .immediate();
+  }
+
+  /** Gives the lease back; only its holder can. Returns false when `holder` did not hold it. */
+  releaseLease(name: string, holder: string): boolean {
+    return this.db.prepare('DELETE FROM lease WHERE name = ? AND holder = ?').run(name, holder).changes > 0;
+  }
+}

@@ -1,0 +1,23 @@
+import type { App, BlockAction, ChannelsSelectAction } from '@slack/bolt';
+import { NOTICE_ACTIONS } from '../../../notices/channel-notices.js';
+import { handle } from '../../handled.js';
+import type { ShienServices } from '../../services.js';
+import { publishHome } from '../events/app-home-opened.js';
+
+/** App Home channel picker → notices on for the chosen channel, and Home redrawn. */
+export function registerNoticeAddChannel(app: App, services: ShienServices): void {
+  app.action<BlockAction<ChannelsSelectAction>>(NOTICE_ACTIONS.addChannel, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = action.selected_channel;
+    await handle(
+      services,
+      { kind: 'action', name: NOTICE_ACTIONS.addChannel, user: body.user.id, channel },
+      async () => {
+        if (!services.notices || !channel) return;
+        await services.notices.toggle('on', channel, body.user.id);
+        await publishHome(client, services, body.user.id);
+      },
+      async () => {},
+    );
+  });
+}

@@ -1,0 +1,24 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { NOTICE_ACTIONS } from '../../../notices/channel-notices.js';
+import { handle } from '../../handled.js';
+import type { ShienServices } from '../../services.js';
+import { publishHome } from '../events/app-home-opened.js';
+
+/** App Home オンにする / オフにする next to a channel → toggles its notices and redraws Home. */
+export function registerNoticeToggle(app: App, services: ShienServices): void {
+  app.action<BlockAction<ButtonAction>>(NOTICE_ACTIONS.toggle, async ({ ack, body, action, client }) => {
+    await ack();
+    const [what, channel] = (action.value ?? '').split(':');
+    await handle(
+      services,
+      { kind: 'action', name: NOTICE_ACTIONS.toggle, user: body.user.id, channel },
+      async (log) => {
+        if (!services.notices || (what !== 'on' && what !== 'off') || !channel) return;
+        log.turned = what;
+        await services.notices.toggle(what, channel, body.user.id);
+        await publishHome(client, services, body.user.id);
+      },
+      async () => {},
+    );
+  });
+}

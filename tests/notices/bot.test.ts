@@ -1,0 +1,123 @@
+/**
+ * Notices as people use them in Slack: `/支援 通知 オン|オフ|状態` as signed slash commands and
+ * the App Home toggle, against the real app in HTTP mode and a fake Slack on 127.0.0.1; then a
+ * run of the job posting to the channel subscribed that way, and the digest's 詳細 button.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createChannelNotices, NOTICE_ACTIONS } from '../../src/notices/channel-notices.js';
+import type { NoticeConfig } from '../../src/notices/config.js';
+import { runNotices } from '../../src/notices/run.js';
+import { slackPoster } from '../../src/notices/slack-post.js';
+import { NoticeStore } from '../../src/notices/store.js';
+import { loadPaths } from '../../src/config.js';
+import { LiveEngine } from '../../src/search/live.js';
+import { ACTIONS } from '../../src/slack/render/results.js';
+import { ANALYZER_TIMEOUT } from '../search/support.js';
+import { blockAction, buttonsOf, expectSlackMessage, expectSlackView, readText, responseTo, startTestApp, type TestApp } from '../slack/support/app.js';
+import { addProgram, BUNDLED_PROGRAMS, manualClock, workspace } from './support.js';
+
+let app: TestApp;
+let store: NoticeStore;
+let live: LiveEngine;
+let dirs: { dataDir: string; catalogDir: string; catalogFile: string };
+const clock = manualClock('2026-11-24T00:30:00Z'); // 09:30 in Tokyo
+const config: NoticeConfig = { dataDir: '', channels: [], at: '09:00' };
+
+beforeAll(async () => {
+  dirs = await workspace();
+  store = NoticeStore.open(dirs.dataDir);
+  // The engine a bot serves from this catalog copy (index file ignored: it is for seeds/).
+  live = await LiveEngine.load({ ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` });
+  const notices = createChannelNotices({ store, config: { ...config, dataDir: dirs.dataDir }, catalogDir: dirs.catalogDir, servedProgramIds: () => live.current.programs.map((p) => p.id), clock });
+  app = await startTestApp(live.current, { notices });
+}, ANALYZER_TIMEOUT);
+afterAll(async () => {
+  await app?.close();
+  store?.close();
+});
+afterEach(() => app.fake.reset());
+
+async function notify(text: string, channel = 'C0TEAM', user = 'U0ADVISOR'): Promise<string> {
+  const { responseId } = await app.command(`通知 ${text}`.trim(), { channel, user });
+  const answer = await responseTo(app, responseId);
+  expect(answer.response_type).toBe('ephemeral');
+  return String(answer.text);
+}
+
+describe('/支援 通知', () => {
+  it('オン subscribes the channel with the whole catalog as known; 状態 says so; オフ stops it', async () => {
+    expect(await notify('状態')).toContain('*オフ*');
+    const on = await notify('オン');
+    expect(on).toContain('*オン* にしました');
+    expect(on).toContain(`${BUNDLED_PROGRAMS} 件は既知`);
+    expect(on).toContain('/invite @shien');
+    expect(store.status('C0TEAM')).toMatchObject({ active: true, by: 'U0ADVISOR', known: BUNDLED_PROGRAMS });
+    expect(await notify('オン')).toContain('すでに *オン*');
+    const status = await notify('状態');
+    expect(status).toContain('*オン*');
+    expect(status).toContain('<@U0ADVISOR> が設定');
+    expect(status).toContain('毎日 09:00');
+    expect(await notify('オフ', 'C0TEAM', 'U0OTHER')).toContain('*オフ* にしました');
+    expect(store.status('C0TEAM').active).toBe(false);
+    expect(await notify('オフ')).toContain('もともと *オフ*');
+  });
+
+  it('anything else after 通知 gets the usage, and nothing changes', async () => {
+    const answer = await notify('たぶん');
+    expect(answer).toContain('オン / オフ / 状態');
+    expect(store.subscription('C0ELSE')).toBeUndefined();
+  });
+
+  it('App Home lists subscribed channels with a toggle; the channel picker adds one', async () => {
+    await notify('オン', 'C0HOME');
+    await app.event({ type: 'app_home_opened', user: 'U0ADVISOR', channel: 'D0ADVISOR', tab: 'home', event_ts: '1700000100.000100' });
+    const home = (await app.fake.waitFor(() => app.fake.callsTo('views.publish')[0])).body.view as Record<string, unknown>;
+    expectSlackView(home, 'home');
+    expect(readText(home)).toContain('<#C0HOME> — *オン*');
+    const toggle = buttonsOf(home).find((b) => b.action_id === NOTICE_ACTIONS.toggle && b.value === 'off:C0HOME')!;
+    expect(toggle.text.text).toBe('オフにする');
+    await app.click(blockAction({ action_id: toggle.action_id, value: toggle.value!, view: { id: 'VHOME', type: 'home', blocks: home.blocks } }));
+    const redrawn = (await app.fake.waitFor(() => app.fake.callsTo('views.publish')[1])).body.view;
+    expect(readText(redrawn)).toContain('<#C0HOME> — オフ');
+    expect(store.status('C0HOME')).toMatchObject({ active: false, by: 'U0ADVISOR', source: 'home' });
+
+    const pick = blockAction({ action_id: NOTICE_ACTIONS.addChannel, value: '', view: { id: 'VHOME', type: 'home', blocks: home.blocks } });
+    pick.actions = [{ type: 'channels_select', action_id: NOTICE_ACTIONS.addChannel, block_id: 'b', selected_channel: 'C0PICKED', action_ts: '1700000101.000000' }];
+    await app.click(pick);
+    await app.fake.waitFor(() => app.fake.callsTo('views.publish')[2]);
+    expect(store.status('C0PICKED')).toMatchObject({ active: true, source: 'home', known: BUNDLED_PROGRAMS });
+  });
+});
+
+describe('the digest a channel subscribed in Slack receives', () => {
+  it('one new program → one digest to the subscribed channel; its 詳細 opens the program once search serves the new catalog', async () => {
+    await notify('オン', 'C0DIGEST');
+    await addProgram(dirs.catalogFile, { id: 'p-digest-new-01', name: '<!channel> 新しいテスト補助金 & 相談', budgetThousandYen: 25_000, overview: '新しく始まる補助金です。' });
+    const result = await runNotices({ store, catalogDir: dirs.catalogDir, post: slackPoster({ token: 'xoxb-test', slackApiUrl: app.fake.apiUrl }), now: clock.now, trigger: 'once', holder: 'test' });
+    expect(result.failed).toBe(0);
+    const digests = app.fake.callsTo('chat.postMessage');
+    expect(digests.map((d) => d.body.channel).sort()).toEqual(['C0DIGEST', 'C0PICKED']);
+    const digest = digests.find((d) => d.body.channel === 'C0DIGEST')!.body;
+    expectSlackMessage(digest, 'digest');
+    expect(readText(digest)).toContain('&lt;!channel&gt; 新しいテスト補助金 &amp; 相談');
+    expect(readText(digest)).toContain('2,500万円');
+    const details = buttonsOf(digest).find((b) => b.action_id === ACTIONS.details)!;
+    expect(details.value).toBe('p-digest-new-01');
+
+    expect(await live.reload()).toEqual({ status: 'reloaded', programs: BUNDLED_PROGRAMS + 1 });
+    app.serve(live.current);
+    await app.click(blockAction({ action_id: ACTIONS.details, value: details.value!, channel_id: 'C0DIGEST', response_url: app.fake.responseUrl('digest-card') }));
+    const card = await responseTo(app, 'digest-card');
+    expect(readText(card)).toContain('新しく始まる補助金です。');
+    expect(readText(card)).toContain('連絡先未登録');
+  }, ANALYZER_TIMEOUT);
+
+  it('a broken catalog file is refused by the reload too: search keeps the catalog it had', async () => {
+    const before = live.current;
+    await addProgram(dirs.catalogFile, { id: 'BAD ID', name: 'x' });
+    const result = await live.reload();
+    expect(result.status).toBe('refused');
+    expect(JSON.stringify(result)).toContain('shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
+    expect(live.current).toBe(before);
+  });
+});

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  dailyPattern,
+  formatJstDate,
+  formatJstDateTime,
+  isMissed,
+  lastDueAt,
+  nextRunAt,
+  NoticeScheduler,
+  type ScheduledTrigger,
+} from '../../src/notices/schedule.js';
+
+/** An instant written as Japan time, so each case reads as the person in Tokyo sees it. */
+const jst = (local: string) => new Date(`${local}+09:00`);
+
+describe('the daily slot in Asia/Tokyo', () => {
+  it('08:59 JST: the next run is 09:00 the same day', () => {
+    expect(nextRunAt('09:00', jst('2026-11-24T08:59:00'))).toEqual(jst('2026-11-24T09:00:00'));
+  });
+
+  it('09:00:01 JST: the next run is 09:00 the next day, and today’s is due', () => {
+    expect(nextRunAt('09:00', jst('2026-11-24T09:00:01'))).toEqual(jst('2026-11-25T09:00:00'));
+    expect(lastDueAt('09:00', jst('2026-11-24T09:00:01'))).toEqual(jst('2026-11-24T09:00:00'));
+  });
+
+  it('exactly 09:00:00 JST: that slot is due now, the next is tomorrow', () => {
+    expect(lastDueAt('09:00', jst('2026-11-24T09:00:00'))).toEqual(jst('2026-11-24T09:00:00'));
+    expect(nextRunAt('09:00', jst('2026-11-24T09:00:00'))).toEqual(jst('2026-11-25T09:00:00'));
+    expect(lastDueAt('09:00', jst('2026-11-24T08:59:59.999'))).toEqual(jst('2026-11-23T09:00:00'));
+  });
+
+  it('uses the Japanese date, not the UTC one: 2026-11-23T23:30Z is 08:30 JST on the 24th', () => {
+    const now = new Date('2026-11-23T23:30:00Z');
+    expect(nextRunAt('09:00', now)).toEqual(new Date('2026-11-24T00:00:00Z'));
+    expect(lastDueAt('09:00', now)).toEqual(new Date('2026-11-23T00:00:00Z'));
+    expect(formatJstDate(now)).toBe('2026年11月24日');
+    expect(formatJstDateTime(new Date('2026-11-24T00:00:00Z'))).toBe('2026年11月24日 09:00');
+  });
+
+  it('reads other times (SHIEN_NOTIFY_AT) the same way, across month and year ends', () => {
+    expect(dailyPattern('07:05')).toBe('5 7 * * *');
+    expect(nextRunAt('07:05', jst('2026-12-31T23:00:00'))).toEqual(jst('2027-01-01T07:05:00'));
+    expect(nextRunAt('00:00', jst('2026-11-30T12:00:00'))).toEqual(jst('2026-12-01T00:00:00'));
+    expect(() => dailyPattern('25:00')).toThrow(/HH:MM/);
+  });
+});
+
+describe('isMissed', () => {
+  const yesterday = jst('2026-11-23T09:00:00');
+  const today = jst('2026-11-24T09:00:00');
+
+  it('missed: the last run was yesterday’s slot and it is now 10:00 JST', () => {
+    expect(isMissed(yesterday, '09:00', jst('2026-11-24T10:00:00'))).toBe(true);
+  });
+
+  it('not missed: today’s slot ran', () => {
+    expect(isMissed(today, '09:00', jst('2026-11-24T10:00:00'))).toBe(false);
+    expect(isMissed(today, '09:00', jst('2026-11-25T08:59:00'))).toBe(false);
+  });
+
+  it('not missed before today’s time: yesterday’s run is the latest owed', () => {
+    expect(isMissed(yesterday, '09:00', jst('2026-11-24T08:59:00'))).toBe(false);
+  });
+
+  it('after days down, one slot is owed (the latest), and a data directory that never ran owes it', () => {
+    expect(isMissed(jst('2026-11-20T09:00:00'), '09:00', jst('2026-11-24T10:00:00'))).toBe(true);
+    expect(isMissed(undefined, '09:00', jst('2026-11-24T10:00:00'))).toBe(true);
+  });
+
+  it('a moved SHIEN_NOTIFY_AT does not invent a missed run', () => {
+    // Ran at 09:00 today, then SHIEN_NOTIFY_AT became 10:00; at 09:30 the latest 10:00 slot is yesterday's.
+    expect(isMissed(today, '10:00', jst('2026-11-24T09:30:00'))).toBe(false);
+  });
+});
+
+describe('NoticeScheduler', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function recorder() {
+    const runs: Array<{ trigger: ScheduledTrigger; scheduledFor: Date }> = [];
+    return { runs, run: async (trigger: ScheduledTrigger, scheduledFor: Date) => void runs.push({ trigger, scheduledFor }) };
+  }
+
+  it('started at 10:00 JST after yesterday’s run: runs today’s slot at once as "missed"', async () => {
+    const r = recorder();
+    const clock = { now: () => jst('2026-11-24T10:00:00') };
+    const scheduler = new NoticeScheduler({ at: '09:00', clock, run: r.run, lastScheduledRun: () => jst('2026-11-23T09:00:00') });
+    await expect(scheduler.start()).resolves.toBe('missed');
+    scheduler.stop();
+    expect(r.runs).toEqual([{ trigger: 'missed', scheduledFor: jst('2026-11-24T09:00:00') }]);
+  });
+
+  it('started at 10:00 JST after today’s run: runs nothing until tomorrow', async () => {
+    const r = recorder();
+    const clock = { now: () => jst('2026-11-24T10:00:00') };
+    const scheduler = new NoticeScheduler({ at: '09:00', clock, run: r.run, lastScheduledRun: () => jst('2026-11-24T09:00:00') });
+    await expect(scheduler.start()).resolves.toBeUndefined();
+    expect(scheduler.nextRun()).toEqual(jst('2026-11-25T09:00:00'));
+    scheduler.stop();
+    expect(scheduler.nextRun()).toBeUndefined();
+    expect(r.runs).toEqual([]);
+  });
+
+  it('fires every day at 09:00 JST on the timer, recording the slot it is for', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T08:58:00'));
+    const r = recorder();
+    const scheduler = new NoticeScheduler({ at: '09:00', run: r.run, lastScheduledRun: () => jst('2026-11-23T09:00:00') });
+    await scheduler.start();
+    expect(r.runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(119_000); // 08:59:59
+    expect(r.runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000); // 09:00:01
+    expect(r.runs).toEqual([{ trigger: 'schedule', scheduledFor: jst('2026-11-24T09:00:00') }]);
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    expect(r.runs.map((x) => x.scheduledFor)).toEqual([jst('2026-11-24T09:00:00'), jst('2026-11-25T09:00:00')]);
+    scheduler.stop();
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    expect(r.runs).toHaveLength(2);
+  });
+
+  it('a failing run is reported and does not stop the next day’s', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T08:59:00'));
+    const errors: unknown[] = [];
+    let calls = 0;
+    const scheduler = new NoticeScheduler({
+      at: '09:00',
+      run: async () => {
+        calls += 1;
+        throw new Error('disk full');
+      },
+      lastScheduledRun: () => jst('2026-11-23T09:00:00'),
+      onError: (e) => errors.push(e),
+    });
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(2 * 24 * 3600_000);
+    scheduler.stop();
+    expect(calls).toBe(2);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['disk full', 'disk full']);
+  });
+});
