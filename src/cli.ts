@@ -3,7 +3,7 @@ import { catalogCommand } from './cli/catalog.js';
 import { ingestCommand } from './cli/ingest.js';
 import { indexCommand } from './cli/index.js';
 import { searchCommand } from './cli/search.js';
-import { loadPaths } from './config.js';
+import { loadPaths, readDotEnv } from './config.js';
 
 const USAGE = `使い方: npm run -s shien -- <command>
   catalog [--json]            カタログを検証し、要約 (または JSON) を表示
@@ -17,6 +17,7 @@ const USAGE = `使い方: npm run -s shien -- <command>
 /** The command-line tool: one process, one command; exit code says whether it worked. */
 export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const [command, ...args] = argv;
+  readDotEnv(); // the same .env as the bot (notify --once needs its SLACK_BOT_TOKEN)
   const paths = loadPaths();
   switch (command) {
     case 'catalog':
