@@ -14,7 +14,9 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       base: { app: 'shien' },
       redact: { paths: ['token', '*.token', 'botToken', 'appToken', 'signingSecret', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
     },
-    options.destination,
+    // Synchronous stdout: request lines are few, and a shutdown right after the last one
+    // must neither reorder nor drop it (pino's default async stream can, at process.exit).
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
