@@ -9,9 +9,26 @@ export interface Answer {
   hits?: number;
 }
 
-/** Mentions of the bot (`<@U123>`) are how people address it, not part of the query. */
-export function stripMentions(text: string): string {
-  return text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
+/**
+ * What a person typed, from the form Slack sends it in: `&`, `<`, `>` arrive as entities,
+ * and mentions, channels and links as `<…>` tokens. Mentions (`<@U123>`, `<!channel>`) are
+ * how people address someone, not words to search; a channel or link reads as its label.
+ */
+export function fromSlackText(text: string): string {
+  return text
+    .replace(/<([^>]*)>/g, (_, inner: string) => {
+      const bar = inner.indexOf('|');
+      const target = bar < 0 ? inner : inner.slice(0, bar);
+      const label = bar < 0 ? undefined : inner.slice(bar + 1);
+      if (target.startsWith('@') || target.startsWith('!')) return ' ';
+      if (target.startsWith('#')) return ` ${label ?? ''} `;
+      return ` ${label ?? target} `;
+    })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

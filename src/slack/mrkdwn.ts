@@ -22,3 +22,23 @@ export function cutText(text: string, max: number): { text: string; cut: boolean
   const body = lastEnd >= room.length / 2 ? room.slice(0, lastEnd + 1).trimEnd() : room;
   return { text: body + ELLIPSIS, cut: true };
 }
+
+/**
+ * `text` escaped for mrkdwn and cut so that the *escaped* form fits in `max` characters:
+ * escaping grows text (`&` → `&amp;`), so cutting first and escaping after can overflow a
+ * Slack limit, and cutting after escaping can split an entity (`&am…`).
+ */
+export function escapeCut(text: string, max: number): { text: string; cut: boolean } {
+  const whole = escapeMrkdwn(text);
+  if ([...whole].length <= max) return { text: whole, cut: false };
+  const fits = (n: number) => [...escapeMrkdwn(cutText(text, n).text)].length <= max;
+  // The longest raw cut whose escaped form fits (cutText's length grows with n).
+  let lo = 0;
+  let hi = Math.min([...text].length - 1, max);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return { text: lo > 1 && fits(lo) ? escapeMrkdwn(cutText(text, lo).text) : ELLIPSIS, cut: true };
+}

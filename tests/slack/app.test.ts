@@ -105,12 +105,22 @@ describe('/支援 and /shien', () => {
     expect(textOf(answer).length).toBeLessThan(12_000);
   });
 
-  it('<!channel>, <@U…> and & in a query are escaped: nobody is pinged', async () => {
-    const { responseId } = await app.command('<!channel> <@U0OTHER> 創業 & <!here>');
+  it('mentions in a query ping nobody; & < > typed by a person come back escaped once', async () => {
+    // As Slack sends it: mentions as <…> tokens, typed & < > as entities.
+    const { responseId } = await app.command('<!channel> <@U0OTHER|other> 創業 &amp; &lt;!here&gt; <!subteam^S1>');
     const answer = await responseTo(app, responseId);
     expect(displayed(answer)).not.toMatch(/<[!@#]/);
-    expect(textOf(answer)).toContain('&lt;!channel&gt;');
-    expect(textOf(answer)).toContain('&amp;');
+    expect(readText(answer)).toContain('「創業 &amp; &lt;!here&gt;」');
+    expect(readText(answer)).not.toContain('&amp;amp;');
+  });
+
+  it('M&A typed in a DM (M&amp;A on the wire) is searched as M&A', async () => {
+    await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: 'M&amp;A', ts: '1700000010.001000' });
+    const post = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
+    const expected = engine.search('M&A', { limit: 5 });
+    expect(expected.mode).toBe('all');
+    expect(readText(post.body)).toContain(`「M&amp;A」* ${expected.total} 件`);
+    expect(detailsIds(post.body)).toEqual(expected.hits.map((h) => h.program.id));
   });
 
   it('mentions and &<> in catalog text are escaped in answers, cards and shares', async () => {

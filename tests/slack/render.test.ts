@@ -4,7 +4,8 @@ import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { loadEvalQueries } from '../../src/search/evaluate.js';
 import { LIMITS, MessageSchema, type Message } from '../../src/slack/blocks.js';
-import { cutText, escapeMrkdwn } from '../../src/slack/mrkdwn.js';
+import { cutText, escapeCut, escapeMrkdwn } from '../../src/slack/mrkdwn.js';
+import { renderProgramCard } from '../../src/slack/render/card.js';
 import { ACTIONS, decodePageState, encodePageState, renderResults, searchPage } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT, bundledEngine, QUERIES_FILE, tinyEngines } from '../search/support.js';
 
@@ -113,5 +114,45 @@ describe('search answers as Block Kit', () => {
       expect(displayed(m)).not.toMatch(/<[!@#]/);
       expect(allText(m)).toContain('&lt;!channel&gt;');
     }
+  });
+});
+
+/** The texts Slack reads as mrkdwn (plain_text is shown literally; values are data). */
+const mrkdwnOnly = (m: Message) =>
+  JSON.stringify(m, (key, value: unknown) => (key === 'value' || (value as { type?: unknown } | null)?.type === 'plain_text' ? undefined : value));
+
+describe('text that grows when escaped', () => {
+  const heavy: Program = {
+    id: 'heavy-1',
+    name: '&'.repeat(600) + ' 創業',
+    agency: 'あ&<'.repeat(800),
+    budgetText: '<>'.repeat(500),
+    overview: '創業の<支援>&相談。'.repeat(800),
+    results: '&'.repeat(5000),
+    relatedOrgs: '<&>'.repeat(2000),
+    source: { document: '&'.repeat(400) + '.txt', page: 3 },
+  };
+
+  it('escapeCut never exceeds its room once escaped and never splits an entity', () => {
+    for (const text of ['&'.repeat(5000), 'あ&<'.repeat(800), '創業の<支援>&相談。'.repeat(800), 'plain'.repeat(10)]) {
+      for (const room of [10, 300, 2400]) {
+        const { text: cut } = escapeCut(text, room);
+        expect([...cut].length).toBeLessThanOrEqual(room);
+        expect(cut).not.toMatch(/&(?!amp;|lt;|gt;)/); // every & starts a whole entity
+      }
+    }
+  });
+
+  it('a card, and five results, made of escape-heavy catalog text stay within Slack limits', async () => {
+    const others = Array.from({ length: 5 }, (_, i) => ({ ...heavy, id: `heavy-${i + 2}` }));
+    const card = renderProgramCard(heavy, { similar: others.slice(0, 3), share: true });
+    expectValid(card, 'card');
+    expect(mrkdwnOnly(card)).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    // Long, escape-heavy names and agencies in five hits (short overviews keep indexing quick).
+    const tiny = await tinyEngines(analyzer, others.map((p) => ({ ...p, overview: '創業の<支援>&相談。', results: undefined, relatedOrgs: undefined })));
+    expectValid(renderProgramCard(heavy, { sharedBy: 'U0SHARER' }), 'shared card');
+    const results = renderResults(searchPage(tiny.kuromoji, '創業'));
+    expect(results.blocks.filter((b) => b.type === 'actions').length).toBeGreaterThanOrEqual(5);
+    expectValid(results, 'results');
   });
 });

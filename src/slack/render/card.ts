@@ -2,7 +2,7 @@ import type { Agency, Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
 import { keyProjectLabel } from '../../render/text.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
-import { cutText, escapeMrkdwn } from '../mrkdwn.js';
+import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { ACTIONS } from './results.js';
 
 /**
@@ -11,6 +11,9 @@ import { ACTIONS } from './results.js';
  */
 const FIELD_ROOM = { overview: 2400, results: 1800, relatedOrgs: 900 } as const;
 const NOT_STATED = '記載なし';
+/** Names, agencies and other one-line values (a field holds 2,000; a card must stay whole). */
+const SHORT_ROOM = 300;
+const short = (text: string) => escapeCut(text, SHORT_ROOM).text;
 export const NO_CONTACT = '連絡先未登録';
 
 export interface CardOptions {
@@ -31,14 +34,14 @@ export const shareButton = (p: Program): Button => ({ type: 'button', text: { ty
 function longField(title: string, text: string | undefined, room: number): Block {
   const body = text?.trim();
   if (!body) return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${NOT_STATED}` } };
-  const cut = cutText(body, room);
+  const cut = escapeCut(body, room);
   const note = cut.cut ? '\n_（長いため省略しました。全文は出典資料をご覧ください）_' : '';
-  return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${escapeMrkdwn(cut.text)}${note}` } };
+  return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${cut.text}${note}` } };
 }
 
 /** The contact of the implementing body, only as a source gives it. */
 export function contactLines(program: Program, agency: Agency | undefined): string {
-  const name = escapeMrkdwn(agency?.name ?? program.agency);
+  const name = escapeCut(agency?.name ?? program.agency, SHORT_ROOM).text;
   const c = agency?.contact ?? {};
   const lines = [
     c.phone && `電話: ${escapeMrkdwn(c.phone)}`,
@@ -53,7 +56,7 @@ export function contactLines(program: Program, agency: Agency | undefined): stri
 export function sourceLine(program: Program): string {
   const s = program.source;
   if (!s) return '出典: 記載なし';
-  return `出典: ${escapeMrkdwn(s.document)}${s.page ? ` ${s.page} ページ` : ''}`;
+  return `出典: ${short(s.document)}${s.page ? ` ${s.page} ページ` : ''}`;
 }
 
 /** 詳細: the whole card of one program. Also what チャンネルに共有 posts. */
@@ -64,8 +67,8 @@ export function renderProgramCard(program: Program, options: CardOptions = {}): 
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*実施機関*\n${escapeMrkdwn(program.agency)}` },
-        { type: 'mrkdwn', text: `*予算*\n${escapeMrkdwn(formatBudget(program))}` },
+        { type: 'mrkdwn', text: `*実施機関*\n${short(program.agency)}` },
+        { type: 'mrkdwn', text: `*予算*\n${short(formatBudget(program))}` },
         { type: 'mrkdwn', text: `*重点プロジェクト*\n${escapeMrkdwn(keyProjectLabel(program))}` },
         { type: 'mrkdwn', text: `*目的*\n${escapeMrkdwn(purposes)}` },
       ],
@@ -86,10 +89,10 @@ export function renderProgramCard(program: Program, options: CardOptions = {}): 
     for (const p of options.similar) {
       blocks.push({
         type: 'section',
-        text: { type: 'mrkdwn', text: cutText(`*${escapeMrkdwn(p.name)}*\n${escapeMrkdwn(p.agency)}　｜　${escapeMrkdwn(formatBudget(p))}`, LIMITS.sectionText).text },
+        text: { type: 'mrkdwn', text: `*${short(p.name)}*\n${short(p.agency)}　｜　${short(formatBudget(p))}` },
         accessory: detailsButton(p),
       });
     }
   }
-  return { text: `${escapeMrkdwn(program.name)} (${escapeMrkdwn(program.agency)})`, blocks };
+  return { text: `${short(program.name)} (${short(program.agency)})`, blocks };
 }

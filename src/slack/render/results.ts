@@ -3,7 +3,7 @@ import { ANY_WORD_NOTE, keyProjectLabel } from '../../render/text.js';
 import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
-import { cutText, escapeMrkdwn } from '../mrkdwn.js';
+import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 
 /** Results per page of a `/支援` answer. */
 export const PAGE_SIZE = 5;
@@ -61,16 +61,17 @@ export function snippetMrkdwn(snippet: Snippet): string {
 
 function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   const p = hit.program;
+  // Bounded per line so five hits stay within a message's ~12,000 characters.
   const lines = [
-    `*${rank}. ${escapeMrkdwn(p.name)}*`,
-    `${escapeMrkdwn(p.agency)}　｜　${escapeMrkdwn(formatBudget(p))}　｜　重点: ${escapeMrkdwn(keyProjectLabel(p))}`,
+    `*${rank}. ${escapeCut(p.name, 300).text}*`,
+    `${escapeCut(p.agency, 200).text}　｜　${escapeCut(formatBudget(p), 100).text}　｜　重点: ${escapeMrkdwn(keyProjectLabel(p))}`,
   ];
   const snippet = snippetMrkdwn(hit.snippet);
   if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
   const buttons: Button[] = [{ type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id }];
   if (share) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: cutText(lines.join('\n'), LIMITS.sectionText).text } },
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
     { type: 'actions', elements: buttons },
   ];
 }
@@ -95,7 +96,8 @@ export function renderResults(response: SearchResponse, options: RenderResultsOp
   const offset = options.offset ?? 0;
   const query = cutText(response.query.trim(), QUERY_SHOWN).text;
   const blocks: Block[] = [];
-  const notes: string[] = response.errors.map((e) => `:warning: ${escapeMrkdwn(e)}`);
+  // Filter errors quote what was typed: a few, each bounded, so a huge query still fits.
+  const notes: string[] = response.errors.slice(0, 3).map((e) => `:warning: ${escapeCut(e, 300).text}`);
   if (response.mode === 'none' || response.mode === 'empty') {
     const s = response.suggestions;
     const lines = [`「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`];

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { answerText } from '../../answer.js';
+import { answerText, fromSlackText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import type { ShienServices } from '../../services.js';
 
@@ -13,7 +13,7 @@ export function registerSearchCommand(app: App, services: ShienServices): void {
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond }) => {
       await ack(); // within Slack's 3 s; the answer follows through response_url
-      const text = command.text ?? '';
+      const text = fromSlackText(command.text ?? '');
       await handle(
         services,
         { kind: 'command', name, user: command.user_id, channel: command.channel_id },

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { answerText, stripMentions } from '../../answer.js';
+import { answerText, fromSlackText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import type { ShienServices } from '../../services.js';
 
@@ -11,7 +11,7 @@ export function registerAppMention(app: App, services: ShienServices): void {
       services,
       { kind: 'event', name: 'app_mention', user: event.user, channel: event.channel, retry: context.retryNum },
       async (log) => {
-        const answer = answerText(services.engine(), stripMentions(event.text));
+        const answer = answerText(services.engine(), fromSlackText(event.text));
         log.hits = answer.hits;
         await say({ thread_ts, text: answer.message.text, blocks: answer.message.blocks, unfurl_links: false });
       },
