@@ -4,6 +4,9 @@ import type { ShienServices } from './services.js';
 /** What a user sees when a handler fails; the cause goes to the log, not to Slack. */
 export const ERROR_TEXT = '検索中にエラーが発生しました。時間をおいてもう一度お試しください。続く場合は管理者に連絡してください。';
 
+/** The same, for the notice settings of App Home. */
+export const SETTINGS_ERROR_TEXT = '通知の設定中にエラーが発生しました。時間をおいてもう一度お試しください。続く場合は管理者に連絡してください。';
+
 /** The fields of the one log line each request gets. Never the query text, never tokens. */
 export interface RequestLog {
   kind: 'command' | 'action' | 'event';

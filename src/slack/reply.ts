@@ -1,8 +1,10 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, BlockElementAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Message } from './blocks.js';
 import { asModal } from './render/home.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+/** Any block action (buttons, the channel picker). */
+export type ActionArgs<A extends BlockElementAction = BlockElementAction> = SlackActionMiddlewareArgs<BlockAction<A>> & AllMiddlewareArgs;
 
 /** Whether a click came from App Home or a modal (no channel, no response_url). */
 export function inView(body: BlockAction): boolean {
@@ -11,8 +13,9 @@ export function inView(body: BlockAction): boolean {
 
 /**
  * Shows `message` to whoever clicked, where they clicked:
- * - in a message (results, help, a thread answer): an ephemeral message, or the clicked
- *   message itself replaced (`how: 'replace'`, used for paging);
+ * - in a message: an ephemeral message, or (`how: 'replace'`, paging) the clicked message
+ *   replaced — only when it is the clicker's own ephemeral answer: replacing a message in a
+ *   thread or DM would change it for everyone who can see it;
  * - in App Home: a modal; inside a modal: pushed on top (`'new'`) or in place (`'replace'`).
  */
 export async function showToClicker(args: ButtonArgs, title: string, message: Message, how: 'new' | 'replace'): Promise<void> {
@@ -35,13 +38,17 @@ export async function showToClicker(args: ButtonArgs, title: string, message: Me
     }
     return;
   }
-  await respond({ response_type: 'ephemeral', replace_original: how === 'replace', text: message.text, blocks: message.blocks });
+  const ownEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
+  await respond({ response_type: 'ephemeral', replace_original: how === 'replace' && ownEphemeral, text: message.text, blocks: message.blocks });
 }
 
 /** A short ephemeral note to whoever clicked (errors, confirmations). */
-export async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
+export async function tellClicker(args: ActionArgs, text: string): Promise<void> {
   if (inView(args.body)) {
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: asModal('支援ナビ', { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }) });
+    const view = asModal('支援ナビ', { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    // From a modal, a note goes on top of it (Slack does not open a modal from a modal).
+    if (args.body.view?.type === 'modal') await args.client.views.push({ trigger_id: args.body.trigger_id, view });
+    else await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     return;
   }
   await args.respond({ response_type: 'ephemeral', replace_original: false, text });

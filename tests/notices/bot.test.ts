@@ -86,6 +86,11 @@ describe('/支援 通知', () => {
     await app.click(pick);
     await app.fake.waitFor(() => app.fake.callsTo('views.publish')[2]);
     expect(store.status('C0PICKED')).toMatchObject({ active: true, source: 'home', known: BUNDLED_PROGRAMS });
+    // The person who picked is told what happens next, and to invite the bot to private channels.
+    const note = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
+    expectSlackView(note, 'note');
+    expect(readText(note)).toContain(`${BUNDLED_PROGRAMS} 件は既知`);
+    expect(readText(note)).toContain('/invite @shien');
   });
 });
 

@@ -75,20 +75,33 @@ describe('/支援 and /shien', () => {
     for (const id of ids) expect(engine.get(id!)!.purposes).toContain('事業を引き継ぎたい');
   });
 
-  it('次の5件 replaces the answer with results 6–10; 前の5件 goes back', async () => {
+  const ephemeral = { type: 'message', message_ts: '1700000000.000050', channel_id: 'C0ADVICE', is_ephemeral: true };
+
+  it('次の5件 replaces the (ephemeral) answer with results 6–10; 前の5件 goes back', async () => {
     const { responseId } = await app.command('補助');
     const first = await responseTo(app, responseId);
     const next = buttonsOf(first).find((b) => b.text.text === '次の5件')!;
     expect(next).toBeDefined();
-    await app.click(blockAction({ action_id: next.action_id, value: next.value!, response_url: app.fake.responseUrl('page2') }));
+    await app.click(blockAction({ action_id: next.action_id, value: next.value!, container: ephemeral, response_url: app.fake.responseUrl('page2') }));
     const second = await responseTo(app, 'page2');
     expect(second.replace_original).toBe(true);
     expect(textOf(second)).toContain('6〜10 件目');
     const all = engine.search('補助').hits.map((h) => h.program.id);
     expect(detailsIds(second)).toEqual(all.slice(5, 10));
     const prev = buttonsOf(second).find((b) => b.text.text === '前の5件')!;
-    await app.click(blockAction({ action_id: prev.action_id, value: prev.value!, response_url: app.fake.responseUrl('page1') }));
+    await app.click(blockAction({ action_id: prev.action_id, value: prev.value!, container: ephemeral, response_url: app.fake.responseUrl('page1') }));
     expect(detailsIds(await responseTo(app, 'page1'))).toEqual(all.slice(0, 5));
+  });
+
+  it('次の5件 on an answer everyone sees (a thread) shows the next page only to whoever clicked', async () => {
+    await app.event({ type: 'app_mention', user: 'U0ADVISOR', text: `<@${FAKE_BOT_USER_ID}> 補助`, ts: '1700000020.000100', channel: 'C0TEAM' });
+    const answer = (await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0])).body;
+    const next = buttonsOf(answer).find((b) => b.text.text === '次の5件')!;
+    await app.click(blockAction({ action_id: next.action_id, value: next.value!, user_id: 'U0COLLEAGUE', channel_id: 'C0TEAM', response_url: app.fake.responseUrl('thread-page') }));
+    const page = await responseTo(app, 'thread-page');
+    expect(page.response_type).toBe('ephemeral');
+    expect(page.replace_original).toBe(false);
+    expect(readText(page)).toContain('6〜10 件目');
   });
 
   it('no hits: suggestions and the help line', async () => {

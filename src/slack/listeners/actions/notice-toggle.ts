@@ -1,12 +1,14 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { NOTICE_ACTIONS } from '../../../notices/channel-notices.js';
-import { handle } from '../../handled.js';
+import { handle, SETTINGS_ERROR_TEXT } from '../../handled.js';
+import { tellClicker } from '../../reply.js';
 import type { ShienServices } from '../../services.js';
 import { publishHome } from '../events/app-home-opened.js';
 
 /** App Home オンにする / オフにする next to a channel → toggles its notices and redraws Home. */
 export function registerNoticeToggle(app: App, services: ShienServices): void {
-  app.action<BlockAction<ButtonAction>>(NOTICE_ACTIONS.toggle, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(NOTICE_ACTIONS.toggle, async (args) => {
+    const { ack, body, action, client } = args;
     await ack();
     const [what, channel] = (action.value ?? '').split(':');
     await handle(
@@ -18,7 +20,7 @@ export function registerNoticeToggle(app: App, services: ShienServices): void {
         await services.notices.toggle(what, channel, body.user.id);
         await publishHome(client, services, body.user.id);
       },
-      async () => {},
+      () => tellClicker(args, SETTINGS_ERROR_TEXT),
     );
   });
 }
