@@ -5,10 +5,18 @@ import { z } from 'zod';
 /** The project root: dist/ and src/ both sit one level below it. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A configuration value that cannot be used: one line, safe to print (never the value). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// An empty value (`SLACK_APP_TOKEN=` left in .env) means "not set", not "malformed".
+const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const PathsSchema = z.object({
-  SHIEN_SEEDS_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'seeds')),
-  SHIEN_CATALOG_DIR: z.string().min(1).optional(),
-  SHIEN_INDEX_FILE: z.string().min(1).optional(),
+  SHIEN_SEEDS_DIR: optionalSetting(z.string()),
+  SHIEN_CATALOG_DIR: optionalSetting(z.string()),
+  SHIEN_INDEX_FILE: optionalSetting(z.string()),
 });
 
 export interface Paths {
@@ -24,7 +32,7 @@ export interface Paths {
 /** Where the catalog lives; validated from the environment. */
 export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
   const parsed = PathsSchema.parse(env);
-  const seedsDir = path.resolve(parsed.SHIEN_SEEDS_DIR);
+  const seedsDir = path.resolve(parsed.SHIEN_SEEDS_DIR ?? path.join(PROJECT_ROOT, 'seeds'));
   return {
     seedsDir,
     catalogDir: path.resolve(parsed.SHIEN_CATALOG_DIR ?? path.join(seedsDir, 'catalog')),
@@ -34,19 +42,14 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
   };
 }
 
-/** A configuration value that cannot be used: one line, safe to print (never the value). */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 /** How `npm start` serves: Slack over a WebSocket, Slack over HTTP, or a local console. */
 export type SlackConfig =
   | { mode: 'console' }
-  | { mode: 'socket'; botToken: string; appToken: string; apiUrl?: string }
-  | { mode: 'http'; botToken: string; signingSecret: string; port: number; apiUrl?: string };
+  | { mode: 'socket'; botToken: string; appToken: string; apiUrl?: string; logLevel?: LogLevel }
+  | { mode: 'http'; botToken: string; signingSecret: string; port: number; apiUrl?: string; logLevel?: LogLevel };
 
-// An empty value (`SLACK_APP_TOKEN=` left in .env) means "not set", not "malformed".
-const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const SlackEnvSchema = z.object({
   SLACK_APP_TOKEN: optionalSetting(z.string().regex(/^xapp-\S+$/, 'は xapp- で始まるアプリレベルトークンです')),
@@ -54,6 +57,7 @@ const SlackEnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalSetting(z.string().regex(/^[0-9a-f]{16,}$/i, 'は Basic Information の Signing Secret (英数字) です')),
   PORT: optionalSetting(z.coerce.number({ message: 'は数字です' }).int('は整数です').min(0, 'は 0〜65535 です').max(65535, 'は 0〜65535 です')),
   SLACK_API_URL: optionalSetting(z.url({ message: 'は URL です (例 https://slack.com/api/)' })),
+  LOG_LEVEL: optionalSetting(z.enum(LOG_LEVELS, { message: `は ${LOG_LEVELS.join(' / ')} のどれかです` })),
 });
 
 /**
@@ -68,14 +72,15 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
   }
   const e = parsed.data;
   const apiUrl = e.SLACK_API_URL;
+  const logLevel = e.LOG_LEVEL ?? 'info';
   if (e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_APP_TOKEN (Socket Mode) には SLACK_BOT_TOKEN も必要です');
-    return { mode: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl };
+    return { mode: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl, logLevel };
   }
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_SIGNING_SECRET (HTTP モード) には SLACK_BOT_TOKEN も必要です');
     if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('設定エラー: SLACK_BOT_TOKEN だけでは起動できません。HTTP モードには SLACK_SIGNING_SECRET、Socket Mode には SLACK_APP_TOKEN を設定してください');
-    return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.PORT ?? 3000, apiUrl };
+    return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.PORT ?? 3000, apiUrl, logLevel };
   }
   return { mode: 'console' };
 }

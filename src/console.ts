@@ -12,7 +12,9 @@ const RESULTS_SHOWN = 5;
 
 export function answerConsoleLine(engine: SearchEngine, line: string): string {
   const query = line.trim().replace(COMMAND_PREFIX, '').trim();
-  if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines().map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
+  if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
+    .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
+    .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
   return renderResponseText(engine.search(query, { limit: RESULTS_SHOWN }), RESULTS_SHOWN);
 }
 

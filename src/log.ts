@@ -22,17 +22,22 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 
 const BOLT_TO_PINO: Record<LogLevel, string> = { [LogLevel.DEBUG]: 'debug', [LogLevel.INFO]: 'info', [LogLevel.WARN]: 'warn', [LogLevel.ERROR]: 'error' };
 
-/** Bolt's logger interface over pino, so Bolt's own messages are JSON lines too. */
+/**
+ * Bolt's logger interface over pino, so Bolt's own messages are JSON lines too. Never below
+ * info: at debug Bolt and its Socket Mode client log raw payloads (what people typed, and the
+ * payload's token field) as strings that `redact` cannot see into.
+ */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
+  if (child.levelVal < pino.levels.values.info!) child.level = 'info';
   const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   return {
-    debug: (...args) => child.debug(line(args)),
+    debug: () => {},
     info: (...args) => child.info(line(args)),
     warn: (...args) => child.warn(line(args)),
     error: (...args) => child.error(line(args)),
     setLevel: (level) => {
-      child.level = BOLT_TO_PINO[level];
+      child.level = level === LogLevel.DEBUG ? 'info' : BOLT_TO_PINO[level];
     },
     getLevel: () => (Object.entries(BOLT_TO_PINO).find(([, v]) => v === child.level)?.[0] as LogLevel | undefined) ?? LogLevel.INFO,
     setName: () => {},

@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     process.stderr.write(error.message + '\n');
     return 1;
   }
-  const paths = loadPaths();
+  const paths = loadPaths(); // every value is a path: nothing here can be malformed
   let live: LiveEngine;
   try {
     if (config.mode === 'console') {
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const logger = createLogger();
+  const logger = createLogger({ level: config.logLevel });
   // The daily notices re-read the catalog; when it changed (and is valid) search serves the
   // new catalog too, so a digest's 詳細 button finds the program it announces.
   const notices = createNoticeService({

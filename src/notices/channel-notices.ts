@@ -55,6 +55,8 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
   return {
     async command(args, { channel, user }) {
       const word = args.trim().toLowerCase();
+      // A DM between people is no place the bot can post to every morning.
+      if (channel.startsWith('D') && (ON.has(word) || OFF.has(word))) return `新着通知はチャンネルごとの設定です。通知したいチャンネルで \`/支援 通知 オン\` と入力してください。`;
       if (ON.has(word)) return turnOn(channel, user, 'command');
       if (OFF.has(word)) return turnOff(channel, user, 'command');
       if (STATUS.has(word)) return describeNoticeStatus(store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');

@@ -62,6 +62,11 @@ describe('/支援 通知', () => {
     expect(await notify('オフ')).toContain('もともと *オフ*');
   });
 
+  it('in a DM, オン says notices are set per channel, and nothing is subscribed', async () => {
+    expect(await notify('オン', 'D0PEOPLE')).toContain('チャンネルごとの設定');
+    expect(store.subscription('D0PEOPLE')).toBeUndefined();
+  });
+
   it('anything else after 通知 gets the usage, and nothing changes', async () => {
     const answer = await notify('たぶん');
     expect(answer).toContain('オン / オフ / 状態');
