@@ -1,16 +1,11 @@
 #!/usr/bin/env node
+import { startBot, type Bot } from './bot.js';
 import { CatalogError, formatProblem } from './catalog/load.js';
 import { ConfigError, loadPaths, loadSlackConfig, readDotEnv } from './config.js';
 import { runConsole } from './console.js';
 import { createLogger } from './log.js';
-import { createChannelNotices } from './notices/channel-notices.js';
 import { loadNoticeConfig, NoticeConfigError } from './notices/config.js';
-import { systemClock } from './notices/schedule.js';
-import { createNoticeService } from './notices/service.js';
-import { slackPoster } from './notices/slack-post.js';
-import { LiveEngine } from './search/live.js';
 import { loadSearchEngine } from './search/load.js';
-import { createSlackApp } from './slack/app.js';
 
 /**
  * `npm start`. The environment picks the mode (see config.ts): Slack over Socket Mode,
@@ -29,56 +24,31 @@ async function main(): Promise<number> {
     return 1;
   }
   const paths = loadPaths(); // every value is a path: nothing here can be malformed
-  let live: LiveEngine;
+  const logger = config.mode === 'console' ? undefined : createLogger({ level: config.logLevel });
+  let bot: Bot;
   try {
     if (config.mode === 'console') {
       const { engine } = await loadSearchEngine(paths);
       await runConsole(engine, process.stdin, process.stdout);
       return 0;
     }
-    live = await LiveEngine.load(paths);
+    bot = await startBot({ slack: config, notices: noticeConfig!, paths, logger: logger! });
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     process.stderr.write(error.problems.map(formatProblem).join('\n') + '\n');
     return 1;
   }
 
-  const logger = createLogger({ level: config.logLevel });
-  // The daily notices re-read the catalog; when it changed (and is valid) search serves the
-  // new catalog too, so a digest's 詳細 button finds the program it announces.
-  const notices = createNoticeService({
-    config: noticeConfig!,
-    catalogDir: paths.catalogDir,
-    post: slackPoster({ token: config.botToken, ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) }),
-    log: logger.child({ component: 'notices' }),
-    onRun: (result) => {
-      if (result.status === 'catalog-error') return; // keep serving the catalog we have
-      live.reload().then(
-        (r) => r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload'),
-        (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
-      );
-    },
-  });
-  const channelNotices = createChannelNotices({
-    store: notices.store,
-    config: noticeConfig!,
-    catalogDir: paths.catalogDir,
-    servedProgramIds: () => live.current.programs.map((p) => p.id),
-    clock: systemClock,
-  });
-  const slack = createSlackApp(config, { engine: () => live.current, logger, notices: channelNotices });
-  await slack.start();
-  // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
-  const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    Promise.all([slack.stop(5000), scheduled.then(() => notices.stop())]).then(
+    const stopped = bot.stop(5000); // the HTTP server stops accepting before this returns
+    logger!.info({ signal }, 'shutting down');
+    stopped.then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
+        logger!.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -4,36 +4,43 @@
  * run of the job posting to the channel subscribed that way, and the digest's 詳細 button.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createChannelNotices, NOTICE_ACTIONS } from '../../src/notices/channel-notices.js';
-import type { NoticeConfig } from '../../src/notices/config.js';
-import { runNotices } from '../../src/notices/run.js';
-import { slackPoster } from '../../src/notices/slack-post.js';
-import { NoticeStore } from '../../src/notices/store.js';
+import { startBot, type Bot } from '../../src/bot.js';
 import { loadPaths } from '../../src/config.js';
-import { LiveEngine } from '../../src/search/live.js';
+import { createLogger } from '../../src/log.js';
+import { NOTICE_ACTIONS } from '../../src/notices/channel-notices.js';
+import type { NoticeStore } from '../../src/notices/store.js';
+import { EVENTS_PATH } from '../../src/slack/app.js';
 import { ACTIONS } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT } from '../search/support.js';
-import { blockAction, buttonsOf, expectSlackMessage, expectSlackView, readText, responseTo, startTestApp, type TestApp } from '../slack/support/app.js';
+import { startFakeSlack } from '../slack/support/fake-slack.js';
+import { BOT_TOKEN, blockAction, buttonsOf, driveApp, expectSlackMessage, expectSlackView, logCapture, readText, responseTo, SIGNING_SECRET, type AppDriver } from '../slack/support/app.js';
 import { addProgram, BUNDLED_PROGRAMS, manualClock, workspace } from './support.js';
 
-let app: TestApp;
+/** The bot exactly as `npm start` assembles it (src/bot.ts), in HTTP mode, on a catalog copy. */
+let bot: Bot;
+let app: AppDriver;
 let store: NoticeStore;
-let live: LiveEngine;
 let dirs: { dataDir: string; catalogDir: string; catalogFile: string };
 const clock = manualClock('2026-11-24T00:30:00Z'); // 09:30 in Tokyo
-const config: NoticeConfig = { dataDir: '', channels: [], at: '09:00' };
 
 beforeAll(async () => {
   dirs = await workspace();
-  store = NoticeStore.open(dirs.dataDir);
-  // The engine a bot serves from this catalog copy (index file ignored: it is for seeds/).
-  live = await LiveEngine.load({ ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` });
-  const notices = createChannelNotices({ store, config: { ...config, dataDir: dirs.dataDir }, catalogDir: dirs.catalogDir, servedProgramIds: () => live.current.programs.map((p) => p.id), clock });
-  app = await startTestApp(live.current, { notices });
+  const fake = await startFakeSlack();
+  bot = await startBot({
+    slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+    notices: { dataDir: dirs.dataDir, channels: [], at: '09:00' },
+    // The prebuilt index is for seeds/: this catalog copy is analysed, as a changed catalog would be.
+    paths: { ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` },
+    logger: createLogger({ level: 'info', destination: logCapture().sink }),
+    clock,
+  });
+  await bot.started.notices; // the first start's catch-up run (nothing subscribed: nothing posted)
+  store = bot.notices.store;
+  app = driveApp(`http://127.0.0.1:${bot.started.port}${EVENTS_PATH}`, fake);
 }, ANALYZER_TIMEOUT);
 afterAll(async () => {
-  await app?.close();
-  store?.close();
+  await bot?.stop(1000);
+  await app?.fake.close();
 });
 afterEach(() => app.fake.reset());
 
@@ -100,10 +107,10 @@ describe('/支援 通知', () => {
 });
 
 describe('the digest a channel subscribed in Slack receives', () => {
-  it('one new program → one digest to the subscribed channel; its 詳細 opens the program once search serves the new catalog', async () => {
+  it('one new program → one digest to the subscribed channels; its 詳細 opens the program straight away', async () => {
     await notify('オン', 'C0DIGEST');
     await addProgram(dirs.catalogFile, { id: 'p-digest-new-01', name: '<!channel> 新しいテスト補助金 & 相談', budgetThousandYen: 25_000, overview: '新しく始まる補助金です。' });
-    const result = await runNotices({ store, catalogDir: dirs.catalogDir, post: slackPoster({ token: 'xoxb-test', slackApiUrl: app.fake.apiUrl }), now: clock.now, trigger: 'once', holder: 'test' });
+    const result = await bot.notices.runNow();
     expect(result.failed).toBe(0);
     const digests = app.fake.callsTo('chat.postMessage');
     expect(digests.map((d) => d.body.channel).sort()).toEqual(['C0DIGEST', 'C0PICKED']);
@@ -113,21 +120,26 @@ describe('the digest a channel subscribed in Slack receives', () => {
     expect(readText(digest)).toContain('2,500万円');
     const details = buttonsOf(digest).find((b) => b.action_id === ACTIONS.details)!;
     expect(details.value).toBe('p-digest-new-01');
-
-    expect(await live.reload()).toEqual({ status: 'reloaded', programs: BUNDLED_PROGRAMS + 1 });
-    app.serve(live.current);
+    // No reload by hand: the bot serves the catalog a digest announces before posting it.
+    expect(bot.live.current.size).toBe(BUNDLED_PROGRAMS + 1);
     await app.click(blockAction({ action_id: ACTIONS.details, value: details.value!, channel_id: 'C0DIGEST', response_url: app.fake.responseUrl('digest-card') }));
     const card = await responseTo(app, 'digest-card');
     expect(readText(card)).toContain('新しく始まる補助金です。');
     expect(readText(card)).toContain('連絡先未登録');
+    // The next run has nothing new.
+    expect((await bot.notices.runNow()).failed).toBe(0);
+    expect(app.fake.callsTo('chat.postMessage')).toHaveLength(2);
   }, ANALYZER_TIMEOUT);
 
-  it('a broken catalog file is refused by the reload too: search keeps the catalog it had', async () => {
-    const before = live.current;
+  it('a broken catalog file: the run posts nothing, names the file, and search keeps the catalog it had', async () => {
+    const before = bot.live.current;
     await addProgram(dirs.catalogFile, { id: 'BAD ID', name: 'x' });
-    const result = await live.reload();
-    expect(result.status).toBe('refused');
-    expect(JSON.stringify(result)).toContain('shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
-    expect(live.current).toBe(before);
+    const result = await bot.notices.runNow();
+    expect(result.status).toBe('catalog-error');
+    expect(JSON.stringify(result.catalogProblems)).toContain('shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
+    expect(app.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(bot.live.current).toBe(before);
+    const { responseId } = await app.command('創業');
+    expect(readText(await responseTo(app, responseId))).toContain('「創業」');
   });
 });

@@ -30,8 +30,27 @@ export interface TestApp {
 
 let responseCounter = 0;
 
-export async function startTestApp(engine: SearchEngine, extra: Partial<ShienServices> = {}): Promise<TestApp> {
-  const fake = await startFakeSlack();
+/** Sends Slack's requests (signed) to an app listening at `url`; what it sends back lands in `fake`. */
+export type AppDriver = Pick<TestApp, 'url' | 'fake' | 'command' | 'click' | 'event' | 'post'>;
+
+export function driveApp(url: string, fake: FakeSlack): AppDriver {
+  const post: TestApp['post'] = (rawBody, options = {}) => postSigned(url, options.secret ?? SIGNING_SECRET, rawBody, options);
+  return {
+    url,
+    fake,
+    post,
+    async command(text, options = {}) {
+      const responseId = options.responseId ?? `r${++responseCounter}`;
+      const body = slashCommandBody({ command: options.command ?? '/支援', text, response_url: fake.responseUrl(responseId), user_id: options.user ?? 'U0ADVISOR', channel_id: options.channel ?? 'C0ADVICE' });
+      return { http: await post(body), responseId };
+    },
+    click: (payload) => post(blockActionsBody(payload)),
+    event: (event, options = {}) => post(eventBody(event, { event_id: options.event_id }), options.retry ? { headers: { 'X-Slack-Retry-Num': String(options.retry), 'X-Slack-Retry-Reason': 'http_timeout' } } : {}),
+  };
+}
+
+/** A pino destination keeping every line, raw and parsed. */
+export function logCapture(): { sink: Writable; logs: Record<string, unknown>[]; rawLogs: string[] } {
   const rawLogs: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -43,29 +62,24 @@ export async function startTestApp(engine: SearchEngine, extra: Partial<ShienSer
       done();
     },
   });
+  return { sink, logs, rawLogs };
+}
+
+export async function startTestApp(engine: SearchEngine, extra: Partial<ShienServices> = {}): Promise<TestApp> {
+  const fake = await startFakeSlack();
+  const { sink, logs, rawLogs } = logCapture();
   let current = engine;
   const services: ShienServices = { engine: () => current, logger: createLogger({ level: 'info', destination: sink }), ...extra };
   const slack = createSlackApp({ mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl }, services);
   const { port } = await slack.start();
-  const url = `http://127.0.0.1:${port}${EVENTS_PATH}`;
-  const post: TestApp['post'] = (rawBody, options = {}) => postSigned(url, options.secret ?? SIGNING_SECRET, rawBody, options);
   return {
-    url,
-    fake,
+    ...driveApp(`http://127.0.0.1:${port}${EVENTS_PATH}`, fake),
     slack,
     logs,
     rawLogs,
     serve: (e) => {
       current = e;
     },
-    post,
-    async command(text, options = {}) {
-      const responseId = options.responseId ?? `r${++responseCounter}`;
-      const body = slashCommandBody({ command: options.command ?? '/支援', text, response_url: fake.responseUrl(responseId), user_id: options.user ?? 'U0ADVISOR', channel_id: options.channel ?? 'C0ADVICE' });
-      return { http: await post(body), responseId };
-    },
-    click: (payload) => post(blockActionsBody(payload)),
-    event: (event, options = {}) => post(eventBody(event, { event_id: options.event_id }), options.retry ? { headers: { 'X-Slack-Retry-Num': String(options.retry), 'X-Slack-Retry-Reason': 'http_timeout' } } : {}),
     async close() {
       await slack.stop(1000);
       await fake.close();
@@ -74,7 +88,7 @@ export async function startTestApp(engine: SearchEngine, extra: Partial<ShienSer
 }
 
 /** The response_url post answering request `id` (waits for it). */
-export function responseTo(app: TestApp, id: string, nth = 0): Promise<Record<string, unknown>> {
+export function responseTo(app: Pick<TestApp, 'fake'>, id: string, nth = 0): Promise<Record<string, unknown>> {
   return app.fake.waitFor(() => app.fake.responses.filter((r) => r.id === id)[nth]?.body);
 }
 
