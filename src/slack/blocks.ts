@@ -64,6 +64,11 @@ export const BlockSchema = z.union([SectionSchema, HeaderSchema, DividerSchema, 
 export type Block = z.infer<typeof BlockSchema>;
 export type Button = z.infer<typeof ButtonSchema>;
 
+/** Drops actions blocks left without elements (an empty catalog has nothing to browse): Slack refuses them. */
+export function withoutEmptyActions(blocks: Block[]): Block[] {
+  return blocks.filter((b) => b.type !== 'actions' || b.elements.length > 0);
+}
+
 /** Characters a person reads in a message (all text of all blocks). */
 export function messageLength(blocks: readonly Block[]): number {
   return JSON.stringify(blocks).length;

@@ -1,9 +1,9 @@
 import type { Agency, Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
 import { keyProjectLabel } from '../../render/text.js';
-import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
+import { LIMITS, type Block, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
-import { ACTIONS } from './results.js';
+import { detailsButton, shareButton } from './results.js';
 
 /**
  * How much of each long field a card shows. Together with the rest of the card they stay
@@ -27,8 +27,6 @@ export interface CardOptions {
   sharedBy?: string;
 }
 
-const detailsButton = (p: Program, text = '詳細'): Button => ({ type: 'button', text: { type: 'plain_text', text }, action_id: ACTIONS.details, value: p.id });
-export const shareButton = (p: Program): Button => ({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
 
 /** A long field of the card, cut at a sentence end with a pointer to the source document. */
 function longField(title: string, text: string | undefined, room: number): Block {

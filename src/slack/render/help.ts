@@ -1,7 +1,7 @@
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS, CIRCLED_DIGITS } from '../../catalog/key-projects.js';
 import { PURPOSES, type Program } from '../../catalog/schema.js';
 import { FILTER_FORMS } from '../../search/query.js';
-import type { Block, Button, Message } from '../blocks.js';
+import { withoutEmptyActions, type Block, type Button, type Message } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
 import { LIMITS } from '../blocks.js';
 
@@ -82,6 +82,5 @@ export function renderHelp(programs: readonly Program[], command = '/支援'): M
     { type: 'section', text: { type: 'mrkdwn', text: '*目的から探す*' } },
     purposeButtons(programs),
   ];
-  // An empty catalog has no browse buttons; Slack refuses an actions block without elements.
-  return { text: '支援ナビの使い方', blocks: blocks.filter((b) => b.type !== 'actions' || b.elements.length > 0) };
+  return { text: '支援ナビの使い方', blocks: withoutEmptyActions(blocks) };
 }

@@ -1,6 +1,6 @@
 import type { AgencyDirectory } from '../../catalog/agencies.js';
 import type { Program } from '../../catalog/schema.js';
-import { LIMITS, VIEW_LIMITS, type Block, type Button, type HomeView, type Message, type ModalView } from '../blocks.js';
+import { LIMITS, VIEW_LIMITS, withoutEmptyActions, type Block, type Button, type HomeView, type Message, type ModalView } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
 import { BROWSE_ACTIONS, helpLines, keyProjectButtons, purposeButtons } from './help.js';
 
@@ -36,8 +36,7 @@ export function renderHome(programs: readonly Program[], agencies: AgencyDirecto
     ...agencyButtonRows(programs, agencies),
     ...extra,
   ];
-  // An empty catalog has no browse buttons; Slack refuses an actions block without elements.
-  return { type: 'home', blocks: blocks.filter((b) => b.type !== 'actions' || b.elements.length > 0).slice(0, VIEW_LIMITS.blocks) };
+  return { type: 'home', blocks: withoutEmptyActions(blocks).slice(0, VIEW_LIMITS.blocks) };
 }
 
 /** A message shown in a modal (App Home has no channel to answer in). */

@@ -1,3 +1,4 @@
+import type { Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
 import { ANY_WORD_NOTE, keyProjectLabel } from '../../render/text.js';
 import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
@@ -17,6 +18,10 @@ export const ACTIONS = {
   share: 'program_share',
   page: 'results_page',
 } as const;
+
+/** 詳細 (the whole card) and チャンネルに共有 of a program: the value is its id. */
+export const detailsButton = (p: Program, text = '詳細'): Button => ({ type: 'button', text: { type: 'plain_text', text }, action_id: ACTIONS.details, value: p.id });
+export const shareButton = (p: Program): Button => ({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
 
 /** State a paging button carries: the query and the offset of the page it shows. */
 export interface PageState {
@@ -68,8 +73,8 @@ function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   ];
   const snippet = snippetMrkdwn(hit.snippet);
   if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
-  const buttons: Button[] = [{ type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id }];
-  if (share) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'チャンネルに共有' }, action_id: ACTIONS.share, value: p.id });
+  const buttons: Button[] = [detailsButton(p)];
+  if (share) buttons.push(shareButton(p));
   return [
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
     { type: 'actions', elements: buttons },
