@@ -53,6 +53,8 @@ async function main(): Promise<number> {
       },
     );
   };
+  // A library promise nobody awaits must not end the bot silently: say what it was, as a log line.
+  process.on('unhandledRejection', (reason) => logger!.error({ err: reason }, 'unhandled rejection'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return 0;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import { boltLogger } from '../log.js';
 import { InFlight } from './handled.js';
@@ -30,7 +30,14 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
   const clientOptions = { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, timeout: 10_000 };
   let app: App;
   if (config.mode === 'socket') {
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    // The socket's own client keeps the library's patient retries: Slack refreshes the
+    // connection every few hours, and a brief API outage then must not end the process.
+    const receiver = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger,
+      installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+    });
+    app = new App({ token: config.botToken, receiver, logger, clientOptions });
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,

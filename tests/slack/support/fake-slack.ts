@@ -200,6 +200,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } catch (error) {
         reply = { ok: false, error: `fake_slack_reply_threw: ${error instanceof Error ? error.message : String(error)}` };
       }
+      // An override may answer as an unavailable Slack would: `{ httpStatus: 503 }`.
+      const status = (reply as { httpStatus?: unknown }).httpStatus;
+      if (typeof status === 'number') return send(res, status, { ok: false, error: `http_${status}` });
       return send(res, 200, reply);
     }
     if (path.startsWith('/response/')) {
