@@ -1,4 +1,6 @@
 import { loadCatalog } from '../catalog/load.js';
+import type { Program } from '../catalog/schema.js';
+import { parseMoreValue, renderDigestMore } from './digest.js';
 import type { Block } from '../slack/blocks.js';
 import type { ChannelNotices } from '../slack/services.js';
 import type { NoticeConfig } from './config.js';
@@ -26,8 +28,8 @@ export interface ChannelNoticesOptions {
   store: NoticeStore;
   config: NoticeConfig;
   catalogDir: string;
-  /** The ids of the catalog the bot serves: the baseline when the catalog on disk cannot be read. */
-  servedProgramIds: () => string[];
+  /** The catalog the bot serves: the baseline when the catalog on disk cannot be read, and what 「ほか N 件を見る」 lists. */
+  servedPrograms: () => readonly Program[];
   clock: Clock;
 }
 
@@ -41,7 +43,7 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
     try {
       return (await loadCatalog(options.catalogDir)).programs.map((p) => p.id);
     } catch {
-      return options.servedProgramIds(); // a broken file on disk: the catalog being served
+      return options.servedPrograms().map((p) => p.id); // a broken file on disk: the catalog being served
     }
   };
   const turnOn = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> => {
@@ -61,6 +63,14 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       if (OFF.has(word)) return turnOff(channel, user, 'command');
       if (STATUS.has(word)) return describeNoticeStatus(store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');
       return `「通知」のあとは オン / オフ / 状態 のどれかです。\n${USAGE}`;
+    },
+    more(value, clickedIn) {
+      const state = parseMoreValue(value);
+      // The value names a run and a channel: only that channel's digest opens its list.
+      if (!state || (clickedIn !== undefined && clickedIn !== state.channel)) return 'このボタンは古くなっています。';
+      const served = new Map(options.servedPrograms().map((p) => [p.id, p]));
+      const programs = store.announcedIn(state.runId, state.channel).flatMap((id) => served.get(id) ?? []);
+      return renderDigestMore(programs, state);
     },
     async toggle(action, channel, user) {
       if (!CHANNEL_ID_PATTERN.test(channel)) return 'チャンネルを選んでください。';

@@ -1,15 +1,18 @@
 import type { Program } from '../catalog/schema.js';
 import { formatBudget } from '../render/budget.js';
 import { LIMITS, messageLength, type Block, type Message } from '../slack/blocks.js';
-import { cutText, escapeMrkdwn } from '../slack/mrkdwn.js';
+import { cutText, ELLIPSIS, escapeMrkdwn } from '../slack/mrkdwn.js';
 import { ACTIONS } from '../slack/render/results.js';
+import { CHANNEL_ID_PATTERN } from './config.js';
 import { formatJstDate } from './schedule.js';
 
 /**
  * The daily digest: one channel message listing the programs that are new to the channel.
  * A day with many new programs (a whole new document ingested) must still be one message
- * Slack accepts, so at most DIGEST_CAP programs are shown in full and the rest are named
- * in one 「ほか N 件」 line, with how to look them up.
+ * Slack accepts, so at most DIGEST_CAP programs are shown in full and the rest are counted
+ * in one 「ほか N 件」 line (with as many of their names as fit) and a 「ほか N 件を見る」
+ * button (NOTICE_MORE_ACTION) that lists them all, MORE_PAGE_SIZE at a time, in a message
+ * only the person who pressed it sees (renderDigestMore).
  */
 
 /** Programs shown with their own section and 詳細 button. */
@@ -30,11 +33,74 @@ const OTHER_NAMES_ROOM = 1000;
 export const SEARCH_HINT = '/支援 <事業名> で検索できます';
 export const STOP_HINT = '通知を止めるには /支援 通知 オフ';
 
+/**
+ * The action_id of 「ほか N 件を見る」 (digest) and 「次の40件」 (renderDigestMore). Its value is
+ * encodeMoreValue(): the run, the channel and the offset to list from; parseMoreValue()
+ * reads it back. The listener answers with renderDigestMore(programs of
+ * store.announcedIn(runId, channel), { offset, runId, channel }).
+ */
+export const NOTICE_MORE_ACTION = 'notice_more';
+/** Programs per 「ほか N 件を見る」 message (fewer when their text would not fit). */
+export const MORE_PAGE_SIZE = 40;
+
+/** The 「ほか N 件を見る」 hint in the digest's 「ほか N 件」 line. */
+export const moreHint = (hidden: number) => `「ほか ${hidden} 件を見る」で残りの ${hidden} 件を一覧できます`;
+
 export interface DigestOptions {
   /** The instant of the run; the header shows its date in Asia/Tokyo. */
   date: Date;
   /** Programs shown in full (default DIGEST_CAP); the rest go into 「ほか N 件」. */
   cap?: number;
+  /**
+   * The run posting the digest and the channel it goes to. With both, a digest that does not
+   * show every program in full gets a 「ほか N 件を見る」 button (NOTICE_MORE_ACTION); without
+   * them (an old caller) the 「ほか N 件」 line suggests searching instead.
+   */
+  runId?: number;
+  channel?: string;
+}
+
+/** Where 「ほか N 件を見る」 / 「次の40件」 lists from: the program at `offset` of what `runId` announced to `channel`. */
+export interface MoreState {
+  runId: number;
+  channel: string;
+  offset: number;
+}
+
+/** `<runId>:<channel>:<offset>`, e.g. `42:C0123ABC:15` (well within Slack's 2,000-character button value). */
+export function encodeMoreValue(state: MoreState): string {
+  return `${state.runId}:${state.channel}:${state.offset}`;
+}
+
+/**
+ * Reads a NOTICE_MORE_ACTION button value back (`<runId>:<channel>[:<offset>]`, offset 0 when
+ * absent). Undefined for anything else: the value comes back from Slack in a request a
+ * person could have crafted, so every part is checked.
+ */
+export function parseMoreValue(value: string): MoreState | undefined {
+  if (typeof value !== 'string' || value.length > LIMITS.buttonValue) return undefined;
+  const parts = value.split(':');
+  if (parts.length !== 2 && parts.length !== 3) return undefined;
+  const [run, channel, offset = '0'] = parts as [string, string, string?];
+  if (!/^[1-9]\d{0,14}$/.test(run) || !CHANNEL_ID_PATTERN.test(channel) || !/^(0|[1-9]\d{0,8})$/.test(offset)) return undefined;
+  return { runId: Number(run), channel, offset: Number(offset) };
+}
+
+/**
+ * Escaped text of at most `max` characters *after* escaping (`&` grows to `&amp;`), on one
+ * line, cut between characters, so never inside an entity, and marked with 「…」 when cut.
+ */
+export function escapeClip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const escaped = escapeMrkdwn(flat);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const ch of flat) {
+    const piece = escapeMrkdwn(ch);
+    if (out.length + piece.length > max - ELLIPSIS.length) break;
+    out += piece;
+  }
+  return out.trimEnd() + ELLIPSIS;
 }
 
 /** The overview's first sentence or so, on one line; empty when the catalog has none. */
@@ -68,11 +134,15 @@ function nameList(programs: readonly Program[], room: number): string {
   return out;
 }
 
-function footer(hidden: readonly Program[]): Block {
+function footer(hidden: readonly Program[], withButton: boolean): Block {
   const lines: string[] = [];
-  if (hidden.length) lines.push(`ほか ${hidden.length} 件: ${nameList(hidden, OTHER_NAMES_ROOM)}`, escapeMrkdwn(SEARCH_HINT));
+  if (hidden.length) lines.push(`ほか ${hidden.length} 件: ${nameList(hidden, OTHER_NAMES_ROOM)}`, escapeMrkdwn(withButton ? moreHint(hidden.length) : SEARCH_HINT));
   lines.push(escapeMrkdwn(STOP_HINT));
   return { type: 'context', elements: [{ type: 'mrkdwn', text: lines.join('\n') }] };
+}
+
+function moreButton(label: string, state: MoreState): Block {
+  return { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: label }, action_id: NOTICE_MORE_ACTION, value: encodeMoreValue(state) }] };
 }
 
 /**
@@ -82,7 +152,9 @@ function footer(hidden: readonly Program[]): Block {
 export function renderDigest(programs: readonly Program[], options: DigestOptions): Message {
   if (!programs.length) throw new RangeError('renderDigest: no programs (nothing new means no message)');
   const date = formatJstDate(options.date);
-  const cap = Math.max(1, Math.min(options.cap ?? DIGEST_CAP, LIMITS.blocksPerMessage - 3));
+  // Blocks besides the programs: header, divider, footer and the 「ほか N 件を見る」 button.
+  const cap = Math.max(1, Math.min(options.cap ?? DIGEST_CAP, LIMITS.blocksPerMessage - 4));
+  const { runId, channel } = options;
   const header: Block = { type: 'header', text: { type: 'plain_text', text: `新しく追加された支援事業 (${date}・${programs.length} 件)` } };
 
   // Greedy: as many programs as the cap and the message size allow, leaving room for the
@@ -96,11 +168,59 @@ export function renderDigest(programs: readonly Program[], options: DigestOption
   let blocks: Block[];
   for (;;) {
     const hidden = programs.slice(body.length);
-    blocks = [header, ...body, { type: 'divider' }, footer(hidden)];
+    const button = hidden.length > 0 && runId !== undefined && channel !== undefined;
+    blocks = [header, ...body, { type: 'divider' }, footer(hidden, button)];
+    if (button) blocks.push(moreButton(`ほか ${hidden.length} 件を見る`, { runId, channel, offset: body.length }));
     if (messageLength(blocks) <= LIMITS.messageChars || body.length <= 1) break;
     body.pop();
   }
 
   const names = nameList(programs, 300);
   return { text: `新しく追加された支援事業 ${programs.length} 件 (${date}): ${names}`, blocks };
+}
+
+// 「ほか N 件を見る」: caps in characters after escaping.
+const MORE_NAME_ROOM = 150;
+const MORE_AGENCY_ROOM = 60;
+const MORE_BUDGET_ROOM = 60;
+
+function moreBlock(p: Program): Block {
+  const text = `*${escapeClip(p.name, MORE_NAME_ROOM)}*\n${escapeClip(p.agency, MORE_AGENCY_ROOM)}　｜　${escapeClip(formatBudget(p), MORE_BUDGET_ROOM)}`;
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+    accessory: { type: 'button', text: { type: 'plain_text', text: '詳細' }, action_id: ACTIONS.details, value: p.id },
+  };
+}
+
+/**
+ * The answer to 「ほか N 件を見る」 / 「次の40件」, for the person who pressed it (an ephemeral
+ * message or response_url reply): the programs of one digest (`programs`: everything the run
+ * announced to the channel, in the digest's order: store.announcedIn(runId, channel) looked up
+ * in the catalog) from `offset`, one section each (name, agency ｜ budget, 詳細), at most
+ * MORE_PAGE_SIZE and never past Slack's limits, then 「次の N 件」 while more remain. An
+ * offset past the end (the catalog lost programs since) answers with a line saying so.
+ */
+export function renderDigestMore(programs: readonly Program[], options: MoreState): Message {
+  const total = programs.length;
+  const start = Math.max(0, Math.min(Math.trunc(options.offset) || 0, total));
+  if (start >= total) {
+    const text = total ? `この通知の事業はこれで全部です (全 ${total} 件)` : 'この通知の事業は表示できません (カタログから削除されたか、古い通知です)。/支援 <事業名> で検索できます';
+    return { text: escapeMrkdwn(text), blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(text) }] }] };
+  }
+  const title = (end: number) => `新しく追加された支援事業 ${start + 1}〜${end} 件目 (全 ${total} 件)`;
+  const header = (end: number): Block => ({ type: 'header', text: { type: 'plain_text', text: title(end) } });
+  const next = (end: number) => moreButton(`次の${Math.min(MORE_PAGE_SIZE, total - end)}件`, { runId: options.runId, channel: options.channel, offset: end });
+
+  // Greedy, measured with the widest header and button this page can have.
+  const body: Block[] = [];
+  for (const p of programs.slice(start, start + MORE_PAGE_SIZE)) {
+    const block = moreBlock(p);
+    if (body.length && messageLength([header(total), ...body, block, next(total)]) > LIMITS.messageChars) break;
+    body.push(block);
+  }
+  const end = start + body.length;
+  const blocks: Block[] = [header(end), ...body];
+  if (end < total) blocks.push(next(end));
+  return { text: title(end), blocks };
 }

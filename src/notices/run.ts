@@ -30,10 +30,12 @@ export interface NoticeLog {
 export const LEASE_NAME = 'notices';
 /**
  * How long a lease lasts without renewal. The runner renews it before every post, so this
- * only needs to cover one post (its timeout) and the catalog load, with a wide margin; it
- * bounds how long a crashed process blocks the next run.
+ * only needs to cover the longest stretch between renewals: one post (POST_TIMEOUT_MS, 15 s)
+ * or the catalog load (seconds), with a wide margin. It is also how long a crashed process
+ * blocks the next run, so it is kept short: the scheduler retries a run skipped for the lease
+ * once the lease has expired (NoticeScheduler), i.e. within about two minutes of a crash.
  */
-export const LEASE_TTL_MS = 10 * 60_000;
+export const LEASE_TTL_MS = 2 * 60_000;
 
 export const INVITE_HINT = 'ボットをチャンネルに招待してください: /invite @shien';
 
@@ -81,12 +83,20 @@ export interface ChannelResult {
   hint?: string;
 }
 
+/**
+ * A run's outcome: a RunStatus as recorded, or 'aborted' (stopped by `signal`, e.g. the bot
+ * shutting down), which is recorded as an unfinished run so a restart catches its slot up.
+ */
+export type RunOutcome = RunStatus | 'aborted';
+
 export interface RunResult {
-  status: RunStatus;
+  status: RunOutcome;
   /** The run's record in the store. */
   runId: number;
   /** Why a run did nothing: another process holds the lease, or this slot already ran. */
   skipped?: { reason: 'lease'; holder: string; until: Date } | { reason: 'already-ran'; runId: number };
+  /** Status 'aborted': the channels not handled before the signal came (their digest is owed). */
+  aborted?: { remaining: string[] };
   /** The problems of a broken catalog (status 'catalog-error'); nothing was posted. */
   catalogProblems?: CatalogProblem[];
   /** Programs in the catalog this run read. */
@@ -114,6 +124,15 @@ export interface RunNoticesOptions {
   holder: string;
   leaseTtlMs?: number;
   log?: NoticeLog;
+  /**
+   * Stops the run (the bot shutting down). Checked before the catalog load and before each
+   * channel, never in the middle of a post: a post already sent is awaited (it has its own
+   * timeout) and recorded. What Slack confirmed stays announced; the run is left unfinished
+   * (status 'aborted' in the result, no status in the record), so it counts as not run and a
+   * restart catches the slot up for the channels that still owe a digest; the lease is
+   * released.
+   */
+  signal?: AbortSignal;
 }
 
 async function readCatalog(dir: string): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
@@ -151,6 +170,7 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
   const holder = `${options.holder}#${randomBytes(3).toString('hex')}`;
   const ttl = options.leaseTtlMs ?? LEASE_TTL_MS;
   const scheduledFor = trigger === 'once' ? undefined : options.scheduledFor;
+  const signal = options.signal;
 
   const lease = store.acquireLease(LEASE_NAME, holder, ttl, now());
   if (!lease.acquired) {
@@ -171,6 +191,16 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       return { status: 'skipped', runId, skipped: { reason: 'already-ran', runId: done.id }, channels: [], posted: 0, failed: 0 };
     }
 
+    const abort = (channels: ChannelResult[], remaining: string[]): RunResult => {
+      const posted = channels.filter((c) => c.posted).length;
+      const failed = channels.filter((c) => c.error !== undefined).length;
+      const error = [`停止のため中断しました (未処理のチャンネル ${remaining.length})`, ...channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`)].join('\n');
+      store.abandonRun(runId, { posted, failed, error });
+      log?.warn({ runId, posted, failed, remaining }, 'notices: run stopped (shutdown); the slot is caught up at the next start');
+      return { status: 'aborted', runId, aborted: { remaining }, channels, posted, failed };
+    };
+    if (signal?.aborted) return abort([], store.activeChannels());
+
     const catalog = await readCatalog(options.catalogDir);
     if ('problems' in catalog) {
       const error = catalog.problems.map(formatProblem).join('\n');
@@ -186,7 +216,9 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     const channels: ChannelResult[] = [];
     const startedAt = now();
     let leaseLost = false;
-    for (const channel of store.activeChannels()) {
+    const active = store.activeChannels();
+    for (const [i, channel] of active.entries()) {
+      if (signal?.aborted) return { ...abort(channels, active.slice(i)), catalogSize: ids.length, config };
       const fresh = store.unannounced(channel, ids);
       if (!fresh.length) {
         channels.push({ channel, newCount: 0, posted: false, programIds: [] });
@@ -200,7 +232,7 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       }
       const message = renderDigest(
         fresh.map((id) => byId.get(id)!),
-        { date: startedAt },
+        { date: startedAt, runId, channel },
       );
       const result = await safePost(options.post, channel, message);
       const at = now();
@@ -223,6 +255,12 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
     return { status, runId, catalogSize: ids.length, config, channels, posted, failed };
   } finally {
+    // Old runs and posts go at the end of every run that held the lease (announced rows stay).
+    try {
+      store.prune(now());
+    } catch (error) {
+      log?.warn({ err: error }, 'notices: pruning old runs failed');
+    }
     // If the store itself failed (disk full, corrupt file), the error propagates and the run
     // stays unfinished in the record, which counts as not run: a restart catches the slot up.
     try {

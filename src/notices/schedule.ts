@@ -76,13 +76,31 @@ export function formatJstDateTime(date: Date): string {
 
 export type ScheduledTrigger = 'schedule' | 'missed';
 
+/** A retry never comes sooner than this after the skipped run (a lease already expired, a clock step). */
+const MIN_RETRY_MS = 1000;
+
+/**
+ * When a run's result asks for a retry: a run skipped because another process held the lease
+ * (runNotices' `skipped: { reason: 'lease', until }`) is retried a second after that lease
+ * expires. A holder that crashed renews it no more, so the retry runs; a live one that is
+ * still posting has renewed it, and the retry is skipped again and waits for the new expiry.
+ * Anything else (a run that ran, a slot that already ran, a thrown error) is not retried.
+ */
+export function leaseRetryAt(result: unknown): Date | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { status, skipped } = result as { status?: unknown; skipped?: { reason?: unknown; until?: unknown } };
+  if (status !== 'skipped' || skipped?.reason !== 'lease' || !(skipped.until instanceof Date)) return undefined;
+  return new Date(skipped.until.getTime() + 1000);
+}
+
 export interface NoticeSchedulerOptions {
   /** SHIEN_NOTIFY_AT, `HH:MM` in Asia/Tokyo. */
   at: string;
   /**
    * The job (runNotices, wired by the bot). `scheduledFor` is the slot the run is for,
    * recorded so a restart can tell whether that slot already ran. Errors are caught and
-   * logged: a failed run must not stop tomorrow's.
+   * logged: a failed run must not stop tomorrow's. A result skipped for the lease (see
+   * leaseRetryAt) is retried once the lease has expired, while the slot has not run.
    */
   run: (trigger: ScheduledTrigger, scheduledFor: Date) => Promise<unknown>;
   /** The slot of the last finished scheduled run (NoticeStore.lastScheduledRun()?.scheduledFor). */
@@ -94,12 +112,17 @@ export interface NoticeSchedulerOptions {
 /**
  * The daily timer inside the running bot. start() first catches up a missed slot (the bot
  * was down at 09:00), then leaves a croner job firing every day. Runs never overlap: a tick
- * that arrives while the catch-up is still posting waits for it.
+ * that arrives while the catch-up is still posting waits for it. A run skipped because
+ * another process held the lease (e.g. the process that crashed a minute ago, whose lease
+ * has not expired yet) is retried after the lease expires, as long as its slot is still the
+ * latest one due and has no finished run; otherwise the slot would be lost until tomorrow.
  */
 export class NoticeScheduler {
   private job: Cron | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
+  private retry: { timer: ReturnType<typeof setTimeout>; at: Date } | undefined;
+  private stopped = false;
 
   constructor(private readonly options: NoticeSchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -112,6 +135,7 @@ export class NoticeScheduler {
    */
   start(): Promise<ScheduledTrigger | undefined> {
     if (this.job) throw new Error('NoticeScheduler is already started');
+    this.stopped = false;
     const now = this.clock.now();
     const missed = isMissed(this.options.lastScheduledRun(), this.options.at, now);
     this.job = new Cron(dailyPattern(this.options.at), { timezone: NOTICE_TIMEZONE }, () => {
@@ -123,15 +147,26 @@ export class NoticeScheduler {
     return this.enqueue('missed', lastDueAt(this.options.at, now)).then(() => 'missed' as const);
   }
 
-  /** Stops the timer; a run in progress finishes (its posts are not cut off half way). */
+  /**
+   * Stops the timer and a pending retry; runs queued but not started are dropped. A run in
+   * progress is not cut off here (NoticeService.stop aborts it between channels).
+   */
   stop(): void {
+    this.stopped = true;
     this.job?.stop();
     this.job = undefined;
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = undefined;
   }
 
   /** When the timer fires next, while started. */
   nextRun(): Date | undefined {
     return this.job ? nextRunAt(this.options.at, this.clock.now()) : undefined;
+  }
+
+  /** When a run skipped for the lease is retried, while one is pending. */
+  nextRetry(): Date | undefined {
+    return this.retry?.at;
   }
 
   /** Resolves when every run started so far has finished (for an orderly shutdown). */
@@ -141,12 +176,29 @@ export class NoticeScheduler {
 
   private enqueue(trigger: ScheduledTrigger, scheduledFor: Date): Promise<void> {
     this.queue = this.queue.then(async () => {
+      if (this.stopped) return;
       try {
-        await this.options.run(trigger, scheduledFor);
+        const retryAt = leaseRetryAt(await this.options.run(trigger, scheduledFor));
+        if (retryAt) this.scheduleRetry(trigger, scheduledFor, retryAt);
       } catch (error) {
         this.options.onError?.(error);
       }
     });
     return this.queue;
+  }
+
+  private scheduleRetry(trigger: ScheduledTrigger, slot: Date, at: Date): void {
+    if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry.timer);
+    const delay = Math.max(MIN_RETRY_MS, at.getTime() - this.clock.now().getTime());
+    const timer = setTimeout(() => {
+      this.retry = undefined;
+      const done = this.options.lastScheduledRun();
+      if (done !== undefined && done.getTime() >= slot.getTime()) return; // another process ran it
+      // A newer slot is due by now (a retry late by a day): its own tick or catch-up owns it.
+      if (lastDueAt(this.options.at, this.clock.now()).getTime() !== slot.getTime()) return;
+      void this.enqueue(trigger, slot);
+    }, delay);
+    this.retry = { timer, at: new Date(this.clock.now().getTime() + delay) };
   }
 }

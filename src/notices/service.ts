@@ -15,11 +15,19 @@ export interface NoticeService {
   readonly scheduler: NoticeScheduler;
   /** Starts the daily timer; resolves after the catch-up run, if one was owed. */
   start(): Promise<ScheduledTrigger | undefined>;
-  /** Runs the job now (`trigger` 'once'), e.g. from an admin command. */
+  /** Runs the job now (`trigger` 'once'), e.g. from an admin command. Rejects after stop(). */
   runNow(): Promise<RunResult>;
-  /** Stops the timer, waits for a run in progress, closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops the timer, aborts a run in progress (it stops before its next channel; see
+   * RunNoticesOptions.signal) and waits for it at most `graceMs` (default STOP_GRACE_MS), then
+   * closes the database. Resolves within `graceMs` even if a post hangs; the database is then
+   * left open until that run has finished (see the comment in the implementation).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
+
+/** How long stop() waits for a run in progress by default. */
+export const STOP_GRACE_MS = 5000;
 
 export interface NoticeServiceOptions {
   config: NoticeConfig;
@@ -35,11 +43,16 @@ export interface NoticeServiceOptions {
 }
 
 export function createNoticeService(options: NoticeServiceOptions): NoticeService {
+  let stopped: Promise<void> | undefined;
   const clock = options.clock ?? systemClock;
   const holder = options.holder ?? `bot@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const store = NoticeStore.open(options.config.dataDir);
+  // Aborted by stop(): every run of this service stops before its next channel.
+  const stopping = new AbortController();
+  const running = new Set<Promise<unknown>>();
   const job = async (trigger: ScheduledTrigger | 'once', scheduledFor?: Date): Promise<RunResult> => {
-    const result = await runNotices({
+    if (stopping.signal.aborted) throw new Error('notices: the service is stopped');
+    const run = runNotices({
       store,
       catalogDir: options.catalogDir,
       post: options.post,
@@ -49,7 +62,15 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
       configChannels: options.config.channels,
       holder,
       ...(options.log ? { log: options.log } : {}),
+      signal: stopping.signal,
     });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.add(settled);
+    void settled.then(() => running.delete(settled));
+    const result = await run;
     options.onRun?.(result);
     return result;
   };
@@ -65,10 +86,30 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     scheduler,
     start: () => scheduler.start(),
     runNow: () => job('once'),
-    stop: async () => {
-      scheduler.stop();
-      await scheduler.idle();
-      store.close();
-    },
+    stop: (graceMs = STOP_GRACE_MS) => (stopped ??= stop(graceMs)),
   };
+
+  async function stop(graceMs: number): Promise<void> {
+    scheduler.stop();
+    stopping.abort();
+    const idle = Promise.all([scheduler.idle(), ...running]).then(() => true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, graceMs));
+    });
+    const finished = await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    if (finished) {
+      store.close();
+      return;
+    }
+    // A run is still inside a post (a hung Slack; the post times out by itself after
+    // POST_TIMEOUT_MS) and will write its outcome to the store when the post returns, so the
+    // database must not be closed under it. We return now, leaving the store open: the caller
+    // exits the process, which ends that run and closes the file (SQLite and WAL recover an
+    // interrupted writer on the next open, and the unfinished run is caught up at the next
+    // start). If the process lives on instead, the store is closed when that run ends.
+    options.log?.warn({ graceMs }, 'notices: a run is still posting after the grace period; stopping without waiting for it');
+    void idle.then(() => store.close());
+  }
 }

@@ -40,7 +40,10 @@ export interface RunRecord {
   /** The daily slot a scheduled or missed run is for; undefined for `notify --once`. */
   scheduledFor?: Date;
   startedAt: Date;
-  /** Undefined while running, or when the process died during the run. */
+  /**
+   * Undefined while running, when the process died during the run, or when the run was
+   * stopped by a shutdown (`error` then says so): all three count as not run for the slot.
+   */
   finishedAt?: Date;
   status?: RunStatus;
   posted: number;
@@ -87,9 +90,9 @@ export type LeaseOutcome = { acquired: true; expiresAt: Date } | { acquired: fal
 /**
  * Schema versions, applied in order; `PRAGMA user_version` records how many have been
  * applied, so a later change is one more entry here and an existing data directory is
- * upgraded in place on open.
+ * upgraded in place on open. (Exported for the upgrade test.)
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE subscriptions (
     channel    TEXT PRIMARY KEY,
@@ -137,7 +140,17 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 2: the position of a program in the digest that announced it (catalog order at the time),
+  // so 「ほか N 件を見る」 can list a run's programs in the order the digest counted them.
+  // Rows announced before this version keep NULL and sort by id.
+  `
+  ALTER TABLE announced ADD COLUMN pos INTEGER;
+  CREATE INDEX announced_by_run ON announced (run_id, channel);
+  `,
 ];
+
+/** Runs and posts older than this are pruned at the end of every run (announced rows are kept). */
+export const PRUNE_AFTER_DAYS = 90;
 
 /** Statuses that mean the job really ran for its slot ('skipped' means another process had it). */
 const RAN = `status IN ('ok', 'partial', 'failed', 'catalog-error')`;
@@ -348,7 +361,7 @@ export class NoticeStore {
     const sub = this.subscription(channel);
     const known = (this.db.prepare('SELECT count(*) AS n FROM announced WHERE channel = ?').get(channel) as { n: number }).n;
     const post = this.db.prepare('SELECT * FROM posts WHERE channel = ? ORDER BY at DESC, run_id DESC LIMIT 1').get(channel) as PostRow | undefined;
-    const run = this.db.prepare(`SELECT * FROM runs WHERE finished_at IS NOT NULL AND ${RAN} ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
+    const run = this.lastRanRow();
     return {
       channel,
       active: sub?.active ?? false,
@@ -357,6 +370,11 @@ export class NoticeStore {
       ...(post ? { lastPost: toPost(post) } : {}),
       ...(run ? { lastRun: toRun(run) } : {}),
     };
+  }
+
+  /** The last finished run that really ran (any trigger). */
+  private lastRanRow(): RunRow | undefined {
+    return this.db.prepare(`SELECT * FROM runs WHERE finished_at IS NOT NULL AND ${RAN} ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
   }
 
   // ── announcements ──────────────────────────────────────────────────────────
@@ -376,11 +394,26 @@ export class NoticeStore {
    */
   markAnnounced(channel: string, programIds: readonly string[], runId: number, now: Date): number {
     return this.db.transaction(() => {
-      const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at) VALUES (?, ?, ?, ?)');
+      const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at, pos) VALUES (?, ?, ?, ?, ?)');
       let n = 0;
-      for (const id of programIds) n += insert.run(channel, id, runId, iso(now)).changes;
+      programIds.forEach((id, pos) => {
+        n += insert.run(channel, id, runId, iso(now), pos).changes;
+      });
       return n;
     })();
+  }
+
+  /**
+   * The programs `runId` recorded as announced to `channel` (the whole digest, also the ones
+   * only counted in 「ほか N 件」), in the order the digest had them (catalog order of that
+   * run). Empty for an unknown run or channel, or a run that posted nothing there.
+   */
+  announcedIn(runId: number, channel: string): string[] {
+    return (
+      this.db.prepare('SELECT program_id FROM announced WHERE run_id = ? AND channel = ? ORDER BY pos, program_id').all(runId, channel) as Array<{
+        program_id: string;
+      }>
+    ).map((r) => r.program_id);
   }
 
   // ── runs ───────────────────────────────────────────────────────────────────
@@ -403,6 +436,49 @@ export class NoticeStore {
     this.db
       .prepare('UPDATE runs SET finished_at = ?, status = ?, posted = ?, failed = ?, error = ? WHERE id = ?')
       .run(iso(result.now), result.status, result.posted, result.failed, result.error ?? null, runId);
+  }
+
+  /**
+   * Records what an interrupted run (the bot shutting down) did, and leaves it unfinished:
+   * `finished_at` and `status` stay NULL, so the run counts as not run and a restart catches
+   * its slot up (the channels it did post to have their programs recorded as announced and
+   * are not posted again).
+   */
+  abandonRun(runId: number, result: { posted: number; failed: number; error: string }): void {
+    this.db.prepare('UPDATE runs SET posted = ?, failed = ?, error = ? WHERE id = ? AND finished_at IS NULL').run(result.posted, result.failed, result.error, runId);
+  }
+
+  /**
+   * Deletes posts and runs started more than `days` before `now`, in one transaction. Kept
+   * whatever their age: each channel's latest post (状態 shows it), the runs still referenced
+   * by a kept post or by an announced row (announced rows are never deleted: they are what
+   * keeps a program from being announced twice; a run that announced something is one row
+   * per catalog change, not per day), the latest finished run and the latest scheduled run
+   * (the missed-run check reads it).
+   */
+  prune(now: Date, days: number = PRUNE_AFTER_DAYS): { posts: number; runs: number } {
+    const cutoff = iso(new Date(now.getTime() - days * 86_400_000));
+    return this.db
+      .transaction(() => {
+        const posts = this.db
+          .prepare(
+            `DELETE FROM posts WHERE at < ? AND EXISTS (
+               SELECT 1 FROM posts AS newer WHERE newer.channel = posts.channel
+                 AND (newer.at > posts.at OR (newer.at = posts.at AND newer.run_id > posts.run_id)))`,
+          )
+          .run(cutoff).changes;
+        const keep = [this.lastScheduledRun()?.id, this.lastRanRow()?.id].filter((id): id is number => id !== undefined);
+        const runs = this.db
+          .prepare(
+            `DELETE FROM runs WHERE started_at < ?
+               AND id NOT IN (SELECT value FROM json_each(?))
+               AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)
+               AND NOT EXISTS (SELECT 1 FROM announced WHERE announced.run_id = runs.id)`,
+          )
+          .run(cutoff, JSON.stringify(keep)).changes;
+        return { posts, runs };
+      })
+      .immediate();
   }
 
   run(runId: number): RunRecord | undefined {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SearchEngine } from '../search/engine.js';
-import type { Block } from './blocks.js';
+import type { Block, Message } from './blocks.js';
 import type { InFlight } from './handled.js';
 
 /** What `/支援 通知 …` and App Home need from the notices feature (src/notices). */
@@ -11,6 +11,8 @@ export interface ChannelNotices {
   homeBlocks(user: string): Promise<Block[]>;
   /** The on/off button of App Home (`value` is the channel id). */
   toggle(action: 'on' | 'off', channel: string, user: string): Promise<string>;
+  /** 「ほか N 件を見る」 on a digest: the programs that run announced to `channel`, from the button's value. */
+  more(value: string, clickedIn: string | undefined): Message | string;
 }
 
 /**

@@ -131,6 +131,31 @@ describe('the digest a channel subscribed in Slack receives', () => {
     expect(app.fake.callsTo('chat.postMessage')).toHaveLength(2);
   }, ANALYZER_TIMEOUT);
 
+  it('more new programs than fit: the digest offers 「ほか N 件を見る」, which lists every one of them', async () => {
+    const added = Array.from({ length: 70 }, (_, i) => ({ id: `p-bulk-${String(i).padStart(3, '0')}`, name: `一括追加のテスト事業 ${i + 1}`, overview: `テスト用の事業 ${i + 1} です。` }));
+    for (const p of added) await addProgram(dirs.catalogFile, p);
+    expect((await bot.notices.runNow()).failed).toBe(0);
+    const digest = app.fake.callsTo('chat.postMessage').find((d) => d.body.channel === 'C0DIGEST')!.body;
+    expectSlackMessage(digest, 'overflowing digest');
+    const shownInFull = buttonsOf(digest).filter((b) => b.action_id === ACTIONS.details).map((b) => b.value);
+    const more = buttonsOf(digest).find((b) => b.action_id === 'notice_more')!;
+    expect(more.text.text).toBe(`ほか ${70 - shownInFull.length} 件を見る`);
+    // A click from another channel does not open this channel's list.
+    await app.click(blockAction({ action_id: 'notice_more', value: more.value!, channel_id: 'C0ELSEWHERE', response_url: app.fake.responseUrl('more-elsewhere') }));
+    expect(readText(await responseTo(app, 'more-elsewhere'))).toContain('古くなっています');
+    // Page by page, every program the digest did not show in full.
+    const listed: string[] = [];
+    let value: string | undefined = more.value;
+    for (let page = 0; value && page < 5; page++) {
+      await app.click(blockAction({ action_id: 'notice_more', value, channel_id: 'C0DIGEST', response_url: app.fake.responseUrl(`more-${page}`) }));
+      const list = await responseTo(app, `more-${page}`);
+      expectSlackMessage(list, `list page ${page}`);
+      listed.push(...buttonsOf(list).filter((b) => b.action_id === ACTIONS.details).map((b) => b.value!));
+      value = buttonsOf(list).find((b) => b.action_id === 'notice_more')?.value;
+    }
+    expect([...shownInFull, ...listed].sort()).toEqual(added.map((p) => p.id).sort());
+  }, ANALYZER_TIMEOUT);
+
   it('a broken catalog file: the run posts nothing, names the file, and search keeps the catalog it had', async () => {
     const before = bot.live.current;
     await addProgram(dirs.catalogFile, { id: 'BAD ID', name: 'x' });

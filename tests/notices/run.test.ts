@@ -1,20 +1,41 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { INVITE_HINT, LEASE_NAME, runNotices, type RunNoticesOptions } from '../../src/notices/run.js';
+import { MORE_PAGE_SIZE, NOTICE_MORE_ACTION, parseMoreValue, renderDigestMore } from '../../src/notices/digest.js';
+import { INVITE_HINT, LEASE_NAME, LEASE_TTL_MS, runNotices, type PostMessage, type PostResult, type RunNoticesOptions, type RunResult } from '../../src/notices/run.js';
 import { lastDueAt } from '../../src/notices/schedule.js';
 import { createNoticeService } from '../../src/notices/service.js';
 import { NoticeStore } from '../../src/notices/store.js';
 import { MessageSchema } from '../../src/slack/blocks.js';
+import { ACTIONS } from '../../src/slack/render/results.js';
 import { addProgram, BUNDLED_PROGRAMS, CATALOG_FILE, detailButtons, displayed, editFile, manualClock, memorySlack, workspace } from './support.js';
 
 const jst = (local: string) => new Date(`${local}+09:00`);
 
 const stores: NoticeStore[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const s of stores.splice(0)) s.close();
 });
+
+/** The programs a digest shows in full (their 詳細 buttons). */
+const shownIds = (message: { blocks?: unknown }) => detailButtons(message).filter((b) => b.action_id === ACTIONS.details).map((b) => b.value);
+/** The 「ほか N 件を見る」 / 「次の40件」 button of a message, if any. */
+const moreButton = (message: { blocks?: unknown }) => detailButtons(message).find((b) => b.action_id === NOTICE_MORE_ACTION);
+
+/** A post that waits until the test lets it answer (a hung Slack). */
+function gate() {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let entered!: () => void;
+  const reached = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  return { opened, reached, release: () => release(), enter: () => entered() };
+}
 
 /** A data dir, a catalog copy, one channel subscribed by command and one by configuration. */
 async function setup() {
@@ -247,11 +268,106 @@ describe('runNotices', () => {
     expect(t.slack.posts).toHaveLength(1);
     const m = t.slack.posts[0]!.message;
     expect(MessageSchema.safeParse(m).success).toBe(true);
-    const shown = detailButtons(m).length;
+    const shown = shownIds(m).length;
     expect(displayed(m)).toContain(`ほか ${40 - shown} 件: 一括追加の事業${shown}、`);
     t.slack.clear();
     await t.run();
     expect(t.slack.posts).toEqual([]);
+  });
+
+  it('more new programs than fit: 「ほか N 件を見る」 lists every one of them, from what the run recorded', async () => {
+    const t = await setup();
+    await t.run();
+    const bulk = Array.from({ length: 70 }, (_, i) => ({ id: `p-bulk-${String(i).padStart(3, '0')}`, name: `一括追加の事業${i} & 関連` }));
+    for (const p of bulk) await addProgram(t.catalogFile, p);
+    const result = await t.run();
+    const m = t.slack.posts[0]!.message;
+    const shown = shownIds(m);
+    expect(shown).toEqual(bulk.slice(0, shown.length).map((p) => p.id));
+
+    // The digest says how to see the rest, and the button carries this run and channel.
+    expect(displayed(m)).toContain(`「ほか ${70 - shown.length} 件を見る」で残りの ${70 - shown.length} 件を一覧できます`);
+    expect(displayed(m)).not.toContain('で検索できます');
+    const button = moreButton(m)!;
+    expect(button).toMatchObject({ action_id: 'notice_more', text: { text: `ほか ${70 - shown.length} 件を見る` } });
+    const state = parseMoreValue(button.value)!;
+    expect(state).toEqual({ runId: result.runId, channel: 'C0CONFIG', offset: shown.length });
+
+    // What the listener does: the run's programs from the store, looked up in the catalog.
+    const announced = t.store.announcedIn(state.runId, state.channel);
+    expect(announced).toEqual(bulk.map((p) => p.id));
+    const byId = new Map((await loadCatalog(t.catalogDir)).programs.map((p) => [p.id, p]));
+    const programs = announced.map((id) => byId.get(id)!);
+    const listed: string[] = [];
+    let page = renderDigestMore(programs, state);
+    for (let i = 0; i < 10; i++) {
+      expect(MessageSchema.safeParse(page).success).toBe(true);
+      listed.push(...shownIds(page));
+      const next = moreButton(page);
+      if (!next) break;
+      page = renderDigestMore(programs, parseMoreValue(next.value)!);
+    }
+    expect(listed).toEqual(bulk.slice(shown.length).map((p) => p.id));
+    expect(70 - shown.length).toBeGreaterThan(MORE_PAGE_SIZE); // two pages were needed
+  });
+
+  it('a signal stops the run between channels: what Slack confirmed stays announced, the run stays unfinished, the lease is released', async () => {
+    const t = await setup();
+    const channels = ['C0AAA', 'C0BBB', 'C0CCC'];
+    const slot = jst('2026-11-24T09:00:00');
+    await t.run({ configChannels: channels });
+    await addProgram(t.catalogFile, NEW);
+    const controller = new AbortController();
+    const post: PostMessage = async (channel, message) => {
+      const answer = await t.slack.post(channel, message);
+      controller.abort(); // the bot is told to stop while the first post is on its way
+      return answer;
+    };
+
+    const result = await t.run({ configChannels: channels, trigger: 'schedule', scheduledFor: slot, post, signal: controller.signal });
+    expect(result).toMatchObject({ status: 'aborted', posted: 1, failed: 0, aborted: { remaining: ['C0BBB', 'C0CCC'] } });
+    expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0AAA']);
+    const record = t.store.run(result.runId)!;
+    expect(record.finishedAt).toBeUndefined();
+    expect(record.status).toBeUndefined();
+    expect(record).toMatchObject({ posted: 1, error: expect.stringContaining('停止のため中断しました') });
+    expect(t.store.lastScheduledRunFor(slot)).toBeUndefined(); // the slot is still owed
+    expect(t.store.acquireLease(LEASE_NAME, 'someone-else', 1000, t.clock.now()).acquired).toBe(true);
+    t.store.releaseLease(LEASE_NAME, 'someone-else');
+
+    // The restart's catch-up posts to the channels that did not get it, and only to them.
+    t.slack.clear();
+    const again = await t.run({ configChannels: channels, trigger: 'missed', scheduledFor: slot });
+    expect(again).toMatchObject({ status: 'ok', posted: 2 });
+    expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0BBB', 'C0CCC']);
+  });
+
+  it('an already aborted signal posts nothing and leaves the run unfinished', async () => {
+    const t = await setup();
+    await t.run();
+    await addProgram(t.catalogFile, NEW);
+    const result = await t.run({ signal: AbortSignal.abort() });
+    expect(result).toMatchObject({ status: 'aborted', posted: 0, aborted: { remaining: ['C0CONFIG'] } });
+    expect(t.slack.posts).toEqual([]);
+    expect(t.store.run(result.runId)?.finishedAt).toBeUndefined();
+  });
+
+  it('each run prunes runs and posts older than 90 days, keeping what announced programs and the latest post', async () => {
+    const t = await setup();
+    t.clock.set('2026-06-01T09:00:00+09:00');
+    await t.run();
+    await addProgram(t.catalogFile, NEW);
+    const announcing = await t.run({ trigger: 'schedule', scheduledFor: jst('2026-06-01T09:00:00') }); // posts NEW to C0CONFIG
+    t.clock.set('2026-06-02T09:00:00+09:00');
+    const quiet = await t.run({ trigger: 'schedule', scheduledFor: jst('2026-06-02T09:00:00') }); // nothing new
+
+    t.clock.set('2026-11-24T09:00:00+09:00');
+    const today = await t.run({ trigger: 'schedule', scheduledFor: jst('2026-11-24T09:00:00') });
+    expect(t.store.run(quiet.runId)).toBeUndefined();
+    expect(t.store.run(announcing.runId)).toBeDefined(); // its announced rows (and the channel's last post) refer to it
+    expect(t.store.status('C0CONFIG').lastPost).toMatchObject({ runId: announcing.runId, ok: true });
+    expect(t.store.run(today.runId)).toMatchObject({ status: 'ok' });
+    expect(t.store.unannounced('C0CONFIG', [NEW.id])).toEqual([]);
   });
 });
 
@@ -283,6 +399,93 @@ describe('the notice service (scheduler + store + runner, as the bot wires them)
     expect(second.scheduler.nextRun()).toEqual(jst('2026-11-25T09:00:00'));
     await second.stop();
     expect(t.slack.posts).toHaveLength(1);
+  });
+
+  it('the bot died mid-run at 09:00:30 and restarted at 09:00:35: the catch-up is skipped for the dead lease, then retried when it expires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const t = await setup();
+    const slot = jst('2026-11-24T09:00:00');
+    await t.run({ trigger: 'schedule', scheduledFor: jst('2026-11-23T09:00:00') });
+    await addProgram(t.catalogFile, NEW);
+
+    // The dead process: its run started at 09:00:00, it renewed its lease before a post at 09:00:30 and died.
+    t.clock.set('2026-11-24T09:00:00+09:00');
+    const dead = t.store.startRun({ trigger: 'schedule', scheduledFor: slot, holder: 'bot-dead#1', now: t.clock.now() });
+    t.clock.set('2026-11-24T09:00:30+09:00');
+    const expires = t.store.acquireLease(LEASE_NAME, 'bot-dead#1', LEASE_TTL_MS, t.clock.now()).expiresAt;
+    expect(LEASE_TTL_MS).toBeLessThanOrEqual(2 * 60_000);
+
+    t.clock.set('2026-11-24T09:00:35+09:00');
+    const runs: RunResult[] = [];
+    const service = createNoticeService({
+      config: { dataDir: t.dataDir, channels: ['C0CONFIG'], at: '09:00' },
+      catalogDir: t.catalogDir,
+      post: t.slack.post,
+      clock: { now: t.clock.now },
+      onRun: (r) => runs.push(r),
+    });
+    await expect(service.start()).resolves.toBe('missed');
+    expect(runs.map((r) => r.status)).toEqual(['skipped']);
+    expect(t.slack.posts).toEqual([]);
+    expect(service.scheduler.nextRetry()).toEqual(new Date(expires.getTime() + 1000));
+
+    // Just before the lease expires: nothing yet.
+    const wait = expires.getTime() + 1000 - t.clock.now().getTime();
+    t.clock.advance(wait - 1);
+    await vi.advanceTimersByTimeAsync(wait - 1);
+    expect(runs).toHaveLength(1);
+    t.clock.advance(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await service.scheduler.idle();
+    expect(runs.map((r) => r.status)).toEqual(['skipped', 'ok']);
+    expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0CONFIG']);
+    expect(t.store.lastScheduledRun()).toMatchObject({ trigger: 'missed', status: 'ok', scheduledFor: slot });
+    expect(t.store.run(dead)?.finishedAt).toBeUndefined();
+    expect(service.scheduler.nextRetry()).toBeUndefined();
+    await service.stop();
+  });
+
+  it('stop(graceMs) returns within graceMs while a post hangs, aborts the run, and a restart catches the slot up', async () => {
+    const t = await setup();
+    const channels = ['C0AAA', 'C0BBB'];
+    await t.run({ configChannels: channels, trigger: 'schedule', scheduledFor: jst('2026-11-23T09:00:00') });
+    await addProgram(t.catalogFile, NEW);
+    t.clock.set('2026-11-24T10:00:00+09:00');
+
+    const hang = gate();
+    const post: PostMessage = async (channel, message): Promise<PostResult> => {
+      hang.enter();
+      await hang.opened;
+      return t.slack.post(channel, message);
+    };
+    const runs: RunResult[] = [];
+    const boot = (p: PostMessage) =>
+      createNoticeService({ config: { dataDir: t.dataDir, channels, at: '09:00' }, catalogDir: t.catalogDir, post: p, clock: { now: t.clock.now }, onRun: (r) => runs.push(r) });
+    const first = boot(post);
+    const started = first.start();
+    await hang.reached; // the catch-up is inside its first post, which does not answer
+
+    const t0 = performance.now();
+    const stopped = await Promise.race([first.stop(200).then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 3000))]);
+    expect(stopped).toBe('stopped');
+    expect(performance.now() - t0).toBeLessThan(1500);
+    // The run still holds the store: it was not closed under it.
+    expect(first.store.activeChannels()).toEqual(channels);
+    await expect(first.runNow()).rejects.toThrow(/stopped/);
+
+    // Slack answers at last: that post is recorded, the next channel is not posted.
+    hang.release();
+    await expect(started).resolves.toBe('missed');
+    expect(runs.map((r) => r.status)).toEqual(['aborted']);
+    expect(runs[0]).toMatchObject({ posted: 1, aborted: { remaining: ['C0BBB'] } });
+    expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0AAA']);
+    await vi.waitFor(() => expect(() => first.store.activeChannels()).toThrow(/not open/)); // closed once the run ended
+
+    const second = boot(t.slack.post);
+    await expect(second.start()).resolves.toBe('missed');
+    await second.stop();
+    expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0AAA', 'C0BBB']);
+    expect(runs.map((r) => r.status)).toEqual(['aborted', 'ok']);
   });
 
   it('a fresh data directory: the first start runs once to baseline configured channels, posting nothing', async () => {

@@ -5,6 +5,7 @@ import {
   formatJstDateTime,
   isMissed,
   lastDueAt,
+  leaseRetryAt,
   nextRunAt,
   NoticeScheduler,
   type ScheduledTrigger,
@@ -140,5 +141,97 @@ describe('NoticeScheduler', () => {
     scheduler.stop();
     expect(calls).toBe(2);
     expect(errors.map((e) => (e as Error).message)).toEqual(['disk full', 'disk full']);
+  });
+});
+
+describe('NoticeScheduler: a run skipped because another process held the lease', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const skipped = (until: Date) => ({ status: 'skipped', runId: 1, skipped: { reason: 'lease', holder: 'bot-dead#1', until }, channels: [], posted: 0, failed: 0 });
+  const ok = { status: 'ok', runId: 2, channels: [], posted: 0, failed: 0 };
+
+  it('leaseRetryAt: a second after the lease expires, only for a lease skip', () => {
+    const until = jst('2026-11-24T09:02:30');
+    expect(leaseRetryAt(skipped(until))).toEqual(jst('2026-11-24T09:02:31'));
+    expect(leaseRetryAt(ok)).toBeUndefined();
+    expect(leaseRetryAt({ status: 'skipped', skipped: { reason: 'already-ran', runId: 1 } })).toBeUndefined();
+    expect(leaseRetryAt(undefined)).toBeUndefined();
+    expect(leaseRetryAt('skipped')).toBeUndefined();
+  });
+
+  it('the catch-up at 09:00:35 is skipped for a lease until 09:02:30: retried at 09:02:31 as the same slot, once', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T09:00:35'));
+    const calls: Array<{ trigger: ScheduledTrigger; scheduledFor: Date; at: Date }> = [];
+    const answers = [skipped(jst('2026-11-24T09:02:30')), ok];
+    const scheduler = new NoticeScheduler({
+      at: '09:00',
+      run: async (trigger, scheduledFor) => {
+        calls.push({ trigger, scheduledFor, at: new Date() });
+        return answers.shift();
+      },
+      lastScheduledRun: () => jst('2026-11-23T09:00:00'),
+    });
+    await expect(scheduler.start()).resolves.toBe('missed');
+    expect(scheduler.nextRetry()).toEqual(jst('2026-11-24T09:02:31'));
+    await vi.advanceTimersByTimeAsync(115_999); // 09:02:30.999
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual([
+      { trigger: 'missed', scheduledFor: jst('2026-11-24T09:00:00'), at: jst('2026-11-24T09:00:35') },
+      { trigger: 'missed', scheduledFor: jst('2026-11-24T09:00:00'), at: jst('2026-11-24T09:02:31') },
+    ]);
+    expect(scheduler.nextRetry()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(3600_000);
+    expect(calls).toHaveLength(2);
+    scheduler.stop();
+  });
+
+  it('a 09:00 tick skipped for the lease is retried as "schedule", again while the lease is renewed, not after the slot ran', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T08:59:00'));
+    let lastRan = jst('2026-11-23T09:00:00');
+    const calls: Date[] = [];
+    const answers = [skipped(jst('2026-11-24T09:02:00')), skipped(jst('2026-11-24T09:04:00'))];
+    const scheduler = new NoticeScheduler({
+      at: '09:00',
+      run: async (trigger) => {
+        expect(trigger).toBe('schedule');
+        calls.push(new Date());
+        return answers.shift() ?? ok;
+      },
+      lastScheduledRun: () => lastRan,
+    });
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(61_000); // 09:00:01
+    expect(calls).toEqual([jst('2026-11-24T09:00:00')]);
+    await vi.advanceTimersByTimeAsync(120_000); // 09:02:01: retried, skipped again (renewed until 09:04)
+    expect(calls).toEqual([jst('2026-11-24T09:00:00'), jst('2026-11-24T09:02:01')]);
+    expect(scheduler.nextRetry()).toEqual(jst('2026-11-24T09:04:01'));
+    lastRan = jst('2026-11-24T09:00:00'); // the other process finished the slot meanwhile
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(calls).toHaveLength(2);
+    scheduler.stop();
+  });
+
+  it('stop() cancels a pending retry', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T09:00:35'));
+    let calls = 0;
+    const scheduler = new NoticeScheduler({
+      at: '09:00',
+      run: async () => {
+        calls += 1;
+        return skipped(jst('2026-11-24T09:02:30'));
+      },
+      lastScheduledRun: () => jst('2026-11-23T09:00:00'),
+    });
+    await scheduler.start();
+    scheduler.stop();
+    expect(scheduler.nextRetry()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(calls).toBe(1);
   });
 });

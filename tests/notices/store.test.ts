@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NoticeStore } from '../../src/notices/store.js';
+import { MIGRATIONS, NoticeStore, PRUNE_AFTER_DAYS } from '../../src/notices/store.js';
 import { ROOT, scratch } from './support.js';
 
 const T0 = new Date('2026-11-24T00:00:00Z'); // 09:00 JST
@@ -26,7 +26,8 @@ describe('subscriptions', () => {
     const dir = path.join(await scratch('store'), 'nested', 'data');
     const s = await store(dir);
     expect(existsSync(path.join(dir, 'shien.db'))).toBe(true);
-    expect(s.schemaVersion).toBe(1);
+    expect(s.schemaVersion).toBe(MIGRATIONS.length);
+    expect(s.schemaVersion).toBe(2);
     const raw = new Database(path.join(dir, 'shien.db'), { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -120,6 +121,104 @@ describe('announcements and runs', () => {
     expect(s.lastScheduledRun()?.id).toBe(first);
     expect(s.lastRun()?.id).toBe(once);
     expect(s.lastRun('schedule')?.id).toBe(skipped);
+  });
+});
+
+describe('announcedIn: what one run told one channel', () => {
+  it('lists the programs a run recorded, in the digest order, without the baseline, other runs or other channels', async () => {
+    const s = await store();
+    s.subscribe('C1', ['p-base'], { source: 'command', now: T0 });
+    s.subscribe('C2', [], { source: 'command', now: T0 });
+    const run = s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    const digest = ['p-zzz', 'p-aaa', 'p-mmm', 'p-base'];
+    s.markAnnounced('C1', digest, run, at(1));
+    s.markAnnounced('C2', ['p-other'], run, at(1));
+    const later = s.startRun({ trigger: 'schedule', scheduledFor: at(24 * 60), holder: 'h', now: at(24 * 60) });
+    s.markAnnounced('C1', ['p-later'], later, at(24 * 60));
+
+    expect(s.announcedIn(run, 'C1')).toEqual(['p-zzz', 'p-aaa', 'p-mmm']);
+    expect(s.announcedIn(run, 'C2')).toEqual(['p-other']);
+    expect(s.announcedIn(later, 'C1')).toEqual(['p-later']);
+    expect(s.announcedIn(later, 'C2')).toEqual([]);
+    expect(s.announcedIn(9999, 'C1')).toEqual([]);
+  });
+
+  it('upgrades a version-1 data directory in place; programs announced before sort by id', async () => {
+    const dir = path.join(await scratch('store'), 'data');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    const raw = new Database(path.join(dir, 'shien.db'));
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO runs (id, trigger, started_at, holder) VALUES (7, 'schedule', ?, 'old')").run(T0.toISOString());
+    for (const id of ['p-ccc', 'p-aaa']) raw.prepare("INSERT INTO announced (channel, program_id, run_id, at) VALUES ('C1', ?, 7, ?)").run(id, T0.toISOString());
+    raw.close();
+
+    const s = await store(dir);
+    expect(s.schemaVersion).toBe(2);
+    expect(s.announcedIn(7, 'C1')).toEqual(['p-aaa', 'p-ccc']);
+    expect(s.unannounced('C1', ['p-aaa', 'p-bbb', 'p-ccc'])).toEqual(['p-bbb']);
+  });
+});
+
+describe('abandonRun and prune', () => {
+  it('an abandoned run keeps what it did but stays unfinished: its slot is still owed', async () => {
+    const s = await store();
+    const run = s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    s.abandonRun(run, { posted: 1, failed: 0, error: '停止のため中断しました' });
+    expect(s.run(run)).toMatchObject({ posted: 1, failed: 0, error: '停止のため中断しました' });
+    expect(s.run(run)?.finishedAt).toBeUndefined();
+    expect(s.run(run)?.status).toBeUndefined();
+    expect(s.lastScheduledRun()).toBeUndefined();
+    expect(s.lastScheduledRunFor(T0)).toBeUndefined();
+  });
+
+  it(`deletes runs and posts older than ${PRUNE_AFTER_DAYS} days, but never announced rows, the runs they name, a channel's last post or the last runs`, async () => {
+    const s = await store();
+    const day = (n: number) => at(n * 24 * 60);
+    s.subscribe('C1', CATALOG, { source: 'command', now: day(0) });
+    s.subscribe('C2', CATALOG, { source: 'command', now: day(0) });
+    const finished = (n: number, status: 'ok' | 'skipped' = 'ok', trigger: 'schedule' | 'once' = 'schedule') => {
+      const id = s.startRun({ trigger, ...(trigger === 'schedule' ? { scheduledFor: day(n) } : {}), holder: 'h', now: day(n) });
+      s.finishRun(id, { status, posted: 0, failed: 0, now: day(n) });
+      return id;
+    };
+    const announcing = finished(0);
+    s.recordPost(announcing, 'C1', { programs: 1, ok: true, ts: '1.1', now: day(0) });
+    s.markAnnounced('C1', ['p-new'], announcing, day(0));
+    const failedPost = finished(1);
+    s.recordPost(failedPost, 'C1', { programs: 1, ok: false, error: 'not_in_channel', now: day(1) });
+    s.recordPost(failedPost, 'C2', { programs: 1, ok: false, error: 'not_in_channel', now: day(1) }); // C2's only post
+    const quiet = finished(2);
+    const skipped = finished(3, 'skipped');
+    const crashed = s.startRun({ trigger: 'schedule', scheduledFor: day(4), holder: 'h', now: day(4) });
+    const recent = finished(100);
+    const recentPost = s.startRun({ trigger: 'once', holder: 'h', now: day(101) });
+    s.recordPost(recentPost, 'C1', { programs: 1, ok: true, ts: '2.2', now: day(101) });
+
+    expect(s.prune(day(120))).toEqual({ posts: 2, runs: 3 }); // C1 on days 0 and 1
+    expect(s.run(quiet)).toBeUndefined();
+    expect(s.run(skipped)).toBeUndefined();
+    expect(s.run(crashed)).toBeUndefined();
+    expect(s.run(failedPost)).toBeDefined(); // C2's last post names it
+    expect(s.status('C2').lastPost).toMatchObject({ runId: failedPost, ok: false });
+    expect(s.run(announcing)).toBeDefined(); // the announced row names it
+    expect(s.announcedIn(announcing, 'C1')).toEqual(['p-new']);
+    expect(s.unannounced('C1', [...CATALOG, 'p-new'])).toEqual([]);
+    expect(s.status('C1').lastPost).toMatchObject({ runId: recentPost, ok: true });
+    expect(s.run(recent)).toBeDefined();
+    expect(s.prune(day(120))).toEqual({ posts: 0, runs: 0 });
+  });
+
+  it('keeps the last scheduled run whatever its age: the missed-run check reads it', async () => {
+    const s = await store();
+    const old = s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    s.finishRun(old, { status: 'ok', posted: 0, failed: 0, now: T0 });
+    const later = new Date(T0.getTime() + 200 * 86_400_000);
+    const once = s.startRun({ trigger: 'once', holder: 'cli', now: later });
+    s.finishRun(once, { status: 'ok', posted: 0, failed: 0, now: later });
+    expect(s.prune(later)).toEqual({ posts: 0, runs: 0 });
+    expect(s.lastScheduledRun()?.id).toBe(old);
   });
 });
 

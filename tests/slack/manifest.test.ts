@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createChannelNotices } from '../../src/notices/channel-notices.js';
-import { renderDigest } from '../../src/notices/digest.js';
+import { renderDigest, renderDigestMore } from '../../src/notices/digest.js';
 import { systemClock } from '../../src/notices/schedule.js';
 import { NoticeStore } from '../../src/notices/store.js';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
@@ -136,7 +136,7 @@ beforeAll(async () => {
     store,
     config: { dataDir, channels: [], at: '09:00' },
     catalogDir: bundledPaths().catalogDir,
-    servedProgramIds: () => engine.programs.map((p) => p.id),
+    servedPrograms: () => engine.programs,
     clock: systemClock,
   });
   // One subscribed channel, so App Home shows its オフにする button as well as the channel picker.
@@ -172,6 +172,9 @@ beforeAll(async () => {
     ],
     ['app home', home],
     ['daily digest', renderDigest(engine.programs.slice(0, 3), { date: new Date() })],
+    // More new programs than fit: the digest offers 「ほか N 件を見る」, whose pages page on.
+    ['daily digest, overflowing', renderDigest(engine.programs, { date: new Date(), runId: 7, channel: 'C0FAKE' })],
+    ['digest list page', renderDigestMore(engine.programs, { runId: 7, channel: 'C0FAKE', offset: 0 })],
   ];
   emitted = new Map(surfaces.map(([name, message]) => [name, actionIds(message.blocks)]));
 }, ANALYZER_TIMEOUT);

@@ -4,6 +4,7 @@ import { registerBrowse } from './actions/browse.js';
 import { registerProgramDetails } from './actions/program-details.js';
 import { registerProgramShare } from './actions/program-share.js';
 import { registerNoticeAddChannel } from './actions/notice-add-channel.js';
+import { registerNoticeMore } from './actions/notice-more.js';
 import { registerNoticeToggle } from './actions/notice-toggle.js';
 import { registerResultsPage } from './actions/results-page.js';
 import { registerSearchCommand } from './commands/search.js';
@@ -21,6 +22,7 @@ export function registerListeners(app: App, services: ShienServices): void {
   registerBrowse(app, services);
   registerNoticeToggle(app, services);
   registerNoticeAddChannel(app, services);
+  registerNoticeMore(app, services);
 
   registerAppMention(app, services);
   registerDirectMessage(app, services);
