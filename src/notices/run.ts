@@ -37,36 +37,9 @@ export const LEASE_NAME = 'notices';
  */
 export const LEASE_TTL_MS = 2 * 60_000;
 
-export const INVITE_HINT = 'ボットをチャンネルに招待してください: /invite @shien';
-
-/** What a person can do about a failed post, by Slack's error code. */
-export function postErrorHint(error: string): string | undefined {
-  switch (error) {
-    case 'not_in_channel':
-    case 'channel_not_found':
-      return INVITE_HINT;
-    case 'is_archived':
-      // Inviting cannot help here; say what can.
-      return 'チャンネルがアーカイブされています。アーカイブを解除するか、通知をオフにしてください (/支援 通知 オフ)';
-    case 'invalid_auth':
-    case 'not_authed':
-    case 'token_revoked':
-    case 'token_expired':
-    case 'account_inactive':
-      return 'SLACK_BOT_TOKEN が無効です。ボットのトークンを確認してください';
-    case 'missing_scope':
-      return 'Slack アプリに chat:write の権限を追加してください';
-    case 'restricted_action':
-    case 'ekm_access_denied':
-      return 'このチャンネルではボットが投稿できない設定です。チャンネルの投稿権限を確認してください';
-    case 'timeout':
-    case 'ratelimited':
-    case 'request_error':
-      return 'Slack に届きませんでした (ネットワークまたは Slack 側の問題)';
-    default:
-      return undefined;
-  }
-}
+// Hints live with the rest of what the bot knows about Slack's errors (shared with 共有).
+import { postErrorHint } from '../slack/errors.js';
+export { INVITE_HINT, postErrorHint } from '../slack/errors.js';
 
 export interface ChannelResult {
   channel: string;

@@ -2,7 +2,10 @@
 // the notices on the same WebClient version as the rest of the bot.
 import { LogLevel, webApi } from '@slack/bolt';
 import type { Message } from '../slack/blocks.js';
+import { slackErrorCode } from '../slack/errors.js';
 import type { PostMessage, PostResult } from './run.js';
+
+export { slackErrorCode };
 
 /** One post waits at most this long; a hung Slack becomes a failed post, retried next run. */
 export const POST_TIMEOUT_MS = 15_000;
@@ -13,17 +16,6 @@ export interface SlackPostOptions {
   /** SLACK_API_URL: another Web API base (a fake Slack in the tests); default https://slack.com/api/. */
   slackApiUrl?: string;
   timeoutMs?: number;
-}
-
-/** Slack's error code for a failed call: `not_in_channel`, `timeout`, `ratelimited`, `http_500`, … */
-export function slackErrorCode(error: unknown): string {
-  if (error instanceof webApi.WebAPIPlatformError) return error.data.error;
-  if (error instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
-  if (error instanceof webApi.WebAPIHTTPError) return `http_${error.statusCode}`;
-  if (error instanceof webApi.WebAPIRequestError) {
-    return error.original.name === 'TimeoutError' || error.original.name === 'AbortError' ? 'timeout' : 'request_error';
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -4,16 +4,11 @@ import { tellClicker } from '../../reply.js';
 import { renderProgramCard } from '../../render/card.js';
 import { ACTIONS } from '../../render/results.js';
 import type { ShienServices } from '../../services.js';
+import { INVITE_HINT, postErrorHint, slackErrorCode } from '../../errors.js';
 import { GONE_TEXT } from './program-details.js';
 
-/** Slack errors that mean "the bot may not post here", and what to do about it. */
+/** What the person who clicked is told when Slack refuses the post. */
 export const CANNOT_POST_TEXT = 'このチャンネルには投稿できませんでした。チャンネルで `/invite @shien` を実行してボットを招待してから、もう一度お試しください。';
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot', 'missing_scope']);
-
-function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } }).data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
 
 /** チャンネルに共有 → the program's card posted to the channel, saying who shared it. */
 export function registerProgramShare(app: App, services: ShienServices): void {
@@ -33,9 +28,10 @@ export function registerProgramShare(app: App, services: ShienServices): void {
           await args.client.chat.postMessage({ channel, text: card.text, blocks: card.blocks, unfurl_links: false, unfurl_media: false });
         } catch (error) {
           const code = slackErrorCode(error);
-          if (!code || !CANNOT_POST.has(code)) throw error;
+          const hint = postErrorHint(code);
+          if (!hint) throw error; // not something the person can fix: the error answer, and the log
           log.slackError = code;
-          await tellClicker(args, CANNOT_POST_TEXT);
+          await tellClicker(args, hint === INVITE_HINT ? CANNOT_POST_TEXT : `チャンネルに共有できませんでした: ${hint}`);
         }
       },
       () => tellClicker(args, ERROR_TEXT),

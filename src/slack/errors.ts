@@ -1,0 +1,49 @@
+import { webApi } from '@slack/bolt';
+
+/**
+ * Slack's errors as the bot reports them, wherever it posts (a digest, a shared card): the
+ * error code, and what a person can do about it.
+ */
+
+/** Slack's error code for a failed call: `not_in_channel`, `timeout`, `ratelimited`, `http_500`, … */
+export function slackErrorCode(error: unknown): string {
+  if (error instanceof webApi.WebAPIPlatformError) return error.data.error;
+  if (error instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
+  if (error instanceof webApi.WebAPIHTTPError) return `http_${error.statusCode}`;
+  if (error instanceof webApi.WebAPIRequestError) {
+    return error.original.name === 'TimeoutError' || error.original.name === 'AbortError' ? 'timeout' : 'request_error';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const INVITE_HINT = 'ボットをチャンネルに招待してください: /invite @shien';
+
+/** What a person can do about a failed post, by Slack's error code. */
+export function postErrorHint(error: string): string | undefined {
+  switch (error) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return INVITE_HINT;
+    case 'is_archived':
+      // Inviting cannot help here; say what can.
+      return 'チャンネルがアーカイブされています。アーカイブを解除するか、通知をオフにしてください (/支援 通知 オフ)';
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'token_revoked':
+    case 'token_expired':
+    case 'account_inactive':
+      return 'SLACK_BOT_TOKEN が無効です。ボットのトークンを確認してください';
+    case 'missing_scope':
+      return 'Slack アプリに chat:write の権限を追加してください';
+    case 'restricted_action':
+    case 'ekm_access_denied':
+      return 'このチャンネルではボットが投稿できない設定です。チャンネルの投稿権限を確認してください';
+    case 'timeout':
+    case 'ratelimited':
+    case 'request_error':
+      return 'Slack に届きませんでした (ネットワークまたは Slack 側の問題)';
+    default:
+      return undefined;
+  }
+}
+
