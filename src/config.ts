@@ -85,6 +85,17 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
   return { mode: 'console' };
 }
 
+/** What posting to Slack needs (`notify --once`): the bot token, and the API URL if overridden. */
+export function loadPostingConfig(env: NodeJS.ProcessEnv = process.env): { botToken: string; apiUrl?: string } {
+  const parsed = SlackEnvSchema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`設定エラー: ${String(issue.path[0])} ${issue.message}`);
+  }
+  if (!parsed.data.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_BOT_TOKEN を設定してください (Slack アプリの Bot User OAuth Token, xoxb-…)');
+  return { botToken: parsed.data.SLACK_BOT_TOKEN, ...(parsed.data.SLACK_API_URL ? { apiUrl: parsed.data.SLACK_API_URL } : {}) };
+}
+
 /** Reads `.env` from the working directory when present; set variables win over the file. */
 export function readDotEnv(file = '.env'): void {
   try {

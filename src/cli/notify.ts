@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Paths } from '../config.js';
+import { ConfigError, loadPostingConfig, type Paths } from '../config.js';
 import { formatProblem } from '../catalog/load.js';
 import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
 import { runNotices, type RunResult } from '../notices/run.js';
@@ -63,14 +63,12 @@ export async function notifyCommand(
     out.write(`${error.message}\n`);
     return 2;
   }
-  const token = env.SLACK_BOT_TOKEN?.trim();
-  if (!token) {
-    out.write('SLACK_BOT_TOKEN を設定してください (Slack アプリの Bot User OAuth Token, xoxb-…)\n');
-    return 2;
-  }
-  const apiUrl = env.SLACK_API_URL?.trim() || undefined;
-  if (apiUrl !== undefined && !URL.canParse(apiUrl)) {
-    out.write(`SLACK_API_URL が URL ではありません (指定: "${apiUrl}")\n`);
+  let posting;
+  try {
+    posting = loadPostingConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    out.write(`${error.message}\n`);
     return 2;
   }
 
@@ -79,7 +77,7 @@ export async function notifyCommand(
     const result = await runNotices({
       store,
       catalogDir: paths.catalogDir,
-      post: slackPoster({ token, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) }),
+      post: slackPoster({ token: posting.botToken, ...(posting.apiUrl ? { slackApiUrl: posting.apiUrl } : {}) }),
       now: () => new Date(),
       trigger: 'once',
       configChannels: config.channels,

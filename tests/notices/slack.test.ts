@@ -156,6 +156,11 @@ describe('npm run -s shien -- notify --once', () => {
     expect(noToken.code).toBe(2);
     expect(noToken.stdout).toContain('SLACK_BOT_TOKEN を設定してください');
 
+    const userToken = await shien(['notify', '--once'], { ...d.env, SLACK_BOT_TOKEN: 'xoxp-a-user-token' });
+    expect(userToken.code).toBe(2);
+    expect(userToken.stdout).toContain('SLACK_BOT_TOKEN は xoxb- で始まる');
+    expect(userToken.stdout + userToken.stderr).not.toContain('xoxp-a-user-token');
+
     const badTime = await shien(['notify', '--once'], { ...d.env, SHIEN_NOTIFY_AT: '9時' });
     expect(badTime.code).toBe(2);
     expect(badTime.stdout).toContain('SHIEN_NOTIFY_AT');
