@@ -57,7 +57,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     servedPrograms: () => live.current.programs,
     clock,
   });
-  const slack = createSlackApp(options.slack, { engine: () => live.current, logger, notices: channelNotices });
+  const slack = createSlackApp(options.slack, {
+    engine: () => live.current,
+    logger,
+    notices: channelNotices,
+    firstDelivery: (eventId) => {
+      try {
+        return notices.store.firstDelivery(eventId, clock.now());
+      } catch (error) {
+        // Without the record, answering twice beats not answering at all.
+        logger.error({ err: error, eventId }, 'event record unavailable');
+        return true;
+      }
+    },
+  });
   const { port } = await slack.start();
   // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
   const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));

@@ -147,7 +147,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE announced ADD COLUMN pos INTEGER;
   CREATE INDEX announced_by_run ON announced (run_id, channel);
   `,
+  // 3: Slack event ids already answered, so a redelivery (X-Slack-Retry-Num) is answered once
+  // even across a restart, or by another bot process sharing this data directory.
+  `
+  CREATE TABLE events_seen (
+    event_id TEXT PRIMARY KEY,
+    at       TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_seen_by_time ON events_seen (at);
+  `,
 ];
+
+/** Slack redelivers an event for minutes at most; ids are kept a day. */
+export const EVENTS_KEPT_MS = 86_400_000;
 
 /** Runs and posts older than this are pruned at the end of every run (announced rows are kept). */
 export const PRUNE_AFTER_DAYS = 90;
@@ -267,6 +279,21 @@ export class NoticeStore {
 
   close(): void {
     this.db.close();
+  }
+
+  // ── event deliveries ───────────────────────────────────────────────────────
+
+  /**
+   * True the first time `eventId` is seen (by any process on this database), false for a
+   * redelivery. Atomic: the insert either adds the id or finds it there.
+   */
+  firstDelivery(eventId: string, now: Date): boolean {
+    return this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM events_seen WHERE at < ?').run(iso(new Date(now.getTime() - EVENTS_KEPT_MS)));
+        return this.db.prepare('INSERT OR IGNORE INTO events_seen (event_id, at) VALUES (?, ?)').run(eventId, iso(now)).changes === 1;
+      })
+      .immediate();
   }
 
   // ── subscriptions ──────────────────────────────────────────────────────────

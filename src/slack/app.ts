@@ -56,7 +56,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
     });
     app = new App({ token: config.botToken, receiver, logger, clientOptions });
   }
-  app.use(dropRedeliveries(services.logger));
+  app.use(dropRedeliveries(services.logger, services.firstDelivery));
   registerListeners(app, { ...services, inFlight });
 
   return {

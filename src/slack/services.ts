@@ -24,6 +24,8 @@ export interface ShienServices {
   engine(): SearchEngine;
   logger: Logger;
   notices?: ChannelNotices;
+  /** Whether a Slack event id is seen for the first time (default: remembered in memory). */
+  firstDelivery?: (eventId: string) => boolean;
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */
   inFlight?: InFlight;
 }

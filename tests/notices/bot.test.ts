@@ -156,6 +156,29 @@ describe('the digest a channel subscribed in Slack receives', () => {
     expect([...shownInFull, ...listed].sort()).toEqual(added.map((p) => p.id).sort());
   }, ANALYZER_TIMEOUT);
 
+  it('a mention redelivered to another bot process on the same data directory (or after a restart) is answered once', async () => {
+    const mention = { type: 'app_mention', user: 'U0ADVISOR', text: '<@UBOT> 創業', ts: '1700000300.000100', channel: 'C0TEAM' };
+    await app.event(mention, { event_id: 'Ev0ACROSSRESTART' });
+    await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
+    const second = await startBot({
+      slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: app.fake.apiUrl },
+      notices: { dataDir: dirs.dataDir, channels: [], at: '09:00' },
+      paths: { ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` },
+      logger: createLogger({ level: 'silent' }),
+      clock,
+    });
+    try {
+      const other = driveApp(`http://127.0.0.1:${second.started.port}${EVENTS_PATH}`, app.fake);
+      expect((await other.event(mention, { event_id: 'Ev0ACROSSRESTART', retry: 1 })).status).toBe(200);
+      await other.event({ ...mention, ts: '1700000300.000200' }, { event_id: 'Ev0SOMETHINGNEW' });
+      await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[1]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(app.fake.callsTo('chat.postMessage').map((c) => c.body.thread_ts)).toEqual(['1700000300.000100', '1700000300.000200']);
+    } finally {
+      await second.stop(1000);
+    }
+  }, ANALYZER_TIMEOUT);
+
   it('a broken catalog file: the run posts nothing, names the file, and search keeps the catalog it had', async () => {
     const before = bot.live.current;
     await addProgram(dirs.catalogFile, { id: 'BAD ID', name: 'x' });

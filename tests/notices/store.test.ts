@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, NoticeStore, PRUNE_AFTER_DAYS } from '../../src/notices/store.js';
+import { EVENTS_KEPT_MS, MIGRATIONS, NoticeStore, PRUNE_AFTER_DAYS } from '../../src/notices/store.js';
 import { ROOT, scratch } from './support.js';
 
 const T0 = new Date('2026-11-24T00:00:00Z'); // 09:00 JST
@@ -27,7 +27,7 @@ describe('subscriptions', () => {
     const s = await store(dir);
     expect(existsSync(path.join(dir, 'shien.db'))).toBe(true);
     expect(s.schemaVersion).toBe(MIGRATIONS.length);
-    expect(s.schemaVersion).toBe(2);
+    expect(s.schemaVersion).toBe(MIGRATIONS.length);
     const raw = new Database(path.join(dir, 'shien.db'), { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -155,7 +155,7 @@ describe('announcedIn: what one run told one channel', () => {
     raw.close();
 
     const s = await store(dir);
-    expect(s.schemaVersion).toBe(2);
+    expect(s.schemaVersion).toBe(MIGRATIONS.length);
     expect(s.announcedIn(7, 'C1')).toEqual(['p-aaa', 'p-ccc']);
     expect(s.unannounced('C1', ['p-aaa', 'p-bbb', 'p-ccc'])).toEqual(['p-bbb']);
   });
@@ -279,5 +279,24 @@ describe('lease', () => {
       });
     const results = await Promise.all([racer(), racer(), racer(), racer()]);
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('Slack event deliveries', () => {
+  it('an event id is new once, across two stores on one file, and forgotten after a day', async () => {
+    const dir = await scratch('events');
+    const a = NoticeStore.open(dir);
+    const b = NoticeStore.open(dir);
+    try {
+      const t = new Date('2026-11-24T00:00:00Z');
+      expect(a.firstDelivery('Ev1', t)).toBe(true);
+      expect(b.firstDelivery('Ev1', t)).toBe(false);
+      expect(a.firstDelivery('Ev1', new Date(t.getTime() + 5 * 60_000))).toBe(false);
+      expect(b.firstDelivery('Ev2', t)).toBe(true);
+      expect(a.firstDelivery('Ev1', new Date(t.getTime() + EVENTS_KEPT_MS + 1000))).toBe(true);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });
