@@ -335,3 +335,21 @@ describe('requests Slack did not sign, failures, logs', () => {
     expect(await res.json()).toMatchObject({ ok: true, programs: engine.size });
   });
 });
+
+describe('logging at debug level', () => {
+  it('still writes no token, no signing secret and no query text', async () => {
+    const debugApp = await startTestApp(engine, {}, 'debug');
+    try {
+      const { responseId } = await debugApp.command('秘密の相談 創業');
+      await responseTo(debugApp, responseId);
+      await debugApp.event({ type: 'app_mention', user: 'U0ADVISOR', text: `<@${FAKE_BOT_USER_ID}> 内緒の話 創業`, ts: '1700000400.000100', channel: 'C0TEAM' });
+      await debugApp.fake.waitFor(() => debugApp.fake.callsTo('chat.postMessage')[0]);
+      expect(debugApp.rawLogs.some((l) => l.includes('"request"'))).toBe(true);
+      for (const raw of debugApp.rawLogs) {
+        for (const secret of [BOT_TOKEN, SIGNING_SECRET, '秘密の相談', '内緒の話']) expect(raw).not.toContain(secret);
+      }
+    } finally {
+      await debugApp.close();
+    }
+  });
+});

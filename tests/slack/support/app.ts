@@ -65,11 +65,11 @@ export function logCapture(): { sink: Writable; logs: Record<string, unknown>[];
   return { sink, logs, rawLogs };
 }
 
-export async function startTestApp(engine: SearchEngine, extra: Partial<ShienServices> = {}): Promise<TestApp> {
+export async function startTestApp(engine: SearchEngine, extra: Partial<ShienServices> = {}, logLevel = 'info'): Promise<TestApp> {
   const fake = await startFakeSlack();
   const { sink, logs, rawLogs } = logCapture();
   let current = engine;
-  const services: ShienServices = { engine: () => current, logger: createLogger({ level: 'info', destination: sink }), ...extra };
+  const services: ShienServices = { engine: () => current, logger: createLogger({ level: logLevel, destination: sink }), ...extra };
   const slack = createSlackApp({ mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl }, services);
   const { port } = await slack.start();
   return {
