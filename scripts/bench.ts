@@ -17,6 +17,9 @@
  *   --cli-heap-mb <n>         heap limit for the command-line tool (default: Node's own, as
  *                             deployed; at 100,000 programs it runs out of memory)
  *   --cache-dir data/bench    where built indexes and synthetic catalogs are kept
+ *   --slack-commands 300      the Slack section: /支援 commands one at a time (詳細 clicks and
+ *                             mentions: a third as many each; then 50 commands at once)
+ *   --no-slack                skip the Slack section; --slack-only: the build and it alone
  *
  * Building an index of 100,000 programs with kuromoji takes minutes, so indexes are cached in
  * data/bench/<size>-<fingerprint>.json (git-ignored) with the build time recorded when they
@@ -30,13 +33,17 @@
  * - time to first answer: `node dist/cli.js search 創業 --json --limit 1` with
  *   SHIEN_CATALOG_DIR / SHIEN_INDEX_FILE pointing at the size's catalog and prebuilt index,
  *   timed from spawn to exit (the tool loads the index when it matches the catalog);
- * - everything else: scripts/bench-child.mjs (see its modes).
+ * - everything else: scripts/bench-child.mjs (see its modes);
+ * - the Slack section (about 5 s): scripts/bench-slack.ts, the real app in HTTP mode on the
+ *   bundled catalog in a fresh process (scripts/bench-slack-bot.mjs), driven by signed
+ *   requests from this process acting as Slack.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { PROJECT_ROOT } from '../src/config.js';
+import { ACK_BUDGET_MS, slackBench, type SlackFigures } from './bench-slack.js';
 
 interface Flags {
   sizes: number[];
@@ -48,13 +55,16 @@ interface Flags {
   heapMb: number;
   cliHeapMb?: number;
   cacheDir: string;
+  /** 0: no Slack section. */
+  slackCommands: number;
+  slackOnly: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench]';
+  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only]';
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench' };
+  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false };
   const positive = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
@@ -91,6 +101,15 @@ function parseFlags(argv: string[]): Flags {
       case '--cache-dir':
         flags.cacheDir = value() ?? '';
         break;
+      case '--slack-commands':
+        flags.slackCommands = Math.round(positive(name, value()));
+        break;
+      case '--no-slack':
+        flags.slackCommands = 0;
+        break;
+      case '--slack-only':
+        flags.slackOnly = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -99,6 +118,7 @@ function parseFlags(argv: string[]): Flags {
         throw new Error(`unknown flag ${name}\n${USAGE}`);
     }
   }
+  if (flags.slackOnly && !flags.slackCommands) throw new Error(`--slack-only and --no-slack leave nothing to run\n${USAGE}`);
   return flags;
 }
 
@@ -261,7 +281,7 @@ interface SizeResult {
   startup: Startup;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const benchStart = performance.now();
   const startedAt = new Date();
@@ -272,11 +292,12 @@ function main(): void {
 
   // kuromoji alone, in fresh processes: what building an index (or a process without a
   // prebuilt index) pays before analysing anything. Serving from an index does not load it.
-  progress('kuromoji dictionary, 3 fresh processes');
-  const dicts = [0, 1, 2].map(() => child<DictFigures>(['dict'], flags));
+  const sizes = flags.slackOnly ? [] : flags.sizes;
+  if (sizes.length) progress('kuromoji dictionary, 3 fresh processes');
+  const dicts = sizes.length ? [0, 1, 2].map(() => child<DictFigures>(['dict'], flags)) : [];
 
   const results: SizeResult[] = [];
-  for (const size of flags.sizes) {
+  for (const size of sizes) {
     progress(`${size} programs: index from the cache, else built now (100,000 programs: about 4 minutes)`);
     const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags);
     const env = { ...baseEnv(), SHIEN_CATALOG_DIR: prepared.catalogDir, SHIEN_INDEX_FILE: prepared.index };
@@ -288,6 +309,16 @@ function main(): void {
     const started = startup(env, flags);
     if (started.ok && started.top !== measured.firstAnswer.top) progress(`warning: the command-line tool answered ${started.top}, the loaded engine ${measured.firstAnswer.top}`);
     results.push({ prepared, measured, startup: started });
+  }
+
+  // The bot as Slack sees it: bundled catalog, dist/search-index.json as npm start loads it.
+  let slack: { ok: true; figures: SlackFigures } | { ok: false; error: string } | undefined;
+  if (flags.slackCommands) {
+    try {
+      slack = { ok: true, figures: await slackBench({ commands: flags.slackCommands, burst: SLACK_BURST, queriesFile: QUERIES, env: baseEnv() }, progress) };
+    } catch (error) {
+      slack = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   const defaultHeapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
@@ -322,28 +353,71 @@ function main(): void {
   const idle = results[0]?.measured.baseline;
   const out = (line = '') => console.log(line);
   out(`支援ナビ bench — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mib(os.totalmem() / 2 ** 20)} RAM`);
+  const slackFlag = flags.slackCommands ? `${flags.slackOnly ? ' --slack-only' : ''} --slack-commands ${flags.slackCommands}` : ' --no-slack';
   out(
-    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}`,
+    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}`,
   );
   out(`npm run -s build (tsc, then shien index of the bundled catalog): ${ms(build.ms)}`);
-  out();
-  out(table(header, rows));
-  out();
-  out('Rows after the first come from bench processes with --max-old-space-size=' + flags.heapMb + '; load and queries as the CLI serves');
-  out('(prebuilt index, queries split by its lexicon, no kuromoji).');
-  out(`kuromoji dictionary alone (fresh process, median of ${dicts.length}): load ${ms(dict.loadMs)}, +${mib(dict.rss)} RSS, +${mib(dict.heap)} heapUsed;`);
-  out('  building an index loads it, serving from a prebuilt index does not.');
-  if (idle) out(`A bench process with its modules imported and nothing loaded: ${mib(idle.rssMB)} RSS, ${mib(idle.heapUsedMB)} heapUsed.`);
-  out('Synthetic catalogs: perturbed copies of the bundled programs (scripts/bench-synthetic.mjs), read from YAML like the real one.');
-  for (const r of results) {
-    if (!r.startup.ok && !r.startup.error.outOfMemory) out(`\n${r.measured.programs} programs, CLI: ${r.startup.error.message}`);
+  if (results.length) {
+    out();
+    out(table(header, rows));
+    out();
+    out('Rows after the first come from bench processes with --max-old-space-size=' + flags.heapMb + '; load and queries as the CLI serves');
+    out('(prebuilt index, queries split by its lexicon, no kuromoji).');
+    out(`kuromoji dictionary alone (fresh process, median of ${dicts.length}): load ${ms(dict.loadMs)}, +${mib(dict.rss)} RSS, +${mib(dict.heap)} heapUsed;`);
+    out('  building an index loads it, serving from a prebuilt index does not.');
+    if (idle) out(`A bench process with its modules imported and nothing loaded: ${mib(idle.rssMB)} RSS, ${mib(idle.heapUsedMB)} heapUsed.`);
+    out('Synthetic catalogs: perturbed copies of the bundled programs (scripts/bench-synthetic.mjs), read from YAML like the real one.');
+    for (const r of results) {
+      if (!r.startup.ok && !r.startup.error.outOfMemory) out(`\n${r.measured.programs} programs, CLI: ${r.startup.error.message}`);
+    }
+  }
+  if (slack) {
+    out();
+    if (slack.ok) for (const line of slackReport(slack.figures)) out(line);
+    else out(`Slack section failed: ${slack.error}`);
   }
   out(`\nbench took ${ms(performance.now() - benchStart)}`);
 }
 
-try {
-  main();
-} catch (error) {
+/** Commands sent at once in the Slack section. */
+const SLACK_BURST = 50;
+
+/** The Slack section's table and notes. */
+function slackReport(f: SlackFigures): string[] {
+  const source = f.source === 'index-file' ? 'engine from dist/search-index.json' : 'engine built now with kuromoji (dist/search-index.json absent or stale)';
+  const header = ['Slack (HTTP mode)', 'n', 'first', 'p50', 'p95', 'p99', 'max'];
+  const row = (name: string, first: number | undefined, s: { n: number; p50: number; p95: number; p99: number; max: number }) => [name, String(s.n), first === undefined ? '' : ms(first), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)];
+  const rows = f.kinds.flatMap((k) => [row(`${k.name}: ack (HTTP 200)`, k.first.ackMs, k.ack), row(`${k.name}: answer (${k.answeredBy})`, k.first.answerMs, k.answer)]);
+  rows.push(row('GET /healthz (no Bolt): round trip', undefined, f.healthz));
+  rows.push(row(`${f.burst.size} × /支援 at once: ack`, undefined, f.burst.ack), row(`${f.burst.size} × /支援 at once: answer`, undefined, f.burst.answer));
+  const m = f.memory;
+  return [
+    `Slack section: ${f.programs} programs (bundled catalog), ${source}; one bot process (node, compiled code, default heap),`,
+    '  requests signed and answers received by a fake Slack in the bench process, over 127.0.0.1. Times from sending a request.',
+    '',
+    table(header, rows),
+    '',
+    `/支援 mix: ${f.mix}; 詳細 on programs from those answers.`,
+    `"first": the first request of its kind after the start (cold), not in the percentiles.`,
+    `Slack's ack budget: ${ms(ACK_BUDGET_MS)}. Acks over it: ${f.acksOverBudget} of ${f.acks}. All ${f.burst.size} answers of the burst in ${ms(f.burst.allAnsweredMs)}.`,
+    `Bot start: spawn → listening ${ms(f.spawnToReadyMs)} (imports ${ms(f.importMs)}, loadSearchEngine ${ms(f.loadMs)}, app.start ${ms(f.listenMs)}).`,
+    '',
+    table(
+      ['bot memory', 'idle after start', 'after the run', 'then GC', 'peak'],
+      [
+        ['RSS', mib(m.idle.rssMB), mib(m.afterRun.rssMB), mib(m.afterGc.rssMB), mib(m.peakRssMB)],
+        ['heapUsed', mib(m.idle.heapUsedMB), mib(m.afterRun.heapUsedMB), mib(m.afterGc.heapUsedMB), ''],
+        ['heapTotal (committed by V8)', mib(m.idle.heapTotalMB), mib(m.afterRun.heapTotalMB), mib(m.afterGc.heapTotalMB), ''],
+      ],
+    ),
+    'Idle and "then GC": after full collections and 1 s for V8 to hand freed pages back.',
+    ...(f.failures.length ? [`Failures (${f.failures.length}):`, ...f.failures.map((x) => `  ${x}`)] : []),
+    `Slack section took ${ms(f.ms)}.`,
+  ];
+}
+
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
-}
+});
