@@ -41,15 +41,26 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // find the new programs. The run has already refused a broken catalog; the reload keeps
   // the catalog it had when a file breaks in between. (Unchanged catalog: a quick compare.)
   const post: PostMessage = async (channel, message) => {
-    try {
-      const reloaded = await live.reload();
-      if (reloaded.status !== 'unchanged') logger.info({ component: 'catalog', ...reloaded }, 'catalog reload');
-    } catch (error) {
-      logger.error({ component: 'catalog', err: error }, 'catalog reload failed');
-    }
+    await reload();
     return poster(channel, message);
   };
-  const notices = createNoticeService({ config: options.notices, catalogDir: paths.catalogDir, post, clock, log: logger.child({ component: 'notices' }) });
+  const reload = () =>
+    live.reload().then(
+      (r) => r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload'),
+      (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
+    );
+  const notices = createNoticeService({
+    config: options.notices,
+    catalogDir: paths.catalogDir,
+    post,
+    clock,
+    log: logger.child({ component: 'notices' }),
+    // Every run that read a valid catalog brings search up to date, also when nothing was
+    // posted (no subscriptions, or `notify --once` from cron announced it first).
+    onRun: (result) => {
+      if (result.catalogSize !== undefined && result.status !== 'catalog-error') void reload();
+    },
+  });
   const channelNotices = createChannelNotices({
     store: notices.store,
     config: options.notices,
@@ -80,9 +91,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     live,
     started: { port, notices: scheduled },
     async stop(graceMs = 5000) {
-      // Both within graceMs: Slack requests drain while a notice run in progress is aborted
-      // between channels (what Slack confirmed stays recorded; a restart catches the rest up).
-      await Promise.all([slack.stop(graceMs), notices.stop(graceMs)]);
+      // Slack first: its handlers (通知 オン, App Home, redelivery records) use the store, which
+      // notices.stop closes. Then a notice run in progress is aborted between channels (what
+      // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
+      const started = Date.now();
+      await slack.stop(graceMs);
+      await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));
       void scheduled;
     },
   };

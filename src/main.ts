@@ -43,6 +43,8 @@ async function main(): Promise<number> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Should anything hang past the grace period, the process still ends.
+    setTimeout(() => process.exit(1), 8000).unref();
     const stopped = bot.stop(5000); // the HTTP server stops accepting before this returns
     logger!.info({ signal }, 'shutting down');
     stopped.then(

@@ -55,10 +55,11 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
     store.unsubscribe(channel, { source, by: user, now: clock.now() }) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';
 
   return {
-    async command(args, { channel, user }) {
+    async command(args, { channel, channelName, user }) {
       const word = args.trim().toLowerCase();
-      // A DM between people is no place the bot can post to every morning.
-      if (channel.startsWith('D') && (ON.has(word) || OFF.has(word))) return `新着通知はチャンネルごとの設定です。通知したいチャンネルで \`/支援 通知 オン\` と入力してください。`;
+      // A DM or group DM between people is no place the bot can post to every morning.
+      const direct = channel.startsWith('D') || channelName === 'directmessage' || channelName?.startsWith('mpdm-') === true;
+      if (direct && (ON.has(word) || OFF.has(word))) return `新着通知はチャンネルごとの設定です。通知したいチャンネルで \`/支援 通知 オン\` と入力してください。`;
       if (ON.has(word)) return turnOn(channel, user, 'command');
       if (OFF.has(word)) return turnOff(channel, user, 'command');
       if (STATUS.has(word)) return describeNoticeStatus(store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');

@@ -38,8 +38,15 @@ export class LiveEngine {
     return this.engine;
   }
 
-  /** Re-reads the catalog; rebuilds the index only when something changed. */
-  async reload(): Promise<ReloadResult> {
+  private reloading?: Promise<ReloadResult>;
+
+  /** Re-reads the catalog; rebuilds the index only when something changed. One at a time. */
+  reload(): Promise<ReloadResult> {
+    this.reloading ??= this.reloadNow().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
     try {
       const sources = await readSources(this.paths);
       const fingerprint = fingerprintOf(sources);

@@ -58,6 +58,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
   }
   app.use(dropRedeliveries(services.logger, services.firstDelivery));
   registerListeners(app, { ...services, inFlight });
+  let server: Server | undefined;
 
   return {
     app,
@@ -68,14 +69,24 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
         services.logger.info({ mode: 'socket' }, 'listening');
         return {};
       }
-      const server = (await app.start(config.port)) as Server;
+      server = (await app.start(config.port)) as Server;
       const port = (server.address() as AddressInfo).port;
       services.logger.info({ mode: 'http', port, path: EVENTS_PATH }, 'listening');
       return { port };
     },
     async stop(graceMs = 5000) {
-      await app.stop(); // HTTP: the server stops accepting; Socket Mode: disconnects
+      const deadline = Date.now() + graceMs;
+      // HTTP: the server stops accepting now. A keep-alive connection (a proxy reusing its
+      // upstream socket) would keep the server open and serving: answers from here on say
+      // `Connection: close`, idle sockets are closed, and whatever is left at the deadline is
+      // cut. Socket Mode: disconnects.
+      server?.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
+      const closed = app.stop().catch((error: unknown) => services.logger.warn({ err: error }, 'stop'));
+      server?.closeIdleConnections();
       const idle = await inFlight.idle(graceMs);
+      const left = Math.max(0, deadline - Date.now());
+      const timedOut = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), left).unref())]);
+      if (timedOut) server?.closeAllConnections();
       services.logger.info({ inFlight: inFlight.count, drained: idle }, 'stopped');
     },
   };

@@ -69,9 +69,12 @@ describe('/支援 通知', () => {
     expect(await notify('オフ')).toContain('もともと *オフ*');
   });
 
-  it('in a DM, オン says notices are set per channel, and nothing is subscribed', async () => {
+  it('in a DM or a group DM, オン says notices are set per channel, and nothing is subscribed', async () => {
     expect(await notify('オン', 'D0PEOPLE')).toContain('チャンネルごとの設定');
     expect(store.subscription('D0PEOPLE')).toBeUndefined();
+    const { responseId } = await app.command('通知 オン', { channel: 'G0GROUPDM', channelName: 'mpdm-a--b--c-1' });
+    expect(String((await responseTo(app, responseId)).text)).toContain('チャンネルごとの設定');
+    expect(store.subscription('G0GROUPDM')).toBeUndefined();
   });
 
   it('anything else after 通知 gets the usage, and nothing changes', async () => {
@@ -107,6 +110,19 @@ describe('/支援 通知', () => {
 });
 
 describe('the digest a channel subscribed in Slack receives', () => {
+  it('a run that posts nothing still brings search up to the catalog it read', async () => {
+    const before = bot.live.current.size;
+    expect(await notify('オフ', 'C0PICKED')).toContain('*オフ* にしました'); // nobody subscribed now
+    await addProgram(dirs.catalogFile, { id: 'p-quiet-new-01', name: '静かに追加された事業', overview: '誰にも通知されない追加です。' });
+    const result = await bot.notices.runNow();
+    expect(result.posted).toBe(0);
+    expect(app.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    await app.fake.waitFor(() => (bot.live.current.size === before + 1 ? true : undefined), 30_000);
+    const { responseId } = await app.command('静かに追加された事業');
+    expect(buttonsOf(await responseTo(app, responseId)).some((b) => b.value === 'p-quiet-new-01')).toBe(true);
+    await notify('オン', 'C0PICKED');
+  }, ANALYZER_TIMEOUT);
+
   it('one new program → one digest to the subscribed channels; its 詳細 opens the program straight away', async () => {
     await notify('オン', 'C0DIGEST');
     await addProgram(dirs.catalogFile, { id: 'p-digest-new-01', name: '<!channel> 新しいテスト補助金 & 相談', budgetThousandYen: 25_000, overview: '新しく始まる補助金です。' });
@@ -121,7 +137,7 @@ describe('the digest a channel subscribed in Slack receives', () => {
     const details = buttonsOf(digest).find((b) => b.action_id === ACTIONS.details)!;
     expect(details.value).toBe('p-digest-new-01');
     // No reload by hand: the bot serves the catalog a digest announces before posting it.
-    expect(bot.live.current.size).toBe(BUNDLED_PROGRAMS + 1);
+    expect(bot.live.current.size).toBe(BUNDLED_PROGRAMS + 2);
     await app.click(blockAction({ action_id: ACTIONS.details, value: details.value!, channel_id: 'C0DIGEST', response_url: app.fake.responseUrl('digest-card') }));
     const card = await responseTo(app, 'digest-card');
     expect(readText(card)).toContain('新しく始まる補助金です。');

@@ -3,6 +3,7 @@
  * with everything it sends to Slack captured by a fake Web API and response_url sink on
  * 127.0.0.1. Every message and view captured is checked against Slack's limits.
  */
+import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
@@ -350,6 +351,62 @@ describe('logging at debug level', () => {
       }
     } finally {
       await debugApp.close();
+    }
+  });
+});
+
+describe('stop()', () => {
+  /** GET through a keep-alive agent, as a proxy reusing its upstream connection does. */
+  const get = (url: string, agent: http.Agent) =>
+    new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      http.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+      }).on('error', reject);
+    });
+
+  it('a client that keeps reusing a keep-alive connection cannot keep the server open past the grace period', async () => {
+    const own = await startTestApp(engine);
+    const health = own.url.replace('/slack/events', '/healthz');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect((await get(health, agent)).connection).toBe('keep-alive');
+      // A request still arriving on that connection when stop begins (its body comes later)…
+      const { slashCommandBody, signSlackRequest } = await import('./support/signing.js');
+      const body = slashCommandBody({ command: '/支援', text: '創業', response_url: own.fake.responseUrl('slow') });
+      const slow = new Promise<number>((resolve, reject) => {
+        const req = http.request(own.url, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...signSlackRequest(SIGNING_SECRET, body) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => req.end(body.slice(10)), 200);
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      const stopping = own.slack.stop(1000);
+      // …and then keeps being reused, as a proxy does with its upstream connection.
+      expect(await slow).toBe(200);
+      let polling = true;
+      const answers: { status: number; connection?: string }[] = [];
+      const poll = (async () => {
+        while (polling) {
+          answers.push(await get(health, agent).catch(() => ({ status: 0 })));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      await stopping;
+      const took = Date.now() - started;
+      polling = false;
+      await poll;
+      expect(took).toBeLessThan(1500);
+      // Anything answered after stop began said `Connection: close`; then there is no server.
+      for (const a of answers.filter((x) => x.status === 200)) expect(a.connection).toBe('close');
+      await expect(get(health, agent)).rejects.toThrow();
+    } finally {
+      agent.destroy();
+      await own.fake.close();
     }
   });
 });

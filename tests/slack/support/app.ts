@@ -21,7 +21,7 @@ export interface TestApp {
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   rawLogs: string[];
-  command(text: string, options?: { command?: string; user?: string; channel?: string; responseId?: string }): Promise<{ http: SignedResponse; responseId: string }>;
+  command(text: string, options?: { command?: string; user?: string; channel?: string; channelName?: string; responseId?: string }): Promise<{ http: SignedResponse; responseId: string }>;
   click(payload: Record<string, unknown>): Promise<SignedResponse>;
   event(event: Record<string, unknown>, options?: { event_id?: string; retry?: number }): Promise<SignedResponse>;
   post(rawBody: string, options?: Parameters<typeof postSigned>[3] & { secret?: string }): Promise<SignedResponse>;
@@ -41,7 +41,7 @@ export function driveApp(url: string, fake: FakeSlack): AppDriver {
     post,
     async command(text, options = {}) {
       const responseId = options.responseId ?? `r${++responseCounter}`;
-      const body = slashCommandBody({ command: options.command ?? '/支援', text, response_url: fake.responseUrl(responseId), user_id: options.user ?? 'U0ADVISOR', channel_id: options.channel ?? 'C0ADVICE' });
+      const body = slashCommandBody({ command: options.command ?? '/支援', text, response_url: fake.responseUrl(responseId), user_id: options.user ?? 'U0ADVISOR', channel_id: options.channel ?? 'C0ADVICE', ...(options.channelName ? { channel_name: options.channelName } : {}) });
       return { http: await post(body), responseId };
     },
     click: (payload) => post(blockActionsBody(payload)),
