@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Paths, SlackConfig } from './config.js';
 import { createChannelNotices } from './notices/channel-notices.js';
 import type { NoticeConfig } from './notices/config.js';
-import type { PostMessage } from './notices/run.js';
 import { systemClock, type Clock } from './notices/schedule.js';
 import { createNoticeService, type NoticeService } from './notices/service.js';
 import { slackPoster } from './notices/slack-post.js';
@@ -36,30 +35,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { logger, paths } = options;
   const clock = options.clock ?? systemClock;
   const live = await LiveEngine.load(paths);
-  const poster = slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) });
-  // Before a digest goes out, search serves the catalog it announces, so its 詳細 buttons
-  // find the new programs. The run has already refused a broken catalog; the reload keeps
-  // the catalog it had when a file breaks in between. (Unchanged catalog: a quick compare.)
-  const post: PostMessage = async (channel, message) => {
-    await reload();
-    return poster(channel, message);
-  };
-  const reload = () =>
-    live.reload().then(
-      (r) => r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload'),
-      (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
-    );
   const notices = createNoticeService({
     config: options.notices,
     catalogDir: paths.catalogDir,
-    post,
+    post: slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) }),
     clock,
     log: logger.child({ component: 'notices' }),
-    // Every run that read a valid catalog brings search up to date, also when nothing was
-    // posted (no subscriptions, or `notify --once` from cron announced it first).
-    onRun: (result) => {
-      if (result.catalogSize !== undefined && result.status !== 'catalog-error') void reload();
-    },
+    // Once per run, before any digest goes out (and also when nothing is posted: no
+    // subscriptions, or `notify --once` from cron announced it first), search catches up with
+    // the catalog the run accepted. An unchanged catalog costs one read and a compare.
+    catalogRead: () =>
+      live.reload().then(
+        (r) => void (r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload')),
+        (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
+      ),
   });
   const channelNotices = createChannelNotices({
     store: notices.store,

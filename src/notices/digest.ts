@@ -1,7 +1,7 @@
 import type { Program } from '../catalog/schema.js';
 import { formatBudget } from '../render/budget.js';
 import { LIMITS, messageLength, type Block, type Message } from '../slack/blocks.js';
-import { cutText, ELLIPSIS, escapeMrkdwn } from '../slack/mrkdwn.js';
+import { cutText, escapeCut, escapeMrkdwn } from '../slack/mrkdwn.js';
 import { ACTIONS } from '../slack/render/results.js';
 import { CHANNEL_ID_PATTERN } from './config.js';
 import { formatJstDate } from './schedule.js';
@@ -44,7 +44,7 @@ export const NOTICE_MORE_ACTION = 'notice_more';
 export const MORE_PAGE_SIZE = 40;
 
 /** The 「ほか N 件を見る」 hint in the digest's 「ほか N 件」 line. */
-export const moreHint = (hidden: number) => `「ほか ${hidden} 件を見る」で残りの ${hidden} 件を一覧できます`;
+const moreHint = (hidden: number) => `「ほか ${hidden} 件を見る」で残りの ${hidden} 件を一覧できます`;
 
 export interface DigestOptions {
   /** The instant of the run; the header shows its date in Asia/Tokyo. */
@@ -91,16 +91,7 @@ export function parseMoreValue(value: string): MoreState | undefined {
  * line, cut between characters, so never inside an entity, and marked with 「…」 when cut.
  */
 export function escapeClip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const escaped = escapeMrkdwn(flat);
-  if (escaped.length <= max) return escaped;
-  let out = '';
-  for (const ch of flat) {
-    const piece = escapeMrkdwn(ch);
-    if (out.length + piece.length > max - ELLIPSIS.length) break;
-    out += piece;
-  }
-  return out.trimEnd() + ELLIPSIS;
+  return escapeCut(text.replace(/\s+/g, ' ').trim(), max).text;
 }
 
 /** The overview's first sentence or so, on one line; empty when the catalog has none. */

@@ -98,6 +98,12 @@ export interface RunNoticesOptions {
   leaseTtlMs?: number;
   log?: NoticeLog;
   /**
+   * Called once with every catalog the run read and accepted, before anything is posted: the
+   * bot brings search up to it here, so a digest's 詳細 finds the programs it announces, and
+   * search follows catalog changes even on runs that post nothing.
+   */
+  catalogRead?: (programs: readonly Program[]) => Promise<void>;
+  /**
    * Stops the run (the bot shutting down). Checked before the catalog load and before each
    * channel, never in the middle of a post: a post already sent is awaited (it has its own
    * timeout) and recorded. What Slack confirmed stays announced; the run is left unfinished
@@ -181,6 +187,7 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       log?.error({ runId, problems: catalog.problems }, 'notices: catalog refused, nothing posted');
       return { status: 'catalog-error', runId, catalogProblems: catalog.problems, channels: [], posted: 0, failed: 0 };
     }
+    await options.catalogRead?.(catalog.programs);
     const ids = catalog.programs.map((p) => p.id);
     const byId = new Map(catalog.programs.map((p) => [p.id, p]));
     const config = store.syncConfigChannels(options.configChannels ?? [], ids, now());

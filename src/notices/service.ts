@@ -1,3 +1,4 @@
+import type { Program } from '../catalog/schema.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NoticeConfig } from './config.js';
@@ -38,6 +39,8 @@ export interface NoticeServiceOptions {
   log?: NoticeLog;
   /** Defaults to host, pid and a random suffix: unique per process, readable in the run record. */
   holder?: string;
+  /** See RunNoticesOptions.catalogRead. */
+  catalogRead?: (programs: readonly Program[]) => Promise<void>;
   /** Called with every finished run (for the bot's own logging or metrics). */
   onRun?: (result: RunResult) => void;
 }
@@ -60,6 +63,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
       trigger,
       ...(scheduledFor ? { scheduledFor } : {}),
       configChannels: options.config.channels,
+      ...(options.catalogRead ? { catalogRead: options.catalogRead } : {}),
       holder,
       ...(options.log ? { log: options.log } : {}),
       signal: stopping.signal,

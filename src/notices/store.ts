@@ -19,7 +19,7 @@ export type SubscriptionSource = 'command' | 'home' | 'config';
 export type RunTrigger = 'schedule' | 'missed' | 'once';
 export type RunStatus = 'ok' | 'partial' | 'failed' | 'catalog-error' | 'skipped';
 
-export const DB_FILE = 'shien.db';
+const DB_FILE = 'shien.db';
 
 export interface Subscription {
   channel: string;

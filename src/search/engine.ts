@@ -130,8 +130,13 @@ export interface SerializedSearchIndex {
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
 export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary'>): string {
+  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source });
+}
+
+/** The same fingerprint from the files as read (catalog, agencies, synonyms), before any index exists. */
+export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown }): string {
   return createHash('sha256')
-    .update(JSON.stringify([SERIALIZED_VERSION, input.programs, input.agencies, input.vocabulary.source]))
+    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms]))
     .digest('hex')
     .slice(0, 16);
 }

@@ -1,11 +1,8 @@
 import { CatalogError, type CatalogProblem } from '../catalog/load.js';
 import type { Paths } from '../config.js';
 import type { Analyzer } from './analyzer.js';
-import { createHash } from 'node:crypto';
-import type { SearchEngine } from './engine.js';
-import { loadSearchEngine, readSources, type Sources } from './load.js';
-
-const fingerprintOf = (s: Sources) => createHash('sha256').update(JSON.stringify([s.programs, s.agencies, s.synonyms])).digest('hex');
+import { sourcesFingerprint, type SearchEngine } from './engine.js';
+import { loadSearchEngine, readSources } from './load.js';
 
 export type ReloadResult = { status: 'unchanged' } | { status: 'reloaded'; programs: number } | { status: 'refused'; problems: CatalogProblem[] };
 
@@ -30,8 +27,8 @@ export class LiveEngine {
 
   static async load(paths: Paths): Promise<LiveEngine> {
     const sources = await readSources(paths);
-    const { engine, analyzer } = await loadSearchEngine(paths);
-    return new LiveEngine(paths, engine, analyzer, fingerprintOf(sources));
+    const { engine, analyzer } = await loadSearchEngine(paths, { sources });
+    return new LiveEngine(paths, engine, analyzer, sourcesFingerprint(sources));
   }
 
   get current(): SearchEngine {
@@ -49,9 +46,9 @@ export class LiveEngine {
   private async reloadNow(): Promise<ReloadResult> {
     try {
       const sources = await readSources(this.paths);
-      const fingerprint = fingerprintOf(sources);
+      const fingerprint = sourcesFingerprint(sources);
       if (fingerprint === this.fingerprint) return { status: 'unchanged' };
-      const { engine, analyzer } = await loadSearchEngine(this.paths, { analyzer: this.analyzer });
+      const { engine, analyzer } = await loadSearchEngine(this.paths, { sources, analyzer: this.analyzer });
       this.analyzer = analyzer ?? this.analyzer;
       this.engine = engine;
       this.fingerprint = fingerprint;

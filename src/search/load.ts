@@ -18,6 +18,8 @@ export interface LoadedSearchEngine {
 export interface LoadSearchEngineOptions {
   /** An already loaded kuromoji analyzer (rebuilding after a catalog change). */
   analyzer?: Analyzer;
+  /** The sources, when the caller has read them already (they are not read again). */
+  sources?: Sources;
   /** Use the prebuilt index at paths.indexFile when it matches (default true). */
   useIndexFile?: boolean;
   engine?: SearchEngineOptions;
@@ -64,7 +66,7 @@ export async function engineFromIndex(json: SerializedSearchIndex, sources: Sour
  * the catalog is analysed with kuromoji now.
  */
 export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOptions = {}): Promise<LoadedSearchEngine> {
-  const sources = await readSources(paths);
+  const sources = options.sources ?? (await readSources(paths));
   if (options.useIndexFile !== false) {
     const json = await readIndexFile(paths.indexFile);
     const engine = json && (await engineFromIndex(json, sources, options.engine));

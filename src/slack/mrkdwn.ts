@@ -19,7 +19,7 @@ export function cutText(text: string, max: number): { text: string; cut: boolean
   if (chars.length <= max) return { text, cut: false };
   const room = chars.slice(0, max - 1).join('');
   const lastEnd = Math.max(room.lastIndexOf('。'), room.lastIndexOf('\n'));
-  const body = lastEnd >= room.length / 2 ? room.slice(0, lastEnd + 1).trimEnd() : room;
+  const body = (lastEnd >= room.length / 2 ? room.slice(0, lastEnd + 1) : room).trimEnd();
   return { text: body + ELLIPSIS, cut: true };
 }
 

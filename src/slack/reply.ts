@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, BlockAction, BlockElementAction, ButtonAction, 
 import type { Message } from './blocks.js';
 import { asModal } from './render/home.js';
 
-export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 /** Any block action (buttons, the channel picker). */
-export type ActionArgs<A extends BlockElementAction = BlockElementAction> = SlackActionMiddlewareArgs<BlockAction<A>> & AllMiddlewareArgs;
+type ActionArgs<A extends BlockElementAction = BlockElementAction> = SlackActionMiddlewareArgs<BlockAction<A>> & AllMiddlewareArgs;
 
 /** Whether a click came from App Home or a modal (no channel, no response_url). */
 export function inView(body: BlockAction): boolean {

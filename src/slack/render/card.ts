@@ -14,7 +14,7 @@ const NOT_STATED = '記載なし';
 /** Names, agencies and other one-line values (a field holds 2,000; a card must stay whole). */
 const SHORT_ROOM = 300;
 const short = (text: string) => escapeCut(text, SHORT_ROOM).text;
-export const NO_CONTACT = '連絡先未登録';
+const NO_CONTACT = '連絡先未登録';
 
 export interface CardOptions {
   /** The implementing body as registered in seeds/agencies.yaml (for its contact). */
@@ -38,7 +38,7 @@ function longField(title: string, text: string | undefined, room: number): Block
 }
 
 /** The contact of the implementing body, only as a source gives it. */
-export function contactLines(program: Program, agency: Agency | undefined): string {
+function contactLines(program: Program, agency: Agency | undefined): string {
   const name = escapeCut(agency?.name ?? program.agency, SHORT_ROOM).text;
   const c = agency?.contact ?? {};
   const lines = [

@@ -5,7 +5,7 @@ import { cutText } from '../mrkdwn.js';
 import { BROWSE_ACTIONS, helpLines, keyProjectButtons, purposeButtons } from './help.js';
 
 /** Agencies with at least one program, most programs first, as browse buttons (25 per row). */
-export function agencyButtonRows(programs: readonly Program[], agencies: AgencyDirectory): Block[] {
+function agencyButtonRows(programs: readonly Program[], agencies: AgencyDirectory): Block[] {
   const counts = new Map<string, number>();
   for (const p of programs) {
     const agency = agencies.resolve(p.agency);

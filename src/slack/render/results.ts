@@ -54,7 +54,7 @@ export function decodePageState(value: string): PageState | undefined {
  * The snippet in mrkdwn with the matched words in bold. Slack only reads `*…*` as bold at a
  * word boundary, which Japanese text has none of, so zero-width spaces mark one.
  */
-export function snippetMrkdwn(snippet: Snippet): string {
+function snippetMrkdwn(snippet: Snippet): string {
   let out = '';
   let at = 0;
   for (const [s, e] of snippet.highlights) {
