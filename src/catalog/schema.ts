@@ -37,6 +37,84 @@ export const SourceRefSchema = z
   })
   .strict();
 
+/** `http:` or `https:` only: a card turns it into a link, and `javascript:` or `file:` must never be one. */
+export function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** `YYYY-MM-DD` that is a real calendar day (2026-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === text;
+}
+
+/**
+ * A Japanese phone number as printed: digits with hyphens, spaces or parentheses, 10 or 11
+ * digits starting with 0 (099-000-0000, 0120-000-000), or the same after +81.
+ */
+export function isPhoneNumber(text: string): boolean {
+  if (!/^\+?[0-9(][0-9\- ()]*$/.test(text)) return false;
+  const digits = text.replace(/[^0-9]/g, '');
+  return text.startsWith('+81') ? /^81[1-9]\d{8,9}$/.test(digits) : /^0\d{9,10}$/.test(digits);
+}
+
+/** Bounds of one contact's text fields: a card shows them whole. */
+export const CONTACT_LIMITS = { desk: 120, phone: 30, email: 254, url: 500, address: 200, hours: 200, note: 500, source: 500 } as const;
+
+const contactText = (field: keyof typeof CONTACT_LIMITS, label: string) =>
+  z
+    .string({ error: `${label}は文字列で書いてください` })
+    .trim()
+    .min(1, `${label}が空です (不明なら項目ごと書かないでください)`)
+    .max(CONTACT_LIMITS[field], `${label}は ${CONTACT_LIMITS[field]} 文字以内です`);
+
+/**
+ * Whom to call: one desk of an agency or of a program. Every value comes from `source` (a
+ * web page's URL or an official document's name) as read on `checkedOn`; a contact without
+ * them is refused, because a phone number nobody can trace cannot be trusted or kept current.
+ */
+export const ContactSchema = z
+  .object({
+    /** 窓口: the section or desk to ask for. */
+    desk: contactText('desk', '窓口 (desk)').optional(),
+    phone: contactText('phone', '電話 (phone)')
+      .refine(isPhoneNumber, '電話 (phone) は 099-000-0000 の形で書いてください (0 で始まる 10〜11 桁)')
+      .optional(),
+    email: contactText('email', 'メール (email)')
+      .refine((v) => /^[^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+$/.test(v), 'メール (email) は name@example.jp の形で書いてください')
+      .optional(),
+    url: contactText('url', 'URL (url)').refine(isWebUrl, 'URL (url) は http:// か https:// で始まる Web のアドレスです').optional(),
+    address: contactText('address', '所在地 (address)').optional(),
+    hours: contactText('hours', '受付時間 (hours)').optional(),
+    note: contactText('note', '備考 (note)').optional(),
+    /** Where every value above was read: a URL (http/https) or the name of an official document. */
+    source: z
+      .string({ error: '出典 (source) がありません: 連絡先を読んだページの URL か公式資料の名前を書いてください' })
+      .trim()
+      .min(1, '出典 (source) が空です: 連絡先を読んだページの URL か公式資料の名前を書いてください')
+      .max(CONTACT_LIMITS.source, `出典 (source) は ${CONTACT_LIMITS.source} 文字以内です`)
+      .refine(
+        (v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) || isWebUrl(v),
+        '出典 (source) の URL は http:// か https:// で始まるものだけです',
+      ),
+    /** The day someone last read the source and found these values there. */
+    checkedOn: z
+      .string({ error: '確認日 (checkedOn) がありません: 出典を確認した日を 2026-11-27 の形で書いてください' })
+      .refine(isCalendarDate, '確認日 (checkedOn) は 2026-11-27 の形の日付です'),
+  })
+  .strict()
+  .refine((c) => Boolean(c.desk || c.phone || c.email || c.url || c.address), {
+    message: '連絡先に窓口・電話・メール・URL・所在地のどれもありません',
+  });
+export type Contact = z.infer<typeof ContactSchema>;
+
 export const PROGRAM_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
 
 /**
@@ -69,6 +147,8 @@ export const ProgramSchema = z
     /** Purpose categories (reviewed). */
     purposes: z.array(PurposeSchema).optional(),
     source: SourceRefSchema.optional(),
+    /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
+    contact: ContactSchema.optional(),
     /** Free text: how an uncertain attribution was decided, who corrected what. */
     reviewNote: z.string().optional(),
   })
@@ -85,8 +165,6 @@ export const AGENCY_KINDS = ['県', '市', '商工会議所', '商工会', '金�
 export const AgencyKindSchema = z.enum(AGENCY_KINDS);
 export type AgencyKind = z.infer<typeof AgencyKindSchema>;
 
-const optionalContact = z.string().trim().min(1).optional();
-
 export const AgencySchema = z
   .object({
     id: z.string().regex(PROGRAM_ID_PATTERN),
@@ -95,11 +173,8 @@ export const AgencySchema = z
     kind: AgencyKindSchema,
     /** Spellings as printed in documents (県産業立地課, 産業立地課, …). */
     aliases: z.array(nonBlank).default([]),
-    /** Contact fields are filled only from a source; empty otherwise. */
-    contact: z
-      .object({ url: z.string().url().optional(), phone: optionalContact, email: z.string().email().optional(), note: optionalContact })
-      .strict()
-      .default({}),
+    /** Whom to call (a desk each), only from a cited source; none means 「連絡先未登録」. */
+    contacts: z.array(ContactSchema).optional(),
   })
   .strict();
 export type Agency = z.infer<typeof AgencySchema>;

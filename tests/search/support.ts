@@ -56,7 +56,7 @@ export async function bundledEngines(analyzer: Analyzer): Promise<Engines> {
 }
 
 /** The one implementing body of the hand-made catalogs. */
-export const TEST_AGENCY: Agency = { id: 'test-body', name: 'テスト支援機関', kind: '団体', aliases: ['テスト機関'], contact: {} };
+export const TEST_AGENCY: Agency = { id: 'test-body', name: 'テスト支援機関', kind: '団体', aliases: ['テスト機関'] };
 
 /** A hand-made program: id and name are enough, the rest is optional. */
 export function program(id: string, name: string, fields: Partial<Omit<Program, 'id' | 'name'>> = {}): Program {

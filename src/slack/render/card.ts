@@ -40,7 +40,7 @@ function longField(title: string, text: string | undefined, room: number): Block
 /** The contact of the implementing body, only as a source gives it. */
 function contactLines(program: Program, agency: Agency | undefined): string {
   const name = escapeCut(agency?.name ?? program.agency, SHORT_ROOM).text;
-  const c = agency?.contact ?? {};
+  const c: Partial<NonNullable<Agency['contacts']>[number]> = program.contact ?? agency?.contacts?.[0] ?? {};
   const lines = [
     c.phone && `電話: ${escapeMrkdwn(c.phone)}`,
     c.email && `メール: ${escapeMrkdwn(c.email)}`,
