@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogError, formatProblem, loadAgencies, parseCatalogFile } from '../../src/catalog/load.js';
 import { ContactSchema, isPhoneNumber } from '../../src/catalog/schema.js';
-import { tempDir } from './support.js';
+import { AGENCIES_FILE, tempDir } from './support.js';
 
 const made: string[] = [];
 afterAll(async () => {
@@ -173,5 +173,19 @@ describe('contacts and agencies of programs in the catalog', () => {
       'blank.yaml:6 #2 agency: 空文字は使えません',
       'blank.yaml:8 #3 agency: 空文字は使えません',
     ]);
+  });
+});
+
+describe('the bundled seeds/agencies.yaml', () => {
+  it("cites for every contact a page on the body's own site (or a document), read on a real day", async () => {
+    const agencies = await loadAgencies(AGENCIES_FILE);
+    const contacts = agencies.flatMap((a) => (a.contacts ?? []).map((c) => ({ agency: a.name, ...c })));
+    expect(contacts.length).toBeGreaterThan(0);
+    for (const c of contacts) {
+      // A website recorded alone must be the site the source page was read on: an official
+      // page vouches for its own site, not for another one.
+      if (c.url && /^https?:/.test(c.source)) expect(new URL(c.source).hostname, c.agency).toBe(new URL(c.url).hostname);
+      expect(c.checkedOn <= new Date().toISOString().slice(0, 10), c.agency).toBe(true);
+    }
   });
 });
