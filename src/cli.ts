@@ -12,6 +12,7 @@ const USAGE = `使い方: npm run -s shien -- <command>
   search "<検索語>" [--json] [--limit N]
                               事業を検索 (検索語なしなら標準入力の 1 行を 1 件として順に答える)
   notify --once               新着の支援事業を購読中のチャンネルに今すぐ通知 (投稿の失敗があれば終了コード 1)
+  sync [--dry-run] [--json]   取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込む (ネットワークを使う)
 `;
 
 /** The command-line tool: one process, one command; exit code says whether it worked. */
@@ -29,6 +30,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     case 'search':
       return searchCommand(args, paths, out);
     case 'notify': return (await import('./cli/notify.js')).notifyCommand(args, paths, out); // loads the Slack client only when needed
+    case 'sync': return (await import('./cli/sync.js')).syncCommand(args, paths, out);
     default:
       out.write(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

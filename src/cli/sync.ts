@@ -1,0 +1,80 @@
+import { ConfigError, type Paths } from '../config.js';
+import { loadSourcesConfig } from '../sources/config.js';
+import { SqliteImportStore } from '../sources/sqlite-store.js';
+import { runSync, type SourceReport, type SyncReport } from '../sources/sync.js';
+
+export const SYNC_USAGE = `使い方: sync [--dry-run] [--json]
+  有効な取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込み、新規・変更・掲載終了を表示します。
+  --dry-run  取得して差分を示すだけで、何も保存しません
+  --json     標準出力に {"sources": [{"source", "new", "changed", "closed", "errors", ...}]} を 1 つ
+  環境変数: SHIEN_SOURCES, JGRANTS_API_URL, SHIEN_JGRANTS_AREAS, SHIEN_JGRANTS_KEYWORDS, SHIEN_DATA_DIR
+  終了コード: 0 成功 / 1 取り込み元の失敗 (その取り込み元は何も書き換えません) / 2 使い方・設定の誤り
+`;
+
+/** Where the command writes: the answer (`--json`) on `out`, the summary and progress on `err`. */
+export interface SyncIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+export interface SyncCommandOptions {
+  now?: () => Date;
+  /** Called after a sync that wrote changes (the CLI rebuilds the search index here). */
+  afterChanges?: (paths: Paths) => Promise<void>;
+}
+
+function summary(r: SourceReport, dryRun: boolean): string {
+  const head = dryRun ? `${r.source} (試行・保存なし)` : r.source;
+  if (!r.ok) return `${head}: 失敗しました。何も書き換えていません: ${r.errors[0]}\n`;
+  const lines = [`${head}: 新規 ${r.new.length} 件・変更 ${r.changed.length} 件・掲載終了 ${r.closed.length} 件 (掲載 ${r.listed} 件、リクエスト ${r.requests} 回)`];
+  if (r.baseline && r.new.length) lines.push('  初回の取り込みのため、新規の事業は既知として記録し、新着通知には出しません');
+  for (const [label, ids] of [['新規', r.new], ['変更', r.changed], ['掲載終了', r.closed]] as const) {
+    if (ids.length) lines.push(`  ${label}: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ` ほか ${ids.length - 20} 件` : ''}`);
+  }
+  for (const e of r.errors.slice(0, 10)) lines.push(`  警告: ${e}`);
+  if (r.errors.length > 10) lines.push(`  警告 ほか ${r.errors.length - 10} 件`);
+  return lines.join('\n') + '\n';
+}
+
+/** `shien sync`: a summary on stderr, `--json` on stdout; exit 1 when a source failed. */
+export async function syncCommand(args: string[], paths: Paths, io: SyncIo | NodeJS.WritableStream, options: SyncCommandOptions = {}): Promise<number> {
+  // The CLI passes {out, err}; a caller with one stream gets stderr for the summary.
+  const { out, err } = 'write' in io ? { out: io, err: process.stderr } : io;
+  const unknown = args.filter((a) => a !== '--json' && a !== '--dry-run');
+  if (unknown.length) {
+    err.write(`sync: 知らない引数です: ${unknown.join(' ')}\n${SYNC_USAGE}`);
+    return 2;
+  }
+  const json = args.includes('--json');
+  const dryRun = args.includes('--dry-run');
+  let config;
+  try {
+    config = loadSourcesConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config.enabled.length) {
+    err.write('取り込み元が有効になっていません。jGrants から取り込むには SHIEN_SOURCES=jgrants を設定してください (ネットワークを使います)\n');
+    if (json) out.write(JSON.stringify({ sources: [] }) + '\n');
+    return 0;
+  }
+  const store = SqliteImportStore.open(config.dataDir);
+  let report: SyncReport;
+  try {
+    report = await runSync({ config, store, now: options.now ?? (() => new Date()), dryRun, progress: (line) => err.write(line + '\n') });
+  } finally {
+    store.close();
+  }
+  for (const r of report.sources) err.write(summary(r, dryRun));
+  const wrote = !dryRun && report.sources.some((r) => r.ok && (r.new.length || r.changed.length || r.closed.length));
+  if (wrote && options.afterChanges) await options.afterChanges(paths);
+  if (json) {
+    const sources = report.sources.map(({ source, ok, baseline, new: added, changed, closed, errors }) => ({ source, ok, baseline, new: added, changed, closed, errors }));
+    out.write(JSON.stringify({ sources }) + '\n');
+  }
+  return report.sources.every((r) => r.ok) ? 0 : 1;
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ImportedProgram, SourceName } from './program.js';
+import type { ApplySyncInput, ImportStore, StoredProgram, SyncChanges, SyncRecord } from './store.js';
+
+/**
+ * Imported programs in SQLite, in the data directory's database (`shien.db`, the file the
+ * notices use). Its tables are its own (`imported_*`) with their own schema version, so the
+ * notice store's migrations and these never step on each other.
+ */
+
+export const DB_FILE = 'shien.db';
+
+const SCHEMA: readonly string[] = [
+  `
+  CREATE TABLE imported_programs (
+    id               TEXT PRIMARY KEY,
+    source           TEXT NOT NULL,
+    data             TEXT NOT NULL,
+    content_hash     TEXT NOT NULL,
+    list_fingerprint TEXT NOT NULL,
+    first_seen       TEXT NOT NULL,
+    last_changed     TEXT NOT NULL,
+    last_seen        TEXT NOT NULL,
+    closed_at        TEXT,
+    baseline         INTEGER NOT NULL CHECK (baseline IN (0, 1)),
+    seq              INTEGER NOT NULL
+  );
+  CREATE INDEX imported_programs_by_source ON imported_programs (source, seq);
+  CREATE TABLE imported_syncs (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    source  TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    ok      INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    new     INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    closed  INTEGER NOT NULL,
+    errors  TEXT NOT NULL
+  );
+  CREATE INDEX imported_syncs_by_source ON imported_syncs (source, id);
+  `,
+];
+
+interface ProgramRow {
+  id: string;
+  source: string;
+  data: string;
+  content_hash: string;
+  list_fingerprint: string;
+  first_seen: string;
+  last_changed: string;
+  last_seen: string;
+  closed_at: string | null;
+  baseline: number;
+}
+
+interface SyncRow {
+  source: SourceName;
+  at: string;
+  ok: number;
+  new: number;
+  changed: number;
+  closed: number;
+  errors: string;
+}
+
+/** The hash of what a program says (not when it was seen or closed). */
+export function contentHash(program: ImportedProgram): string {
+  const { closedAt: _closed, ...imported } = program.imported;
+  return createHash('sha256').update(JSON.stringify({ ...program, imported })).digest('hex').slice(0, 24);
+}
+
+function toStored(r: ProgramRow): StoredProgram {
+  const program = JSON.parse(r.data) as ImportedProgram;
+  if (r.closed_at) program.imported.closedAt = r.closed_at;
+  return {
+    program,
+    firstSeen: new Date(r.first_seen),
+    lastChanged: new Date(r.last_changed),
+    lastSeen: new Date(r.last_seen),
+    ...(r.closed_at ? { closedAt: new Date(r.closed_at) } : {}),
+    baseline: r.baseline === 1,
+    listFingerprint: r.list_fingerprint,
+  };
+}
+
+function toSync(r: SyncRow): SyncRecord {
+  return { source: r.source, at: new Date(r.at), ok: r.ok === 1, new: r.new, changed: r.changed, closed: r.closed, errors: JSON.parse(r.errors) as string[] };
+}
+
+export class SqliteImportStore implements ImportStore {
+  private readonly db: Database.Database;
+
+  /** Opens (creating when needed) `<dataDir>/shien.db`. */
+  static open(dataDir: string): SqliteImportStore {
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteImportStore(path.join(dataDir, DB_FILE));
+  }
+
+  /** The store when the data directory has a database, else undefined (nothing is created: a reader must not make files). */
+  static openIfExists(dataDir: string): SqliteImportStore | undefined {
+    const file = path.join(dataDir, DB_FILE);
+    return existsSync(file) ? new SqliteImportStore(file) : undefined;
+  }
+
+  constructor(readonly file: string) {
+    this.db = new Database(file, { timeout: 5000 });
+    this.db.pragma('busy_timeout = 5000');
+    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db
+      .transaction(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS imported_schema (version INTEGER NOT NULL)');
+        const row = this.db.prepare('SELECT version FROM imported_schema').get() as { version: number } | undefined;
+        const version = row?.version ?? 0;
+        if (version > SCHEMA.length) throw new Error(`${this.file} は新しい版の shien が作ったデータです (imported schema ${version} > ${SCHEMA.length})。shien を更新してください`);
+        for (let v = version; v < SCHEMA.length; v++) this.db.exec(SCHEMA[v]!);
+        if (!row) this.db.prepare('INSERT INTO imported_schema (version) VALUES (?)').run(SCHEMA.length);
+        else if (version < SCHEMA.length) this.db.prepare('UPDATE imported_schema SET version = ?').run(SCHEMA.length);
+      })
+      .immediate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  applySync(input: ApplySyncInput): SyncChanges {
+    const run = this.db.transaction((): SyncChanges => {
+      const at = input.now.toISOString();
+      const baseline = !this.lastSuccessfulSync(input.source);
+      const rows = this.db.prepare('SELECT * FROM imported_programs WHERE source = ?').all(input.source) as ProgramRow[];
+      const existing = new Map(rows.map((r) => [r.id, r]));
+      const handled = new Set<string>();
+      const changes: SyncChanges = { new: [], changed: [], closed: [], baseline };
+      let seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM imported_programs').get() as { seq: number }).seq;
+      const insert = this.db.prepare(
+        `INSERT INTO imported_programs (id, source, data, content_hash, list_fingerprint, first_seen, last_changed, last_seen, closed_at, baseline, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+      );
+      const update = this.db.prepare('UPDATE imported_programs SET data = ?, content_hash = ?, list_fingerprint = ?, last_changed = ?, last_seen = ?, closed_at = NULL WHERE id = ?');
+      const seen = this.db.prepare('UPDATE imported_programs SET last_seen = ?, list_fingerprint = ? WHERE id = ?');
+      for (const { program, listFingerprint } of input.programs) {
+        if (handled.has(program.id)) continue; // listed twice (two keywords): the first one counts
+        handled.add(program.id);
+        const hash = contentHash(program);
+        const data = JSON.stringify({ ...program, imported: { ...program.imported, closedAt: undefined } });
+        const row = existing.get(program.id);
+        if (!row) {
+          changes.new.push(program.id);
+          if (!input.dryRun) insert.run(program.id, input.source, data, hash, listFingerprint, at, at, at, baseline ? 1 : 0, ++seq);
+        } else if (row.content_hash !== hash || row.closed_at !== null) {
+          changes.changed.push(program.id);
+          if (!input.dryRun) update.run(data, hash, listFingerprint, at, at, program.id);
+        } else if (!input.dryRun) seen.run(at, listFingerprint, program.id);
+      }
+      const listed = new Set([...handled, ...(input.alsoListed ?? [])]);
+      const close = this.db.prepare('UPDATE imported_programs SET closed_at = ? WHERE id = ?');
+      for (const row of rows) {
+        if (listed.has(row.id) || row.closed_at !== null) continue;
+        changes.closed.push(row.id);
+        if (!input.dryRun) close.run(at, row.id);
+      }
+      if (!input.dryRun) {
+        this.db
+          .prepare('INSERT INTO imported_syncs (source, at, ok, new, changed, closed, errors) VALUES (?, ?, 1, ?, ?, ?, ?)')
+          .run(input.source, at, changes.new.length, changes.changed.length, changes.closed.length, JSON.stringify(input.errors ?? []));
+      }
+      return changes;
+    });
+    return run.immediate();
+  }
+
+  recordFailure(source: SourceName, errors: readonly string[], now: Date): void {
+    this.db.prepare('INSERT INTO imported_syncs (source, at, ok, new, changed, closed, errors) VALUES (?, ?, 0, 0, 0, 0, ?)').run(source, now.toISOString(), JSON.stringify(errors));
+  }
+
+  programs(source?: SourceName): StoredProgram[] {
+    const rows = source
+      ? (this.db.prepare('SELECT * FROM imported_programs WHERE source = ? ORDER BY seq').all(source) as ProgramRow[])
+      : (this.db.prepare('SELECT * FROM imported_programs ORDER BY seq').all() as ProgramRow[]);
+    return rows.map(toStored);
+  }
+
+  lastSync(source: SourceName): SyncRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM imported_syncs WHERE source = ? ORDER BY id DESC LIMIT 1').get(source) as SyncRow | undefined;
+    return row && toSync(row);
+  }
+
+  lastSuccessfulSync(source: SourceName): SyncRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM imported_syncs WHERE source = ? AND ok = 1 ORDER BY id DESC LIMIT 1').get(source) as SyncRow | undefined;
+    return row && toSync(row);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * `shien sync` as a user runs it (a child process of src/cli.ts, as tests/search/cli.test.ts
+ * does), against the fake jGrants on 127.0.0.1.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../../catalog/support.js';
+import { FakeJgrants } from './support/fake-jgrants.js';
+
+let fake: FakeJgrants;
+let dataDir: string;
+beforeEach(async () => {
+  fake = await FakeJgrants.start();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'shien-sync-cli-'));
+});
+afterEach(async () => {
+  await fake.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function shien(args: string[], env: Record<string, string>): Promise<Run> {
+  const base = { ...process.env };
+  for (const k of Object.keys(base)) if (k.startsWith('SHIEN_') || k.startsWith('JGRANTS_')) delete base[k];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...base, SHIEN_DATA_DIR: dataDir, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+const enabled = () => ({ SHIEN_SOURCES: 'jgrants', JGRANTS_API_URL: fake.url, SHIEN_JGRANTS_AREAS: '鹿児島県', SHIEN_JGRANTS_KEYWORDS: '補助金' });
+
+describe('shien sync', () => {
+  it('without SHIEN_SOURCES it touches no network and says how to turn it on', async () => {
+    const run = await shien(['sync', '--json'], { JGRANTS_API_URL: fake.url });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ sources: [] });
+    expect(run.stderr).toContain('SHIEN_SOURCES=jgrants');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('imports, prints a summary on stderr and exactly one JSON document on stdout', async () => {
+    const run = await shien(['sync', '--json'], enabled());
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { sources: Array<{ source: string; new: string[]; changed: string[]; closed: string[]; errors: string[] }> };
+    expect(doc.sources).toHaveLength(1);
+    expect(doc.sources[0]!.source).toBe('jgrants');
+    expect(doc.sources[0]!.new).toContain('jg-a0W2x000007CtjqEAC');
+    expect(doc.sources[0]!.new).toHaveLength(9);
+    expect(run.stderr).toMatch(/jgrants: 新規 9 件・変更 0 件・掲載終了 0 件/);
+    expect(run.stderr).toContain('初回の取り込み');
+    const again = await shien(['sync', '--json'], enabled());
+    expect(JSON.parse(again.stdout).sources[0]).toMatchObject({ new: [], changed: [], closed: [] });
+  });
+
+  it('a refused request fails the source (exit 1), names the request, and writes no program', async () => {
+    fake.fail('/v1/public/subsidies?', { status: 400 });
+    const run = await shien(['sync', '--json'], enabled());
+    expect(run.code).toBe(1);
+    const source = JSON.parse(run.stdout).sources[0];
+    expect(source.errors[0]).toMatch(/HTTP 400 GET \/v1\/public\/subsidies\?keyword=補助金/);
+    expect(run.stderr).toContain('何も書き換えていません');
+    const dry = await shien(['sync', '--json', '--dry-run'], enabled());
+    expect(JSON.parse(dry.stdout).sources[0].new).toHaveLength(9); // nothing was stored by the failed run
+  });
+
+  it('a bad setting is one line naming it (exit 2)', async () => {
+    const run = await shien(['sync'], { SHIEN_SOURCES: 'jgrants,rss' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('設定エラー: SHIEN_SOURCES に知らない取り込み元があります: rss (使えるのは jgrants)\n');
+  });
+});
