@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { isStale, japanDate, resolveContacts, type StaffContact } from '../../src/catalog/contacts.js';
+import { CONTACT_LIMITS, type Agency, type Contact, type Program } from '../../src/catalog/schema.js';
+import { contactText } from '../../src/render/contact.js';
+import { LIMITS, MessageSchema, messageLength, type Message } from '../../src/slack/blocks.js';
+import { renderProgramCard } from '../../src/slack/render/card.js';
+import { CONTACT_EDIT_ACTION } from '../../src/slack/render/contact-edit.js';
+
+const TODAY = new Date('2026-11-27T03:00:00Z'); // 12:00 in Japan
+
+const AGENCY: Agency = { id: 'test-body', name: 'テスト支援機関', kind: '団体', aliases: [] };
+const PROGRAM: Program = { id: 'p-test-0001', name: '創業支援事業', agency: 'テスト機関' };
+
+const FULL: Contact = {
+  desk: '経営支援課',
+  phone: '099-000-0000',
+  email: 'info@example.jp',
+  url: 'https://example.jp/',
+  address: '鹿児島市城山町',
+  hours: '平日 8:30〜17:15',
+  source: 'https://example.jp/access/',
+  checkedOn: '2026-11-27',
+};
+
+function expectValid(message: Message, label: string): void {
+  const parsed = MessageSchema.safeParse(message);
+  expect(parsed.success, `${label}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))}`).toBe(true);
+}
+
+/** The text of the card's 問い合わせ先 part (its sections and contexts), joined. */
+function contactPart(card: Message): string {
+  const blocks = card.blocks as { type: string; text?: { text: string }; elements?: { text?: string }[] }[];
+  const start = blocks.findIndex((b) => b.text?.text.startsWith('*問い合わせ先*'));
+  expect(start, 'the card has a 問い合わせ先 section').toBeGreaterThan(-1);
+  const out: string[] = [];
+  for (const b of blocks.slice(start)) {
+    if (b.type === 'section' && out.length && !b.text?.text.startsWith('*問い合わせ先*') && !/^(窓口|電話|メール|Web|所在地)/.test(b.text?.text ?? '')) break;
+    if (b.type === 'section') out.push(b.text!.text);
+    else if (b.type === 'context') out.push(...(b.elements ?? []).map((e) => e.text ?? ''));
+    else if (b.type !== 'actions') break;
+  }
+  return out.join('\n');
+}
+
+const card = (agency: Agency, options: Parameters<typeof renderProgramCard>[1] = {}, program: Program = PROGRAM) =>
+  renderProgramCard(program, { agency, today: TODAY, ...options });
+
+describe('the contact on a card', () => {
+  it('shows desk, phone, e-mail, URL, address and hours, then when and where it was checked', () => {
+    const c = card({ ...AGENCY, contacts: [FULL] });
+    expectValid(c, 'full contact');
+    const text = contactPart(c);
+    expect(text).toContain('テスト支援機関');
+    expect(text).toContain('窓口: 経営支援課');
+    expect(text).toContain('電話: 099-000-0000');
+    expect(text).toContain('メール: info@example.jp');
+    expect(text).toContain('Web: <https://example.jp/|https://example.jp/>');
+    expect(text).toContain('所在地: 鹿児島市城山町');
+    expect(text).toContain('受付: 平日 8:30〜17:15');
+    expect(text).toContain('確認 2026-11-27（<https://example.jp/access/|出典>）');
+    expect(text).not.toContain('要確認');
+    expect(text).not.toContain('連絡先未登録');
+    // The order people read: desk before phone before e-mail before the web.
+    expect(text.indexOf('窓口')).toBeLessThan(text.indexOf('電話'));
+    expect(text.indexOf('電話')).toBeLessThan(text.indexOf('メール'));
+    expect(text.indexOf('メール')).toBeLessThan(text.indexOf('Web'));
+  });
+
+  it('leaves out what the source does not give, and names a document source as written', () => {
+    const text = contactPart(card({ ...AGENCY, contacts: [{ phone: '099-000-0000', source: '令和7年度 事業案内 (冊子)', checkedOn: '2026-11-01' }] }));
+    expect(text).toContain('電話: 099-000-0000');
+    for (const absent of ['窓口', 'メール', 'Web', '所在地', '受付']) expect(text).not.toContain(absent);
+    expect(text).toContain('確認 2026-11-01（出典: 令和7年度 事業案内 (冊子)）');
+  });
+
+  it('marks a contact checked more than a year ago 要確認, by the calendar in Japan', () => {
+    const checked = (checkedOn: string, today = TODAY) => contactPart(card({ ...AGENCY, contacts: [{ ...FULL, checkedOn }] }, { today }));
+    expect(checked('2025-11-26')).toContain('要確認');
+    expect(checked('2025-11-27')).not.toContain('要確認'); // exactly a year: still fine today
+    // 2026-11-27 16:00 UTC is already 11-28 in Japan: the same check is now over a year old.
+    expect(checked('2025-11-27', new Date('2026-11-27T16:00:00Z'))).toContain('要確認');
+    expect(isStale('2024-02-29', new Date('2025-03-01T03:00:00Z'))).toBe(true);
+    expect(japanDate(new Date('2026-11-26T15:30:00Z'))).toBe('2026-11-27');
+  });
+
+  it('says plainly when nobody is registered, naming the agency', () => {
+    const text = contactPart(card(AGENCY));
+    expect(text).toContain('連絡先未登録 — 実施機関: テスト支援機関');
+    expect(text).not.toContain('確認');
+    // An agency missing from seeds/agencies.yaml: the name as printed.
+    expect(contactPart(renderProgramCard(PROGRAM, { today: TODAY }))).toContain('連絡先未登録 — 実施機関: テスト機関');
+  });
+
+  it('gives the website when it is all that is known, with its check date', () => {
+    const text = contactPart(card({ ...AGENCY, contacts: [{ url: 'https://example.jp/', source: 'https://example.jp/about/', checkedOn: '2026-11-27' }] }));
+    expect(text).toContain('連絡先未登録 — 実施機関: テスト支援機関');
+    expect(text).toContain('Web: <https://example.jp/|https://example.jp/>');
+    expect(text).toContain('確認 2026-11-27');
+  });
+
+  it("prefers a program's own desk to its agency's contact", () => {
+    const own: Contact = { desk: '事業承継・引継ぎ支援センター', phone: '099-111-1111', source: 'https://example.jp/shokei/', checkedOn: '2026-11-27' };
+    const text = contactPart(card({ ...AGENCY, contacts: [FULL] }, {}, { ...PROGRAM, contact: own }));
+    expect(text).toContain('窓口: 事業承継・引継ぎ支援センター');
+    expect(text).not.toContain('経営支援課');
+  });
+
+  it('shows a staff edit instead of the YAML, with who entered it and when', () => {
+    const edit: StaffContact = {
+      target: { kind: 'agency', id: AGENCY.id },
+      contact: { phone: '099-222-2222', source: 'https://example.jp/new/', checkedOn: '2026-11-27' },
+      editedBy: 'U0ADMIN',
+      editedAt: new Date('2026-11-26T20:00:00Z'),
+    };
+    const agency = { ...AGENCY, contacts: [FULL] };
+    const contacts = resolveContacts(PROGRAM, agency, (t) => (t.kind === 'agency' && t.id === AGENCY.id ? edit : undefined));
+    const text = contactPart(card(agency, { contacts }));
+    expect(text).toContain('電話: 099-222-2222');
+    expect(text).not.toContain('099-000-0000');
+    expect(text).toContain('登録: <@U0ADMIN> 2026-11-27');
+  });
+
+  it('offers 連絡先を編集 only when asked (staff), pointing at what the card shows', () => {
+    const plain = card({ ...AGENCY, contacts: [FULL] });
+    expect(JSON.stringify(plain)).not.toContain(CONTACT_EDIT_ACTION);
+    const staff = card({ ...AGENCY, contacts: [FULL] }, { editContact: true });
+    expectValid(staff, 'staff card');
+    const buttons = (staff.blocks as { type: string; elements?: { action_id: string; value?: string; text: { text: string } }[] }[])
+      .flatMap((b) => (b.type === 'actions' ? b.elements ?? [] : []))
+      .filter((e) => e.action_id === CONTACT_EDIT_ACTION);
+    expect(buttons).toEqual([expect.objectContaining({ value: 'agency:test-body', text: expect.objectContaining({ text: '連絡先を編集' }) })]);
+    const own = card(AGENCY, { editContact: true }, { ...PROGRAM, contact: FULL });
+    expect(JSON.stringify(own)).toContain('"value":"program:p-test-0001"');
+  });
+
+  it('escapes hostile values, keeps links whole, and stays within Slack limits at every maximum', () => {
+    const long = (n: number, unit = '&<') => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+    const hostile: Contact = {
+      desk: '<!channel> 窓口',
+      phone: '099-000-0000',
+      email: 'a@b.jp',
+      url: 'https://example.jp/a|b>c?x=1&y=2',
+      address: long(CONTACT_LIMITS.address),
+      hours: long(CONTACT_LIMITS.hours),
+      note: long(CONTACT_LIMITS.note),
+      source: `資料 ${long(CONTACT_LIMITS.source - 3)}`,
+      checkedOn: '2020-01-01',
+    };
+    const heavy: Program = { ...PROGRAM, name: 'あ'.repeat(300), overview: long(5000), results: long(5000), relatedOrgs: long(2000) };
+    const c = card({ ...AGENCY, name: long(300), contacts: [hostile, hostile, hostile, hostile] }, { editContact: true, similar: [PROGRAM, PROGRAM, PROGRAM], share: true }, heavy);
+    expectValid(c, 'hostile contacts');
+    expect(messageLength(c.blocks)).toBeLessThanOrEqual(LIMITS.messageChars);
+    const text = contactPart(c);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt; 窓口');
+    expect(text).toContain('<https://example.jp/a%7Cb&gt;c?x=1&amp;y=2|');
+    expect(text).toMatch(/ほか [1-3] 件の窓口があります/);
+    expect(text).toContain('要確認');
+  });
+});
+
+describe('the contact as plain text', () => {
+  it('reads the same way: fields, check date with the source, staleness, staff', () => {
+    const text = contactText(resolveContacts(PROGRAM, { ...AGENCY, contacts: [{ ...FULL, checkedOn: '2024-01-05' }] }), TODAY);
+    expect(text.split('\n')).toEqual([
+      'テスト支援機関',
+      '窓口: 経営支援課',
+      '電話: 099-000-0000',
+      'メール: info@example.jp',
+      'Web: https://example.jp/',
+      '所在地: 鹿児島市城山町',
+      '受付: 平日 8:30〜17:15',
+      '確認 2024-01-05（出典: https://example.jp/access/） ⚠ 要確認（確認から1年以上たっています）',
+    ]);
+    expect(contactText(resolveContacts(PROGRAM, AGENCY), TODAY)).toBe('連絡先未登録 — 実施機関: テスト支援機関');
+  });
+});
