@@ -104,3 +104,20 @@ export function readDotEnv(file = '.env'): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`設定エラー: ${file} を読めません (${(error as Error).message})`);
   }
 }
+
+/** Slack user ids: U… (W… in Enterprise Grid). */
+export const USER_ID_PATTERN = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * `SHIEN_ADMIN_USERS`: the Slack user ids (comma-separated) of the staff who may edit
+ * contacts from Slack. Unset means nobody. A name or an @mention instead of an id is
+ * refused with one line naming the variable (the value is a list of ids, not a secret).
+ */
+export function loadAdminUsers(env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
+  const items = (env.SHIEN_ADMIN_USERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const invalid = items.filter((id) => !USER_ID_PATTERN.test(id));
+  if (invalid.length) {
+    throw new ConfigError(`設定エラー: SHIEN_ADMIN_USERS は U0123ABCD のような Slack のユーザー ID をカンマ区切りで書きます (ID でない値: ${invalid.length} 件。ID はプロフィールの「︙」→「メンバー ID をコピー」で取れます)`);
+  }
+  return new Set(items);
+}
