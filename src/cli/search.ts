@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Paths } from '../config.js';
 import { renderResponseText } from '../render/text.js';
 import type { SearchEngine, SearchResponse } from '../search/engine.js';
+import { sourceFields } from '../sources/fields.js';
 import { loadSearchEngine } from '../search/load.js';
 
 export const DEFAULT_LIMIT = 5;
@@ -19,6 +20,7 @@ export function responseJson(response: SearchResponse, limit: number) {
       agency: h.program.agency,
       score: Math.round(h.score * 1000) / 1000,
       snippet: h.snippet.text,
+      ...sourceFields(h.program),
     })),
     ...(response.suggestions ? { suggestions: response.suggestions } : {}),
   };

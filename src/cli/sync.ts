@@ -19,7 +19,11 @@ export interface SyncIo {
 
 export interface SyncCommandOptions {
   now?: () => Date;
-  /** Called after a sync that wrote changes (the CLI rebuilds the search index here). */
+  /**
+   * Called after a sync that wrote changes. By default the search index is rebuilt with the
+   * imported programs, here in this process: the bot then loads it without kuromoji and
+   * stays within its memory goal.
+   */
   afterChanges?: (paths: Paths) => Promise<void>;
 }
 
@@ -71,10 +75,24 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
   }
   for (const r of report.sources) err.write(summary(r, dryRun));
   const wrote = !dryRun && report.sources.some((r) => r.ok && (r.new.length || r.changed.length || r.closed.length));
-  if (wrote && options.afterChanges) await options.afterChanges(paths);
+  let code = report.sources.every((r) => r.ok) ? 0 : 1;
+  if (wrote) {
+    try {
+      await (options.afterChanges ?? rebuildIndex)(paths);
+      err.write(`検索索引を更新しました (${paths.indexFile})\n`);
+    } catch (error) {
+      err.write(`取り込みは保存しましたが、検索索引を更新できませんでした: ${error instanceof Error ? error.message : String(error)}\n`);
+      code = 1;
+    }
+  }
   if (json) {
     const sources = report.sources.map(({ source, ok, baseline, new: added, changed, closed, errors }) => ({ source, ok, baseline, new: added, changed, closed, errors }));
     out.write(JSON.stringify({ sources }) + '\n');
   }
-  return report.sources.every((r) => r.ok) ? 0 : 1;
+  return code;
+}
+
+async function rebuildIndex(paths: Paths): Promise<void> {
+  const { writeSearchIndex } = await import('../search/load.js');
+  await writeSearchIndex(paths);
 }

@@ -5,6 +5,7 @@ import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js'
 import { AGENCY_KINDS, PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
 import { compactForm, isKanaOnly, normalizeText, termForm } from './normalize.js';
+import { byDeadline, periodFilters } from './period-filter.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -102,6 +103,8 @@ export interface SearchResponse {
 export interface SearchOptions {
   limit?: number;
   offset?: number;
+  /** The time period filters (受付中, 締切:…) are read at; now by default. */
+  now?: Date;
 }
 
 export interface SearchEngineInput {
@@ -362,8 +365,8 @@ export class SearchEngine {
     return this.input.analyzer.units(normalized);
   }
 
-  private allowedIds(parsed: ParsedQuery, errors: string[]): Set<string> | undefined {
-    const filters: Array<(p: Program) => boolean> = [];
+  private allowedIds(parsed: ParsedQuery, errors: string[], now: Date): Set<string> | undefined {
+    const filters: Array<(p: Program) => boolean> = periodFilters(parsed.period, now);
     for (const value of parsed.agencies) {
       const v = compactForm(value);
       // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
@@ -440,7 +443,7 @@ export class SearchEngine {
     };
     if (isEmptyQuery(parsed)) return respond(0, nothing, errors.length ? 'none' : 'empty');
 
-    const allowed = this.allowedIds(parsed, errors);
+    const allowed = this.allowedIds(parsed, errors, options.now ?? new Date());
     const cache = new Map<string, Scores>();
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
@@ -465,7 +468,8 @@ export class SearchEngine {
 
     if (!units.length && !intentScores) {
       if (chunks.length || !allowed) return respond(0, nothing, 'none'); // only empty words (どうすればいい)
-      const listed = this.input.programs.filter((p) => allowed.has(p.id));
+      // Programs with a deadline first, soonest first (catalog programs keep their order after them).
+      const listed = byDeadline(this.input.programs.filter((p) => allowed.has(p.id)), options.now ?? new Date());
       const make = (i: number): SearchHit => ({ program: listed[i]!, score: 0, terms: [], snippet: makeSnippet(listed[i]!, parsed.phrases) });
       return respond(listed.length, make, listed.length ? 'filters' : 'none');
     }

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import type { Paths } from '../config.js';
+import { importedPrograms } from '../sources/serve.js';
 import { loadAnalyzer, type Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
@@ -33,7 +34,8 @@ export interface Sources {
 
 export async function readSources(paths: Paths): Promise<Sources> {
   const [catalog, agencies, synonyms] = await Promise.all([loadCatalog(paths.catalogDir), loadAgencies(paths.agenciesFile), readSynonymsFile(paths.synonymsFile)]);
-  return { programs: catalog.programs, agencies, synonyms };
+  // Programs imported by `shien sync` (SHIEN_SOURCES) are served beside the catalog's.
+  return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms };
 }
 
 async function readIndexFile(file: string): Promise<SerializedSearchIndex | undefined> {

@@ -13,7 +13,20 @@ import { normalizeText, termForm } from './normalize.js';
  *
  * Parsing never fails: a malformed filter becomes an error message and the rest runs.
  */
-export type FilterKey = 'agency' | 'keyProject' | 'budget' | 'purpose';
+export type FilterKey = 'agency' | 'keyProject' | 'budget' | 'purpose' | 'deadline' | 'area';
+
+/**
+ * Application-period filters (programs imported from jGrants have periods; the catalog's own
+ * do not, so these filters never match them): `受付中`, `締切:30日以内`, `地域:鹿児島県`.
+ */
+export interface PeriodQuery {
+  /** 受付中: accepting applications now. */
+  accepting?: boolean;
+  /** 締切:N日以内: accepting now and closing within N days (JST calendar days). */
+  deadlineWithinDays?: number;
+  /** 地域:…: target areas (a program for 全国 is for every area). */
+  areas?: string[];
+}
 
 export interface BudgetRange {
   /** Thousands of yen, inclusive bounds. */
@@ -29,6 +42,8 @@ export interface ParsedQuery {
   keyProjects: KeyProjectNumber[][];
   budgets: BudgetRange[];
   purposes: string[];
+  /** Present only when the query has a period or area filter. */
+  period?: PeriodQuery;
   /** One Japanese message per filter that could not be read. */
   errors: string[];
 }
@@ -44,13 +59,22 @@ const FILTER_KEYS: Record<string, FilterKey> = {
   budget: 'budget',
   目的: 'purpose',
   purpose: 'purpose',
+  締切: 'deadline',
+  deadline: 'deadline',
+  地域: 'area',
+  area: 'area',
 };
+
+/** Bare words that mean "accepting applications now". */
+const ACCEPTING_WORDS = new Set(['受付中', '募集中', '公募中']);
 
 export const FILTER_FORMS: Record<FilterKey, string> = {
   agency: '機関:ジェトロ / 機関:商工会議所 / 機関:金融機関',
   keyProject: '重点:1〜4 (例 重点:3) / 重点:海外 (プロジェクト名の一部)',
   budget: '予算:1000万以上 / 予算:500万以下 / 予算:100万〜500万 (単位 万・億・千円・円)',
   purpose: '目的:資金繰り / 目的:事業承継 / 目的:販路拡大',
+  deadline: '締切:30日以内 / 締切:7日以内',
+  area: '地域:鹿児島県 / 地域:九州・沖縄地方 / 地域:全国',
 };
 
 const PHRASE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
@@ -67,6 +91,10 @@ export function parseQuery(raw: string): ParsedQuery {
   for (const chunk of text.split(/\s+/).filter(Boolean)) {
     const colon = chunk.indexOf(':');
     const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
+    if (!key && ACCEPTING_WORDS.has(chunk)) {
+      (q.period ??= {}).accepting = true;
+      continue;
+    }
     if (!key) {
       q.words.push(chunk);
       continue;
@@ -90,6 +118,15 @@ export function parseQuery(raw: string): ParsedQuery {
         else q.errors.push(`「${label}:${value}」に当たる重点プロジェクトがありません。${FILTER_FORMS.keyProject} の形で指定してください。`);
         break;
       }
+      case 'deadline': {
+        const days = /^([0-9]{1,4})日(以内)?$/.exec(value);
+        if (days) (q.period ??= {}).deadlineWithinDays = Number(days[1]);
+        else q.errors.push(`「${label}:${value}」は締切として読み取れません。${FILTER_FORMS.deadline} の形で指定してください。`);
+        break;
+      }
+      case 'area':
+        ((q.period ??= {}).areas ??= []).push(value);
+        break;
       case 'budget': {
         const range = parseBudget(value);
         if (range) q.budgets.push(range);
@@ -157,5 +194,5 @@ export function parseBudget(value: string): BudgetRange | undefined {
 
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: ParsedQuery): boolean {
-  return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length;
+  return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length && !q.period;
 }

@@ -56,7 +56,7 @@ beforeAll(async () => {
 }, RUN_TIMEOUT + 5_000);
 
 describe('shien search --json', () => {
-  it('search 創業 --json --limit 3 prints one JSON line: the query and exactly 3 results with id, name, agency, score, snippet', () => {
+  it('search 創業 --json --limit 3 prints one JSON line: the query and exactly 3 results with id, name, agency, score, snippet, source', () => {
     expect(sogyo.stderr).toBe('');
     expect(sogyo.code).toBe(0);
     expect(sogyo.stdout.endsWith('\n')).toBe(true);
@@ -68,7 +68,9 @@ describe('shien search --json', () => {
     expect(answer!.total).toBeGreaterThan(3);
     expect(answer!.results).toHaveLength(3);
     for (const r of answer!.results) {
-      expect(Object.keys(r).sort()).toEqual(['agency', 'id', 'name', 'score', 'snippet']);
+      // A catalog program has no url or application period: only its source is said.
+      expect(Object.keys(r).sort()).toEqual(['agency', 'id', 'name', 'score', 'snippet', 'source']);
+      expect(r.source).toBe('catalog');
       expect(r.id).toMatch(/^p-[0-9a-f]{10}$/);
       expect(typeof r.name === 'string' && r.name !== '').toBe(true);
       expect(typeof r.agency === 'string' && r.agency !== '').toBe(true);

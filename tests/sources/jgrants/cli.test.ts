@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../../catalog/support.js';
-import { FakeJgrants } from './support/fake-jgrants.js';
+import { FakeJgrants, KAGOSHIMA_ITEMS } from './support/fake-jgrants.js';
 
 let fake: FakeJgrants;
 let dataDir: string;
@@ -31,7 +31,7 @@ function shien(args: string[], env: Record<string, string>): Promise<Run> {
   const base = { ...process.env };
   for (const k of Object.keys(base)) if (k.startsWith('SHIEN_') || k.startsWith('JGRANTS_')) delete base[k];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...base, SHIEN_DATA_DIR: dataDir, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...base, SHIEN_DATA_DIR: dataDir, SHIEN_INDEX_FILE: path.join(dataDir, 'search-index.json'), ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
@@ -73,6 +73,32 @@ describe('shien sync', () => {
     const dry = await shien(['sync', '--json', '--dry-run'], enabled());
     expect(JSON.parse(dry.stdout).sources[0].new).toHaveLength(9); // nothing was stored by the failed run
   });
+
+  it('search serves the imported programs beside the catalog, with source, url and acceptance in JST; 受付中 lists only open ones', async () => {
+    const day = 86_400_000;
+    fake.items.set('a0WJ200000OPEN001A', {
+      ...KAGOSHIMA_ITEMS()[0]!,
+      id: 'a0WJ200000OPEN001A',
+      title: '【鹿児島県】テスト用_海外出願の受付中の補助金',
+      acceptance_start_datetime: new Date(Date.now() - day).toISOString(),
+      acceptance_end_datetime: new Date(Date.now() + 10 * day).toISOString(),
+    });
+    const synced = await shien(['sync'], enabled());
+    expect(synced.code).toBe(0);
+    expect(synced.stderr).toContain('検索索引を更新しました');
+    const open = await shien(['search', '受付中', '--json', '--limit', '20'], enabled());
+    const answer = JSON.parse(open.stdout) as { total: number; results: Array<Record<string, unknown>> };
+    expect(answer.results.map((r) => r.id)).toEqual(['jg-a0WJ200000OPEN001A']);
+    const [r] = answer.results;
+    expect(r!.source).toBe('jgrants');
+    expect(r!.url).toBe('https://www.jgrants-portal.go.jp/subsidy/a0WJ200000OPEN001A');
+    expect((r!.acceptance as { end: string }).end).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
+    const words = JSON.parse((await shien(['search', '海外出願', '--json', '--limit', '50'], enabled())).stdout) as { results: Array<{ id: string; source: string }> };
+    expect(words.results.filter((x) => x.source === 'jgrants').length).toBeGreaterThanOrEqual(5);
+    // Turned off, search serves the catalog alone again.
+    const off = JSON.parse((await shien(['search', '海外出願', '--json', '--limit', '50'], { SHIEN_INDEX_FILE: path.join(dataDir, 'search-index.json') })).stdout) as { results: Array<{ source: string }> };
+    expect(off.results.every((x) => x.source === 'catalog')).toBe(true);
+  }, 60_000);
 
   it('a bad setting is one line naming it (exit 2)', async () => {
     const run = await shien(['sync'], { SHIEN_SOURCES: 'jgrants,rss' });

@@ -1,0 +1,66 @@
+import type { Program } from '../catalog/schema.js';
+import { daysUntilDeadline, periodOf, periodStatus } from '../sources/period.js';
+import { isImported } from '../sources/program.js';
+import { normalizeText } from './normalize.js';
+import type { PeriodQuery } from './query.js';
+
+/**
+ * The period and area filters of a query (受付中, 締切:30日以内, 地域:鹿児島県) as predicates.
+ * Only programs with a period (imported from jGrants) can match a period filter, and only
+ * programs with target areas an area filter: a catalog program has neither, and the filter
+ * does not guess one for it.
+ */
+
+/**
+ * Regions jGrants names in target_area_search, with their prefectures: a program for the
+ * region is a program for each of them. Only the region the recorded payloads show.
+ */
+const REGIONS: Record<string, readonly string[]> = {
+  '九州・沖縄地方': ['福岡県', '佐賀県', '長崎県', '熊本県', '大分県', '宮崎県', '鹿児島県', '沖縄県'],
+};
+
+function areaMatches(programAreas: readonly string[], wanted: string): boolean {
+  const w = normalizeText(wanted);
+  const areas = programAreas.map(normalizeText);
+  if (areas.includes(w) || areas.includes(normalizeText('全国'))) return true;
+  // 鹿児島 finds 鹿児島県; a region asked for finds programs for its prefectures.
+  if (areas.some((a) => a.startsWith(w) && w.length >= 2)) return true;
+  const region = Object.entries(REGIONS).find(([name]) => normalizeText(name) === w)?.[1];
+  if (region?.some((p) => areas.includes(normalizeText(p)))) return true;
+  return Object.entries(REGIONS).some(([name, prefectures]) => areas.includes(normalizeText(name)) && prefectures.some((p) => normalizeText(p).startsWith(w)));
+}
+
+export function periodFilters(period: PeriodQuery | undefined, now: Date): Array<(p: Program) => boolean> {
+  if (!period) return [];
+  const filters: Array<(p: Program) => boolean> = [];
+  const open = (p: Program) => {
+    const range = periodOf(p);
+    return range !== undefined && periodStatus(range, now) === 'open';
+  };
+  if (period.accepting) filters.push(open);
+  if (period.deadlineWithinDays !== undefined) {
+    const within = period.deadlineWithinDays;
+    filters.push((p) => {
+      const days = daysUntilDeadline(p, now);
+      return open(p) && days !== undefined && days <= within;
+    });
+  }
+  for (const area of period.areas ?? []) filters.push((p) => isImported(p) && areaMatches(p.imported.areas ?? [], area));
+  return filters;
+}
+
+/**
+ * A filter-only answer in deadline order: programs still open or upcoming, soonest deadline
+ * first; then the rest (closed, no deadline, catalog programs) in the order they came.
+ */
+export function byDeadline<T extends Program>(programs: readonly T[], now: Date): T[] {
+  const key = (p: T) => {
+    const range = periodOf(p);
+    if (!range?.end || periodStatus(range, now) === 'closed') return Infinity;
+    return range.end.getTime();
+  };
+  return programs
+    .map((p, i) => ({ p, i, k: key(p) }))
+    .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k - b.k))
+    .map((x) => x.p);
+}

@@ -1,0 +1,14 @@
+import type { Program } from '../catalog/schema.js';
+import { toJstIso } from './period.js';
+import { isImported, type SourceName } from './program.js';
+
+/** Where a program comes from, for JSON output: `source` always; `url` and `acceptance` (JST, +09:00) where known. */
+export function sourceFields(program: Program): { source: 'catalog' | SourceName; url?: string; acceptance?: { start?: string; end?: string } } {
+  if (!isImported(program)) return { source: 'catalog' };
+  const { url, acceptance } = program.imported;
+  const period = acceptance && {
+    ...(acceptance.start ? { start: toJstIso(new Date(acceptance.start)) } : {}),
+    ...(acceptance.end ? { end: toJstIso(new Date(acceptance.end)) } : {}),
+  };
+  return { source: program.imported.source, ...(url ? { url } : {}), ...(period ? { acceptance: period } : {}) };
+}

@@ -1,0 +1,33 @@
+import { ConfigError } from '../config.js';
+import { loadSourcesConfig } from './config.js';
+import type { ImportedProgram } from './program.js';
+
+/**
+ * The imported programs search serves beside the catalog: those of the enabled sources
+ * (SHIEN_SOURCES) found in the data directory, 掲載終了 ones included (an old digest's 詳細
+ * still opens them; their card says so). Without SHIEN_SOURCES, none: the bot serves the
+ * catalog alone, as before, and loads no database code for it.
+ */
+export async function importedPrograms(env: NodeJS.ProcessEnv = process.env): Promise<ImportedProgram[]> {
+  let config;
+  try {
+    config = loadSourcesConfig(env);
+  } catch (error) {
+    // A bad setting is reported by `shien sync` and at start; search keeps serving the catalog.
+    if (error instanceof ConfigError) return [];
+    throw error;
+  }
+  if (!config.enabled.length) return [];
+  // Loaded only when a source is on: a search without sources never loads SQLite.
+  const { SqliteImportStore } = await import('./sqlite-store.js');
+  const store = SqliteImportStore.openIfExists(config.dataDir);
+  if (!store) return [];
+  try {
+    return store
+      .programs()
+      .filter((s) => (config.enabled as string[]).includes(s.program.imported.source))
+      .map((s) => s.program);
+  } finally {
+    store.close();
+  }
+}

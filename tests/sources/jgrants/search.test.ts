@@ -1,0 +1,82 @@
+/**
+ * Imported programs in search beside the catalog: period and area filters, deadline order,
+ * and catalog programs never given a period. The engine is built with kuromoji from the
+ * bundled catalog plus programs mapped from the recorded jGrants payloads.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../../src/search/analyzer.js';
+import { SearchEngine } from '../../../src/search/engine.js';
+import { readSources } from '../../../src/search/load.js';
+import { parseQuery } from '../../../src/search/query.js';
+import { Vocabulary } from '../../../src/search/vocabulary.js';
+import { toProgram } from '../../../src/sources/jgrants/mapping.js';
+import { parseList } from '../../../src/sources/jgrants/parser.js';
+import type { ImportedProgram } from '../../../src/sources/program.js';
+import { ANALYZER_TIMEOUT, bundledPaths } from '../../search/support.js';
+import { KAGOSHIMA_ITEMS } from './support/fake-jgrants.js';
+
+const NOW = new Date('2026-11-27T03:00:00Z'); // 12:00 JST
+const day = 86_400_000;
+const at = (days: number) => new Date(NOW.getTime() + days * day).toISOString();
+
+/** Recorded items with periods moved around NOW: open (closing in 3 and 20 days), upcoming, closed. */
+function imported(): ImportedProgram[] {
+  const items = KAGOSHIMA_ITEMS();
+  const periods: Array<[number, number]> = [
+    [-10, 20], // 0: open, closes in 20 days
+    [-10, 3], // 1: open, closes in 3 days
+    [5, 40], // 2: upcoming
+    [-40, -2], // 3: closed
+  ];
+  const envelope = { result: items.map((item, i) => (periods[i] ? { ...item, acceptance_start_datetime: at(periods[i]![0]), acceptance_end_datetime: at(periods[i]![1]) } : item)) };
+  return parseList(envelope).items.map((item) => toProgram(item, undefined, NOW));
+}
+
+let engine: SearchEngine;
+let programs: ImportedProgram[];
+beforeAll(async () => {
+  const sources = await readSources(bundledPaths());
+  programs = imported();
+  const analyzer = await loadAnalyzer();
+  engine = await SearchEngine.build({ programs: [...sources.programs, ...programs], agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, analyzer), analyzer });
+}, ANALYZER_TIMEOUT);
+
+const ids = (query: string) => engine.search(query, { now: NOW }).hits.map((h) => h.program.id);
+
+describe('period and area filters', () => {
+  it('受付中 alone lists only programs accepting now, soonest deadline first', () => {
+    expect(ids('受付中')).toEqual([programs[1]!.id, programs[0]!.id]);
+    expect(engine.search('受付中', { now: NOW }).mode).toBe('filters');
+  });
+
+  it('締切:N日以内 keeps open programs closing within N JST days', () => {
+    expect(ids('締切:7日以内')).toEqual([programs[1]!.id]);
+    expect(ids('締切:30日以内')).toEqual([programs[1]!.id, programs[0]!.id]);
+    expect(engine.search('締切:あした', { now: NOW }).errors[0]).toMatch(/締切:30日以内/);
+  });
+
+  it('combines with words: 受付中 海外 finds the open overseas programs', () => {
+    const hits = ids('受付中 海外');
+    expect(hits.sort()).toEqual([programs[0]!.id, programs[1]!.id].sort());
+  });
+
+  it('地域: a prefecture finds programs for it, for its region and for 全国; catalog programs have no area and never match', () => {
+    const kagoshima = ids('地域:鹿児島県');
+    expect(kagoshima).toHaveLength(10); // 8 Kagoshima, the Kyushu-wide one, the nationwide one
+    const tokyo = ids('地域:東京都');
+    expect(tokyo).toEqual([programs[9]!.id]); // only the nationwide one
+    expect(kagoshima.every((id) => id.startsWith('jg-'))).toBe(true);
+  });
+
+  it('catalog programs never count as accepting (they have no period) and words find both kinds', () => {
+    const all = ids('海外');
+    expect(all.some((id) => id.startsWith('p-'))).toBe(true);
+    expect(all.some((id) => id.startsWith('jg-'))).toBe(true);
+    expect(ids('受付中 海外').some((id) => id.startsWith('p-'))).toBe(false);
+  });
+
+  it('parseQuery reads the new filters and leaves other queries as they were', () => {
+    expect(parseQuery('受付中 締切:30日以内 地域:鹿児島県 創業')).toMatchObject({ words: ['創業'], period: { accepting: true, deadlineWithinDays: 30, areas: ['鹿児島県'] } });
+    expect(parseQuery('創業')).not.toHaveProperty('period');
+  });
+});
