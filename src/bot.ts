@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Paths, SlackConfig } from './config.js';
+import { createContactService } from './contacts/service.js';
+import { ContactStore } from './contacts/store.js';
 import { createChannelNotices } from './notices/channel-notices.js';
 import type { NoticeConfig } from './notices/config.js';
 import { systemClock, type Clock } from './notices/schedule.js';
@@ -10,6 +12,8 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 
 export interface BotOptions {
   slack: Exclude<SlackConfig, { mode: 'console' }>;
+  /** SHIEN_ADMIN_USERS: may change any channel's notices (and edit contacts). */
+  adminUsers?: ReadonlySet<string>;
   notices: NoticeConfig;
   paths: Paths;
   logger: Logger;
@@ -57,10 +61,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     servedPrograms: () => live.current.programs,
     clock,
   });
+  // Contacts staff enter from Slack, next to the notices' database in the data directory.
+  const contactStore = ContactStore.open(options.notices.dataDir);
+  const contacts = createContactService({ admins: options.adminUsers ?? new Set(), store: contactStore, now: () => clock.now() });
   const slack = createSlackApp(options.slack, {
     engine: () => live.current,
     logger,
     notices: channelNotices,
+    contacts,
     firstDelivery: (eventId) => {
       try {
         return notices.store.firstDelivery(eventId, clock.now());
@@ -86,6 +94,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       const started = Date.now();
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));
+      contactStore.close();
       void scheduled;
     },
   };

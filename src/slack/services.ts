@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ContactService } from '../contacts/service.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Block, Message } from './blocks.js';
 import type { InFlight } from './handled.js';
@@ -24,6 +25,8 @@ export interface ShienServices {
   engine(): SearchEngine;
   logger: Logger;
   notices?: ChannelNotices;
+  /** Staff edits of contacts and who may make them (none: cards show the YAML's contacts only). */
+  contacts?: ContactService;
   /** Whether a Slack event id is seen for the first time (default: remembered in memory). */
   firstDelivery?: (eventId: string) => boolean;
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */

@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { resolveContacts } from '../../../catalog/contacts.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import { inView, showToClicker, tellClicker } from '../../reply.js';
 import { renderProgramCard } from '../../render/card.js';
@@ -18,8 +19,12 @@ export function registerProgramDetails(app: App, services: ShienServices): void 
         const engine = services.engine();
         const program = engine.get(args.action.value ?? '');
         if (!program) return tellClicker(args, GONE_TEXT);
+        const agency = engine.agencies.resolve(program.agency);
         const card = renderProgramCard(program, {
-          agency: engine.agencies.resolve(program.agency),
+          agency,
+          contacts: resolveContacts(program, agency, services.contacts?.staff),
+          today: services.contacts?.now(),
+          editContact: services.contacts?.isAdmin(args.body.user.id) ?? false,
           similar: engine.similar(program.id, 3).map((h) => h.program),
           share: !inView(args.body),
         });

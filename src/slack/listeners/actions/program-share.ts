@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { resolveContacts } from '../../../catalog/contacts.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import { tellClicker } from '../../reply.js';
 import { renderProgramCard } from '../../render/card.js';
@@ -23,7 +24,9 @@ export function registerProgramShare(app: App, services: ShienServices): void {
         const program = engine.get(args.action.value ?? '');
         if (!program) return tellClicker(args, GONE_TEXT);
         if (!channel) return tellClicker(args, CANNOT_POST_TEXT);
-        const card = renderProgramCard(program, { agency: engine.agencies.resolve(program.agency), sharedBy: args.body.user.id });
+        const agency = engine.agencies.resolve(program.agency);
+        const contacts = resolveContacts(program, agency, services.contacts?.staff);
+        const card = renderProgramCard(program, { agency, contacts, today: services.contacts?.now(), sharedBy: args.body.user.id });
         try {
           await args.client.chat.postMessage({ channel, text: card.text, blocks: card.blocks, unfurl_links: false, unfurl_media: false });
         } catch (error) {

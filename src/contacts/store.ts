@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { parseTargetKey, targetKey, type ContactTarget, type StaffContact } from '../catalog/contacts.js';
+import { ContactSchema } from '../catalog/schema.js';
+
+/**
+ * Contacts staff entered from Slack, in SQLite under SHIEN_DATA_DIR (`contacts.db`, its own
+ * file: the notices database has its own schema versions). Every edit is kept with who
+ * made it and when; the latest edit of a target is the one served, so a mistake can be
+ * traced and the previous value read back in the sqlite3 shell.
+ */
+const DB_FILE = 'contacts.db';
+
+/** Schema versions in order; `PRAGMA user_version` says how many are applied. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE contact_edits (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    target    TEXT NOT NULL,
+    contact   TEXT NOT NULL,
+    edited_by TEXT NOT NULL,
+    edited_at TEXT NOT NULL
+  );
+  CREATE INDEX contact_edits_by_target ON contact_edits (target, id);
+  `,
+];
+
+interface EditRow {
+  target: string;
+  contact: string;
+  edited_by: string;
+  edited_at: string;
+}
+
+export class ContactStore {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating and upgrading as needed) the store in `dataDir`. */
+  static open(dataDir: string): ContactStore {
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(path.join(dataDir, DB_FILE));
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    for (let v = applied; v < MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]!);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+    return new ContactStore(db);
+  }
+
+  /** Records an edit (validated again here: the store never holds a contact without a source). */
+  save(edit: StaffContact): void {
+    const contact = ContactSchema.parse(edit.contact);
+    this.db
+      .prepare('INSERT INTO contact_edits (target, contact, edited_by, edited_at) VALUES (?, ?, ?, ?)')
+      .run(targetKey(edit.target), JSON.stringify(contact), edit.editedBy, edit.editedAt.toISOString());
+  }
+
+  /** The latest edit of `target`, if any; a row that no longer validates is skipped, not served. */
+  latest(target: ContactTarget): StaffContact | undefined {
+    const rows = this.db
+      .prepare('SELECT target, contact, edited_by, edited_at FROM contact_edits WHERE target = ? ORDER BY id DESC LIMIT 5')
+      .all(targetKey(target)) as EditRow[];
+    for (const row of rows) {
+      const edit = fromRow(row);
+      if (edit) return edit;
+    }
+    return undefined;
+  }
+
+  /** The latest edit of every target (for export and coverage reports). */
+  all(): StaffContact[] {
+    const rows = this.db
+      .prepare('SELECT target, contact, edited_by, edited_at FROM contact_edits WHERE id IN (SELECT MAX(id) FROM contact_edits GROUP BY target) ORDER BY target')
+      .all() as EditRow[];
+    return rows.map(fromRow).filter((e): e is StaffContact => e !== undefined);
+  }
+
+  /** How many edits `target` has had (history included). */
+  historyCount(target: ContactTarget): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM contact_edits WHERE target = ?').get(targetKey(target)) as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function fromRow(row: EditRow): StaffContact | undefined {
+  const target = parseTargetKey(row.target);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.contact);
+  } catch {
+    return undefined;
+  }
+  const contact = ContactSchema.safeParse(parsed);
+  if (!target || !contact.success) return undefined;
+  return { target, contact: contact.data, editedBy: row.edited_by, editedAt: new Date(row.edited_at) };
+}
