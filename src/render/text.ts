@@ -1,6 +1,7 @@
 import { CIRCLED_DIGITS, KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
 import type { Program } from '../catalog/schema.js';
 import type { SearchResponse } from '../search/engine.js';
+import { MAX_QUERY_CHARS, MAX_QUERY_WORDS } from '../search/query-bounds.js';
 import type { Snippet } from '../search/snippet.js';
 import { formatBudget } from './budget.js';
 
@@ -25,6 +26,9 @@ export function markSnippet(snippet: Snippet, open = '【', close = '】'): stri
 /** Said whenever no program had all the words (mode 'any'), on every surface. */
 export const ANY_WORD_NOTE = 'すべての語を含む事業はありません。いずれかの語を含む事業を表示します。';
 
+/** Said whenever the query was cut to the search's limits (query-bounds.ts), on every surface. */
+export const SHORTENED_NOTE = `検索語が長いため、先頭の ${MAX_QUERY_CHARS} 文字 (${MAX_QUERY_WORDS} 語) までで検索しました。`;
+
 const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
   any: ANY_WORD_NOTE,
   filters: '条件に合う事業 (カタログ順)',
@@ -33,6 +37,7 @@ const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
 export function renderResponseText(response: SearchResponse, limit: number): string {
   const lines: string[] = [];
   const q = response.query.trim();
+  if (response.shortened) lines.push(`⚠ ${SHORTENED_NOTE}`);
   for (const e of response.errors) lines.push(`⚠ ${e}`);
   if (response.mode === 'empty') {
     lines.push('検索語を入力してください (例: 創業 / 事業承継 補助金 / 機関:ジェトロ)。');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import kuromoji from 'kuromoji';
 import { isKatakanaOnly, isLatinOrDigit, normalizeText, termForm, toHiragana } from './normalize.js';
+import { withoutControls } from './query-bounds.js';
 
 /**
  * Japanese analysis on top of kuromoji: one place decides what a "term" is, for the index
@@ -154,13 +155,85 @@ function join(words: Word[], key: 'surface' | 'reading'): string {
   return words.map((w) => w[key]).join('');
 }
 
+/**
+ * Longest text handed to kuromoji at once. kuromoji re-reads the rest of a sentence at every
+ * character (SurrogateAwareString of the tail in ViterbiBuilder.build), so its cost grows with
+ * the square of a sentence's length: 100 characters take about 1 ms, 800 take 20–80 ms, and
+ * 40,000 without a 、 or 。 ran a process out of memory. Text is cut into segments of at most
+ * this many characters, where kuromoji would cut it anyway when possible.
+ */
+export const MAX_SEGMENT = 100;
+
+type CharClass = 'space' | 'mark' | 'hiragana' | 'katakana' | 'han' | 'latin' | 'digit' | 'other';
+
+function charClass(ch: string): CharClass {
+  if (/\s/u.test(ch)) return 'space';
+  if (/[\p{P}\p{S}]/u.test(ch)) return 'mark';
+  if (/\p{Script=Hiragana}/u.test(ch)) return 'hiragana';
+  if (/[\p{Script=Katakana}ー]/u.test(ch)) return 'katakana';
+  if (/\p{Script=Han}/u.test(ch)) return 'han';
+  if (/[a-z]/i.test(ch)) return 'latin';
+  if (/[0-9]/.test(ch)) return 'digit';
+  return 'other';
+}
+
+/**
+ * Where to end a segment that starts at `start` and may not pass `limit`: after the last
+ * 、 or 。 (kuromoji's own sentence ends: nothing changes), else after a space, else after a
+ * punctuation mark or symbol, else where hiragana (particles, endings) gives way to another
+ * script, else at any change of script, else at `limit` (a run of one script that long is
+ * no word anyone wrote).
+ */
+function segmentEnd(text: string, start: number, limit: number): number {
+  const rules: Array<(before: CharClass, after: CharClass, ch: string) => boolean> = [
+    (_b, _a, ch) => ch === '、' || ch === '。',
+    (b) => b === 'space',
+    (b) => b === 'mark',
+    (b, a) => b === 'hiragana' && a !== 'hiragana',
+    (b, a) => b !== a,
+  ];
+  const classes: CharClass[] = [];
+  for (let i = start; i <= limit; i++) classes.push(charClass(text[i] ?? ''));
+  for (const rule of rules) {
+    for (let end = limit; end > start + 1; end--) {
+      if (rule(classes[end - 1 - start]!, classes[end - start]!, text[end - 1]!)) return end;
+    }
+  }
+  // Never between the halves of a surrogate pair.
+  return /[\ud800-\udbff]/.test(text[limit - 1] ?? '') ? limit - 1 : limit;
+}
+
+/** `text` in segments of at most MAX_SEGMENT characters, cut where kuromoji loses least. */
+export function segmentsOf(text: string): string[] {
+  const segments: string[] = [];
+  let start = 0;
+  while (text.length - start > MAX_SEGMENT) {
+    const end = segmentEnd(text, start, start + MAX_SEGMENT);
+    segments.push(text.slice(start, end));
+    start = end;
+  }
+  if (start < text.length) segments.push(text.slice(start));
+  return segments;
+}
+
 export class KuromojiAnalyzer implements Analyzer {
   constructor(private readonly tokenizer: kuromoji.Tokenizer<kuromoji.IpadicFeatures>) {}
+
+  /**
+   * kuromoji's tokens of `text`, segment by segment (see MAX_SEGMENT): linear in the text's
+   * length. Control characters and lone surrogates are removed first (kuromoji throws on NUL
+   * and on an unpaired high surrogate).
+   */
+  private tokens(text: string): kuromoji.IpadicFeatures[] {
+    const tokens: kuromoji.IpadicFeatures[] = [];
+    for (const segment of segmentsOf(withoutControls(text))) for (const t of this.tokenizer.tokenize(segment)) tokens.push(t);
+    return tokens;
+  }
 
   private pieces(text: string): Piece[] {
     const normalized = normalizeText(text);
     if (!normalized.trim()) return [];
-    return piecesOf(wordsOf(this.tokenizer.tokenize(normalized)));
+    return piecesOf(wordsOf(this.tokens(normalized)));
   }
 
   units(text: string): AnalyzedUnit[] {

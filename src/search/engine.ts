@@ -7,6 +7,8 @@ import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
 import { compactForm, isKanaOnly, normalizeText, termForm } from './normalize.js';
 import { byDeadline, periodFilters } from './period-filter.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
+import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -86,7 +88,10 @@ export interface Suggestions {
 }
 
 export interface SearchResponse {
+  /** The query as searched: controls removed, within the limits of query-bounds.ts. */
   query: string;
+  /** The query was cut to fit those limits (every surface says so). */
+  shortened: boolean;
   parsed: ParsedQuery;
   /** All matches, best first (`limit`/`offset` only cut this list). */
   hits: SearchHit[];
@@ -180,6 +185,7 @@ export class SearchEngine {
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
+  private nearbyTerms?: NearbyTerms;
   private readonly options: Required<SearchEngineOptions>;
   private index: MiniSearch<IndexedDocument>;
 
@@ -423,7 +429,10 @@ export class SearchEngine {
     return t;
   }
 
-  search(query: string, options: SearchOptions = {}): SearchResponse {
+  /** Answers any text: it is bounded first (query-bounds.ts), so no query can stall the process. */
+  search(raw: string, options: SearchOptions = {}): SearchResponse {
+    const { text: query, shortened: cut } = boundQuery(raw);
+    let shortened = cut;
     const parsed = parseQuery(query);
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
@@ -434,7 +443,7 @@ export class SearchEngine {
       const end = Math.min(total, options.limit === undefined ? total : offset + options.limit);
       const page: SearchHit[] = [];
       for (let i = offset; i < end; i++) page.push(make(i));
-      const response: SearchResponse = { query, parsed, hits: page, total, mode, errors, expandedWith: [...expanded] };
+      const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded] };
       if (mode === 'none') response.suggestions = this.suggest(parsed);
       return response;
     };
@@ -448,6 +457,16 @@ export class SearchEngine {
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
     let units = chunks.flatMap((chunk) => this.unitsOf(chunk));
+    // A long run of words in one chunk (創業創業…) is many words even within the length limit:
+    // many units (lexicon), or one compound of many parts (kuromoji).
+    if (units.length > MAX_QUERY_WORDS) {
+      units = units.slice(0, MAX_QUERY_WORDS);
+      shortened = true;
+    }
+    if (units.some((u) => u.parts.length > MAX_QUERY_WORDS)) {
+      units = units.map((u) => ({ ...u, parts: u.parts.slice(0, MAX_QUERY_WORDS) }));
+      shortened = true;
+    }
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
     const exact = units.map(() => new Set<string>());
@@ -513,17 +532,15 @@ export class SearchEngine {
   /** Nearest vocabulary words, synonyms and the purpose categories: never a bare 「0件」. */
   suggest(parsed: ParsedQuery): Suggestions {
     const words = [...parsed.words, ...parsed.phrases];
-    const queryTerms = words.flatMap((w) => this.unitsOf(w).flatMap((u) => [u.term, ...u.parts]));
+    const queryTerms = words
+      .flatMap((w) => this.unitsOf(w))
+      .slice(0, MAX_QUERY_WORDS)
+      .flatMap((u) => [u.term, ...u.parts]);
     const scored = new Map<string, number>();
+    // Made on the first answer with no hits, from the finished index.
+    this.nearbyTerms ??= new NearbyTerms(this.documentFrequency);
     for (const q of queryTerms) {
-      const grams = bigrams(q);
-      for (const [term, df] of this.documentFrequency) {
-        if (term === q || term.length < 2) continue;
-        const sim = dice(grams, bigrams(term));
-        const contains = term.includes(q) || q.includes(term) ? 0.3 : 0;
-        const score = sim + contains;
-        if (score >= 0.5) scored.set(term, Math.max(scored.get(term) ?? 0, score + Math.min(df, 20) / 200));
-      }
+      for (const [term, score] of this.nearbyTerms.near(q)) scored.set(term, Math.max(scored.get(term) ?? 0, score));
     }
     const terms = [...scored]
       .filter(([t]) => WORD_EDGES.test(t))
@@ -631,21 +648,3 @@ function addUp(lists: Scores[], extra?: Scores): Scores {
   }
   return out;
 }
-
-/** A suggestion starts and ends with a letter or digit (not with 「.」 glued on by NFKC). */
-const WORD_EDGES = /^[\p{L}\p{N}].*[\p{L}\p{N}ー]$|^[\p{L}\p{N}]$/u;
-
-function bigrams(s: string): Set<string> {
-  const out = new Set<string>();
-  if (s.length < 2) out.add(s);
-  for (let i = 0; i + 1 < s.length; i++) out.add(s.slice(i, i + 2));
-  return out;
-}
-
-function dice(a: Set<string>, b: Set<string>): number {
-  let shared = 0;
-  for (const g of a) if (b.has(g)) shared++;
-  return (2 * shared) / (a.size + b.size || 1);
-}
-
-

@@ -1,5 +1,6 @@
 import type { AnalyzedText, AnalyzedUnit, Analyzer, LexiconEntry } from './analyzer.js';
 import { normalizeText, termForm } from './normalize.js';
+import { withoutControls } from './query-bounds.js';
 
 /**
  * Query analysis without kuromoji's dictionary. A query can only match words the index
@@ -23,8 +24,9 @@ export class LexiconAnalyzer implements Analyzer {
     this.longest = Math.min(longest, 32);
   }
 
+  /** Linear in the text's length: each step looks at most `longest` characters ahead. */
   units(text: string): AnalyzedUnit[] {
-    const s = normalizeText(text);
+    const s = withoutControls(normalizeText(text));
     const units: AnalyzedUnit[] = [];
     let unknown = '';
     const flushUnknown = () => {
@@ -41,7 +43,7 @@ export class LexiconAnalyzer implements Analyzer {
         // Never end a match inside a katakana run: スタートアップ is not スタート + アップ.
         if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? ''))) match = candidate;
       }
-      const latin = /^[a-z0-9]+/.exec(s.slice(i))?.[0];
+      const latin = runAt(LATIN_RUN, s, i);
       if (latin && (!match || match.surface.length < latin.length || /^[a-z0-9]$/.test(s[i + match.surface.length] ?? ''))) {
         // A Latin word is looked up whole (xyzzy is not x + y + z…); unknown, it stays a word.
         flushUnknown();
@@ -50,7 +52,7 @@ export class LexiconAnalyzer implements Analyzer {
         i += latin.length;
         continue;
       }
-      const katakana = /^[\p{Script=Katakana}ー]+/u.exec(s.slice(i))?.[0];
+      const katakana = runAt(KATAKANA_RUN, s, i);
       if (katakana && katakana.length >= 2 && (!match || match.surface.length < katakana.length)) {
         // A katakana run is one word, as the index treats it (スタートアップ, ドローン).
         flushUnknown();
@@ -80,6 +82,16 @@ export class LexiconAnalyzer implements Analyzer {
 }
 
 const KATAKANA = /^[\p{Script=Katakana}ー]$/u;
+// Sticky: matched where lastIndex is, without copying the rest of the text (s.slice(i) at
+// every character made a long query quadratic).
+const LATIN_RUN = /[a-z0-9]+/y;
+const KATAKANA_RUN = /[\p{Script=Katakana}ー]+/uy;
+
+/** The run `sticky` matches at `at`, or undefined. */
+function runAt(sticky: RegExp, s: string, at: number): string | undefined {
+  sticky.lastIndex = at;
+  return sticky.exec(s)?.[0];
+}
 
 function unitOf(e: LexiconEntry): AnalyzedUnit {
   return { term: e.term, surface: e.surface, reading: e.reading, parts: e.parts };

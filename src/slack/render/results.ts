@@ -1,6 +1,6 @@
 import type { Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
-import { ANY_WORD_NOTE, keyProjectLabel } from '../../render/text.js';
+import { ANY_WORD_NOTE, keyProjectLabel, SHORTENED_NOTE } from '../../render/text.js';
 import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
@@ -103,6 +103,7 @@ export function renderResults(response: SearchResponse, options: RenderResultsOp
   const blocks: Block[] = [];
   // Filter errors quote what was typed: a few, each bounded, so a huge query still fits.
   const notes: string[] = response.errors.slice(0, 3).map((e) => `:warning: ${escapeCut(e, 300).text}`);
+  if (response.shortened) notes.unshift(`:warning: ${escapeMrkdwn(SHORTENED_NOTE)}`);
   if (response.mode === 'none' || response.mode === 'empty') {
     const s = response.suggestions;
     const lines = [`「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`];
