@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import { catalogCommand } from './cli/catalog.js';
-import { ingestCommand } from './cli/ingest.js';
-import { indexCommand } from './cli/index.js';
-import { searchCommand } from './cli/search.js';
-import { loadPaths, readDotEnv } from './config.js';
+import { exitQuietlyOnClosedPipe, UsageError, type CliIo } from './cli/io.js';
+import { checkPaths, ConfigError, loadPaths, readDotEnv, type Paths } from './config.js';
 
-const USAGE = `使い方: npm run -s shien -- <command>
+const USAGE = `使い方: npm run -s shien -- <command>   (または npx shien <command>)
   catalog [--json]            カタログを検証し、要約 (または JSON) を表示
   ingest <document> [--write] 事業一覧の文書を読み取り、カタログと突き合わせる
   index                       検索索引を作り直す (npm run build が実行する)
@@ -15,28 +12,54 @@ const USAGE = `使い方: npm run -s shien -- <command>
   sync [--dry-run] [--json]   取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込む (ネットワークを使う)
 `;
 
-/** The command-line tool: one process, one command; exit code says whether it worked. */
-export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+type Command = (args: string[], paths: Paths, io: CliIo) => Promise<number>;
+
+/** One file per command, imported when it runs: `search` does not load SQLite or Slack's client. */
+const COMMANDS: Record<string, { usage: string; run: () => Promise<Command>; needs?: Parameters<typeof checkPaths>[1] }> = {
+  catalog: { usage: 'catalog [--json]', run: async () => (await import('./cli/catalog.js')).catalogCommand, needs: { synonyms: false } },
+  ingest: { usage: 'ingest <document> [--write]', run: async () => (await import('./cli/ingest.js')).ingestCommand, needs: { synonyms: false, catalogMayBeMissing: true } },
+  index: { usage: 'index', run: async () => (await import('./cli/index.js')).indexCommand },
+  search: { usage: 'search "<検索語>" [--json] [--limit N]', run: async () => (await import('./cli/search.js')).searchCommand },
+  notify: { usage: 'notify --once', run: async () => (await import('./cli/notify.js')).notifyCommand, needs: { synonyms: false } },
+  sync: { usage: 'sync [--dry-run] [--json]', run: async () => (await import('./cli/sync.js')).syncCommand },
+};
+
+/**
+ * The command-line tool: one process, one command. stdout carries the command's answer and
+ * nothing else (`--json`: exactly JSON); usage, warnings and errors go to stderr.
+ * Exit code: 0 done, 1 failed (a broken catalog, a setting that cannot be used), 2 usage.
+ */
+export async function runCli(argv: string[], io: CliIo = { out: process.stdout, err: process.stderr }): Promise<number> {
   const [command, ...args] = argv;
-  readDotEnv(); // the same .env as the bot (notify --once needs its SLACK_BOT_TOKEN)
-  const paths = loadPaths();
-  switch (command) {
-    case 'catalog':
-      return catalogCommand(args, paths, out);
-    case 'ingest':
-      return ingestCommand(args, paths, out);
-    case 'index':
-      return indexCommand(args, paths, out);
-    case 'search':
-      return searchCommand(args, paths, out);
-    case 'notify': return (await import('./cli/notify.js')).notifyCommand(args, paths, out); // loads the Slack client only when needed
-    case 'sync': return (await import('./cli/sync.js')).syncCommand(args, paths, out);
-    default:
-      out.write(USAGE);
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out.write(USAGE);
+    return 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command]! : undefined;
+  if (!entry) {
+    io.err.write(`不明なコマンド: ${command}\n${USAGE}`);
+    return 2;
+  }
+  let paths: Paths;
+  try {
+    readDotEnv('.env', (line) => io.err.write(line + '\n')); // the same .env as the bot (notify --once needs its SLACK_BOT_TOKEN)
+    paths = loadPaths();
+    checkPaths(paths, entry.needs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err.write(error.message + '\n');
+    return 1;
+  }
+  try {
+    return await (await entry.run())(args, paths, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err.write(`${error.message}\n使い方: npm run -s shien -- ${entry.usage}\n`);
+    return 2;
   }
 }
 
+exitQuietlyOnClosedPipe();
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,9 +1,24 @@
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
-/** The project root: dist/ and src/ both sit one level below it. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project root: the nearest directory above this file with a package.json. src/ sits
+ * right below it; compiled code in .build/<hash>/, which dist/ links to (scripts/build.mjs).
+ */
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+
+/** Which build this code is: the compiled directory's name (its source hash), or `src` under tsx. */
+export const BUILD_ID = path.basename(path.dirname(fileURLToPath(import.meta.url)));
 
 /** A configuration value that cannot be used: one line, safe to print (never the value). */
 export class ConfigError extends Error {
@@ -27,6 +42,12 @@ export interface Paths {
   synonymsFile: string;
   /** Prebuilt search index (`shien index`, run by `npm run build`); used when it matches the catalog. */
   indexFile: string;
+  /**
+   * Whether a stale index may be replaced at start: the bundled catalog's own index, or one
+   * named by SHIEN_INDEX_FILE. Not dist/'s index for another catalog (SHIEN_CATALOG_DIR alone):
+   * that would make every start on the bundled catalog rebuild it again.
+   */
+  persistIndex?: boolean;
 }
 
 /** Where the catalog lives; validated from the environment. */
@@ -39,7 +60,83 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     agenciesFile: path.join(seedsDir, 'agencies.yaml'),
     synonymsFile: path.join(seedsDir, 'synonyms.yaml'),
     indexFile: path.resolve(parsed.SHIEN_INDEX_FILE ?? path.join(PROJECT_ROOT, 'dist', 'search-index.json')),
+    persistIndex: parsed.SHIEN_INDEX_FILE !== undefined || (parsed.SHIEN_SEEDS_DIR === undefined && parsed.SHIEN_CATALOG_DIR === undefined),
   };
+}
+
+/** The variable a path came from, for messages; undefined when it is the built-in default. */
+function settingOf(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
+  return names.find((n) => env[n]);
+}
+
+function describeSetting(name: string | undefined, what: string, at: string): string {
+  return name ? `${name} (${at})` : `${what} (${at})`;
+}
+
+/**
+ * Checks that the directories and files the paths name can be used, before anything reads
+ * them: one line naming the variable and the path instead of a raw ENOENT later.
+ * `catalogMayBeMissing`: ingest creates the catalog directory; `synonyms: false`: a command that does not search.
+ */
+export function checkPaths(paths: Paths, options: { catalogMayBeMissing?: boolean; synonyms?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): void {
+  const seeds = describeSetting(settingOf(env, 'SHIEN_SEEDS_DIR'), 'seeds ディレクトリ', paths.seedsDir);
+  if (!isDirectory(paths.seedsDir)) throw new ConfigError(`設定エラー: ${seeds} ${existsSync(paths.seedsDir) ? 'はディレクトリではありません' : 'がありません'}`);
+  for (const file of options.synonyms === false ? [paths.agenciesFile] : [paths.agenciesFile, paths.synonymsFile]) {
+    if (!isReadableFile(file)) throw new ConfigError(`設定エラー: ${seeds} に ${path.basename(file)} がありません (または読めません)`);
+  }
+  const catalog = describeSetting(settingOf(env, 'SHIEN_CATALOG_DIR', 'SHIEN_SEEDS_DIR'), 'カタログのディレクトリ', paths.catalogDir);
+  if (existsSync(paths.catalogDir)) {
+    if (!isDirectory(paths.catalogDir)) throw new ConfigError(`設定エラー: ${catalog} はディレクトリではありません`);
+    if (!canAccess(paths.catalogDir, constants.R_OK | constants.X_OK)) throw new ConfigError(`設定エラー: ${catalog} を読めません`);
+  } else if (!options.catalogMayBeMissing) {
+    throw new ConfigError(`設定エラー: ${catalog} がありません`);
+  }
+  const indexSetting = settingOf(env, 'SHIEN_INDEX_FILE');
+  if (indexSetting && !isDirectory(path.dirname(paths.indexFile))) {
+    throw new ConfigError(`設定エラー: SHIEN_INDEX_FILE (${paths.indexFile}) のディレクトリがありません`);
+  }
+}
+
+/**
+ * Makes sure the notice database's directory (SHIEN_DATA_DIR) exists and is writable, so a
+ * wrong setting is one line naming it, not SQLite's `unable to open database file`.
+ */
+export function checkDataDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const what = describeSetting(settingOf(env, 'SHIEN_DATA_DIR'), 'データのディレクトリ', dataDir);
+  if (existsSync(dataDir) && !isDirectory(dataDir)) throw new ConfigError(`設定エラー: ${what} はディレクトリではありません`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch {
+    throw new ConfigError(`設定エラー: ${what} を作れません`);
+  }
+  if (!canAccess(dataDir, constants.W_OK | constants.X_OK)) throw new ConfigError(`設定エラー: ${what} に書き込めません`);
+  const db = path.join(dataDir, 'shien.db');
+  if (existsSync(db) && !canAccess(db, constants.R_OK | constants.W_OK)) throw new ConfigError(`設定エラー: ${what} の shien.db に書き込めません`);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isReadableFile(p: string): boolean {
+  try {
+    return statSync(p).isFile() && canAccess(p, constants.R_OK);
+  } catch {
+    return false;
+  }
+}
+
+function canAccess(p: string, mode: number): boolean {
+  try {
+    accessSync(p, mode);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How `npm start` serves: Slack over a WebSocket, Slack over HTTP, or a local console. */
@@ -96,12 +193,54 @@ export function loadPostingConfig(env: NodeJS.ProcessEnv = process.env): { botTo
   return { botToken: parsed.data.SLACK_BOT_TOKEN, ...(parsed.data.SLACK_API_URL ? { apiUrl: parsed.data.SLACK_API_URL } : {}) };
 }
 
-/** Reads `.env` from the working directory when present; set variables win over the file. */
-export function readDotEnv(file = '.env'): void {
+/** `KEY=value` (optionally `export KEY=value`), as dotenv and Node read it. */
+const ENV_LINE = /^\s*(?:export\s+)?[\w.-]+\s*=/;
+
+/**
+ * Lines of a .env file that are neither a `KEY=value` line, a comment nor blank (a quoted
+ * value may run over several lines): 1-based numbers, for a warning. Node's parser skips them
+ * silently, and a variable that silently does not arrive is hard to find.
+ */
+export function unreadableEnvLines(text: string): number[] {
+  const bad: number[] = [];
+  let openQuote: string | undefined;
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (openQuote) {
+      if (line.includes(openQuote)) openQuote = undefined;
+      return;
+    }
+    if (!line.trim() || line.trim().startsWith('#')) return;
+    if (!ENV_LINE.test(line)) {
+      bad.push(i + 1);
+      return;
+    }
+    const value = line.slice(line.indexOf('=') + 1).trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote)) openQuote = quote;
+  });
+  return bad;
+}
+
+/**
+ * Reads `.env` from the working directory when present; set variables win over the file.
+ * A UTF-8 byte-order mark (Windows editors save one) is ignored: with it, the first variable
+ * would be read as `\uFEFFSLACK_BOT_TOKEN` and silently missing. Lines that cannot be read
+ * are named on stderr (their line numbers, never their text: it may hold a secret).
+ */
+export function readDotEnv(file = '.env', warn: (line: string) => void = (line) => process.stderr.write(line + '\n')): void {
+  let text: string;
   try {
-    process.loadEnvFile(file);
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`設定エラー: ${file} を読めません (${(error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new ConfigError(`設定エラー: ${file} を読めません (${code ?? (error as Error).message})`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const bad = unreadableEnvLines(text);
+  if (bad.length) warn(`警告: ${file} の ${bad.join(', ')} 行目を読めません (KEY=値 の形で書きます)。その行は無視しました`);
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (process.env[key] === undefined) process.env[key] = value;
   }
 }
 

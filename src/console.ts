@@ -8,10 +8,15 @@ import { helpLines, isHelpRequest } from './slack/render/help.js';
  * and see the answer Slack would give, as text. From a pipe: one answer per input line.
  */
 const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
+/** `/支援 通知 オン` is a channel setting in Slack (as src/slack/listeners/commands/search.ts reads it). */
+const NOTICES = /^通知(\s+|$)/;
 const RESULTS_SHOWN = 5;
 
 export function answerConsoleLine(engine: SearchEngine, line: string): string {
   const query = line.trim().replace(COMMAND_PREFIX, '').trim();
+  if (NOTICES.test(query)) {
+    return '新着通知は Slack で使えます: 通知したいチャンネルで /支援 通知 オン (オフ・状態も同じ形)。このコンソールでは検索だけができます。';
+  }
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
     .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
     .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
@@ -20,11 +25,6 @@ export function answerConsoleLine(engine: SearchEngine, line: string): string {
 
 export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<void> {
   const interactive = input.isTTY === true;
-  // `npm start | head` closes the pipe early: that is the reader leaving, not an error.
-  output.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
   const lines = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   if (interactive) {
     output.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ ・ help (終了は Ctrl+D)\n`);

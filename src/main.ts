@@ -1,43 +1,61 @@
 #!/usr/bin/env node
-import { startBot, type Bot } from './bot.js';
-import { CatalogError, formatProblem } from './catalog/load.js';
-import { ConfigError, loadPaths, loadSlackConfig, readDotEnv } from './config.js';
-import { runConsole } from './console.js';
-import { createLogger } from './log.js';
-import { loadNoticeConfig, NoticeConfigError } from './notices/config.js';
-import { loadSearchEngine } from './search/load.js';
+import { CatalogError } from './catalog/load.js';
+import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, loadSlackConfig, readDotEnv, type Paths, type SlackConfig } from './config.js';
 
 /**
  * `npm start`. The environment picks the mode (see config.ts): Slack over Socket Mode,
  * Slack over HTTP, or, with no Slack tokens, the local console on the bundled catalog.
+ * Each mode imports what it uses and nothing else: the console never loads Bolt, SQLite or
+ * the notices (a third of its start-up time).
  */
 async function main(): Promise<number> {
-  let config;
-  let noticeConfig;
+  let config: SlackConfig;
+  let paths: Paths;
   try {
     readDotEnv();
     config = loadSlackConfig();
-    noticeConfig = config.mode === 'console' ? undefined : loadNoticeConfig();
+    paths = loadPaths();
+    checkPaths(paths);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(error.message + '\n');
+    return 1;
+  }
+  try {
+    return config.mode === 'console' ? await consoleMode(paths) : await slackMode(config, paths);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    const { catalogProblemsText } = await import('./cli/io.js');
+    process.stderr.write(catalogProblemsText('カタログを読み込めないため起動できません', error));
+    return 1;
+  }
+}
+
+/** Answers from the terminal or a pipe until its input ends. */
+async function consoleMode(paths: Paths): Promise<number> {
+  const [{ runConsole }, { loadEngineSaying }, { exitQuietlyOnClosedPipe }] = await Promise.all([import('./console.js'), import('./cli/engine.js'), import('./cli/io.js')]);
+  exitQuietlyOnClosedPipe(); // `npm start | head` closes the pipe early: the reader leaving, not an error
+  const engine = await loadEngineSaying(paths, process.stderr);
+  await runConsole(engine, process.stdin, process.stdout);
+  return 0;
+}
+
+/** The bot: serves until SIGTERM/SIGINT; returns once it is listening. */
+async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths: Paths): Promise<number> {
+  const [{ loadNoticeConfig, NoticeConfigError }, { startBot }, { createLogger }] = await Promise.all([import('./notices/config.js'), import('./bot.js'), import('./log.js')]);
+  let notices;
+  let adminUsers;
+  try {
+    notices = loadNoticeConfig();
+    adminUsers = loadAdminUsers();
+    checkDataDir(notices.dataDir);
   } catch (error) {
     if (!(error instanceof ConfigError) && !(error instanceof NoticeConfigError)) throw error;
     process.stderr.write(error.message + '\n');
     return 1;
   }
-  const paths = loadPaths(); // every value is a path: nothing here can be malformed
-  const logger = config.mode === 'console' ? undefined : createLogger({ level: config.logLevel });
-  let bot: Bot;
-  try {
-    if (config.mode === 'console') {
-      const { engine } = await loadSearchEngine(paths);
-      await runConsole(engine, process.stdin, process.stdout);
-      return 0;
-    }
-    bot = await startBot({ slack: config, notices: noticeConfig!, paths, logger: logger! });
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    process.stderr.write(error.problems.map(formatProblem).join('\n') + '\n');
-    return 1;
-  }
+  const logger = createLogger({ level: slack.logLevel });
+  const bot = await startBot({ slack, notices, adminUsers, paths, logger });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -46,17 +64,17 @@ async function main(): Promise<number> {
     // Should anything hang past the grace period, the process still ends.
     setTimeout(() => process.exit(1), 8000).unref();
     const stopped = bot.stop(5000); // the HTTP server stops accepting before this returns
-    logger!.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down');
     stopped.then(
       () => process.exit(0),
       (error: unknown) => {
-        logger!.error({ err: error }, 'shutdown failed');
+        logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
   // A library promise nobody awaits must not end the bot silently: say what it was, as a log line.
-  process.on('unhandledRejection', (reason) => logger!.error({ err: reason }, 'unhandled rejection'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return 0;

@@ -133,7 +133,8 @@ export function parseCatalogFile(file: string, text: string): ParsedCatalogFile 
   return { programs, lines, problems };
 }
 
-async function listYamlFiles(dir: string): Promise<string[]> {
+/** The catalog's YAML files under `dir`, relative to it, sorted (what loadCatalog reads). */
+export async function listCatalogFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
@@ -147,7 +148,7 @@ async function listYamlFiles(dir: string): Promise<string[]> {
  * catalog is refused whole and the caller keeps serving the one it had.
  */
 export async function loadCatalog(dir: string): Promise<Catalog> {
-  const files = await listYamlFiles(dir);
+  const files = await listCatalogFiles(dir);
   const problems: CatalogProblem[] = [];
   const programs: Program[] = [];
   const fileOf = new Map<string, string>();

@@ -1,18 +1,22 @@
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS } from '../catalog/key-projects.js';
-import { CatalogError, formatProblem, loadAgencies, loadCatalog } from '../catalog/load.js';
+import { CatalogError, loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Paths } from '../config.js';
+import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 
-/** `shien catalog [--json]`: the loaded catalog as JSON, or a readable summary. */
-export async function catalogCommand(args: string[], paths: Paths, out: NodeJS.WritableStream): Promise<number> {
-  const json = args.includes('--json');
+/**
+ * `shien catalog [--json]`: the loaded catalog as JSON, or a readable summary. A broken
+ * catalog: its problems on stderr (with --json also in the JSON document), exit 1.
+ */
+export async function catalogCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
+  const json = parseCommandArgs(args, { json: { type: 'boolean' } }, { positionals: false }).values.json === true;
   let catalog;
   try {
     catalog = await loadCatalog(paths.catalogDir);
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     if (json) out.write(JSON.stringify({ programs: [], problems: error.problems }) + '\n');
-    else out.write(`カタログを読み込めません (${error.problems.length} 件の問題):\n${error.problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
+    err.write(catalogProblemsText('カタログを読み込めません', error));
     return 1;
   }
   if (json) {

@@ -1,11 +1,21 @@
+import { CatalogError } from '../catalog/load.js';
 import type { Paths } from '../config.js';
 import { writeSearchIndex } from '../search/load.js';
+import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 
 /** `shien index`: analyse the catalog with kuromoji once and write the search index file. */
-export async function indexCommand(_args: string[], paths: Paths, out: NodeJS.WritableStream): Promise<number> {
+export async function indexCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
+  parseCommandArgs(args, {}, { positionals: false });
   const started = performance.now();
-  const { engine, bytes } = await writeSearchIndex(paths);
+  let written;
+  try {
+    written = await writeSearchIndex(paths);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    err.write(catalogProblemsText('カタログに問題があるため索引を作れません', error));
+    return 1;
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  out.write(`索引を書きました: ${paths.indexFile} (${engine.size} 件, ${(bytes / 1024).toFixed(0)} KiB, ${seconds} 秒)\n`);
+  out.write(`索引を書きました: ${paths.indexFile} (${written.engine.size} 件, ${(written.bytes / 1024).toFixed(0)} KiB, ${seconds} 秒)\n`);
   return 0;
 }

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { AgencyDirectory } from '../catalog/agencies.js';
-import { defaultPaths, ingestDocument } from '../catalog/ingest/ingest.js';
-import { loadAgencies } from '../catalog/load.js';
+import { defaultPaths, ingestDocument, NoProgramCardsError } from '../catalog/ingest/ingest.js';
+import { CatalogError, loadAgencies } from '../catalog/load.js';
 import type { Paths } from '../config.js';
+import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
 
 const show = (v: unknown) => {
   const s = v === undefined ? '(なし)' : typeof v === 'string' ? v : JSON.stringify(v);
@@ -11,21 +12,27 @@ const show = (v: unknown) => {
 
 /**
  * `shien ingest <document.txt> [--write]`: parse a program-list document and merge it
- * into seeds/catalog/<stem>.yaml. Without --write it only reports (exit 1 when the
- * catalog would change), so it doubles as a check.
+ * into <SHIEN_CATALOG_DIR>/<stem>.yaml. Without --write it only reports (exit 1 when the
+ * catalog would change), so it doubles as a check. A document with no program cards, an
+ * unreadable one or a catalog file that does not load: exit 1, nothing written.
  */
-export async function ingestCommand(args: string[], paths: Paths, out: NodeJS.WritableStream): Promise<number> {
-  const document = args.find((a) => !a.startsWith('--'));
-  if (!document) {
-    out.write('使い方: shien ingest <document.txt> [--write]\n');
-    return 2;
-  }
-  const write = args.includes('--write');
+export async function ingestCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { write: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `文書は 1 つだけ指定します (指定: ${positionals.join(' ')})` : '文書を指定してください');
+  const document = path.resolve(positionals[0]!);
+  const write = values.write === true;
+  const ingestPaths = defaultPaths(document, paths.seedsDir, paths.catalogDir);
   const agencies = new AgencyDirectory(await loadAgencies(paths.agenciesFile));
-  const result = await ingestDocument(defaultPaths(path.resolve(document), paths.seedsDir), {
-    write,
-    aliasesOf: (a) => agencies.spellingsOf(a),
-  });
+  let result;
+  try {
+    result = await ingestDocument(ingestPaths, { write, aliasesOf: (a) => agencies.spellingsOf(a) });
+  } catch (error) {
+    if (error instanceof NoProgramCardsError) err.write(error.message + '\n');
+    else if (error instanceof CatalogError) err.write(catalogProblemsText('カタログのファイルに問題があるため取り込めません', error));
+    else if ((error as NodeJS.ErrnoException).path === document) err.write(`文書を読めません: ${document} (${(error as NodeJS.ErrnoException).code})\n`);
+    else throw error;
+    return 1;
+  }
   const uncertainCards = new Set(result.uncertain.flatMap((u) => result.cards.filter((c) => c.page === u.page).map((c) => c.headerLine)));
   const lines = [
     `${path.basename(document)}: ${result.pages} ページ, ${result.cards.length} 件の事業カード`,
@@ -44,9 +51,14 @@ export async function ingestCommand(args: string[], paths: Paths, out: NodeJS.Wr
   }
   for (const e of merge.added) lines.push(`  [追加] ${e.name}（${e.agency}）`);
   for (const e of merge.vanished) lines.push(`  [文書になし] ${e.name}（${e.agency}） (カタログには残しています)`);
-  if (write) lines.push('', result.changed ? '書き込みました。' : '変更はありません。');
-  else if (result.changed) lines.push('', '--write を付けると書き込みます。');
-  else lines.push('', 'カタログは文書と一致しています。');
+  const snapshot = path.relative(process.cwd(), ingestPaths.snapshotFile);
+  if (write) {
+    lines.push('', result.changed ? `書き込みました。(${path.relative(process.cwd(), ingestPaths.catalogFile)})` : '変更はありません。');
+    if (result.snapshotChanged) lines.push(`取り込み記録を更新しました: ${snapshot} (次回の突き合わせの基準)`);
+  } else {
+    lines.push('', result.changed ? '--write を付けると書き込みます。' : 'カタログは文書と一致しています。');
+    if (result.snapshotChanged) lines.push(`取り込み記録 ${snapshot} は前回の読み取りと違います (--write で更新します)`);
+  }
   out.write(lines.join('\n') + '\n');
   return !write && result.changed ? 1 : 0;
 }

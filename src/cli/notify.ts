@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
-import { ConfigError, loadPostingConfig, type Paths } from '../config.js';
-import { formatProblem } from '../catalog/load.js';
+import { checkDataDir, ConfigError, loadPostingConfig, type Paths } from '../config.js';
+import { CatalogError } from '../catalog/load.js';
 import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
 import { runNotices, type RunResult } from '../notices/run.js';
 import { slackPoster } from '../notices/slack-post.js';
 import { NoticeStore } from '../notices/store.js';
+import { catalogProblemsText, type CliIo } from './io.js';
 
 export const NOTIFY_USAGE = `使い方: notify --once
   新着の支援事業を購読中の各チャンネルに今すぐ通知して終了します (毎日の通知はボットが実行します)。
@@ -19,15 +20,14 @@ function channelLine(c: RunResult['channels'][number]): string {
   return `${c.channel}: 新着 ${c.newCount} 件を投稿できませんでした (${c.error})${c.hint ? ` — ${c.hint}` : ''}。次回の実行で再送します`;
 }
 
-/** What the run did, for a person at a terminal; returns the exit code. */
-export function reportRun(result: RunResult, out: NodeJS.WritableStream): number {
+/** What the run did, for a person at a terminal (why it did not run: on stderr); returns the exit code. */
+export function reportRun(result: RunResult, { out, err }: CliIo): number {
   if (result.status === 'catalog-error') {
-    const problems = result.catalogProblems ?? [];
-    out.write(`カタログに問題があるため通知しませんでした (${problems.length} 件の問題):\n${problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
+    err.write(catalogProblemsText('カタログに問題があるため通知しませんでした', new CatalogError(result.catalogProblems ?? [])));
     return 1;
   }
   if (result.skipped?.reason === 'lease') {
-    out.write(`別のプロセス (${result.skipped.holder}) が通知を実行中のため、何もしませんでした。終わってから実行してください\n`);
+    err.write(`別のプロセス (${result.skipped.holder}) が通知を実行中のため、何もしませんでした。終わってから実行してください\n`);
     return 1;
   }
   for (const channel of result.config?.added ?? []) {
@@ -44,15 +44,11 @@ export function reportRun(result: RunResult, out: NodeJS.WritableStream): number
 }
 
 /** `shien notify --once`: run the notice job now, as the bot would at SHIEN_NOTIFY_AT. */
-export async function notifyCommand(
-  args: string[],
-  paths: Paths,
-  out: NodeJS.WritableStream,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export async function notifyCommand(args: string[], paths: Paths, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { err } = io;
   if (args.length !== 1 || args[0] !== '--once') {
     const unknown = args.filter((a) => a !== '--once');
-    out.write(`${unknown.length ? `不明な引数: ${unknown.join(' ')}\n` : '--once を指定してください\n'}${NOTIFY_USAGE}`);
+    err.write(`${unknown.length ? `不明な引数: ${unknown.join(' ')}\n` : '--once を指定してください\n'}${NOTIFY_USAGE}`);
     return 2;
   }
   let config;
@@ -60,7 +56,7 @@ export async function notifyCommand(
     config = loadNoticeConfig(env);
   } catch (error) {
     if (!(error instanceof NoticeConfigError)) throw error;
-    out.write(`${error.message}\n`);
+    err.write(`${error.message}\n`);
     return 2;
   }
   let posting;
@@ -68,8 +64,15 @@ export async function notifyCommand(
     posting = loadPostingConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    out.write(`${error.message}\n`);
+    err.write(`${error.message}\n`);
     return 2;
+  }
+  try {
+    checkDataDir(config.dataDir, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    err.write(`${error.message}\n`);
+    return 1; // the value is well-formed; the directory cannot be used
   }
 
   const store = NoticeStore.open(config.dataDir);
@@ -83,7 +86,7 @@ export async function notifyCommand(
       configChannels: config.channels,
       holder: `cli@${hostname()}:${process.pid}`,
     });
-    return reportRun(result, out);
+    return reportRun(result, io);
   } finally {
     store.close();
   }

@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
+import { CatalogError } from '../catalog/load.js';
 import type { Paths } from '../config.js';
 import { renderResponseText } from '../render/text.js';
 import type { SearchEngine, SearchResponse } from '../search/engine.js';
 import { sourceFields } from '../sources/fields.js';
-import { loadSearchEngine } from '../search/load.js';
+import { loadEngineSaying } from './engine.js';
+import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
 
 export const DEFAULT_LIMIT = 5;
 
@@ -26,53 +28,36 @@ export function responseJson(response: SearchResponse, limit: number) {
   };
 }
 
-interface SearchArgs {
-  query?: string;
-  json: boolean;
-  limit: number;
-}
-
-function parseArgs(args: string[]): SearchArgs | string {
-  const out: SearchArgs = { json: false, limit: DEFAULT_LIMIT };
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json') out.json = true;
-    else if (a === '--limit' || a.startsWith('--limit=')) {
-      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) return `--limit には 1 以上の整数を指定してください (指定: ${value ?? 'なし'})`;
-      out.limit = n;
-    } else if (a.startsWith('--')) return `不明なオプション: ${a}`;
-    else words.push(a);
-  }
-  if (words.length) out.query = words.join(' ');
-  return out;
+/** `--limit N`: a whole number of at least 1. */
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit には 1 以上の整数を指定してください (指定: ${value})`);
+  return n;
 }
 
 /**
  * `shien search "<query>" [--json] [--limit N]`. Without a query, reads one query per line
  * from standard input and answers each in order (one process, one dictionary load).
  */
-export async function searchCommand(
-  args: string[],
-  paths: Paths,
-  out: NodeJS.WritableStream,
-  input: NodeJS.ReadableStream = process.stdin,
-  engine?: SearchEngine,
-): Promise<number> {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    out.write(`${parsed}\n使い方: search "<検索語>" [--json] [--limit N]\n`);
-    return 2;
+export async function searchCommand(args: string[], paths: Paths, { out, err }: CliIo, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+  const json = values.json === true;
+  const limit = parseLimit(values.limit);
+  let engine: SearchEngine;
+  try {
+    engine = await loadEngineSaying(paths, err);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    err.write(catalogProblemsText('カタログを読み込めません', error));
+    return 1;
   }
-  const e = engine ?? (await loadSearchEngine(paths)).engine;
   const answer = (query: string) => {
-    const response = e.search(query, { limit: parsed.limit });
-    out.write(parsed.json ? JSON.stringify(responseJson(response, parsed.limit)) + '\n' : renderResponseText(response, parsed.limit) + '\n\n');
+    const response = engine.search(query, { limit });
+    out.write(json ? JSON.stringify(responseJson(response, limit)) + '\n' : renderResponseText(response, limit) + '\n\n');
   };
-  if (parsed.query !== undefined) {
-    answer(parsed.query);
+  if (positionals.length) {
+    answer(positionals.join(' '));
     return 0;
   }
   const lines = createInterface({ input, crlfDelay: Infinity });

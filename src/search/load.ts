@@ -1,7 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { loadAgencies, loadCatalog } from '../catalog/load.js';
+import { createHash } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { listCatalogFiles, loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Agency, Program } from '../catalog/schema.js';
-import type { Paths } from '../config.js';
+import { BUILD_ID, type Paths } from '../config.js';
+import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import { loadAnalyzer, type Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
@@ -14,6 +17,10 @@ export interface LoadedSearchEngine {
   analyzer?: Analyzer;
   /** Where the index came from: the prebuilt file, or analysed now. */
   source: 'index-file' | 'built';
+  /** Why the prebuilt index was not used, when it was not (for a line on stderr). */
+  stale?: string;
+  /** The index file was rewritten from this build (`persist`). */
+  wrote?: string;
 }
 
 export interface LoadSearchEngineOptions {
@@ -23,6 +30,11 @@ export interface LoadSearchEngineOptions {
   sources?: Sources;
   /** Use the prebuilt index at paths.indexFile when it matches (default true). */
   useIndexFile?: boolean;
+  /**
+   * When the index file is missing or stale and `paths.persistIndex` allows it, write the
+   * index built now to it (atomically), so the next start loads it (npm start, the CLI).
+   */
+  persist?: boolean;
   engine?: SearchEngineOptions;
 }
 
@@ -38,12 +50,38 @@ export async function readSources(paths: Paths): Promise<Sources> {
   return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms };
 }
 
-async function readIndexFile(file: string): Promise<SerializedSearchIndex | undefined> {
+/**
+ * The index file as written by `writeSearchIndex`: the engine's index, plus what it was built
+ * from, so a start whose source files are byte for byte the same (`files`) and whose code is
+ * the same build (`code`) takes the programs, agencies and synonyms from here instead of
+ * parsing and validating the YAML again (about half of a start).
+ */
+interface IndexFile extends SerializedSearchIndex {
+  files?: string;
+  code?: string;
+  sources?: Sources;
+}
+
+async function readIndexFile(file: string): Promise<IndexFile | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as SerializedSearchIndex;
+    return JSON.parse(await readFile(file, 'utf8')) as IndexFile;
   } catch {
     return undefined; // absent or unreadable: build instead
   }
+}
+
+/**
+ * A hash of the bytes of every file the sources are read from (catalog YAML files with their
+ * names, agencies.yaml, synonyms.yaml). Cheap (no parsing); equal bytes read by the same code
+ * give the same validated sources.
+ */
+export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
+  const catalogFiles = await listCatalogFiles(paths.catalogDir);
+  const files = [...catalogFiles.map((f) => path.join(paths.catalogDir, f)), paths.agenciesFile, paths.synonymsFile];
+  const contents = await Promise.all(files.map((f) => readFile(f)));
+  const hash = createHash('sha256');
+  files.forEach((file, i) => hash.update(`${file}\0${contents[i]!.length}\0`).update(contents[i]!));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -68,24 +106,50 @@ export async function engineFromIndex(json: SerializedSearchIndex, sources: Sour
  * the catalog is analysed with kuromoji now.
  */
 export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOptions = {}): Promise<LoadedSearchEngine> {
-  const sources = options.sources ?? (await readSources(paths));
-  if (options.useIndexFile !== false) {
-    const json = await readIndexFile(paths.indexFile);
-    const engine = json && (await engineFromIndex(json, sources, options.engine));
+  const useIndexFile = options.useIndexFile !== false;
+  const json = useIndexFile ? await readIndexFile(paths.indexFile) : undefined;
+  // Imported programs (shien sync) live in the data directory, not in the files hashed here:
+  // an index holding any, or a start that serves any, is checked against the sources as read
+  // (below), never taken on trust.
+  const holdsImported = json?.sources?.programs.some(isImported) ?? false;
+  if (json?.sources && !options.sources && !holdsImported && json.code === BUILD_ID && json.files === (await sourceFilesFingerprint(paths)) && !(await importedPrograms()).length) {
+    const engine = await engineFromIndex(json, json.sources, options.engine);
     if (engine) return { engine, source: 'index-file' };
   }
+  // Before reading the sources: a file changed meanwhile then makes the next start look again.
+  const files = options.persist && paths.persistIndex ? await sourceFilesFingerprint(paths) : undefined;
+  const sources = options.sources ?? (await readSources(paths));
+  if (json) {
+    const engine = await engineFromIndex(json, sources, options.engine);
+    if (engine) return { engine, source: 'index-file' };
+  }
+  const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
   const analyzer = options.analyzer ?? (await loadAnalyzer());
   const vocabulary = new Vocabulary(sources.synonyms, analyzer);
   const engine = await SearchEngine.build({ programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, options: options.engine });
-  return { engine, analyzer, source: 'built' };
+  const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
+  return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
+}
+
+/** Writes the index beside its target and renames it over it: a reader sees the old file or the new one, never half of one. */
+async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
+  const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
+  const text = JSON.stringify(content);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  return Buffer.byteLength(text);
 }
 
 /** Builds the index with kuromoji and writes it to `paths.indexFile` (atomically). */
 export async function writeSearchIndex(paths: Paths): Promise<{ engine: SearchEngine; bytes: number }> {
-  const { engine } = await loadSearchEngine(paths, { useIndexFile: false });
-  const text = JSON.stringify(engine.toJSON());
-  const tmp = `${paths.indexFile}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, paths.indexFile);
-  return { engine, bytes: Buffer.byteLength(text) };
+  const files = await sourceFilesFingerprint(paths);
+  const sources = await readSources(paths);
+  const { engine } = await loadSearchEngine(paths, { useIndexFile: false, sources });
+  return { engine, bytes: await writeIndexFile(paths.indexFile, engine, sources, files) };
 }

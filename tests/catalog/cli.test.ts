@@ -77,10 +77,11 @@ describe('shien catalog', () => {
     );
     const run = await shien(['catalog'], { SHIEN_CATALOG_DIR: dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('カタログを読み込めません');
-    expect(run.stdout).toContain('broken.yaml:5');
-    expect(run.stdout).toContain('budgetThousandYen');
-    expect(run.stdout).not.toContain('good.yaml');
+    expect(run.stdout).toBe(''); // errors go to stderr: stdout is for the answer
+    expect(run.stderr).toContain('カタログを読み込めません');
+    expect(run.stderr).toContain('broken.yaml:5');
+    expect(run.stderr).toContain('budgetThousandYen');
+    expect(run.stderr).not.toContain('good.yaml');
   });
 });
 

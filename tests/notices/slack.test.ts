@@ -145,8 +145,8 @@ describe('npm run -s shien -- notify --once', () => {
     await addProgram(d.catalogFile, { id: 'p-new-program-003', name: '三つ目の新事業' });
     const broken = await shien(['notify', '--once'], d.env);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toContain('カタログに問題があるため通知しませんでした');
-    expect(broken.stdout).toContain(`${CATALOG_FILE}:7 #0 budgetThousandYen`);
+    expect(broken.stderr).toContain('カタログに問題があるため通知しませんでした');
+    expect(broken.stderr).toContain(`${CATALOG_FILE}:7 #0 budgetThousandYen`);
     expect(posts()).toHaveLength(3);
   }, 60_000);
 
@@ -154,20 +154,20 @@ describe('npm run -s shien -- notify --once', () => {
     const d = await deployment();
     const noToken = await shien(['notify', '--once'], { ...d.env, SLACK_BOT_TOKEN: '' });
     expect(noToken.code).toBe(2);
-    expect(noToken.stdout).toContain('SLACK_BOT_TOKEN を設定してください');
+    expect(noToken.stderr).toContain('SLACK_BOT_TOKEN を設定してください');
 
     const userToken = await shien(['notify', '--once'], { ...d.env, SLACK_BOT_TOKEN: 'xoxp-a-user-token' });
     expect(userToken.code).toBe(2);
-    expect(userToken.stdout).toContain('SLACK_BOT_TOKEN は xoxb- で始まる');
+    expect(userToken.stderr).toContain('SLACK_BOT_TOKEN は xoxb- で始まる');
     expect(userToken.stdout + userToken.stderr).not.toContain('xoxp-a-user-token');
 
     const badTime = await shien(['notify', '--once'], { ...d.env, SHIEN_NOTIFY_AT: '9時' });
     expect(badTime.code).toBe(2);
-    expect(badTime.stdout).toContain('SHIEN_NOTIFY_AT');
+    expect(badTime.stderr).toContain('SHIEN_NOTIFY_AT');
 
     const noOnce = await shien(['notify'], d.env);
     expect(noOnce.code).toBe(2);
-    expect(noOnce.stdout).toContain('--once を指定してください');
+    expect(noOnce.stderr).toContain('--once を指定してください');
 
     const help = await shien(['help'], {});
     expect(help.stdout).toContain('notify --once');

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isNode, isScalar, isSeq, parseDocument, stringify, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
@@ -24,17 +24,43 @@ export interface IngestResult {
   merge: MergeReport;
   /** True when what the catalog says would change (its values: a comment is no change). */
   changed: boolean;
+  /** True when the snapshot file would change (the document reads differently from last time). */
+  snapshotChanged: boolean;
   catalogYaml: string;
   snapshotYaml: string;
 }
 
-export function defaultPaths(document: string, seedsDir: string): IngestPaths {
+/** A document in which no program card was found: nothing to merge, and nothing is written. */
+export class NoProgramCardsError extends Error {
+  override name = 'NoProgramCardsError';
+  constructor(readonly document: string) {
+    super(`${path.basename(document)} に事業カードが見つかりません。事業一覧の PDF から取り出したテキスト (seeds/sources/*.txt の形式) を指定してください。何も書き込んでいません`);
+  }
+}
+
+/**
+ * Where a document's programs go: `<catalogDir>/<stem>.yaml`, and the snapshot of the last
+ * ingest in `ingest/` beside the catalog directory (seeds/catalog → seeds/ingest).
+ */
+export function defaultPaths(document: string, seedsDir: string, catalogDir = path.join(seedsDir, 'catalog')): IngestPaths {
   const stem = path.basename(document).replace(/\.[^.]+$/u, '');
   return {
     document,
-    catalogFile: path.join(seedsDir, 'catalog', `${stem}.yaml`),
-    snapshotFile: path.join(seedsDir, 'ingest', `${stem}.generated.yaml`),
+    catalogFile: path.join(catalogDir, `${stem}.yaml`),
+    snapshotFile: path.join(path.dirname(catalogDir), 'ingest', `${stem}.generated.yaml`),
   };
+}
+
+/** By rename, so a bot re-reading the catalog never reads half a file. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A parsed card as a catalog entry (the machine's proposal, before review). */
@@ -189,10 +215,12 @@ export async function ingestDocument(paths: IngestPaths, options: ParseOptions &
   const text = await readFile(paths.document, 'utf8');
   const documentName = path.basename(paths.document);
   const { cards, uncertain, pages } = parseProgramCards(text, options);
+  if (!cards.length) throw new NoProgramCardsError(paths.document);
   const uncertainPages = new Set(uncertain.map((u) => u.page));
   const parsed = cards.map((c) => cardToEntry(c, documentName, uncertainPages));
   const current = await readCatalogFile(paths.catalogFile);
-  const snapshot = (await readCatalogFile(paths.snapshotFile))?.entries ?? [];
+  const snapshotState = await readCatalogFile(paths.snapshotFile);
+  const snapshot = snapshotState?.entries ?? [];
   const merge = mergeCatalog(current?.entries ?? [], snapshot, parsed);
   let catalogYaml: string;
   if (current?.doc.contents) catalogYaml = editCatalog(current, merge);
@@ -204,11 +232,17 @@ export async function ingestDocument(paths: IngestPaths, options: ParseOptions &
   if (check.problems.length) throw new CatalogError(check.problems);
   // A change is a change of what the catalog says, not of its text: a comment is not one.
   const changed = !current || !isDeepStrictEqual(parseDocument(current.text).toJS(), parseDocument(catalogYaml).toJS());
+  const snapshotChanged = snapshotState?.text !== snapshotYaml;
   if (options.write) {
-    await mkdir(path.dirname(paths.catalogFile), { recursive: true });
-    await mkdir(path.dirname(paths.snapshotFile), { recursive: true });
-    if (!current || current.text !== catalogYaml) await writeFile(paths.catalogFile, catalogYaml);
-    await writeFile(paths.snapshotFile, snapshotYaml);
+    // Only what changed is written, so the report ("変更はありません") and the files agree.
+    if (!current || current.text !== catalogYaml) {
+      await mkdir(path.dirname(paths.catalogFile), { recursive: true });
+      await writeAtomic(paths.catalogFile, catalogYaml);
+    }
+    if (snapshotChanged) {
+      await mkdir(path.dirname(paths.snapshotFile), { recursive: true });
+      await writeAtomic(paths.snapshotFile, snapshotYaml);
+    }
   }
-  return { cards, uncertain, pages, merge, changed, catalogYaml, snapshotYaml };
+  return { cards, uncertain, pages, merge, changed, snapshotChanged, catalogYaml, snapshotYaml };
 }

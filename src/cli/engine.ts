@@ -1,0 +1,20 @@
+import type { Paths } from '../config.js';
+import type { SearchEngine } from '../search/engine.js';
+import { loadSearchEngine } from '../search/load.js';
+
+/**
+ * The engine for the command line and the console: the prebuilt index when it matches the
+ * catalog; otherwise the catalog is analysed now (kuromoji, a few seconds) and, where the
+ * index is ours to replace, the new index is written for the next start. Either way the user
+ * is told on stderr, never on stdout. Throws CatalogError for a catalog that does not load.
+ */
+export async function loadEngineSaying(paths: Paths, err: NodeJS.WritableStream): Promise<SearchEngine> {
+  const started = performance.now();
+  const loaded = await loadSearchEngine(paths, { persist: true });
+  if (loaded.stale) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const what = loaded.wrote ? `カタログを解析して索引を作り直しました (${seconds} 秒): ${loaded.wrote}` : `カタログをその場で解析しました (${seconds} 秒。保存するには SHIEN_INDEX_FILE を指定します)`;
+    err.write(`支援ナビ: ${loaded.stale}。${what}\n`);
+  }
+  return loaded.engine;
+}
