@@ -1,5 +1,8 @@
+import { agencyContacts, type StaffContacts } from '../catalog/contacts.js';
+import type { Agency } from '../catalog/schema.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Message } from './blocks.js';
+import { agencyBlocks } from './render/agency.js';
 import { isHelpRequest, renderHelp } from './render/help.js';
 import { renderResults, searchPage } from './render/results.js';
 
@@ -35,8 +38,31 @@ export function fromSlackText(text: string): string {
  * The answer to what someone typed, on any Slack surface: help for nothing/help/ヘルプ,
  * otherwise one page of search results. Search is the same function the CLI calls.
  */
-export function answerText(engine: SearchEngine, text: string, options: { offset?: number; share?: boolean; command?: string } = {}): Answer {
+export function answerText(
+  engine: SearchEngine,
+  text: string,
+  options: { offset?: number; share?: boolean; command?: string; contacts?: AgencyContactOptions } = {},
+): Answer {
   if (isHelpRequest(text)) return { message: renderHelp(engine.programs, options.command) };
   const response = searchPage(engine, text, options.offset ?? 0);
-  return { message: renderResults(response, { offset: options.offset, share: options.share }), hits: response.total };
+  const message = renderResults(response, { offset: options.offset, share: options.share });
+  const agency = (options.offset ?? 0) === 0 ? agencyAsked(engine, text) : undefined;
+  if (!agency) return { message, hits: response.total };
+  const c = options.contacts ?? {};
+  const header = agencyBlocks(agency, agencyContacts(agency, c.staff), response.total, { today: c.today, editContact: c.editable });
+  return { message: { ...message, blocks: [...header, ...message.blocks] }, hits: response.total };
+}
+
+/** How the agency view shows contacts: staff edits, today, and whether to offer editing. */
+export interface AgencyContactOptions {
+  staff?: StaffContacts;
+  today?: Date;
+  /** 「連絡先を編集」: staff, in an answer only they see. */
+  editable?: boolean;
+}
+
+/** `機関:<name>` and no other words names one registered body: its view comes first. */
+export function agencyAsked(engine: SearchEngine, text: string): Agency | undefined {
+  const m = /^機関[:：]\s*(\S+)$/.exec(text.trim());
+  return m ? engine.agencies.resolve(m[1]!) : undefined;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../src/search/analyzer.js';
+import { answerText } from '../../src/slack/answer.js';
+import { ANALYZER_TIMEOUT, bundledEngine } from '../search/support.js';
 import { isStale, japanDate, resolveContacts, type StaffContact } from '../../src/catalog/contacts.js';
 import { CONTACT_LIMITS, type Agency, type Contact, type Program } from '../../src/catalog/schema.js';
 import { contactText } from '../../src/render/contact.js';
@@ -174,4 +177,24 @@ describe('the contact as plain text', () => {
     ]);
     expect(contactText(resolveContacts(PROGRAM, AGENCY), TODAY)).toBe('連絡先未登録 — 実施機関: テスト支援機関');
   });
+});
+
+describe('the agency view on the bundled catalog', () => {
+  it(
+    'puts every registered body, with its contact or 連絡先未登録, before its programs, within Slack limits',
+    async () => {
+      const engine = await bundledEngine(await loadAnalyzer());
+      for (const agency of engine.agencies.agencies) {
+        const answer = answerText(engine, `機関:${agency.name.replace(/\s+/g, '')}`, { contacts: { today: TODAY, editable: true } });
+        expectValid(answer.message, agency.name);
+        const first = JSON.stringify(answer.message.blocks.slice(0, 3));
+        expect(first, agency.name).toContain(`*実施機関: ${agency.name}*`);
+        if (agency.contacts?.length) expect(first, agency.name).toContain('確認 2026-11-27');
+        else expect(first, agency.name).toContain('連絡先未登録 — 実施機関');
+      }
+      const cci = answerText(engine, '機関:鹿児島商工会議所', { contacts: { today: TODAY } });
+      expect(JSON.stringify(cci.message)).toContain('<http://www.kagoshima-cci.or.jp/|http://www.kagoshima-cci.or.jp/>');
+    },
+    ANALYZER_TIMEOUT,
+  );
 });

@@ -186,6 +186,31 @@ describe('the form', () => {
   });
 });
 
+describe('the agency view (/支援 機関:<name> with no other words)', () => {
+  it('shows the body and its contact (staff edit included) before its programs; the edit button only to staff', async () => {
+    const asked = async (user: string, text: string) => {
+      const { responseId } = await app.command(text, { user });
+      return responseTo(app, responseId);
+    };
+    const staff = await asked(ADMIN, '機関:テスト支援機関');
+    const blocks = staff.blocks as { type: string; text?: { text: string } }[];
+    expect(blocks[0]!.text!.text).toBe('*実施機関: テスト支援機関*（団体）　事業 1 件');
+    const text = readText(staff);
+    expect(text).toContain('*連絡先*\nテスト支援機関');
+    expect(text).toContain('電話: 099-222-2222'); // the edit stored above, over the YAML
+    expect(text).toContain(`登録: <@${ADMIN}> 2026-11-27`);
+    expect(text.indexOf('連絡先')).toBeLessThan(text.indexOf('創業支援事業'));
+    expect(buttonsOf(staff).filter((b) => b.action_id === CONTACT_EDIT_ACTION).map((b) => b.value)).toEqual(['agency:test-body']);
+
+    const advisor = await asked(ADVISOR, '機関：テスト機関'); // an alias, full-width colon
+    expect(readText(advisor)).toContain('*実施機関: テスト支援機関*');
+    expect(buttonsOf(advisor).filter((b) => b.action_id === CONTACT_EDIT_ACTION)).toEqual([]);
+
+    // With other words it is a search like any other.
+    expect(readText(await asked(ADMIN, '機関:テスト支援機関 創業'))).not.toContain('*実施機関:');
+  });
+});
+
 describe('SHIEN_ADMIN_USERS', () => {
   it('reads comma-separated user ids, and refuses a name with one line naming the variable', () => {
     expect([...loadAdminUsers({ SHIEN_ADMIN_USERS: ' U0ADMIN, W0GRID ,,' })]).toEqual(['U0ADMIN', 'W0GRID']);

@@ -1,11 +1,11 @@
 import { resolveContacts, type ResolvedContacts } from '../../catalog/contacts.js';
 import type { Agency, Program } from '../../catalog/schema.js';
-import { contactView, type ContactMarkup } from '../../render/contact.js';
 import { formatBudget } from '../../render/budget.js';
 import { keyProjectLabel } from '../../render/text.js';
-import { LIMITS, messageLength, type Block, type Message } from '../blocks.js';
+import { LIMITS, type Block, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
-import { contactEditButton } from './contact-edit.js';
+import { contactBlocks } from './contact-blocks.js';
+import { importedCardBlocks, importedSourceLine } from './imported.js';
 import { detailsButton, shareButton } from './results.js';
 
 /**
@@ -35,24 +35,6 @@ export interface CardOptions {
   editContact?: boolean;
 }
 
-/**
- * Contact values in mrkdwn: escaped and bounded; links only to http(s) URLs the schema checked.
- * A card gives each value at most CONTACT_VALUE_ROOM characters and the whole contact part
- * CONTACT_ROOM (the agency view has room for the rest).
- */
-const CONTACT_VALUE_ROOM = 150;
-const CONTACT_ROOM = 3600;
-const MRKDWN_CONTACT: ContactMarkup = {
-  text: (value, max) => escapeCut(value, Math.min(max, CONTACT_VALUE_ROOM)).text,
-  // `|` and `>` end a link's URL in mrkdwn; percent-encoded they still reach the same page.
-  link: (url, label) => {
-    const target = escapeMrkdwn(url).replace(/\|/g, '%7C');
-    return target.length <= 600 ? `<${target}|${label}>` : label;
-  },
-  user: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
-};
-
-
 /** A long field of the card, cut at a sentence end with a pointer to the source document. */
 function longField(title: string, text: string | undefined, room: number): Block {
   const body = text?.trim();
@@ -62,32 +44,9 @@ function longField(title: string, text: string | undefined, room: number): Block
   return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${cut.text}${note}` } };
 }
 
-/** 問い合わせ先: each desk with what its source gives, when it was checked and by whom it was entered. */
-function contactBlocks(program: Program, options: CardOptions): Block[] {
-  const resolved = options.contacts ?? resolveContacts(program, options.agency);
-  const view = contactView(resolved, options.today ?? new Date(), MRKDWN_CONTACT);
-  const build = (shown: number): Block[] => {
-    const blocks: Block[] = [];
-    view.contacts.slice(0, shown).forEach((c, i) => {
-      const head = i === 0 ? `*問い合わせ先*\n${view.heading}\n` : '';
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: head + c.lines.join('\n') } });
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: c.checked }] });
-    });
-    if (!shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*問い合わせ先*\n${view.heading}` } });
-    const more = view.more + view.contacts.length - shown;
-    const notes = [more > 0 && `ほか ${more} 件の窓口があります`, view.edited].filter((t): t is string => Boolean(t));
-    if (notes.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join('　｜　') }] });
-    if (options.editContact) blocks.push({ type: 'actions', elements: [contactEditButton(resolved.target)] });
-    return blocks;
-  };
-  // Long desks crowd the card: show fewer, always at least the first.
-  let shown = view.contacts.length;
-  let blocks = build(shown);
-  while (shown > 1 && messageLength(blocks) > CONTACT_ROOM) blocks = build(--shown);
-  return blocks;
-}
-
 export function sourceLine(program: Program): string {
+  const credit = importedSourceLine(program); // a jGrants program: the credit its terms require
+  if (credit) return escapeMrkdwn(credit);
   const s = program.source;
   if (!s) return '出典: 記載なし';
   return `出典: ${short(s.document)}${s.page ? ` ${s.page} ページ` : ''}`;
@@ -110,7 +69,8 @@ export function renderProgramCard(program: Program, options: CardOptions = {}): 
     longField('事業概要', program.overview, FIELD_ROOM.overview),
     longField('前年度 (R4) の実施内容', program.results, FIELD_ROOM.results),
     longField('関係機関', program.relatedOrgs, FIELD_ROOM.relatedOrgs),
-    ...contactBlocks(program, options),
+    // A jGrants program: its period, facts and the 問合せ先 as jGrants prints it, instead of agencies.yaml's.
+    ...(importedCardBlocks(program, options.today ?? new Date()).length ? importedCardBlocks(program, options.today ?? new Date()) : contactBlocks(options.contacts ?? resolveContacts(program, options.agency), options)),
     { type: 'context', elements: [{ type: 'mrkdwn', text: sourceLine(program) }] },
   ];
   if (options.sharedBy && /^[UW][A-Z0-9]+$/.test(options.sharedBy)) {

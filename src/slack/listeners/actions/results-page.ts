@@ -17,7 +17,7 @@ export function registerResultsPage(app: App, services: ShienServices): void {
       async (log) => {
         const state = decodePageState(args.action.value ?? '');
         if (!state) return tellClicker(args, 'このボタンは古くなっています。もう一度検索してください。');
-        const answer = answerText(services.engine(), state.q, { offset: state.o, share: !inView(args.body) });
+        const answer = answerText(services.engine(), state.q, { offset: state.o, share: !inView(args.body), contacts: { staff: services.contacts?.staff, today: services.contacts?.now() } });
         log.hits = answer.hits;
         await showToClicker(args, '検索結果', answer.message, 'replace');
       },

@@ -24,7 +24,8 @@ export function registerSearchCommand(app: App, services: ShienServices): void {
             await respond({ response_type: 'ephemeral', text: reply });
             return;
           }
-          const answer = answerText(services.engine(), text, { command: name });
+          const contacts = services.contacts && { staff: services.contacts.staff, today: services.contacts.now(), editable: services.contacts.isAdmin(command.user_id) };
+          const answer = answerText(services.engine(), text, { command: name, ...(contacts ? { contacts } : {}) });
           log.hits = answer.hits;
           await respond({ response_type: 'ephemeral', text: answer.message.text, blocks: answer.message.blocks });
         },

@@ -11,7 +11,7 @@ export function registerDirectMessage(app: App, services: ShienServices): void {
       services,
       { kind: 'event', name: 'message.im', user: event.user, channel: event.channel, retry: context.retryNum },
       async (log) => {
-        const answer = answerText(services.engine(), fromSlackText(event.text ?? ''));
+        const answer = answerText(services.engine(), fromSlackText(event.text ?? ''), { contacts: { staff: services.contacts?.staff, today: services.contacts?.now() } });
         log.hits = answer.hits;
         await say({ text: answer.message.text, blocks: answer.message.blocks, unfurl_links: false });
       },

@@ -1,0 +1,56 @@
+import type { ResolvedContacts } from '../../catalog/contacts.js';
+import { contactView, type ContactMarkup } from '../../render/contact.js';
+import { messageLength, type Block } from '../blocks.js';
+import { escapeCut, escapeMrkdwn } from '../mrkdwn.js';
+import { contactEditButton } from './contact-edit.js';
+
+/**
+ * Contact values in mrkdwn: escaped and bounded; links only to http(s) URLs the schema checked.
+ * Each value gets at most CONTACT_VALUE_ROOM characters and the whole contact part
+ * CONTACT_ROOM, so a card or an answer with the agency's contact stays within Slack's limits.
+ */
+const CONTACT_VALUE_ROOM = 150;
+const CONTACT_ROOM = 3600;
+const MRKDWN_CONTACT: ContactMarkup = {
+  text: (value, max) => escapeCut(value, Math.min(max, CONTACT_VALUE_ROOM)).text,
+  // `|` and `>` end a link's URL in mrkdwn; percent-encoded they still reach the same page.
+  link: (url, label) => {
+    const target = escapeMrkdwn(url).replace(/\|/g, '%7C');
+    return target.length <= 600 ? `<${target}|${label}>` : label;
+  },
+  user: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
+};
+
+export interface ContactBlocksOptions {
+  /** Today, for marking contacts checked more than a year ago (tests inject it). */
+  today?: Date;
+  /** Offer 「連絡先を編集」 (staff in SHIEN_ADMIN_USERS, only where nobody else sees it). */
+  editContact?: boolean;
+  /** The section's title (a card: 問い合わせ先). */
+  title?: string;
+}
+
+/** Whom to call: each desk with what its source gives, when it was checked and who entered it. */
+export function contactBlocks(resolved: ResolvedContacts, options: ContactBlocksOptions = {}): Block[] {
+  const view = contactView(resolved, options.today ?? new Date(), MRKDWN_CONTACT);
+  const title = `*${options.title ?? '問い合わせ先'}*`;
+  const build = (shown: number): Block[] => {
+    const blocks: Block[] = [];
+    view.contacts.slice(0, shown).forEach((c, i) => {
+      const head = i === 0 ? `${title}\n${view.heading}\n` : '';
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: head + c.lines.join('\n') } });
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: c.checked }] });
+    });
+    if (!shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${title}\n${view.heading}` } });
+    const more = view.more + view.contacts.length - shown;
+    const notes = [more > 0 && `ほか ${more} 件の窓口があります`, view.edited].filter((t): t is string => Boolean(t));
+    if (notes.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join('　｜　') }] });
+    if (options.editContact) blocks.push({ type: 'actions', elements: [contactEditButton(resolved.target)] });
+    return blocks;
+  };
+  // Long desks crowd the message: show fewer, always at least the first.
+  let shown = view.contacts.length;
+  let blocks = build(shown);
+  while (shown > 1 && messageLength(blocks) > CONTACT_ROOM) blocks = build(--shown);
+  return blocks;
+}
