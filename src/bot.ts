@@ -69,6 +69,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     notices: channelNotices,
     contacts,
+    ...(options.adminUsers ? { adminUsers: options.adminUsers } : {}),
     firstDelivery: (eventId) => {
       try {
         return notices.store.firstDelivery(eventId, clock.now());

@@ -77,21 +77,28 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       if (!CHANNEL_ID_PATTERN.test(channel)) return 'チャンネルを選んでください。';
       return action === 'on' ? turnOn(channel, user, 'home') : turnOff(channel, user, 'home');
     },
-    async homeBlocks() {
+    async homeBlocks(_user, mayChange) {
       const subs = store.subscriptions();
+      const shown = subs.slice(0, 40);
+      const allowed = await Promise.all(shown.map((s) => mayChange(s.channel)));
       const blocks: Block[] = [
         { type: 'divider' },
         { type: 'section', text: { type: 'mrkdwn', text: `*チャンネルへの新着通知*\n毎日 ${config.at} (日本時間) に、カタログに新しく追加された事業をチャンネルにお知らせします。チャンネルで \`/支援 通知 オン\` でも設定できます。` } },
       ];
       // Channel ids come from Slack (validated on the way in), so <#C…> shows the channel name.
-      for (const s of subs.slice(0, 40)) {
+      shown.forEach((s, i) => {
         const state = s.active ? `*オン* (${formatJstDateTime(s.since)} から${s.source === 'config' ? '・設定で登録' : ''})` : 'オフ';
+        if (!allowed[i]) {
+          // Not a member (nor an admin): the state, without a button to change it.
+          blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<#${s.channel}> — ${state}\n_変更できるのはチャンネルのメンバーと管理者です_` } });
+          return;
+        }
         blocks.push({
           type: 'section',
           text: { type: 'mrkdwn', text: `<#${s.channel}> — ${state}` },
           accessory: { type: 'button', text: { type: 'plain_text', text: s.active ? 'オフにする' : 'オンにする' }, action_id: NOTICE_ACTIONS.toggle, value: `${s.active ? 'off' : 'on'}:${s.channel}`, ...(s.active ? {} : { style: 'primary' as const }) },
         });
-      }
+      });
       if (subs.length > 40) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `ほか ${subs.length - 40} チャンネル` }] });
       if (!subs.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '通知しているチャンネルはまだありません。' }] });
       blocks.push({ type: 'actions', elements: [{ type: 'channels_select', action_id: NOTICE_ACTIONS.addChannel, placeholder: { type: 'plain_text', text: '通知するチャンネルを追加' } }] });

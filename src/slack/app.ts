@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import { boltLogger } from '../log.js';
 import { InFlight } from './handled.js';
 import { registerListeners } from './listeners/index.js';
 import { dropRedeliveries } from './middleware/drop-redeliveries.js';
 import type { ShienServices } from './services.js';
+import { SlackAuth } from './slack-auth.js';
 
 /** Where Slack sends commands, interactions and events in HTTP mode (manifest.yml says the same). */
 export const EVENTS_PATH = '/slack/events';
@@ -19,6 +20,8 @@ export interface SlackApp {
   /** Stops accepting, lets in-flight work finish (up to `graceMs`), then disconnects. */
   stop(graceMs?: number): Promise<void>;
   inFlight: InFlight;
+  /** The bot token as Slack last judged it (auth.test); /healthz reports it. */
+  auth: SlackAuth;
 }
 
 /** The Bolt app for Socket Mode or HTTP mode. Wiring only: listeners live in listeners/. */
@@ -28,6 +31,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
   // A person is waiting for each answer: retry a failed Web API call once, not for the
   // default half hour, and give up on a call after 10 s.
   const clientOptions = { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, timeout: 10_000 };
+  const auth = new SlackAuth(new webApi.WebClient(undefined, { ...clientOptions, logger }), config.botToken, services.logger);
   let app: App;
   if (config.mode === 'socket') {
     // The socket's own client keeps the library's patient retries: Slack refreshes the
@@ -37,7 +41,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
       logger,
       installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
     });
-    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+    app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,
@@ -48,13 +52,16 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
           path: HEALTH_PATH,
           method: ['GET'],
           handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: true, programs: services.engine().size, inFlight: inFlight.count }));
+            // 503 while Slack refuses the token or cannot be reached: a load balancer should
+            // not send traffic to a bot that cannot answer.
+            const slack = auth.status;
+            res.writeHead(slack.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: slack.ok, ...(slack.ok ? {} : { slack: { error: slack.error, reason: slack.reason } }), programs: services.engine().size, inFlight: inFlight.count }));
           },
         },
       ],
     });
-    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+    app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   }
   app.use(dropRedeliveries(services.logger, services.firstDelivery));
   registerListeners(app, { ...services, inFlight });
@@ -63,7 +70,9 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
   return {
     app,
     inFlight,
+    auth,
     async start() {
+      void auth.check(); // /healthz tells the truth from the start; requests wait for it if they must
       if (config.mode === 'socket') {
         await app.start();
         services.logger.info({ mode: 'socket' }, 'listening');
@@ -75,6 +84,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
       return { port };
     },
     async stop(graceMs = 5000) {
+      auth.stop();
       const deadline = Date.now() + graceMs;
       // HTTP: the server stops accepting now. A keep-alive connection (a proxy reusing its
       // upstream socket) would keep the server open and serving: answers from here on say

@@ -1,49 +1,94 @@
 import { z } from 'zod';
 
 /**
- * The Block Kit subset the bot sends, with Slack's limits. Every message the bot builds is
- * parsed with `MessageSchema` in the tests, so a catalog entry that grows past a limit fails
- * a test here instead of being refused by Slack in front of a user.
- * Limits: https://api.slack.com/reference/block-kit/blocks (section text 3,000, fields 10 ×
- * 2,000, header 150, button text 75, value 2,000, action_id 255, 50 blocks per message).
+ * The Block Kit subset the bot sends, with Slack's limits and structural rules, written once.
+ * The renderers' tests parse what they build with these schemas, and the tests' fake Slack
+ * (tests/slack/support/fake-slack.ts) refuses every payload that fails them, as Slack does
+ * with `invalid_blocks`. Each rule names the reference page it comes from:
+ * - blocks: https://docs.slack.dev/reference/block-kit/blocks (50 blocks per message, 100 per
+ *   modal or Home tab; `block_id` ≤ 255 and unique within a message or view)
+ * - section: https://docs.slack.dev/reference/block-kit/blocks/section-block (text 1–3,000;
+ *   fields ≤ 10, each ≤ 2,000; text or fields required)
+ * - header: https://docs.slack.dev/reference/block-kit/blocks/header-block (plain_text ≤ 150)
+ * - context: https://docs.slack.dev/reference/block-kit/blocks/context-block (1–10 elements)
+ * - actions: https://docs.slack.dev/reference/block-kit/blocks/actions-block (1–25 elements)
+ * - input: https://docs.slack.dev/reference/block-kit/blocks/input-block (label ≤ 2,000, hint ≤ 2,000)
+ * - button: https://docs.slack.dev/reference/block-kit/block-elements/button-element (text ≤ 75,
+ *   value ≤ 2,000, url ≤ 3,000, action_id ≤ 255 and unique among the action_ids of its block)
+ * - plain-text input: https://docs.slack.dev/reference/block-kit/block-elements/plain-text-input-element
+ *   (initial_value ≤ 3,000 characters, max_length ≤ 3,000)
+ * - views: https://docs.slack.dev/reference/views (modal title, submit and close ≤ 24;
+ *   private_metadata ≤ 3,000; callback_id ≤ 255)
+ * - message text: https://docs.slack.dev/reference/methods/chat.postMessage (`text` is the
+ *   fallback shown in notifications: every message with blocks carries one; Slack cuts it
+ *   past 40,000 characters)
+ * Lengths are of the strings as sent, that is after mrkdwn escaping (`&` → `&amp;`).
  */
 export const LIMITS = {
   blocksPerMessage: 50,
+  blocksPerView: 100,
+  blockId: 255,
   sectionText: 3000,
   fields: 10,
   fieldText: 2000,
   headerText: 150,
   buttonText: 75,
   buttonValue: 2000,
+  buttonUrl: 3000,
   actionId: 255,
   contextElements: 10,
   actionsElements: 25,
-  /** Slack truncates the fallback `text` of a message at 40,000; we keep whole messages smaller. */
+  inputLabel: 2000,
+  inputHint: 2000,
+  inputValue: 3000,
+  placeholder: 150,
+  /** The fallback `text` of a message: Slack cuts past 40,000; ours stay far below. */
+  fallbackText: 4000,
+  /** Ours, not Slack's: a whole message (all blocks as JSON) a person can read in one go. */
   messageChars: 12000,
 } as const;
 
+/** Views (App Home, modals): https://docs.slack.dev/reference/views */
+export const VIEW_LIMITS = { blocks: LIMITS.blocksPerView, modalTitle: 24, privateMetadata: 3000, callbackId: 255 } as const;
+
 const PlainText = (max: number) => z.object({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() }).strict();
 const Mrkdwn = (max: number) => z.object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max), verbatim: z.boolean().optional() }).strict();
+const ActionId = z.string().min(1).max(LIMITS.actionId);
+const BlockId = z.string().min(1).max(LIMITS.blockId).optional();
 
 export const ButtonSchema = z
   .object({
     type: z.literal('button'),
     text: PlainText(LIMITS.buttonText),
-    action_id: z.string().min(1).max(LIMITS.actionId),
+    action_id: ActionId,
     value: z.string().max(LIMITS.buttonValue).optional(),
+    url: z.string().max(LIMITS.buttonUrl).optional(),
     style: z.enum(['primary', 'danger']).optional(),
   })
   .strict();
 
 /** A channel picker (App Home: choose a channel to send notices to). */
 export const ChannelsSelectSchema = z
-  .object({ type: z.literal('channels_select'), action_id: z.string().min(1).max(LIMITS.actionId), placeholder: PlainText(150).optional() })
+  .object({ type: z.literal('channels_select'), action_id: ActionId, placeholder: PlainText(LIMITS.placeholder).optional(), initial_channel: z.string().optional() })
+  .strict();
+
+/** A text field of a modal form. */
+export const PlainTextInputSchema = z
+  .object({
+    type: z.literal('plain_text_input'),
+    action_id: ActionId,
+    initial_value: z.string().max(LIMITS.inputValue).optional(),
+    multiline: z.boolean().optional(),
+    min_length: z.number().int().min(0).max(LIMITS.inputValue).optional(),
+    max_length: z.number().int().min(1).max(LIMITS.inputValue).optional(),
+    placeholder: PlainText(LIMITS.placeholder).optional(),
+  })
   .strict();
 
 export const SectionSchema = z
   .object({
     type: z.literal('section'),
-    block_id: z.string().max(255).optional(),
+    block_id: BlockId,
     text: Mrkdwn(LIMITS.sectionText).optional(),
     fields: z.array(Mrkdwn(LIMITS.fieldText)).min(1).max(LIMITS.fields).optional(),
     accessory: ButtonSchema.optional(),
@@ -51,16 +96,26 @@ export const SectionSchema = z
   .strict()
   .refine((s) => s.text || s.fields, 'section には text か fields が必要です');
 
-export const HeaderSchema = z.object({ type: z.literal('header'), text: PlainText(LIMITS.headerText) }).strict();
-export const DividerSchema = z.object({ type: z.literal('divider') }).strict();
+export const HeaderSchema = z.object({ type: z.literal('header'), block_id: BlockId, text: PlainText(LIMITS.headerText) }).strict();
+export const DividerSchema = z.object({ type: z.literal('divider'), block_id: BlockId }).strict();
 export const ContextSchema = z
-  .object({ type: z.literal('context'), elements: z.array(Mrkdwn(LIMITS.sectionText)).min(1).max(LIMITS.contextElements) })
+  .object({ type: z.literal('context'), block_id: BlockId, elements: z.array(z.discriminatedUnion('type', [Mrkdwn(LIMITS.sectionText), PlainText(LIMITS.sectionText)])).min(1).max(LIMITS.contextElements) })
   .strict();
 export const ActionsSchema = z
-  .object({ type: z.literal('actions'), block_id: z.string().max(255).optional(), elements: z.array(z.union([ButtonSchema, ChannelsSelectSchema])).min(1).max(LIMITS.actionsElements) })
+  .object({ type: z.literal('actions'), block_id: BlockId, elements: z.array(z.discriminatedUnion('type', [ButtonSchema, ChannelsSelectSchema])).min(1).max(LIMITS.actionsElements) })
+  .strict();
+export const InputSchema = z
+  .object({
+    type: z.literal('input'),
+    block_id: BlockId,
+    label: PlainText(LIMITS.inputLabel),
+    element: PlainTextInputSchema,
+    hint: PlainText(LIMITS.inputHint).optional(),
+    optional: z.boolean().optional(),
+  })
   .strict();
 
-export const BlockSchema = z.union([SectionSchema, HeaderSchema, DividerSchema, ContextSchema, ActionsSchema]);
+export const BlockSchema = z.discriminatedUnion('type', [SectionSchema, HeaderSchema, DividerSchema, ContextSchema, ActionsSchema, InputSchema]);
 export type Block = z.infer<typeof BlockSchema>;
 export type Button = z.infer<typeof ButtonSchema>;
 
@@ -69,20 +124,81 @@ export function withoutEmptyActions(blocks: Block[]): Block[] {
   return blocks.filter((b) => b.type !== 'actions' || b.elements.length > 0);
 }
 
+/**
+ * Several interactive elements of one kind in one block (a row of browse buttons) need
+ * distinct action_ids: `kind:0`, `kind:1`, … Listeners match the kind with `actionIdPattern`.
+ */
+export function indexedActionId(kind: string, index: number): string {
+  return `${kind}:${index}`;
+}
+
+/** Matches `kind` and `kind:<n>` (ids sent before the suffix existed keep working). */
+export function actionIdPattern(...kinds: string[]): RegExp {
+  return new RegExp(`^(${kinds.join('|')})(?::\\d+)?$`);
+}
+
+/** The kind of an action id made by `indexedActionId` (the id itself when it has no suffix). */
+export function actionKind(actionId: string): string {
+  return actionId.replace(/:\d+$/, '');
+}
+
 /** Characters a person reads in a message (all text of all blocks). */
 export function messageLength(blocks: readonly Block[]): number {
   return JSON.stringify(blocks).length;
 }
 
+/** The elements of a block that carry an action_id. */
+function interactiveElements(block: Block): { action_id: string }[] {
+  if (block.type === 'actions') return block.elements;
+  if (block.type === 'section' && block.accessory) return [block.accessory];
+  if (block.type === 'input') return [block.element];
+  return [];
+}
+
+/**
+ * Slack's structural rules over a list of blocks, as zod issues with the JSON pointer Slack's
+ * own error would carry (`/blocks/4/elements/1/action_id`):
+ * - `block_id` unique within a message or view;
+ * - `action_id` unique among the elements of its block.
+ */
+function checkStructure(blocks: readonly Block[], ctx: z.RefinementCtx, prefix: (string | number)[] = ['blocks']): void {
+  const blockIds = new Set<string>();
+  blocks.forEach((block, b) => {
+    if (block.block_id !== undefined) {
+      if (blockIds.has(block.block_id)) ctx.addIssue({ code: 'custom', path: [...prefix, b, 'block_id'], message: `block_id "${block.block_id}" already exists` });
+      blockIds.add(block.block_id);
+    }
+    const actionIds = new Set<string>();
+    const elements = interactiveElements(block);
+    elements.forEach((element, e) => {
+      if (actionIds.has(element.action_id)) {
+        const where = block.type === 'actions' ? ['elements', e] : block.type === 'input' ? ['element'] : ['accessory'];
+        ctx.addIssue({ code: 'custom', path: [...prefix, b, ...where, 'action_id'], message: `action_id "${element.action_id}" already exists` });
+      }
+      actionIds.add(element.action_id);
+    });
+  });
+}
+
+/** A message: chat.postMessage / postEphemeral / update, a response_url body, a slash command's ack. */
 export const MessageSchema = z
-  .object({ text: z.string().min(1).max(4000), blocks: z.array(BlockSchema).min(1).max(LIMITS.blocksPerMessage) })
-  .refine((m) => messageLength(m.blocks) <= LIMITS.messageChars, `メッセージ全体が ${LIMITS.messageChars} 文字を超えています`);
+  .object({ text: z.string().min(1).max(LIMITS.fallbackText), blocks: z.array(BlockSchema).min(1).max(LIMITS.blocksPerMessage) })
+  .superRefine((m, ctx) => {
+    checkStructure(m.blocks, ctx);
+    if (m.blocks.some((b) => b.type === 'input')) ctx.addIssue({ code: 'custom', path: ['blocks'], message: 'input blocks belong in modals, not messages' });
+    if (messageLength(m.blocks) > LIMITS.messageChars) ctx.addIssue({ code: 'custom', path: ['blocks'], message: `メッセージ全体が ${LIMITS.messageChars} 文字を超えています` });
+  });
 export type Message = z.infer<typeof MessageSchema>;
 
-/** Views (App Home, modals) hold up to 100 blocks; a modal title is at most 24 characters. */
-export const VIEW_LIMITS = { blocks: 100, modalTitle: 24, privateMetadata: 3000 } as const;
-
-export const HomeViewSchema = z.object({ type: z.literal('home'), blocks: z.array(BlockSchema).min(1).max(VIEW_LIMITS.blocks) }).strict();
+export const HomeViewSchema = z
+  .object({
+    type: z.literal('home'),
+    blocks: z.array(BlockSchema).min(1).max(VIEW_LIMITS.blocks),
+    private_metadata: z.string().max(VIEW_LIMITS.privateMetadata).optional(),
+    callback_id: z.string().max(VIEW_LIMITS.callbackId).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => checkStructure(v.blocks, ctx));
 export type HomeView = z.infer<typeof HomeViewSchema>;
 
 export const ModalViewSchema = z
@@ -90,8 +206,26 @@ export const ModalViewSchema = z
     type: z.literal('modal'),
     title: PlainText(VIEW_LIMITS.modalTitle),
     close: PlainText(VIEW_LIMITS.modalTitle).optional(),
+    submit: PlainText(VIEW_LIMITS.modalTitle).optional(),
     private_metadata: z.string().max(VIEW_LIMITS.privateMetadata).optional(),
+    callback_id: z.string().max(VIEW_LIMITS.callbackId).optional(),
     blocks: z.array(BlockSchema).min(1).max(VIEW_LIMITS.blocks),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    checkStructure(v.blocks, ctx);
+    // A modal with an input block needs a submit button (Slack: "submit is required when an input block is within the blocks array").
+    if (v.blocks.some((b) => b.type === 'input') && !v.submit) ctx.addIssue({ code: 'custom', path: ['submit'], message: 'a modal with input blocks needs submit' });
+  });
 export type ModalView = z.infer<typeof ModalViewSchema>;
+
+/** A view as views.open / push / update / publish take it. */
+export const ViewSchema = z.union([HomeViewSchema, ModalViewSchema]);
+
+/**
+ * Slack's own wording for a refused payload: one line per issue, each with the JSON pointer of
+ * the offending field, as in `response_metadata.messages` of an `invalid_blocks` error.
+ */
+export function slackErrorMessages(error: z.ZodError, root = ''): string[] {
+  return error.issues.map((issue) => `[ERROR] ${issue.message} [json-pointer:${root}/${issue.path.join('/')}]`);
+}

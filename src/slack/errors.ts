@@ -16,6 +16,20 @@ export function slackErrorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What Slack said about a refused call, for the log: its error code and
+ * `response_metadata.messages` (for invalid_blocks, one line per problem with the JSON pointer
+ * of the field). A response_url answers only with an HTTP status, which is all there is then.
+ */
+export function slackRefusal(error: unknown): { error: string; messages?: string[]; status?: number } | undefined {
+  if (error instanceof webApi.WebAPIPlatformError) {
+    const messages = (error.data.response_metadata as { messages?: unknown } | undefined)?.messages;
+    return { error: error.data.error, ...(Array.isArray(messages) ? { messages: messages.map(String).slice(0, 20) } : {}) };
+  }
+  const status = (error as { code?: unknown; statusCode?: unknown } | null)?.code === 'slack_bolt_respond_error' ? (error as { statusCode?: number }).statusCode : undefined;
+  return status === undefined ? undefined : { error: 'response_url_refused', status };
+}
+
 export const INVITE_HINT = 'ボットをチャンネルに招待してください: /invite @shien';
 
 /** What a person can do about a failed post, by Slack's error code. */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { slackRefusal } from './errors.js';
 import type { ShienServices } from './services.js';
 
 /** What a user sees when a handler fails; the cause goes to the log, not to Slack. */
@@ -74,7 +75,9 @@ export function handle(
       } catch {
         notified = false;
       }
-      services.logger.error({ ...log, ms: Math.round(performance.now() - started), err: error, userNotified: notified }, 'request failed');
+      // Slack's own account of a refused payload (which field, which rule) goes with the line.
+      const slack = slackRefusal(error);
+      services.logger.error({ ...log, ms: Math.round(performance.now() - started), err: error, ...(slack ? { slack } : {}), userNotified: notified }, 'request failed');
     }
   };
   return services.inFlight ? services.inFlight.track(run()) : run();

@@ -8,8 +8,11 @@ import type { InFlight } from './handled.js';
 export interface ChannelNotices {
   /** Handles `通知 オン|オフ|状態` typed in `channel`; returns the reply, as mrkdwn. */
   command(args: string, context: { channel: string; channelName?: string; user: string }): Promise<string>;
-  /** App Home blocks listing subscriptions with on/off buttons. */
-  homeBlocks(user: string): Promise<Block[]>;
+  /**
+   * App Home blocks listing subscriptions; on/off buttons only beside the channels `mayChange`
+   * allows (members of the channel and admins).
+   */
+  homeBlocks(user: string, mayChange: (channel: string) => Promise<boolean>): Promise<Block[]>;
   /** The on/off button of App Home (`value` is the channel id). */
   toggle(action: 'on' | 'off', channel: string, user: string): Promise<string>;
   /** 「ほか N 件を見る」 on a digest: the programs that run announced to `channel`, from the button's value. */
@@ -29,6 +32,8 @@ export interface ShienServices {
   contacts?: ContactService;
   /** Whether a Slack event id is seen for the first time (default: remembered in memory). */
   firstDelivery?: (eventId: string) => boolean;
+  /** Slack user ids of SHIEN_ADMIN_USERS: staff who may change any channel's notices. */
+  adminUsers?: ReadonlySet<string>;
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */
   inFlight?: InFlight;
 }

@@ -29,6 +29,7 @@ beforeAll(async () => {
   bot = await startBot({
     slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
     notices: { dataDir: dirs.dataDir, channels: [], at: '09:00' },
+    adminUsers: new Set(['U0ADMIN']),
     // The prebuilt index is for seeds/: this catalog copy is analysed, as a changed catalog would be.
     paths: { ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` },
     logger: createLogger({ level: 'info', destination: logCapture().sink }),
@@ -49,6 +50,15 @@ async function notify(text: string, channel = 'C0TEAM', user = 'U0ADVISOR'): Pro
   const answer = await responseTo(app, responseId);
   expect(answer.response_type).toBe('ephemeral');
   return String(answer.text);
+}
+
+/** App Home as `user` sees it (the newest views.publish for them). */
+async function homeOf(user: string): Promise<Record<string, unknown>> {
+  const before = app.fake.callsTo('views.publish').length;
+  await app.event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: `1700000200.${String(before).padStart(6, '0')}` });
+  const view = (await app.fake.waitFor(() => app.fake.callsTo('views.publish')[before])).body.view as Record<string, unknown>;
+  expectSlackView(view, 'home');
+  return view;
 }
 
 describe('/支援 通知', () => {
@@ -205,5 +215,53 @@ describe('the digest a channel subscribed in Slack receives', () => {
     expect(bot.live.current).toBe(before);
     const { responseId } = await app.command('創業');
     expect(readText(await responseTo(app, responseId))).toContain('「創業」');
+  });
+});
+
+// Last: these subscribe channels of their own, which the digest tests above must not see.
+describe('who may change a channel’s notices from App Home', () => {
+  it('a non-member sees the channel without buttons; a stale or forged button is refused politely and changes nothing', async () => {
+    await notify('オン', 'C0PRIVATE');
+    app.fake.setMembers('C0PRIVATE', ['UBOT', 'U0ADVISOR']);
+    const member = await homeOf('U0ADVISOR');
+    expect(buttonsOf(member).some((b) => b.value === 'off:C0PRIVATE')).toBe(true);
+
+    const outsider = await homeOf('U0OTHER');
+    expect(readText(outsider)).toContain('<#C0PRIVATE> — *オン*');
+    expect(readText(outsider)).toContain('変更できるのはチャンネルのメンバーと管理者です');
+    expect(buttonsOf(outsider).some((b) => String(b.value).endsWith(':C0PRIVATE'))).toBe(false);
+
+    // The member's button, pressed by the outsider (a stale Home, or a crafted payload).
+    const stale = blockAction({ action_id: NOTICE_ACTIONS.toggle, value: 'off:C0PRIVATE', user_id: 'U0OTHER', view: { id: 'VHOME', type: 'home', blocks: member.blocks } });
+    await app.click(stale);
+    const refusal = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
+    expect(readText(refusal)).toContain('チャンネルのメンバーと管理者');
+    expect(store.status('C0PRIVATE').active).toBe(true);
+
+    // Picking the channel in the outsider's channel picker is refused the same way.
+    const pick = blockAction({ action_id: NOTICE_ACTIONS.addChannel, value: '', user_id: 'U0OTHER', view: { id: 'VHOME', type: 'home', blocks: outsider.blocks } });
+    pick.actions = [{ type: 'channels_select', action_id: NOTICE_ACTIONS.addChannel, block_id: 'b', selected_channel: 'C0PRIVATE2', action_ts: '1700000201.000000' }];
+    app.fake.setMembers('C0PRIVATE2', ['UBOT']);
+    await app.click(pick);
+    await app.fake.waitFor(() => app.fake.callsTo('views.open')[1]);
+    expect(store.subscription('C0PRIVATE2')).toBeUndefined();
+  });
+
+  it('an admin (SHIEN_ADMIN_USERS) may change a channel they are not in', async () => {
+    await notify('オン', 'C0ELSEWHERE');
+    app.fake.setMembers('C0ELSEWHERE', ['UBOT', 'U0ADVISOR']);
+    const home = await homeOf('U0ADMIN');
+    const toggle = buttonsOf(home).find((b) => b.value === 'off:C0ELSEWHERE')!;
+    expect(toggle).toBeDefined();
+    await app.click(blockAction({ action_id: toggle.action_id, value: toggle.value!, user_id: 'U0ADMIN', view: { id: 'VHOME', type: 'home', blocks: home.blocks } }));
+    await app.fake.waitFor(() => (store.status('C0ELSEWHERE').active ? undefined : true));
+    expect(store.status('C0ELSEWHERE')).toMatchObject({ active: false, by: 'U0ADMIN' });
+  });
+
+  it('a private channel Slack will not describe to the bot (not invited) counts as not a member', async () => {
+    await notify('オン', 'C0HIDDEN');
+    app.fake.on('conversations.members', (body) => (body.channel === 'C0HIDDEN' ? { ok: false, error: 'channel_not_found' } : { ok: true, members: ['U0ADVISOR'] }));
+    const home = await homeOf('U0ADVISOR');
+    expect(buttonsOf(home).some((b) => String(b.value).endsWith(':C0HIDDEN'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll } from 'vitest';
 import type { Message } from '../../src/slack/blocks.js';
 import type { PostMessage, PostResult } from '../../src/notices/run.js';
 import { CATALOG_DIR, ROOT, tempDir } from '../catalog/support.js';
+import { refusal, strictSlacks, type Refusal } from '../slack/support/slack-rules.js';
 
 export { CATALOG_DIR, ROOT };
 export const CATALOG_FILE = 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml';
@@ -73,13 +74,23 @@ export function manualClock(iso: string): { now: () => Date; set(iso: string): v
   };
 }
 
-/** An in-memory Slack: records each post; `fail` decides a channel's answer. */
+/**
+ * An in-memory Slack: records each post; `fail` decides a channel's answer. Like the HTTP fake
+ * it refuses what Slack refuses (invalid_blocks), and an untaken refusal fails the test.
+ */
 export function memorySlack() {
   const posts: Array<{ channel: string; message: Message }> = [];
   let counter = 0;
   const failures = new Map<string, string>();
+  const refusals: Refusal[] = [];
+  strictSlacks.add({ takeRefusals: () => refusals.splice(0) });
   const post: PostMessage = async (channel, message): Promise<PostResult> => {
     posts.push({ channel, message });
+    const refused = refusal('chat.postMessage', { channel, text: message.text, blocks: message.blocks });
+    if (refused) {
+      refusals.push(refused);
+      return { ok: false, error: refused.error };
+    }
     const error = failures.get(channel);
     if (error) return { ok: false, error };
     counter += 1;
@@ -91,6 +102,7 @@ export function memorySlack() {
     to: (channel: string) => posts.filter((p) => p.channel === channel),
     fail: (channel: string, error: string) => failures.set(channel, error),
     heal: (channel: string) => failures.delete(channel),
+    takeRefusals: () => refusals.splice(0),
     clear: () => {
       posts.length = 0;
     },

@@ -6,6 +6,9 @@ import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { blockAction, blockActionsBody, eventBody, postSigned, signSlackRequest, slashCommandBody } from './support/signing.js';
 
 // The worked example on Slack's "Verifying requests from Slack" page.
+const SECTION = { type: 'section', text: { type: 'mrkdwn', text: 'x' } };
+const button = (action_id: string) => ({ type: 'button', text: { type: 'plain_text', text: 'b' }, action_id, value: 'v' });
+
 const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const DOC_TIMESTAMP = 1531420618;
 const DOC_BODY =
@@ -116,6 +119,48 @@ describe('fake Slack with a real WebClient', () => {
     expect(call?.body.channel).toBe('C123');
   });
 
+  it('refuses what Slack refuses, as Slack words it: a repeated action_id in a block', async () => {
+    const blocks = [SECTION, { type: 'actions', elements: [button('browse_purpose'), button('browse_purpose')] }];
+    const refused = await client().chat.postMessage({ channel: 'C1', text: 'help', blocks }).catch((error: { data?: unknown }) => error.data);
+    expect(refused).toMatchObject({ ok: false, error: 'invalid_blocks', response_metadata: { messages: [expect.stringContaining('[json-pointer:/blocks/1/elements/1/action_id]')] } });
+    expect(fake.takeRefusals().map((r) => r.method)).toEqual(['chat.postMessage']);
+  });
+
+  it.each([
+    ['a repeated block_id', { text: 't', blocks: [{ ...SECTION, block_id: 'a' }, { ...SECTION, block_id: 'a' }] }, '/blocks/1/block_id'],
+    ['an empty actions block', { text: 't', blocks: [{ type: 'actions', elements: [] }] }, '/blocks/0/elements'],
+    ['an empty context block', { text: 't', blocks: [{ type: 'context', elements: [] }] }, '/blocks/0/elements'],
+    ['a section with neither text nor fields', { text: 't', blocks: [{ type: 'section' }] }, '/blocks/0'],
+    ['51 blocks', { text: 't', blocks: Array.from({ length: 51 }, () => SECTION) }, '/blocks'],
+    ['26 elements in one actions block', { text: 't', blocks: [{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => button(`b${i}`)) }] }, '/blocks/0/elements'],
+    ['11 context elements', { text: 't', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'x' })) }] }, '/blocks/0/elements'],
+    ['section text of 3,001 characters', { text: 't', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '&'.repeat(3001) } }] }, '/blocks/0/text/text'],
+    ['blocks without a text fallback', { blocks: [SECTION] }, '/text'],
+  ])('refuses %s on chat.postMessage and on a response_url (HTTP 400)', async (_label, message, pointer) => {
+    const refused = await client().chat.postMessage({ channel: 'C1', ...(message as { text: string }) }).catch((error: { data?: unknown }) => error.data);
+    expect(refused).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    expect(JSON.stringify(refused)).toContain(`[json-pointer:${pointer}`);
+    const response = await fetch(fake.responseUrl('bad'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+    expect(response.status).toBe(400);
+    expect(fake.takeRefusals().map((r) => r.method)).toEqual(['chat.postMessage', 'response_url']);
+  });
+
+  it('refuses a Home view of 101 blocks and a modal with a repeated action_id', async () => {
+    const home = await client().views.publish({ user_id: 'U1', view: { type: 'home', blocks: Array.from({ length: 101 }, () => SECTION) } as never }).catch((error: { data?: unknown }) => error.data);
+    expect(home).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    const modal = { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [{ type: 'actions', elements: [button('a'), button('a')] }] };
+    const opened = await client().views.open({ trigger_id: 't', view: modal as never }).catch((error: { data?: unknown }) => error.data);
+    expect(JSON.stringify(opened)).toContain('[json-pointer:/view/blocks/0/elements/1/action_id]');
+    expect(fake.takeRefusals().map((r) => r.method)).toEqual(['views.publish', 'views.open']);
+  });
+
+  it('accepts 50 blocks in a message, 100 in a view, distinct action_ids in a block and the same action_id in two blocks', async () => {
+    const row = { type: 'actions', elements: [button('browse_purpose:0'), button('browse_purpose:1')] };
+    await client().chat.postMessage({ channel: 'C1', text: 't', blocks: [...Array.from({ length: 48 }, () => SECTION), row, row] as never });
+    await client().views.publish({ user_id: 'U1', view: { type: 'home', blocks: Array.from({ length: 100 }, () => SECTION) } as never });
+    expect(fake.refusals).toEqual([]);
+  });
+
   it('records a token passed as a form field or as a per-call option', async () => {
     await client().apiCall('conversations.info', { channel: 'C9', token: 'xoxb-other' });
     const form = new URLSearchParams({ token: 'xoxb-form', channel: 'C9' });
@@ -129,12 +174,12 @@ describe('fake Slack with a real WebClient', () => {
     const response = await fetch(`${fake.apiUrl}views.publish`, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer xoxb-json' },
-      body: JSON.stringify({ user_id: 'U1', view: { type: 'home', blocks: [] } }),
+      body: JSON.stringify({ user_id: 'U1', view: { type: 'home', blocks: [SECTION] } }),
     });
-    expect(await response.json()).toEqual({ ok: true, view: { id: expect.stringMatching(/^V\d+$/), type: 'home', blocks: [] } });
+    expect(await response.json()).toEqual({ ok: true, view: { id: expect.stringMatching(/^V\d+$/), type: 'home', blocks: [SECTION] } });
     const call = fake.callsTo('views.publish')[0];
     expect(call?.headers.authorization).toBe('Bearer xoxb-json');
-    expect(call?.body).toEqual({ user_id: 'U1', view: { type: 'home', blocks: [] } });
+    expect(call?.body).toEqual({ user_id: 'U1', view: { type: 'home', blocks: [SECTION] } });
   });
 
   it('gives the documented default replies', async () => {
@@ -144,9 +189,9 @@ describe('fake Slack with a real WebClient', () => {
     expect(await web.conversations.info({ channel: 'C7' })).toMatchObject({ channel: { id: 'C7', is_member: true } });
     expect(await web.chat.update({ channel: 'C7', ts: '1.2', text: 't' })).toMatchObject({ ok: true, channel: 'C7', ts: '1.2' });
     expect(await web.chat.postEphemeral({ channel: 'C7', user: 'U1', text: 't' })).toMatchObject({ ok: true, message_ts: expect.any(String) });
-    const opened = await web.views.open({ trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } });
+    const opened = await web.views.open({ trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [SECTION] } });
     expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V\d+$/), type: 'modal' });
-    expect(fake.callsTo('views.open')[0]?.body.view).toMatchObject({ type: 'modal', blocks: [] });
+    expect(fake.callsTo('views.open')[0]?.body.view).toMatchObject({ type: 'modal', blocks: [SECTION] });
     expect(await web.reactions.add({ channel: 'C7', timestamp: '1.2', name: 'eyes' })).toMatchObject({ ok: true });
     expect(fake.calls.map((c) => c.method)).toEqual([
       'auth.test',
@@ -180,7 +225,7 @@ describe('fake Slack with a real WebClient', () => {
       return { ok: true, view: { id: 'VSLOW', ...(body.view as object) } };
     });
     const started = Date.now();
-    const result = await client().views.open({ trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } });
+    const result = await client().views.open({ trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [SECTION] } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     expect(result.view?.id).toBe('VSLOW');
   });

@@ -153,6 +153,8 @@ beforeAll(async () => {
   // App Home as the app_home_opened listener (and the notice buttons) publish it.
   let home: { blocks: unknown[] } | undefined;
   const client = {
+    // The user opening Home is a member of the subscribed channel: its button is drawn.
+    conversations: { members: async () => ({ ok: true, members: ['U0ADVISOR'], response_metadata: { next_cursor: '' } }) },
     views: {
       publish: async (args: { view: { blocks: unknown[] } }) => {
         home = args.view;
@@ -267,7 +269,8 @@ describe('buttons and action listeners', () => {
 describe('manifest.yml settings', () => {
   it('asks for exactly the bot scopes the app uses', () => {
     const scopes = manifest.oauth_config?.scopes?.bot ?? [];
-    expect(scopes.slice().sort()).toEqual(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'im:history', 'im:write'].sort());
+    // channels:read and groups:read: conversations.members, to let only a channel's members change its notices.
+    expect(scopes.slice().sort()).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'groups:read', 'im:history', 'im:write'].sort());
     expect(new Set(scopes).size).toBe(scopes.length);
   });
 

@@ -1,7 +1,7 @@
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS, CIRCLED_DIGITS } from '../../catalog/key-projects.js';
 import { PURPOSES, type Program } from '../../catalog/schema.js';
 import { FILTER_FORMS } from '../../search/query.js';
-import { withoutEmptyActions, type Block, type Button, type Message } from '../blocks.js';
+import { actionKind, indexedActionId, withoutEmptyActions, type Block, type Button, type Message } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
 import { LIMITS } from '../blocks.js';
 
@@ -18,18 +18,20 @@ export const BROWSE_ACTIONS = {
   agency: 'browse_agency',
 } as const;
 
-/** The query a browse button runs (the same query language people type). */
-export function browseQuery(action: string, value: string): string | undefined {
+/** The query a browse button runs (the same query language people type). `action` may carry an index (`browse_purpose:3`). */
+export function browseQuery(actionId: string, value: string): string | undefined {
+  const action = actionKind(actionId);
   if (action === BROWSE_ACTIONS.keyProject && /^[1-4]$/.test(value)) return `重点:${value}`;
   if (action === BROWSE_ACTIONS.purpose && (PURPOSES as readonly string[]).includes(value)) return `目的:${value}`;
   if (action === BROWSE_ACTIONS.agency && value.trim()) return `機関:${value.replace(/\s+/g, '')}`;
   return undefined;
 }
 
-const button = (text: string, action_id: string, value: string): Button => ({
+/** A browse button; `index` keeps its action_id unique within its row, as Slack requires. */
+export const browseButton = (text: string, kind: string, index: number, value: string): Button => ({
   type: 'button',
   text: { type: 'plain_text', text: cutText(text, LIMITS.buttonText).text },
-  action_id,
+  action_id: indexedActionId(kind, index),
   value,
 });
 
@@ -37,9 +39,9 @@ const button = (text: string, action_id: string, value: string): Button => ({
 export function keyProjectButtons(programs: readonly Program[]): Block {
   return {
     type: 'actions',
-    elements: KEY_PROJECT_NUMBERS.map((n) => {
+    elements: KEY_PROJECT_NUMBERS.map((n, i) => {
       const count = programs.filter((p) => p.keyProjects?.includes(n)).length;
-      return button(`${CIRCLED_DIGITS[n - 1]}${KEY_PROJECTS[n].replace(/プロジェクト$/, '')} (${count})`, BROWSE_ACTIONS.keyProject, String(n));
+      return browseButton(`${CIRCLED_DIGITS[n - 1]}${KEY_PROJECTS[n].replace(/プロジェクト$/, '')} (${count})`, BROWSE_ACTIONS.keyProject, i, String(n));
     }),
   };
 }
@@ -47,7 +49,7 @@ export function keyProjectButtons(programs: readonly Program[]): Block {
 /** Buttons for each purpose category that has programs. */
 export function purposeButtons(programs: readonly Program[]): Block {
   const counted = PURPOSES.map((purpose) => ({ purpose, count: programs.filter((p) => p.purposes?.includes(purpose)).length })).filter((p) => p.count > 0);
-  return { type: 'actions', elements: counted.map(({ purpose, count }) => button(`${purpose} (${count})`, BROWSE_ACTIONS.purpose, purpose)) };
+  return { type: 'actions', elements: counted.map(({ purpose, count }, i) => browseButton(`${purpose} (${count})`, BROWSE_ACTIONS.purpose, i, purpose)) };
 }
 
 /** Query examples, one per feature of the query language (query.ts). */

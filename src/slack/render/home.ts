@@ -2,7 +2,7 @@ import type { AgencyDirectory } from '../../catalog/agencies.js';
 import type { Program } from '../../catalog/schema.js';
 import { LIMITS, VIEW_LIMITS, withoutEmptyActions, type Block, type Button, type HomeView, type Message, type ModalView } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
-import { BROWSE_ACTIONS, helpLines, keyProjectButtons, purposeButtons } from './help.js';
+import { BROWSE_ACTIONS, browseButton, helpLines, keyProjectButtons, purposeButtons } from './help.js';
 
 /** Agencies with at least one program, most programs first, as browse buttons (25 per row). */
 function agencyButtonRows(programs: readonly Program[], agencies: AgencyDirectory): Block[] {
@@ -13,7 +13,7 @@ function agencyButtonRows(programs: readonly Program[], agencies: AgencyDirector
   }
   const buttons: Button[] = [...counts]
     .sort((a, b) => b[1] - a[1])
-    .map(([name, count]) => ({ type: 'button', text: { type: 'plain_text', text: cutText(`${name} (${count})`, LIMITS.buttonText).text }, action_id: BROWSE_ACTIONS.agency, value: name }));
+    .map(([name, count], i) => browseButton(`${name} (${count})`, BROWSE_ACTIONS.agency, i, name));
   const rows: Block[] = [];
   for (let i = 0; i < buttons.length; i += LIMITS.actionsElements) rows.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements) });
   return rows;

@@ -7,6 +7,7 @@ import { HomeViewSchema, MessageSchema, ModalViewSchema } from '../../../src/sla
 import { createSlackApp, EVENTS_PATH, type SlackApp } from '../../../src/slack/app.js';
 import type { ShienServices } from '../../../src/slack/services.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { refusal } from './slack-rules.js';
 import { blockAction, blockActionsBody, eventBody, postSigned, slashCommandBody, type SignedResponse } from './signing.js';
 
 export const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
@@ -34,7 +35,16 @@ let responseCounter = 0;
 export type AppDriver = Pick<TestApp, 'url' | 'fake' | 'command' | 'click' | 'event' | 'post'>;
 
 export function driveApp(url: string, fake: FakeSlack): AppDriver {
-  const post: TestApp['post'] = (rawBody, options = {}) => postSigned(url, options.secret ?? SIGNING_SECRET, rawBody, options);
+  const post: TestApp['post'] = async (rawBody, options = {}) => {
+    const response = await postSigned(url, options.secret ?? SIGNING_SECRET, rawBody, options);
+    // An ack that carries a message is a message to Slack too: refused like any other payload.
+    const body = response.json;
+    if (response.status === 200 && body && typeof body === 'object' && !Array.isArray(body)) {
+      const refused = refusal('ack', body as Record<string, unknown>);
+      if (refused) fake.refusals.push(refused);
+    }
+    return response;
+  };
   return {
     url,
     fake,

@@ -14,10 +14,18 @@
  * Form bodies are decoded back: JSON-string fields become objects again; everything else stays the
  * string it arrived as. Replies are always HTTP 200 JSON (a non-200 would make WebClient retry for
  * up to ~30 minutes), so a reply function that throws answers {ok:false, error:'fake_slack_reply_threw: ...'}.
+ *
+ * As strict as Slack: every message and view it receives (chat.postMessage, postEphemeral, update,
+ * views.open/push/update/publish, response_url bodies) is checked with the bot's own Block Kit
+ * schema (src/slack/blocks.ts: Slack's limits and structural rules). A payload that fails is
+ * answered as Slack answers it — `{ok:false, error:'invalid_blocks', response_metadata:{messages}}`,
+ * or HTTP 400 on a response_url — and recorded in `refusals`. A refusal no test took with
+ * `takeRefusals()` fails the test that caused it (tests/setup/strict-slack.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refusal, strictSlacks, type Refusal } from './slack-rules.js';
 
 export interface SlackCall {
   method: string;
@@ -30,6 +38,8 @@ export interface ResponseUrlPost {
   body: Record<string, unknown>;
 }
 
+export type { Refusal };
+
 export interface FakeSlack {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -39,8 +49,14 @@ export interface FakeSlack {
   responseUrl(id?: string): string;
   /** Every Web API call, in order of arrival. */
   calls: SlackCall[];
-  /** Every POST to a response_url, in order of arrival. */
+  /** Every POST to a response_url, in order of arrival (refused ones included). */
   responses: ResponseUrlPost[];
+  /** Payloads refused as Slack would refuse them, not yet taken by a test. */
+  refusals: Refusal[];
+  /** Takes (and clears) the refusals: a test that expects Slack to refuse something asserts on these. */
+  takeRefusals(): Refusal[];
+  /** Members of a channel, as conversations.members answers (default: every user is a member of every channel). */
+  setMembers(channel: string, users: string[]): void;
   callsTo(method: string): SlackCall[];
   /** Override a method's reply (e.g. {ok:false, error:'not_in_channel'}, or an async delay); `off(method)` restores the default. */
   on(method: string, reply: (body: Record<string, unknown>, call: SlackCall) => object | Promise<object>): void;
@@ -136,6 +152,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const overrides = new Map<string, Reply>();
+  const refusals: Refusal[] = [];
+  const members = new Map<string, string[]>();
   // Counters survive reset() so ts and view ids stay unique for the life of the server.
   let tsCounter = 100;
   let viewCounter = 0;
@@ -178,6 +196,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       case 'conversations.info':
         return { ok: true, channel: { id: body.channel, is_member: true } };
+      case 'conversations.members': {
+        const channel = String(body.channel ?? '');
+        const listed = members.get(channel);
+        // Unlisted channels: the bot and the users tests act as by default (U0ADVISOR, U0ADMIN).
+        return { ok: true, members: listed ?? ['UBOT', 'U0ADVISOR', 'U0ADMIN'], response_metadata: { next_cursor: '' } };
+      }
       default:
         return { ok: true };
     }
@@ -193,6 +217,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const method = decodeURIComponent(path.slice('/api/'.length));
       const call: SlackCall = { method, body, headers: req.headers };
       calls.push(call);
+      const refused = refusal(method, body);
+      if (refused) {
+        refusals.push(refused);
+        return send(res, 200, refused.reply);
+      }
       const override = overrides.get(method);
       let reply: object;
       try {
@@ -207,6 +236,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     if (path.startsWith('/response/')) {
       responses.push({ id: decodeURIComponent(path.slice('/response/'.length)), body });
+      const refused = refusal('response_url', body);
+      if (refused) {
+        refusals.push(refused);
+        return send(res, 400, refused.reply);
+      }
       return send(res, 200, { ok: true });
     }
     return send(res, 404, { ok: false, error: `fake_slack_unknown_path ${path}` });
@@ -233,12 +267,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return `fake Slack saw ${calls.length} Web API call(s) [${shown.join(', ')}] and ${responses.length} response_url POST(s)`;
   };
 
-  return {
+  const fake: FakeSlack = {
     url,
     apiUrl: `${url}/api/`,
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id ?? randomBytes(8).toString('hex'))}`,
     calls,
     responses,
+    refusals,
+    takeRefusals: () => refusals.splice(0),
+    setMembers: (channel, users) => {
+      members.set(channel, users);
+    },
     callsTo: (method) => calls.filter((c) => c.method === method),
     on: (method, reply) => {
       overrides.set(method, reply);
@@ -268,7 +307,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     reset: () => {
       calls.length = 0;
       responses.length = 0;
+      refusals.length = 0;
       overrides.clear();
+      members.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -276,4 +317,6 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         server.closeAllConnections(); // fetch keeps connections alive; don't wait for them
       }),
   };
+  strictSlacks.add(fake);
+  return fake;
 }

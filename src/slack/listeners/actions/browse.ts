@@ -2,10 +2,11 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { answerText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import { inView, showToClicker, tellClicker } from '../../reply.js';
+import { actionIdPattern, actionKind } from '../../blocks.js';
 import { BROWSE_ACTIONS, browseQuery } from '../../render/help.js';
 import type { ShienServices } from '../../services.js';
 
-const BROWSE_ACTION = new RegExp(`^(${Object.values(BROWSE_ACTIONS).join('|')})$`);
+const BROWSE_ACTION = actionIdPattern(...Object.values(BROWSE_ACTIONS));
 
 /** Browse buttons (help, App Home) → the programs of a key project, purpose or agency. */
 export function registerBrowse(app: App, services: ShienServices): void {
@@ -13,7 +14,7 @@ export function registerBrowse(app: App, services: ShienServices): void {
     await args.ack();
     await handle(
       services,
-      { kind: 'action', name: args.action.action_id, user: args.body.user.id, channel: args.body.channel?.id },
+      { kind: 'action', name: actionKind(args.action.action_id), user: args.body.user.id, channel: args.body.channel?.id },
       async (log) => {
         const query = browseQuery(args.action.action_id, args.action.value ?? '');
         if (!query) return tellClicker(args, 'このボタンは古くなっています。もう一度お試しください。');

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ChannelsSelectAction } from '@slack/bolt';
 import { NOTICE_ACTIONS } from '../../../notices/channel-notices.js';
 import { handle, SETTINGS_ERROR_TEXT } from '../../handled.js';
+import { NOT_A_MEMBER_TEXT, noticePermission } from '../../channel-permission.js';
 import { tellClicker } from '../../reply.js';
 import type { ShienServices } from '../../services.js';
 import { publishHome } from '../events/app-home-opened.js';
@@ -14,8 +15,12 @@ export function registerNoticeAddChannel(app: App, services: ShienServices): voi
     await handle(
       services,
       { kind: 'action', name: NOTICE_ACTIONS.addChannel, user: body.user.id, channel },
-      async () => {
+      async (log) => {
         if (!services.notices || !channel) return;
+        if (!(await noticePermission(client, services.adminUsers)(body.user.id, channel))) {
+          log.refused = 'not_a_member';
+          return tellClicker(args, NOT_A_MEMBER_TEXT);
+        }
         const reply = await services.notices.toggle('on', channel, body.user.id);
         await publishHome(client, services, body.user.id);
         await tellClicker(args, reply); // says what is now known, and to invite the bot to private channels

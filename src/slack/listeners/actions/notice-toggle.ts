@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { NOTICE_ACTIONS } from '../../../notices/channel-notices.js';
 import { handle, SETTINGS_ERROR_TEXT } from '../../handled.js';
+import { NOT_A_MEMBER_TEXT, noticePermission } from '../../channel-permission.js';
 import { tellClicker } from '../../reply.js';
 import type { ShienServices } from '../../services.js';
 import { publishHome } from '../events/app-home-opened.js';
@@ -16,6 +17,11 @@ export function registerNoticeToggle(app: App, services: ShienServices): void {
       { kind: 'action', name: NOTICE_ACTIONS.toggle, user: body.user.id, channel },
       async (log) => {
         if (!services.notices || (what !== 'on' && what !== 'off') || !channel) return;
+        // Checked at click time: the button may be stale, or the payload forged by a non-member.
+        if (!(await noticePermission(client, services.adminUsers)(body.user.id, channel))) {
+          log.refused = 'not_a_member';
+          return tellClicker(args, NOT_A_MEMBER_TEXT);
+        }
         log.turned = what;
         await services.notices.toggle(what, channel, body.user.id);
         await publishHome(client, services, body.user.id);

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { handle } from '../../handled.js';
 import { renderHome } from '../../render/home.js';
+import { noticePermission } from '../../channel-permission.js';
 import type { ShienServices } from '../../services.js';
 
 /** Opening the app's Home tab → how to use, browse buttons, channel subscriptions. */
@@ -20,6 +21,7 @@ export function registerAppHomeOpened(app: App, services: ShienServices): void {
 
 export async function publishHome(client: App['client'], services: ShienServices, user: string): Promise<void> {
   const engine = services.engine();
-  const extra = services.notices ? await services.notices.homeBlocks(user) : [];
+  const mayChange = noticePermission(client, services.adminUsers);
+  const extra = services.notices ? await services.notices.homeBlocks(user, (channel) => mayChange(user, channel)) : [];
   await client.views.publish({ user_id: user, view: renderHome(engine.programs, engine.agencies, extra) });
 }
