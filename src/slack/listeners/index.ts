@@ -8,6 +8,7 @@ import { registerNoticeAddChannel } from './actions/notice-add-channel.js';
 import { registerNoticeMore } from './actions/notice-more.js';
 import { registerNoticeToggle } from './actions/notice-toggle.js';
 import { registerResultsPage } from './actions/results-page.js';
+import { registerSourcePage } from './actions/source-page.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerAppMention } from './events/app-mention.js';
@@ -21,6 +22,7 @@ export function registerListeners(app: App, services: ShienServices): void {
   registerProgramDetails(app, services);
   registerProgramShare(app, services);
   registerResultsPage(app, services);
+  registerSourcePage(app, services);
   registerBrowse(app, services);
   registerNoticeToggle(app, services);
   registerNoticeAddChannel(app, services);

@@ -5,6 +5,8 @@ import { keyProjectLabel } from '../../render/text.js';
 import { LIMITS, type Block, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { contactBlocks } from './contact-blocks.js';
+import { isImported } from '../../sources/program.js';
+import { importedCardBlocks, importedSourceLine } from './imported.js';
 import { detailsButton, shareButton } from './results.js';
 
 /**
@@ -44,6 +46,8 @@ function longField(title: string, text: string | undefined, room: number): Block
 }
 
 export function sourceLine(program: Program): string {
+  const credit = importedSourceLine(program); // a jGrants program: the credit its terms require
+  if (credit) return escapeMrkdwn(credit);
   const s = program.source;
   if (!s) return '出典: 記載なし';
   return `出典: ${short(s.document)}${s.page ? ` ${s.page} ページ` : ''}`;
@@ -66,7 +70,8 @@ export function renderProgramCard(program: Program, options: CardOptions = {}): 
     longField('事業概要', program.overview, FIELD_ROOM.overview),
     longField('前年度 (R4) の実施内容', program.results, FIELD_ROOM.results),
     longField('関係機関', program.relatedOrgs, FIELD_ROOM.relatedOrgs),
-    ...contactBlocks(options.contacts ?? resolveContacts(program, options.agency), options),
+    // A jGrants program: its period, facts and the 問合せ先 as jGrants prints it, instead of agencies.yaml's.
+    ...(isImported(program) ? importedCardBlocks(program, options.today ?? new Date()) : contactBlocks(options.contacts ?? resolveContacts(program, options.agency), options)),
     { type: 'context', elements: [{ type: 'mrkdwn', text: sourceLine(program) }] },
   ];
   if (options.sharedBy && /^[UW][A-Z0-9]+$/.test(options.sharedBy)) {

@@ -5,6 +5,7 @@ import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engin
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
+import { creditBlock, listCredit, periodText } from './imported.js';
 
 /** Results per page of a `/支援` answer. */
 export const PAGE_SIZE = 5;
@@ -71,6 +72,8 @@ function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
     `*${rank}. ${escapeCut(p.name, 300).text}*`,
     `${escapeCut(p.agency, 200).text}　｜　${escapeCut(formatBudget(p), 100).text}　｜　重点: ${escapeMrkdwn(keyProjectLabel(p))}`,
   ];
+  const period = periodText(p, new Date()); // jGrants programs: 受付中（締切 …）; catalog programs have none
+  if (period) lines.push(escapeMrkdwn(period));
   const snippet = snippetMrkdwn(hit.snippet);
   if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
   const buttons: Button[] = [detailsButton(p)];
@@ -123,6 +126,8 @@ export function renderResults(response: SearchResponse, options: RenderResultsOp
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `言い換えも含めて検索: ${response.expandedWith.slice(0, 10).map(escapeMrkdwn).join('、')}` }] });
   }
   page.forEach((hit, i) => blocks.push({ type: 'divider' }, ...hitBlocks(hit, offset + i + 1, options.share ?? true)));
+  const credit = listCredit(page.map((h) => h.program)); // 出典：Jグランツ when the page shows its content
+  if (credit) blocks.push(creditBlock(credit));
   const paging: Button[] = [];
   if (offset > 0) paging.push({ type: 'button', text: { type: 'plain_text', text: `前の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_prev`, value: encodePageState({ q: response.query, o: Math.max(0, offset - PAGE_SIZE) }) });
   if (offset + PAGE_SIZE < response.total) paging.push({ type: 'button', text: { type: 'plain_text', text: `次の${PAGE_SIZE}件` }, action_id: `${ACTIONS.page}_next`, value: encodePageState({ q: response.query, o: offset + PAGE_SIZE }) });

@@ -1,0 +1,106 @@
+import type { Program } from '../../catalog/schema.js';
+import { describePeriod } from '../../sources/period.js';
+import { creditOf, isImported, JGRANTS_CREDIT, SHORTENED_NOTE, type ImportedProgram } from '../../sources/program.js';
+import type { Block, Button } from '../blocks.js';
+import { escapeCut, escapeMrkdwn } from '../mrkdwn.js';
+
+/**
+ * What a card and a result list show of a program imported from jGrants, beside what the
+ * catalog's own programs show: the application period in JST, the facts jGrants gives
+ * (maximum amount, rate, areas, employees), the 問合せ先 exactly as its text prints it, the
+ * reference URLs, a button to the jGrants page, and the credit the jGrants terms require.
+ * Everything from jGrants is untrusted text: escaped and bounded here.
+ */
+
+/** The URL button to the program's page at jGrants (Slack still sends its click: acked by its listener). */
+export const SOURCE_PAGE_ACTION = 'source_page';
+
+const VALUE_ROOM = 200;
+const value = (text: string, room = VALUE_ROOM) => escapeCut(text, room).text;
+const WHOLE = new Intl.NumberFormat('ja-JP');
+
+/** 3,000,000 → 300万円; 150,000,000 → 1億5,000万円. */
+export function formatYen(yen: number): string {
+  if (yen < 10_000) return `${WHOLE.format(yen)}円`;
+  const man = Math.round(yen / 10_000);
+  const oku = Math.floor(man / 10_000);
+  const rest = man - oku * 10_000;
+  if (!oku) return `${WHOLE.format(man)}万円`;
+  return rest ? `${WHOLE.format(oku)}億${WHOLE.format(rest)}万円` : `${WHOLE.format(oku)}億円`;
+}
+
+/** A link in mrkdwn to an http(s) URL the mapping checked; `|` and `>` cannot end it early. */
+function link(url: string, label: string): string {
+  const target = escapeMrkdwn(url).replace(/\|/g, '%7C');
+  return target.length <= 600 ? `<${target}|${label}>` : label;
+}
+
+/** 受付中（締切 …） and friends, 掲載終了 first when jGrants no longer lists the program; undefined for catalog programs. */
+export function periodText(program: Program, now: Date): string | undefined {
+  const period = describePeriod(program, now);
+  const closed = isImported(program) && program.imported.closedAt ? '掲載終了' : undefined;
+  const parts = [closed, period].filter(Boolean);
+  return parts.length ? parts.join('　') : undefined;
+}
+
+function areasText(p: ImportedProgram): string {
+  const areas = p.imported.areas ?? [];
+  if (!areas.length) return '記載なし';
+  if (areas.includes('全国')) return '全国';
+  return areas.length > 8 ? `${areas.slice(0, 8).join('、')} ほか ${areas.length - 8}` : areas.join('、');
+}
+
+function contactText(p: ImportedProgram): string {
+  const c = p.imported.contact;
+  if (!c) return '*問い合わせ先（Jグランツの記載）*\nJグランツの記載に問い合わせ先はありません。Jグランツのページをご確認ください。';
+  const lines = [
+    c.desk && value(c.desk),
+    c.address && value(c.address),
+    c.phone && `Tel ${value(c.phone, 40)}`,
+    c.email && `E-mail ${value(c.email, 120)}`,
+  ].filter((l): l is string => Boolean(l));
+  return `*問い合わせ先（Jグランツの記載）*\n${lines.join('\n')}`;
+}
+
+/** The credit block: 出典：Jグランツ（jGrants）, with （一部を要約） when the text shown was shortened. */
+export function creditBlock(credit: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(credit) }] };
+}
+
+/** The blocks a card adds for an imported program (none for a catalog program). */
+export function importedCardBlocks(program: Program, now: Date): Block[] {
+  if (!isImported(program)) return [];
+  const i = program.imported;
+  const fields = [
+    `*受付期間*\n${value(periodText(program, now) ?? '記載なし')}`,
+    `*上限額*\n${i.maxAmountYen !== undefined ? formatYen(i.maxAmountYen) : '記載なし'}`,
+    `*補助率*\n${i.subsidyRate ? value(i.subsidyRate, 100) : '記載なし'}`,
+    `*対象地域*\n${value(areasText(program))}`,
+    `*従業員数*\n${i.employees ? value(i.employees, 100) : '記載なし'}`,
+  ];
+  const blocks: Block[] = [
+    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn' as const, text })) },
+    { type: 'section', text: { type: 'mrkdwn', text: contactText(program) } },
+  ];
+  const urls = (i.referenceUrls ?? []).slice(0, 5);
+  if (urls.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*参照URL*\n${urls.map((u) => link(u, value(u, 100))).join('\n')}` } });
+  if (i.url) {
+    const button: Button = { type: 'button', text: { type: 'plain_text', text: 'Jグランツで見る' }, action_id: SOURCE_PAGE_ACTION, url: i.url };
+    blocks.push({ type: 'actions', elements: [button] });
+  }
+  return blocks;
+}
+
+/**
+ * The credit line of a result list or digest showing `programs`: undefined when none is
+ * imported. Lists show excerpts (a snippet, one line of the overview), so the note that the
+ * text was shortened is always added.
+ */
+export function listCredit(programs: readonly Program[]): string | undefined {
+  return programs.some(isImported) ? `${JGRANTS_CREDIT}${SHORTENED_NOTE}` : undefined;
+}
+
+/** The card's source line for an imported program: its credit (undefined for catalog programs). */
+export function importedSourceLine(program: Program): string | undefined {
+  return creditOf(program);
+}
