@@ -10,6 +10,8 @@ const USAGE = `使い方: npm run -s shien -- <command>   (または npx shien <
                               事業を検索 (検索語なしなら標準入力の 1 行を 1 件として順に答える)
   notify --once               新着の支援事業を購読中のチャンネルに今すぐ通知 (投稿の失敗があれば終了コード 1)
   sync [--dry-run] [--json]   取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込む (ネットワークを使う)
+  agencies [--json | --export]
+                              実施機関ごとの連絡先の状況 (--export: Slack での編集を反映した agencies.yaml を出力)
 `;
 
 type Command = (args: string[], paths: Paths, io: CliIo) => Promise<number>;
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, { usage: string; run: () => Promise<Command>; nee
   search: { usage: 'search "<検索語>" [--json] [--limit N]', run: async () => (await import('./cli/search.js')).searchCommand },
   notify: { usage: 'notify --once', run: async () => (await import('./cli/notify.js')).notifyCommand, needs: { synonyms: false } },
   sync: { usage: 'sync [--dry-run] [--json]', run: async () => (await import('./cli/sync.js')).syncCommand },
+  agencies: { usage: 'agencies [--json | --export]', run: async () => (await import('./cli/agencies.js')).agenciesCommand, needs: { synonyms: false } },
 };
 
 /**
