@@ -1,8 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isCollection, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { programId } from './ids.js';
+import { japaneseIssueMessage, yamlSyntaxProblem } from './problem-messages.js';
 import { AgenciesFileSchema, CatalogFileSchema, type Agency, type Program } from './schema.js';
 
 /** One thing wrong with a catalog file, precise enough to fix by hand. */
@@ -38,14 +40,23 @@ export interface Catalog {
 }
 
 interface ParsedYaml {
+  text: string;
   doc: Document;
   lines: LineCounter;
 }
 
+/**
+ * The yaml package (72 modules), loaded on the first parse: a start that serves from the
+ * search index (which carries the validated catalog) never parses YAML and skips loading it.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 function parseYaml(text: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  return { doc, lines };
+  return { text, doc, lines };
 }
 
 function lineOfPath(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): number | undefined {
@@ -63,11 +74,17 @@ function lineOfPath(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): numb
 function findKeyNode(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): number | undefined {
   const parent = parsed.doc.getIn(pathParts.slice(0, -1) as unknown[], true);
   const last = pathParts[pathParts.length - 1];
-  if (!isCollection(parent) || typeof last !== 'string') return undefined;
+  if (!yaml().isCollection(parent) || typeof last !== 'string') return undefined;
   for (const item of parent.items as Array<{ key?: { value?: unknown; range?: [number, number, number] } }>) {
     if (item.key?.value === last) return item.key.range?.[0];
   }
   return undefined;
+}
+
+/** What the file holds at a path, as plain data (undefined when absent), for messages. */
+function valueAt(parsed: ParsedYaml, pathParts: readonly PropertyKey[]): unknown {
+  const value = parsed.doc.getIn(pathParts as unknown[]) as unknown;
+  return value && typeof value === 'object' && 'toJSON' in value ? (value as { toJSON(): unknown }).toJSON() : value;
 }
 
 function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): CatalogProblem[] {
@@ -83,7 +100,7 @@ function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): Catal
         line: lineOfPath(parsed, issuePath),
         entry: typeof entry === 'number' ? entry : undefined,
         field: rest.length ? rest.map(String).join('.') : undefined,
-        message: key !== undefined ? `未知の項目 "${key}" です (項目名の綴りを確認してください)` : issue.message,
+        message: key !== undefined ? `未知の項目 "${key}" です (項目名の綴りを確認してください)` : japaneseIssueMessage(issue, valueAt(parsed, issuePath)),
       };
     });
   });
@@ -93,9 +110,10 @@ function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): Catal
 
 function validateParsed<T>(file: string, parsed: ParsedYaml, schema: z.ZodType<T>): { data?: T; problems: CatalogProblem[] } {
   if (parsed.doc.errors.length) {
-    return {
-      problems: parsed.doc.errors.map((e) => ({ file, line: parsed.lines.linePos(e.pos[0]).line, message: `YAML の構文エラー: ${e.message.split('\n')[0]}` })),
-    };
+    // The first error is the one to fix; those after it are mostly the parser losing its way.
+    const first = yamlSyntaxProblem(parsed.text, parsed.doc.errors[0]!, parsed.lines);
+    const more = parsed.doc.errors.length - 1;
+    return { problems: [{ file, line: first.line, message: first.message + (more ? ` (続く ${more} 件の構文エラーはこれを直すと消えることがあります)` : '') }] };
   }
   const result = schema.safeParse(parsed.doc.toJS() ?? []);
   if (!result.success) return { problems: zodProblems(file, parsed, result.error) };

@@ -6,7 +6,7 @@ import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
-import { loadAnalyzer, type Analyzer } from './analyzer.js';
+import type { Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { readSynonymsFile, Vocabulary, type SynonymsFile } from './vocabulary.js';
@@ -124,7 +124,8 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     if (engine) return { engine, source: 'index-file' };
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
-  const analyzer = options.analyzer ?? (await loadAnalyzer());
+  // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
+  const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   const vocabulary = new Vocabulary(sources.synonyms, analyzer);
   const engine = await SearchEngine.build({ programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, options: options.engine });
   const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
