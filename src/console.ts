@@ -1,6 +1,9 @@
 import { createInterface } from 'node:readline';
+import { agencyContacts } from './catalog/contacts.js';
+import { contactText } from './render/contact.js';
 import { renderResponseText } from './render/text.js';
 import type { SearchEngine } from './search/engine.js';
+import { agencyAsked } from './slack/answer.js';
 import { helpLines, isHelpRequest } from './slack/render/help.js';
 
 /**
@@ -20,7 +23,10 @@ export function answerConsoleLine(engine: SearchEngine, line: string): string {
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
     .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
     .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
-  return renderResponseText(engine.search(query, { limit: RESULTS_SHOWN }), RESULTS_SHOWN);
+  const results = renderResponseText(engine.search(query, { limit: RESULTS_SHOWN }), RESULTS_SHOWN);
+  // `機関:<name>` alone: the body's contact first, as Slack shows it (staff edits live in Slack's data).
+  const agency = agencyAsked(engine, query);
+  return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency), new Date())}\n\n${results}` : results;
 }
 
 export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
+import { answerConsoleLine } from '../../src/console.js';
 import { answerText } from '../../src/slack/answer.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from '../search/support.js';
 import { isStale, japanDate, resolveContacts, type StaffContact } from '../../src/catalog/contacts.js';
@@ -194,6 +195,16 @@ describe('the agency view on the bundled catalog', () => {
       }
       const cci = answerText(engine, '機関:鹿児島商工会議所', { contacts: { today: TODAY } });
       expect(JSON.stringify(cci.message)).toContain('<http://www.kagoshima-cci.or.jp/|http://www.kagoshima-cci.or.jp/>');
+      // The local console answers the same question in text.
+      const lines = answerConsoleLine(engine, '/支援 機関:鹿児島商工会議所').split('\n');
+      expect(lines.slice(0, 4)).toEqual([
+        '実施機関: 鹿児島商工会議所（商工会議所）',
+        '連絡先未登録 — 実施機関: 鹿児島商工会議所',
+        'Web: http://www.kagoshima-cci.or.jp/',
+        expect.stringMatching(/^確認 2026-11-27（出典: http:\/\/www\.kagoshima-cci\.or\.jp\/\?p=8）/),
+      ]);
+      expect(lines.join('\n')).toMatch(/「機関:鹿児島商工会議所」 \d+ 件/);
+      expect(answerConsoleLine(engine, '機関:鹿児島商工会議所 創業')).not.toContain('実施機関:');
     },
     ANALYZER_TIMEOUT,
   );
