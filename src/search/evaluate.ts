@@ -41,8 +41,16 @@ export interface EvalReport {
 
 export const K = 5;
 
-export function evaluateQuery(engine: SearchEngine, query: EvalQuery): QueryOutcome {
-  const ids = engine.search(query.query).hits.map((h) => h.program.id);
+/** Any search as the evaluation sees it: a query in, program ids out, best first. */
+export type Ranker = (query: string) => string[];
+
+export const engineRanker =
+  (engine: SearchEngine): Ranker =>
+  (query) =>
+    engine.search(query).hits.map((h) => h.program.id);
+
+export function evaluateQuery(engine: SearchEngine | Ranker, query: EvalQuery): QueryOutcome {
+  const ids = (typeof engine === 'function' ? engine : engineRanker(engine))(query.query);
   const top = ids.slice(0, K);
   const expected = new Set(query.expect);
   const found = top.filter((id) => expected.has(id)).length;
@@ -59,8 +67,9 @@ function metrics(outcomes: QueryOutcome[]): Metrics {
   };
 }
 
-export function evaluate(engine: SearchEngine, queries: EvalQuery[]): EvalReport {
-  const outcomes = queries.map((q) => evaluateQuery(engine, q));
+export function evaluate(engine: SearchEngine | Ranker, queries: EvalQuery[]): EvalReport {
+  const ranker = typeof engine === 'function' ? engine : engineRanker(engine);
+  const outcomes = queries.map((q) => evaluateQuery(ranker, q));
   const byKind: Record<string, Metrics> = {};
   for (const kind of QUERY_KINDS) {
     const of = outcomes.filter((o) => o.query.kind === kind);
@@ -85,5 +94,18 @@ export function formatReport(report: EvalReport, engine: SearchEngine, verbose =
       }
     }
   }
+  return lines.join('\n');
+}
+
+/**
+ * Two engines on one set, per kind, side by side (no queries: safe for a held-out set).
+ * `labels` name the columns, e.g. ['engine', 'naive'].
+ */
+export function formatSideBySide(title: string, reports: EvalReport[], labels: string[]): string {
+  const head = labels.map((l) => `${(l + ' R@5').padStart(12)} ${(l + ' MRR').padStart(10)}`).join('  ');
+  const row = (label: string, ms: Metrics[]) =>
+    `${label.padEnd(14)} ${String(ms[0]!.count).padStart(4)}  ${ms.map((m) => `${m.recallAt5.toFixed(3).padStart(12)} ${m.mrr.toFixed(3).padStart(10)}`).join('  ')}`;
+  const lines = [title, `${'kind'.padEnd(14)} ${'n'.padStart(4)}  ${head}`, row('overall', reports.map((r) => r.overall))];
+  for (const kind of Object.keys(reports[0]!.byKind)) lines.push(row(kind, reports.map((r) => r.byKind[kind]!)));
   return lines.join('\n');
 }
