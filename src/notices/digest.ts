@@ -2,7 +2,9 @@ import type { Program } from '../catalog/schema.js';
 import { formatBudget } from '../render/budget.js';
 import { LIMITS, messageLength, type Block, type Message } from '../slack/blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../slack/mrkdwn.js';
+import { formatYen, listCredit, periodText } from '../slack/render/imported.js';
 import { ACTIONS } from '../slack/render/results.js';
+import { isImported } from '../sources/program.js';
 import { CHANNEL_ID_PATTERN } from './config.js';
 import { formatJstDate } from './schedule.js';
 
@@ -102,8 +104,16 @@ export function snippetOf(program: Pick<Program, 'overview'>): string {
 
 const clip = (text: string, max: number) => escapeMrkdwn(cutText(text.replace(/\s+/g, ' ').trim(), max).text);
 
-function programBlock(p: Program): Block {
-  const lines = [`*${clip(p.name, NAME_CHARS)}*`, `${clip(p.agency, AGENCY_CHARS)}　｜　${clip(formatBudget(p), BUDGET_CHARS)}`];
+/** The amount line: the catalog's budget, or a jGrants program's maximum amount and period. */
+function amountText(p: Program, date: Date): string {
+  if (!isImported(p)) return formatBudget(p);
+  const max = p.imported.maxAmountYen !== undefined ? `上限 ${formatYen(p.imported.maxAmountYen)}` : '上限額の記載なし';
+  const period = periodText(p, date);
+  return period ? `${max}　｜　${period}` : max;
+}
+
+function programBlock(p: Program, date: Date): Block {
+  const lines = [`*${clip(p.name, NAME_CHARS)}*`, `${clip(p.agency, AGENCY_CHARS)}　｜　${clip(amountText(p, date), isImported(p) ? 2 * BUDGET_CHARS : BUDGET_CHARS)}`];
   const snippet = snippetOf(p);
   if (snippet) lines.push(`> ${escapeMrkdwn(snippet)}`);
   return {
@@ -125,8 +135,9 @@ function nameList(programs: readonly Program[], room: number): string {
   return out;
 }
 
-function footer(hidden: readonly Program[], withButton: boolean): Block {
+function footer(hidden: readonly Program[], withButton: boolean, credit?: string): Block {
   const lines: string[] = [];
+  if (credit) lines.push(escapeMrkdwn(credit)); // the jGrants terms: credit wherever its content is shown
   if (hidden.length) lines.push(`ほか ${hidden.length} 件: ${nameList(hidden, OTHER_NAMES_ROOM)}`, escapeMrkdwn(withButton ? moreHint(hidden.length) : SEARCH_HINT));
   lines.push(escapeMrkdwn(STOP_HINT));
   return { type: 'context', elements: [{ type: 'mrkdwn', text: lines.join('\n') }] };
@@ -152,7 +163,7 @@ export function renderDigest(programs: readonly Program[], options: DigestOption
   // footer; if the footer still does not fit (unlikely), give one program back and retry.
   const body: Block[] = [];
   for (const p of programs.slice(0, cap)) {
-    const block = programBlock(p);
+    const block = programBlock(p, options.date);
     if (messageLength([header, ...body, block]) + OTHER_NAMES_ROOM * 2 > LIMITS.messageChars) break;
     body.push(block);
   }
@@ -160,7 +171,7 @@ export function renderDigest(programs: readonly Program[], options: DigestOption
   for (;;) {
     const hidden = programs.slice(body.length);
     const button = hidden.length > 0 && runId !== undefined && channel !== undefined;
-    blocks = [header, ...body, { type: 'divider' }, footer(hidden, button)];
+    blocks = [header, ...body, { type: 'divider' }, footer(hidden, button, listCredit(programs))];
     if (button) blocks.push(moreButton(`ほか ${hidden.length} 件を見る`, { runId, channel, offset: body.length }));
     if (messageLength(blocks) <= LIMITS.messageChars || body.length <= 1) break;
     body.pop();
@@ -212,6 +223,8 @@ export function renderDigestMore(programs: readonly Program[], options: MoreStat
   }
   const end = start + body.length;
   const blocks: Block[] = [header(end), ...body];
+  const credit = listCredit(programs.slice(start, end));
+  if (credit) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(credit) }] });
   if (end < total) blocks.push(next(end));
   return { text: title(end), blocks };
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { CatalogError, formatProblem, loadCatalog, type CatalogProblem } from '../catalog/load.js';
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
+import { storedImports } from '../sources/serve.js';
+import type { StoredProgram } from '../sources/store.js';
 import { renderDigest } from './digest.js';
 import type { NoticeStore, RunStatus, RunTrigger } from './store.js';
 
@@ -112,6 +114,13 @@ export interface RunNoticesOptions {
    * released.
    */
   signal?: AbortSignal;
+  /**
+   * Programs imported by `shien sync` (jGrants), announced beside the catalog's. By default
+   * read from the data directory (SHIEN_DATA_DIR) when SHIEN_SOURCES enables a source (none otherwise).
+   * A source's first sync is a baseline and never announced; a program closed (掲載終了)
+   * before it was announced is not announced either.
+   */
+  imported?: () => Promise<readonly StoredProgram[]>;
 }
 
 async function readCatalog(dir: string): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
@@ -188,8 +197,18 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       return { status: 'catalog-error', runId, catalogProblems: catalog.problems, channels: [], posted: 0, failed: 0 };
     }
     await options.catalogRead?.(catalog.programs);
-    const ids = catalog.programs.map((p) => p.id);
-    const byId = new Map(catalog.programs.map((p) => [p.id, p]));
+    const imported = (await (options.imported ?? (() => storedImports()))()).filter((s) => !s.baseline && !s.closedAt);
+    // Catalog programs first, then imported ones in the order they were first seen.
+    const ids = [...catalog.programs.map((p) => p.id), ...imported.map((s) => s.program.id)];
+    const byId = new Map<string, Program>([...catalog.programs, ...imported.map((s) => s.program)].map((p) => [p.id, p]));
+    // An imported program first seen before a channel subscribed was known to it already
+    // (as a catalog program would be through the subscription's baseline).
+    const firstSeen = new Map(imported.map((s) => [s.program.id, s.firstSeen.getTime()]));
+    const newToChannel = (channel: string, id: string) => {
+      const seen = firstSeen.get(id);
+      const since = seen === undefined ? undefined : store.subscription(channel)?.since.getTime();
+      return seen === undefined || since === undefined || seen >= since;
+    };
     const config = store.syncConfigChannels(options.configChannels ?? [], ids, now());
     if (config.added.length) log?.info({ runId, channels: config.added }, 'notices: configured channels subscribed (baseline, no posts)');
 
@@ -199,7 +218,7 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     const active = store.activeChannels();
     for (const [i, channel] of active.entries()) {
       if (signal?.aborted) return { ...abort(channels, active.slice(i)), catalogSize: ids.length, config };
-      const fresh = store.unannounced(channel, ids);
+      const fresh = store.unannounced(channel, ids).filter((id) => newToChannel(channel, id));
       if (!fresh.length) {
         channels.push({ channel, newCount: 0, posted: false, programIds: [] });
         continue;

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.js';
 import { loadSourcesConfig } from './config.js';
 import type { ImportedProgram } from './program.js';
+import type { StoredProgram } from './store.js';
 
 /**
  * The imported programs search serves beside the catalog: those of the enabled sources
@@ -9,9 +10,18 @@ import type { ImportedProgram } from './program.js';
  * catalog alone, as before, and loads no database code for it.
  */
 export async function importedPrograms(env: NodeJS.ProcessEnv = process.env): Promise<ImportedProgram[]> {
+  return (await storedImports({ env })).map((s) => s.program);
+}
+
+/**
+ * The stored imported programs of the enabled sources, with when each was first seen and
+ * whether it was a source's baseline (for the notices). `file`: the database to read (the
+ * notice store's own file), else `<SHIEN_DATA_DIR>/shien.db`.
+ */
+export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: string } = {}): Promise<StoredProgram[]> {
   let config;
   try {
-    config = loadSourcesConfig(env);
+    config = loadSourcesConfig(options.env ?? process.env);
   } catch (error) {
     // A bad setting is reported by `shien sync` and at start; search keeps serving the catalog.
     if (error instanceof ConfigError) return [];
@@ -20,13 +30,11 @@ export async function importedPrograms(env: NodeJS.ProcessEnv = process.env): Pr
   if (!config.enabled.length) return [];
   // Loaded only when a source is on: a search without sources never loads SQLite.
   const { SqliteImportStore } = await import('./sqlite-store.js');
-  const store = SqliteImportStore.openIfExists(config.dataDir);
+  if (options.file === ':memory:') return []; // a private notice store shares nothing
+  const store = options.file ? new SqliteImportStore(options.file) : SqliteImportStore.openIfExists(config.dataDir);
   if (!store) return [];
   try {
-    return store
-      .programs()
-      .filter((s) => (config.enabled as string[]).includes(s.program.imported.source))
-      .map((s) => s.program);
+    return store.programs().filter((s) => (config.enabled as string[]).includes(s.program.imported.source));
   } finally {
     store.close();
   }
