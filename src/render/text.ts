@@ -3,6 +3,8 @@ import type { Program } from '../catalog/schema.js';
 import type { SearchResponse } from '../search/engine.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_WORDS } from '../search/query-bounds.js';
 import type { Snippet } from '../search/snippet.js';
+import { describePeriod } from '../sources/period.js';
+import { isImported, JGRANTS_CREDIT, SHORTENED_NOTE as EXCERPT_NOTE } from '../sources/program.js';
 import { formatBudget } from './budget.js';
 
 /** Plain-text rendering of search answers, for the command line and the local console. */
@@ -31,7 +33,7 @@ export const SHORTENED_NOTE = `検索語が長いため、先頭の ${MAX_QUERY_
 
 const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
   any: ANY_WORD_NOTE,
-  filters: '条件に合う事業 (カタログ順)',
+  filters: '条件に合う事業 (締切のある事業は締切の近い順、ほかはカタログ順)',
 };
 
 export function renderResponseText(response: SearchResponse, limit: number): string {
@@ -62,7 +64,13 @@ export function renderResponseText(response: SearchResponse, limit: number): str
     lines.push(`    ${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`);
     const snippet = markSnippet(hit.snippet);
     if (snippet) lines.push(`    ${snippet}`);
+    // jGrants programs: the period in JST and the page; catalog programs have neither.
+    const period = describePeriod(p, new Date());
+    if (period) lines.push(`    ${period}`);
+    if (isImported(p) && p.imported.url) lines.push(`    ${p.imported.url}`);
     lines.push(`    id: ${p.id}`);
   });
+  // The jGrants terms: the credit wherever its content is shown (excerpts: 一部を要約).
+  if (shown.some((h) => isImported(h.program))) lines.push(`${JGRANTS_CREDIT}${EXCERPT_NOTE}`);
   return lines.join('\n');
 }

@@ -1,3 +1,5 @@
+import { isImported } from '../../sources/program.js';
+import { importedHelp } from './imported.js';
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS, CIRCLED_DIGITS } from '../../catalog/key-projects.js';
 import { PURPOSES, type Program } from '../../catalog/schema.js';
 import { FILTER_FORMS } from '../../search/query.js';
@@ -69,13 +71,16 @@ export function helpLines(command = '/支援'): string[] {
 
 /** `/支援`, `/支援 help`, `/支援 ヘルプ`: how to search, and buttons to browse. */
 export function renderHelp(programs: readonly Program[], command = '/支援'): Message {
+  const imported = importedHelp(programs, command); // jGrants programs served: their count and filters
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: '支援ナビの使い方' } },
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `鹿児島県 商工業振興プランに載っている支援事業 ${programs.length} 件から、実施機関・予算・問い合わせ先まで探します。\n` + helpLines(command).map((l) => `• ${l}`).join('\n'),
+        text:
+          `鹿児島県 商工業振興プランに載っている支援事業 ${programs.length - (imported ? programs.filter(isImported).length : 0)} 件から、実施機関・予算・問い合わせ先まで探します。${imported ? imported.intro : ''}\n` +
+          [...helpLines(command), ...(imported?.lines ?? [])].map((l) => `• ${l}`).join('\n'),
       },
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'チャンネルでは `@shien 創業` のようにメンションすると、スレッドで答えます。DM ではそのまま `創業` と送ってください。' }] },

@@ -104,3 +104,20 @@ export function listCredit(programs: readonly Program[]): string | undefined {
 export function importedSourceLine(program: Program): string | undefined {
   return creditOf(program);
 }
+
+/**
+ * What `/支援 help` adds when jGrants programs are served: how many, and the period and area
+ * filters (they match only jGrants programs, so they are not offered without them).
+ */
+export function importedHelp(programs: readonly Program[], command = '/支援'): { intro: string; lines: string[] } | undefined {
+  const count = programs.filter(isImported).length;
+  if (!count) return undefined;
+  return {
+    intro: `Jグランツに掲載の補助金 ${count} 件も、受付期間つきで一緒に探せます。`,
+    lines: [
+      `\`${command} 受付中 補助金\` — いま申請を受け付けている事業 (Jグランツ掲載分)`,
+      `\`${command} 締切:30日以内\` — 締切が近い順に (締切:7日以内 なども)`,
+      `\`${command} 地域:鹿児島県\` — 対象地域で絞る (全国対象の事業も含む)`,
+    ],
+  };
+}

@@ -12,6 +12,8 @@ import { MessageSchema, type Message } from '../../../src/slack/blocks.js';
 import { renderProgramCard } from '../../../src/slack/render/card.js';
 import { formatYen, SOURCE_PAGE_ACTION } from '../../../src/slack/render/imported.js';
 import { renderResults } from '../../../src/slack/render/results.js';
+import { renderResponseText } from '../../../src/render/text.js';
+import { renderHelp } from '../../../src/slack/render/help.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseDetail } from '../../../src/sources/jgrants/parser.js';
 import { KAGOSHIMA_DETAIL } from './support/fake-jgrants.js';
@@ -103,5 +105,35 @@ describe('a result list with jGrants programs', () => {
   it('a list of catalog programs only has no credit', () => {
     const catalog: Program = { id: 'p-0000000001', name: '海外展開支援', agency: '県産業立地課' };
     expect(textOf(valid(renderResults(response([catalog]))))).not.toContain('Jグランツ');
+  });
+});
+
+describe('the plain-text answer (command line, local console)', () => {
+  const hit = (p: Program): SearchHit => ({ program: p, score: 1, terms: [], snippet: { text: p.overview?.slice(0, 60) ?? '', highlights: [] } });
+  const response = (programs: Program[]): SearchResponse =>
+    ({ query: '海外', shortened: false, parsed: parseQuery('海外'), hits: programs.map(hit), total: programs.length, mode: 'all', errors: [], expandedWith: [] }) as SearchResponse;
+
+  it('shows a jGrants program with its period and page, and the credit', () => {
+    const text = renderResponseText(response([program()]), 5);
+    expect(text).toContain('受付終了（締切 2024年6月17日(月) 17:00）');
+    expect(text).toContain('https://www.jgrants-portal.go.jp/subsidy/a0W2x000007CtjqEAC');
+    expect(text).toContain('出典：Jグランツ（jGrants）（一部を要約）');
+  });
+
+  it('a catalog-only answer has no credit', () => {
+    expect(renderResponseText(response([{ id: 'p-0000000001', name: '海外展開支援', agency: '県産業立地課' }]), 5)).not.toContain('Jグランツ');
+  });
+});
+
+describe('help', () => {
+  const catalog: Program = { id: 'p-0000000001', name: '海外展開支援', agency: '県産業立地課' };
+  it('offers the period and area filters, and counts the jGrants programs apart, only when they are served', () => {
+    const withImports = textOf(valid(renderHelp([catalog, program()])));
+    expect(withImports).toContain('支援事業 1 件から');
+    expect(withImports).toContain('Jグランツに掲載の補助金 1 件');
+    expect(withImports).toContain('受付中 補助金');
+    expect(withImports).toContain('締切:30日以内');
+    const catalogOnly = textOf(valid(renderHelp([catalog])));
+    expect(catalogOnly).not.toMatch(/受付中|Jグランツ/);
   });
 });
