@@ -20,6 +20,7 @@
  *   --slack-commands 300      the Slack section: /支援 commands one at a time (詳細 clicks and
  *                             mentions: a third as many each; then 50 commands at once)
  *   --no-slack                skip the Slack section; --slack-only: the build and it alone
+ *   --no-hostile              skip the hostile queries; --hostile-only: the build and them alone
  *
  * Building an index of 100,000 programs with kuromoji takes minutes, so indexes are cached in
  * data/bench/<size>-<fingerprint>.json (git-ignored) with the build time recorded when they
@@ -37,6 +38,11 @@
  * - the Slack section (about 5 s): scripts/bench-slack.ts, the real app in HTTP mode on the
  *   bundled catalog in a fresh process (scripts/bench-slack-bot.mjs), driven by signed
  *   requests from this process acting as Slack.
+ * - hostile queries (about 15 s): scripts/bench-hostile.mjs, once per analyser path (the
+ *   prebuilt index's lexicon; kuromoji, as after a catalog change), on the bundled catalog in
+ *   a fresh process with Node's default heap: 40,000-character runs, NULs and other controls,
+ *   lone surrogates, combining marks, emoji, mrkdwn specials, long filters; time and extra memory
+ *   of each (the goal of issue 10: at most 50 ms and 20 MB on either path).
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -58,13 +64,15 @@ interface Flags {
   /** 0: no Slack section. */
   slackCommands: number;
   slackOnly: boolean;
+  hostile: boolean;
+  hostileOnly: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only]';
+  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only]';
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false };
+  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false };
   const positive = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
@@ -110,6 +118,12 @@ function parseFlags(argv: string[]): Flags {
       case '--slack-only':
         flags.slackOnly = true;
         break;
+      case '--no-hostile':
+        flags.hostile = false;
+        break;
+      case '--hostile-only':
+        flags.hostileOnly = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -119,6 +133,9 @@ function parseFlags(argv: string[]): Flags {
     }
   }
   if (flags.slackOnly && !flags.slackCommands) throw new Error(`--slack-only and --no-slack leave nothing to run\n${USAGE}`);
+  if (flags.hostileOnly && !flags.hostile) throw new Error(`--hostile-only and --no-hostile leave nothing to run\n${USAGE}`);
+  if (flags.hostileOnly && flags.slackOnly) throw new Error(`--hostile-only and --slack-only: choose one\n${USAGE}`);
+  if (flags.hostileOnly) flags.slackCommands = 0;
   return flags;
 }
 
@@ -292,7 +309,7 @@ async function main(): Promise<void> {
 
   // kuromoji alone, in fresh processes: what building an index (or a process without a
   // prebuilt index) pays before analysing anything. Serving from an index does not load it.
-  const sizes = flags.slackOnly ? [] : flags.sizes;
+  const sizes = flags.slackOnly || flags.hostileOnly ? [] : flags.sizes;
   if (sizes.length) progress('kuromoji dictionary, 3 fresh processes');
   const dicts = sizes.length ? [0, 1, 2].map(() => child<DictFigures>(['dict'], flags)) : [];
 
@@ -320,6 +337,9 @@ async function main(): Promise<void> {
       slack = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
+
+  if (flags.hostile) progress('hostile queries: a fresh process per analyser path (lexicon, kuromoji)');
+  const hostile = flags.hostile ? hostileBench() : [];
 
   const defaultHeapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
   const cliHeap = flags.cliHeapMb ? `--max-old-space-size=${flags.cliHeapMb}` : `default heap, ${mib(defaultHeapMiB)}`;
@@ -355,7 +375,7 @@ async function main(): Promise<void> {
   out(`支援ナビ bench — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mib(os.totalmem() / 2 ** 20)} RAM`);
   const slackFlag = flags.slackCommands ? `${flags.slackOnly ? ' --slack-only' : ''} --slack-commands ${flags.slackCommands}` : ' --no-slack';
   out(
-    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}`,
+    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}${flags.hostileOnly ? ' --hostile-only' : flags.hostile ? '' : ' --no-hostile'}`,
   );
   out(`npm run -s build (tsc, then shien index of the bundled catalog): ${ms(build.ms)}`);
   if (results.length) {
@@ -377,7 +397,91 @@ async function main(): Promise<void> {
     if (slack.ok) for (const line of slackReport(slack.figures)) out(line);
     else out(`Slack section failed: ${slack.error}`);
   }
+  if (hostile.length) {
+    out();
+    for (const line of hostileReport(hostile)) out(line);
+  }
   out(`\nbench took ${ms(performance.now() - benchStart)}`);
+}
+
+// ---- hostile queries --------------------------------------------------------------------
+
+const HOSTILE = path.join(PROJECT_ROOT, 'scripts', 'bench-hostile.mjs');
+type AnalyserPath = 'lexicon' | 'kuromoji';
+
+/** What bench-hostile.mjs prints; kept in step with it by hand. */
+interface HostileQuery {
+  name: string;
+  chars: number;
+  coldMs: number;
+  warmMs: number;
+  maxMs: number;
+  cpuMs: number;
+  gcMs: number;
+  extraHeapMB: number;
+  extraRssMB: number;
+  total: number;
+  shortened: boolean | null;
+}
+interface HostileFigures {
+  path: AnalyserPath;
+  programs: number;
+  rssMB: number;
+  queries: HostileQuery[];
+}
+type Hostile = { ok: true; figures: HostileFigures; loadAverage: number } | { ok: false; path: AnalyserPath; error: string };
+
+/** The hostile queries on each analyser path, each in a fresh process with Node's default heap (as deployed). */
+function hostileBench(): Hostile[] {
+  return (['lexicon', 'kuromoji'] as const).map((p): Hostile => {
+    try {
+      const figures = JSON.parse(run(process.execPath, ['--expose-gc', HOSTILE, p]).stdout) as HostileFigures;
+      return { ok: true, figures, loadAverage: os.loadavg()[0]! };
+    } catch (error) {
+      return { ok: false, path: p, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}
+
+/** Goal of issue 10 for any one query, on either path. */
+const HOSTILE_GOAL = { ms: 50, mb: 20 };
+
+function hostileReport(results: Hostile[]): string[] {
+  const ok = results.flatMap((r) => (r.ok ? [r] : []));
+  const names = ok[0]?.figures.queries.map((q) => q.name) ?? [];
+  const header = ['hostile queries (bundled catalog)', 'chars', ...ok.flatMap((r) => [`${r.figures.path}: first`, 'then', 'CPU', 'heap', 'RSS'])];
+  const cells = (q: HostileQuery | undefined) => (q ? [ms(q.coldMs), ms(q.warmMs), ms(q.cpuMs), `+${mib(q.extraHeapMB)}`, `+${mib(q.extraRssMB)}`] : ['', '', '', '', '']);
+  const rows = names.map((name) => {
+    const chars = ok[0]!.figures.queries.find((q) => q.name === name)!.chars;
+    return [name, chars.toLocaleString('en-US'), ...ok.flatMap((r) => cells(r.figures.queries.find((q) => q.name === name)))];
+  });
+  const most = (qs: HostileQuery[], key: keyof HostileQuery) => Math.max(...qs.map((q) => q[key] as number));
+  rows.push(['hostile queries: worst', '', ...ok.flatMap(({ figures: { queries: qs } }) => [ms(most(qs, 'coldMs')), ms(most(qs, 'warmMs')), ms(most(qs, 'cpuMs')), `+${mib(most(qs, 'extraHeapMB'))}`, `+${mib(most(qs, 'extraRssMB'))}`])]);
+  const lines = [
+    `Hostile queries: ${names.length} queries, the first an ordinary one for comparison; each in a fresh process per path, asked once ("first":`,
+    '  new code paths) and 3 more times ("then": their median), after a full GC each time. CPU: the most process CPU time of one ask',
+    '  (GC threads included; steadier than wall time when other work shares the machine). Extra memory of the first ask, above the',
+    '  value just before: heap = V8 heap used at its highest (before each GC during the query, and at its end); RSS sampled every ms.',
+    '  lexicon: the prebuilt index as npm start serves it; kuromoji: the engine a bot builds after a catalog change.',
+    '',
+    table(header, rows),
+  ];
+  for (const { figures: f, loadAverage } of ok) {
+    const ordinary = f.queries[0]!;
+    const hostile = f.queries.slice(1);
+    const slowest = hostile.reduce((a, b) => (Math.max(b.coldMs, b.warmMs) > Math.max(a.coldMs, a.warmMs) ? b : a));
+    const slowestMs = Math.max(slowest.coldMs, slowest.warmMs);
+    const cpu = most(hostile, 'cpuMs');
+    const mb = Math.max(most(hostile, 'extraHeapMB'), most(hostile, 'extraRssMB'));
+    const meets = (value: number, goal: number) => (value <= goal ? 'met' : 'NOT met');
+    lines.push(
+      `${f.path}: slowest ${ms(slowestMs)} wall (${slowest.name}; the ordinary query ${ms(Math.max(ordinary.coldMs, ordinary.warmMs))}), most CPU ${ms(cpu)}, most memory +${mib(mb)}.` +
+        ` Goal ≤ ${HOSTILE_GOAL.ms} ms: ${meets(slowestMs, HOSTILE_GOAL.ms)} (wall), ${meets(cpu, HOSTILE_GOAL.ms)} (CPU); ≤ ${HOSTILE_GOAL.mb} MB: ${meets(mb, HOSTILE_GOAL.mb)}.` +
+        ` Load average then ${loadAverage.toFixed(1)} on ${os.cpus().length} cores; process RSS at the end ${mib(f.rssMB)}.`,
+    );
+  }
+  for (const r of results) if (!r.ok) lines.push(`${r.path} path failed: ${r.error}`);
+  return lines;
 }
 
 /** Commands sent at once in the Slack section. */
