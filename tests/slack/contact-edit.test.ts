@@ -114,7 +114,8 @@ describe('who may edit', () => {
     const answer = await responseTo(app, 'forged-click');
     expect(answer.text).toBe(NOT_ADMIN_TEXT);
     expect(app.fake.callsTo('views.open')).toEqual([]);
-    expect(app.logs.some((l) => l.name === CONTACT_EDIT_ACTION && l.user === ADVISOR && l.refused === 'not-admin')).toBe(true);
+    // The request's log line is written once the answer has gone out: wait for it, do not race it.
+    await app.fake.waitFor(() => app.logs.find((l) => l.name === CONTACT_EDIT_ACTION && l.user === ADVISOR && l.refused === 'not-admin'));
   });
 
   it('refuses a submission by someone else, also staff, of a form opened for another user', async () => {
@@ -162,7 +163,7 @@ describe('the form', () => {
     const saved = store.latest({ kind: 'agency', id: 'test-body' });
     expect(saved).toMatchObject({ editedBy: ADMIN, editedAt: NOW, contact: { desk: '経営支援課', phone: '099-222-2222', checkedOn: '2026-11-27', source: 'https://example.jp/access/' } });
 
-    const line = app.logs.find((l) => l.name === CONTACT_EDIT_CALLBACK && l.outcome === 'saved');
+    const line = await app.fake.waitFor(() => app.logs.find((l) => l.name === CONTACT_EDIT_CALLBACK && l.outcome === 'saved'));
     expect(line).toMatchObject({ kind: 'view', user: ADMIN, target: 'agency:test-body', fields: ['desk', 'phone', 'url', 'hours', 'source', 'checkedOn'] });
     const logged = app.rawLogs.join('\n');
     for (const value of ['099-222-2222', '２２２２', '経営支援課', 'example.jp', '8:30']) expect(logged).not.toContain(value);
