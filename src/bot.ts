@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './notices/schedule.js';
 import { createNoticeService, type NoticeService } from './notices/service.js';
 import { slackPoster } from './notices/slack-post.js';
 import { LiveEngine } from './search/live.js';
+import { startSourceSync } from './sources/bot-sync.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
 export interface BotOptions {
@@ -83,6 +84,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { port } = await slack.start();
   // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
   const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
+  // SHIEN_SOURCES (jGrants): a daily sync in a child process before the digest, caught up at start when older than a day; nothing without it.
+  const sourceSync = startSourceSync({ clock, log: logger.child({ component: 'sync' }), onChanged: async () => void (await live.reload()) });
   return {
     slack,
     notices,
@@ -93,6 +96,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // notices.stop closes. Then a notice run in progress is aborted between channels (what
       // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
       const started = Date.now();
+      sourceSync?.scheduler.stop(); // a sync child in progress is killed; it writes all or nothing
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));
       contactStore.close();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, PROJECT_ROOT } from '../config.js';
+import { parseNotifyAt } from '../notices/config.js';
 import { checkKeyword, DEFAULT_JGRANTS_API_URL } from './jgrants/client.js';
 import { SOURCE_NAMES, type SourceName } from './program.js';
 
@@ -13,6 +14,8 @@ export interface SourcesConfig {
   enabled: SourceName[];
   /** The data directory (SHIEN_DATA_DIR), shared with the notices. */
   dataDir: string;
+  /** SHIEN_SYNC_AT: the bot's daily sync, HH:MM in Asia/Tokyo (default 08:30, before the digest). */
+  syncAt: string;
   jgrants: {
     apiUrl: string;
     /** target_area_search values queried, each with every keyword. */
@@ -42,6 +45,7 @@ const SourcesEnvSchema = z.object({
   JGRANTS_API_URL: optionalText,
   SHIEN_JGRANTS_AREAS: optionalText,
   SHIEN_JGRANTS_KEYWORDS: optionalText,
+  SHIEN_SYNC_AT: optionalText,
 });
 
 const list = (text: string | undefined, fallback: string[]) =>
@@ -60,8 +64,11 @@ export function loadSourcesConfig(env: NodeJS.ProcessEnv = process.env): Sources
   const keywords = list(e.SHIEN_JGRANTS_KEYWORDS, DEFAULT_JGRANTS_KEYWORDS);
   const badKeyword = keywords.map(checkKeyword).find(Boolean);
   if (badKeyword || !keywords.length) throw new ConfigError(`設定エラー: SHIEN_JGRANTS_KEYWORDS: ${badKeyword ?? 'キーワードがありません'}`);
+  const syncAt = e.SHIEN_SYNC_AT === undefined ? '08:30' : parseNotifyAt(e.SHIEN_SYNC_AT);
+  if (!syncAt) throw new ConfigError(`設定エラー: SHIEN_SYNC_AT は 00:00〜23:59 の HH:MM で指定してください (指定: "${e.SHIEN_SYNC_AT}")`);
   return {
     enabled: names as SourceName[],
+    syncAt,
     dataDir: path.resolve(e.SHIEN_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     jgrants: { apiUrl, areas, keywords },
   };

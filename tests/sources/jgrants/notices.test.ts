@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.js';
 import { runNotices } from '../../../src/notices/run.js';
-import { NoticeStore } from '../../../src/notices/store.js';
+import * as noticeStores from '../../../src/notices/store.js';
 import type { SourcesConfig } from '../../../src/sources/config.js';
 import { SqliteImportStore } from '../../../src/sources/sqlite-store.js';
 import { runSync } from '../../../src/sources/sync.js';
@@ -19,7 +19,15 @@ import { FakeJgrants, KAGOSHIMA_ITEMS, type Item } from './support/fake-jgrants.
 
 let fake: FakeJgrants;
 let dataDir: string;
-let notices: NoticeStore;
+/** The notice store, synchronous or asynchronous (issue 14 makes it async): every call is awaited. */
+type Store = Parameters<typeof runNotices>[0]['store'];
+let notices: Store;
+
+async function openNotices(dir: string): Promise<Store> {
+  const stores = noticeStores as unknown as Record<string, unknown>;
+  if (typeof stores.openNoticeStore === 'function') return (await (stores.openNoticeStore as (where: { dataDir: string }) => Promise<Store>)({ dataDir: dir }));
+  return (stores.NoticeStore as { open(dir: string): Store }).open(dir);
+}
 let imports: SqliteImportStore;
 let catalogIds: string[];
 const clock = manualClock('2026-11-27T00:00:00Z');
@@ -37,18 +45,18 @@ beforeEach(async () => {
   fake = await FakeJgrants.start();
   dataDir = path.join(await scratch('jgrants-notices'), 'data');
   process.env.SHIEN_DATA_DIR = dataDir;
-  notices = NoticeStore.open(dataDir);
+  notices = await openNotices(dataDir);
   imports = SqliteImportStore.open(dataDir);
   clock.set('2026-11-27T00:00:00Z');
-  notices.subscribe('C0FIRST', catalogIds, { source: 'command', by: 'U1', now: clock.now() });
+  await notices.subscribe('C0FIRST', catalogIds, { source: 'command', by: 'U1', now: clock.now() });
 });
 afterEach(async () => {
-  notices.close();
+  await notices.close();
   imports.close();
   await fake.stop();
 });
 
-const config = (): SourcesConfig => ({ enabled: ['jgrants'], dataDir, jgrants: { apiUrl: fake.url, areas: ['鹿児島県'], keywords: ['補助金'] } });
+const config = (): SourcesConfig => ({ enabled: ['jgrants'], dataDir, syncAt: '08:30', jgrants: { apiUrl: fake.url, areas: ['鹿児島県'], keywords: ['補助金'] } });
 const sync = () => runSync({ config: config(), store: imports, now: clock.now, jgrantsClient: { backoffMs: 5, attempts: 2, timeoutMs: 300 } });
 const notify = (slack: ReturnType<typeof memorySlack>) => runNotices({ store: notices, catalogDir: CATALOG_DIR, post: slack.post, now: clock.now, trigger: 'once', holder: 'test' });
 const item = (id: string, title: string): Item => ({
@@ -118,7 +126,7 @@ describe('notices of jGrants programs', () => {
     fake.items.set('a0WJ200000NEW0001A', item('a0WJ200000NEW0001A', '【鹿児島県】令和8年度_新しい補助金'));
     await sync();
     clock.advance(day);
-    notices.subscribe('C0LATER', catalogIds, { source: 'command', by: 'U2', now: clock.now() });
+    await notices.subscribe('C0LATER', catalogIds, { source: 'command', by: 'U2', now: clock.now() });
     clock.advance(60_000);
     const slack = memorySlack();
     await notify(slack);

@@ -26,6 +26,7 @@ afterEach(async () => {
 const config = (): SourcesConfig => ({
   enabled: ['jgrants'],
   dataDir,
+  syncAt: '08:30',
   jgrants: { apiUrl: fake.url, areas: ['鹿児島県', '全国'], keywords: ['補助金', '事業'] },
 });
 const sync = (dryRun = false) => runSync({ config: config(), store, now: () => NOW, dryRun, jgrantsClient: { backoffMs: 5, timeoutMs: 300, attempts: 2 } });
