@@ -210,6 +210,27 @@ describe('the agency view (/支援 機関:<name> with no other words)', () => {
     // With other words it is a search like any other.
     expect(readText(await asked(ADMIN, '機関:テスト支援機関 創業'))).not.toContain('*実施機関:');
   });
+
+  it("App Home's agency button opens the same view, with the edit button for staff, and the edit pushes the form on it", async () => {
+    const home = { id: 'V0HOME', type: 'home', blocks: [] };
+    await app.click(blockAction({ action_id: 'browse_agency:0', value: 'テスト支援機関', user_id: ADMIN, view: home }));
+    const opened = await app.fake.waitFor(() => app.fake.callsTo('views.open')[0]);
+    const view = opened.body.view as Record<string, unknown>;
+    expect(readText(view)).toContain('*実施機関: テスト支援機関*');
+    expect(readText(view)).toContain('電話: 099-222-2222');
+    expect(buttonsOf(view).filter((b) => b.action_id === CONTACT_EDIT_ACTION).map((b) => b.value)).toEqual(['agency:test-body']);
+
+    // 連絡先を編集 inside that modal: the form goes on top of it.
+    await app.click(blockAction({ action_id: CONTACT_EDIT_ACTION, value: 'agency:test-body', user_id: ADMIN, view: { ...view, id: 'V0AGENCY' } }));
+    const pushed = await app.fake.waitFor(() => app.fake.callsTo('views.push')[0]);
+    expect((pushed.body.view as { callback_id?: string }).callback_id).toBe(CONTACT_EDIT_CALLBACK);
+
+    app.fake.reset();
+    await app.click(blockAction({ action_id: 'browse_agency:0', value: 'テスト支援機関', user_id: ADVISOR, view: home }));
+    const advisorView = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
+    expect(readText(advisorView)).toContain('*実施機関: テスト支援機関*');
+    expect(buttonsOf(advisorView).filter((b) => b.action_id === CONTACT_EDIT_ACTION)).toEqual([]);
+  });
 });
 
 describe('SHIEN_ADMIN_USERS', () => {

@@ -18,7 +18,10 @@ export function registerBrowse(app: App, services: ShienServices): void {
       async (log) => {
         const query = browseQuery(args.action.action_id, args.action.value ?? '');
         if (!query) return tellClicker(args, 'このボタンは古くなっています。もう一度お試しください。');
-        const answer = answerText(services.engine(), query, { share: !inView(args.body) });
+        // Shown only to whoever clicked (ephemeral or a modal): staff may get 「連絡先を編集」 on an agency.
+        const c = services.contacts;
+        const contacts = c && { staff: c.staff, today: c.now(), editable: c.isAdmin(args.body.user.id) };
+        const answer = answerText(services.engine(), query, { share: !inView(args.body), ...(contacts ? { contacts } : {}) });
         log.hits = answer.hits;
         await showToClicker(args, '支援事業を探す', answer.message, 'new');
       },
