@@ -8,7 +8,17 @@ import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, loadS
  * Each mode imports what it uses and nothing else: the console never loads Bolt, SQLite or
  * the notices (a third of its start-up time).
  */
-async function main(): Promise<number> {
+const USAGE = `使い方: npm start   (引数はありません。Slack のトークンを環境変数か .env に設定するとボット、なければローカルのコンソール)
+  コマンドラインの道具: npm run -s shien -- help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length) {
+    const help = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help');
+    if (help) process.stdout.write(USAGE);
+    else process.stderr.write(`不明な引数: ${argv.join(' ')}\n${USAGE}`);
+    return help ? 0 : 2;
+  }
   let config: SlackConfig;
   let paths: Paths;
   try {
@@ -80,7 +90,7 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
   return 0;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },

@@ -1,0 +1,112 @@
+/**
+ * The command-line tool as scripts and cron jobs use it: stdout holds the answer and nothing
+ * else (`--json`: exactly JSON), a reader that stops early (`| head -1`) is no error, and a
+ * command line that cannot be run is refused with usage and exit code 2.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, BUILD_TIMEOUT, ownStderr, q, run, RUN_TIMEOUT, sh, shien, start, tempDir } from './support.js';
+
+beforeAll(async () => {
+  // dist/ current before the timed runs (a no-op in CI, where npm ci has just built it).
+  const built = await run(process.execPath, ['scripts/build.mjs'], { timeout: BUILD_TIMEOUT });
+  expect(built.code, built.stderr).toBe(0);
+}, BUILD_TIMEOUT);
+
+describe('stdout is the answer', () => {
+  it('`npm run -s shien -- catalog --json` prints one JSON document and nothing else', async () => {
+    const r = await run('npm', ['run', '-s', 'shien', '--', 'catalog', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { programs: Array<{ id: string; name: string }> };
+    expect(doc.programs).toHaveLength(143);
+    expect(ownStderr(r.stderr)).toBe('');
+  }, RUN_TIMEOUT);
+
+  it('`search --json` prints one JSON line per query, nothing else, for an argument and for stdin lines', async () => {
+    const one = await shien(['search', '創業', '--json', '--limit', '2']);
+    expect(one.code).toBe(0);
+    expect(one.stdout.endsWith('\n')).toBe(true);
+    const lines = one.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ query: '創業', results: [{ name: expect.any(String) }, { name: expect.any(String) }] });
+    expect(ownStderr(one.stderr)).toBe('');
+
+    const batch = await shien(['search', '--json'], { input: '創業\n輸出\n\n事業承継\n' });
+    expect(batch.code).toBe(0);
+    expect(batch.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { query: string }).query)).toEqual(['創業', '輸出', '事業承継']);
+  }, RUN_TIMEOUT);
+
+  it('a broken catalog: the problems on stderr, nothing on stdout (--json: the JSON document only), exit 1', async () => {
+    const dir = await tempDir('broken');
+    await writeFile(path.join(dir, 'a.yaml'), '- name: 事業A\n  agency: 県産業立地課\n  budgetThousandYen: 三千\n');
+    const text = await shien(['catalog'], { env: { SHIEN_CATALOG_DIR: dir } });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toContain('a.yaml:3 #0 budgetThousandYen: 数値で書きます (書かれている値: 「三千」)');
+    const json = await shien(['catalog', '--json'], { env: { SHIEN_CATALOG_DIR: dir } });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ programs: [], problems: [{ file: 'a.yaml', line: 3, field: 'budgetThousandYen' }] });
+    const search = await shien(['search', '創業', '--json'], { env: { SHIEN_CATALOG_DIR: dir } });
+    expect(search.code).toBe(1);
+    expect(search.stdout).toBe('');
+    expect(search.stderr).toContain('budgetThousandYen');
+  }, RUN_TIMEOUT);
+});
+
+describe('a reader that stops early', () => {
+  // Each writes more than a pipe holds (64 KiB), so it is still writing when head has gone:
+  // without the fix that is an EPIPE stack trace and exit 1. The queries come from printf,
+  // which has written them all and exited 0 before that (pipefail reports the first failure).
+  const queries = (n: number) => `printf '創業\\n%.0s' $(seq ${n})`;
+  it.each([
+    ['search, readable, one query per stdin line', `${q(process.execPath)} ${q(BIN)} search --limit 50`, queries(300)],
+    ['search --json, one query per stdin line', `${q(process.execPath)} ${q(BIN)} search --json`, queries(2000)],
+    ['catalog --json', `${q(process.execPath)} ${q(BIN)} catalog --json`, 'true'],
+  ])('%s | head -1: one line, exit 0, no EPIPE and no stack trace', async (_name, command, feed) => {
+    const r = await sh(`${feed} | ${command} | head -1`);
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    expect(r.code).toBe(0); // pipefail: the command's own exit code
+  }, RUN_TIMEOUT);
+
+  it('npm start | head -1 (the console answering a pipe) ends quietly too', async () => {
+    const r = await sh(`printf '創業\\n%.0s' $(seq 500) | ${q(process.execPath)} scripts/start.mjs | head -1`);
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.code).toBe(0);
+  }, RUN_TIMEOUT);
+});
+
+describe('a command line that cannot be run: usage on stderr, exit 2, nothing on stdout', () => {
+  it.each([
+    [['catalog', '--jsn'], '不明なオプション: --jsn'],
+    [['catalog', 'extra'], '余分な引数: extra'],
+    [['search', '創業', '--jsn'], '不明なオプション: --jsn'],
+    [['search', '創業', '--limit', '0'], '--limit には 1 以上の整数を指定してください (指定: 0)'],
+    [['ingest', 'seeds/sources/shoukougyou-shinkou-plan-kankei-kikan-r5.txt', '--wirte'], '不明なオプション: --wirte'],
+    [['ingest'], '文書を指定してください'],
+    [['index', '--force'], '不明なオプション: --force'],
+    [['notify', '--once', '--now'], '不明な引数: --now'],
+    [['frobnicate'], '不明なコマンド: frobnicate'],
+  ])('shien %j', async (args, message) => {
+    const r = await shien(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toMatch(/使い方/);
+  }, RUN_TIMEOUT);
+
+  it('npm start with an argument', async () => {
+    const r = await start(['--port', '8080']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('不明な引数: --port 8080');
+  }, RUN_TIMEOUT);
+
+  it('help is an answer: usage on stdout, exit 0', async () => {
+    const r = await shien(['help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('search "<検索語>"');
+  }, RUN_TIMEOUT);
+});
