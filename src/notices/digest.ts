@@ -2,7 +2,8 @@ import type { Program } from '../catalog/schema.js';
 import { formatBudget } from '../render/budget.js';
 import { LIMITS, messageLength, type Block, type Message } from '../slack/blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../slack/mrkdwn.js';
-import { formatYen, listCredit, periodText } from '../slack/render/imported.js';
+import { listCredit, periodText } from '../slack/render/imported.js';
+import { maxAmountLabel } from '../sources/amount.js';
 import { ACTIONS } from '../slack/render/results.js';
 import { isImported } from '../sources/program.js';
 import { CHANNEL_ID_PATTERN } from './config.js';
@@ -106,8 +107,8 @@ const clip = (text: string, max: number) => escapeMrkdwn(cutText(text.replace(/\
 
 /** The amount line: the catalog's budget, or a jGrants program's maximum amount and period. */
 function amountText(p: Program, date: Date): string {
-  if (!isImported(p)) return formatBudget(p);
-  const max = p.imported.maxAmountYen !== undefined ? `上限 ${formatYen(p.imported.maxAmountYen)}` : '上限額の記載なし';
+  const max = maxAmountLabel(p);
+  if (max === undefined) return formatBudget(p);
   const period = periodText(p, date);
   return period ? `${max}　｜　${period}` : max;
 }

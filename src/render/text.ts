@@ -3,6 +3,7 @@ import type { Program } from '../catalog/schema.js';
 import type { SearchResponse } from '../search/engine.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_WORDS } from '../search/query-bounds.js';
 import type { Snippet } from '../search/snippet.js';
+import { maxAmountLabel } from '../sources/amount.js';
 import { describePeriod } from '../sources/period.js';
 import { isImported, JGRANTS_CREDIT, SHORTENED_NOTE as EXCERPT_NOTE } from '../sources/program.js';
 import { formatBudget } from './budget.js';
@@ -61,7 +62,7 @@ export function renderResponseText(response: SearchResponse, limit: number): str
   shown.forEach((hit, i) => {
     const p = hit.program;
     lines.push(`${String(i + 1).padStart(2)}. ${p.name} — ${p.agency}`);
-    lines.push(`    ${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`);
+    lines.push(`    ${maxAmountLabel(p) ?? `${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`}`); // jGrants: its maximum amount
     const snippet = markSnippet(hit.snippet);
     if (snippet) lines.push(`    ${snippet}`);
     // jGrants programs: the period in JST and the page; catalog programs have neither.

@@ -1,4 +1,5 @@
 import type { Program } from '../../catalog/schema.js';
+import { formatYen } from '../../sources/amount.js';
 import { describePeriod } from '../../sources/period.js';
 import { creditOf, isImported, JGRANTS_CREDIT, SHORTENED_NOTE, type ImportedProgram } from '../../sources/program.js';
 import type { Block, Button } from '../blocks.js';
@@ -14,21 +15,10 @@ import { escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 
 /** The URL button to the program's page at jGrants (Slack still sends its click: acked by its listener). */
 export const SOURCE_PAGE_ACTION = 'source_page';
+export { formatYen };
 
 const VALUE_ROOM = 200;
 const value = (text: string, room = VALUE_ROOM) => escapeCut(text, room).text;
-const WHOLE = new Intl.NumberFormat('ja-JP');
-
-/** 3,000,000 → 300万円; 150,000,000 → 1億5,000万円. */
-export function formatYen(yen: number): string {
-  if (yen < 10_000) return `${WHOLE.format(yen)}円`;
-  const man = Math.round(yen / 10_000);
-  const oku = Math.floor(man / 10_000);
-  const rest = man - oku * 10_000;
-  if (!oku) return `${WHOLE.format(man)}万円`;
-  return rest ? `${WHOLE.format(oku)}億${WHOLE.format(rest)}万円` : `${WHOLE.format(oku)}億円`;
-}
-
 /** A link in mrkdwn to an http(s) URL the mapping checked; `|` and `>` cannot end it early. */
 function link(url: string, label: string): string {
   const target = escapeMrkdwn(url).replace(/\|/g, '%7C');

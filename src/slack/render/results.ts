@@ -6,6 +6,7 @@ import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { creditBlock, listCredit, periodText } from './imported.js';
+import { maxAmountLabel } from '../../sources/amount.js';
 
 /** Results per page of a `/支援` answer. */
 export const PAGE_SIZE = 5;
@@ -70,7 +71,8 @@ function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   // Bounded per line so five hits stay within a message's ~12,000 characters.
   const lines = [
     `*${rank}. ${escapeCut(p.name, 300).text}*`,
-    `${escapeCut(p.agency, 200).text}　｜　${escapeCut(formatBudget(p), 100).text}　｜　重点: ${escapeMrkdwn(keyProjectLabel(p))}`,
+    // jGrants programs: their maximum amount instead of a budget and key projects they do not have.
+    `${escapeCut(p.agency, 200).text}　｜　${escapeCut(maxAmountLabel(p) ?? `${formatBudget(p)}　｜　重点: ${keyProjectLabel(p)}`, 200).text}`,
   ];
   const period = periodText(p, new Date()); // jGrants programs: 受付中（締切 …）; catalog programs have none
   if (period) lines.push(escapeMrkdwn(period));

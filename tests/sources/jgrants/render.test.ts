@@ -100,6 +100,9 @@ describe('a result list with jGrants programs', () => {
     const text = textOf(valid(renderResults(response([open, catalog]))));
     expect(text).toMatch(/受付中（締切 (\d{4}年)?\d{1,2}月\d{1,2}日\([日月火水木金土]\) \d\d:\d\d）/);
     expect(text).toContain('出典：Jグランツ（jGrants）（一部を要約）');
+    expect(text).toContain('上限 300万円'); // its maximum amount, not a budget it does not have
+    expect(text).toContain('重点: 記載なし'); // the catalog program keeps its line
+    expect(text.match(/重点:/g)).toHaveLength(1);
   });
 
   it('a list of catalog programs only has no credit', () => {
@@ -117,6 +120,8 @@ describe('the plain-text answer (command line, local console)', () => {
     const text = renderResponseText(response([program()]), 5);
     expect(text).toContain('受付終了（締切 2024年6月17日(月) 17:00）');
     expect(text).toContain('https://www.jgrants-portal.go.jp/subsidy/a0W2x000007CtjqEAC');
+    expect(text).toContain('    上限 300万円\n');
+    expect(text).not.toContain('予算額の記載なし');
     expect(text).toContain('出典：Jグランツ（jGrants）（一部を要約）');
   });
 
