@@ -23,6 +23,20 @@ export type Purpose = z.infer<typeof PurposeSchema>;
 
 const nonBlank = z.string().trim().min(1, '空文字は使えません');
 
+/**
+ * Most characters of a program's (and an agency's) text fields: far above anything printed
+ * (the bundled catalog's longest: name 51, overview 652, results 932), so that a file with a
+ * runaway field (a megabyte pasted by mistake) is refused at load with its file, line and
+ * field instead of being analysed for minutes and shown to advisors.
+ */
+export const TEXT_LIMITS = { name: 200, agency: 100, budgetText: 100, overview: 5_000, results: 5_000, relatedOrgs: 2_000, reviewNote: 5_000, document: 300 } as const;
+
+/** `schema` refusing more than TEXT_LIMITS[field] characters, saying how many there are. */
+const limited = (schema: z.ZodString, field: keyof typeof TEXT_LIMITS) =>
+  schema.max(TEXT_LIMITS[field], {
+    error: (issue) => `長すぎます (${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : '?'} 文字、上限 ${TEXT_LIMITS[field].toLocaleString('en-US')} 文字)`,
+  });
+
 export const KeyProjectSchema = z
   .number()
   .int()
@@ -31,7 +45,7 @@ export const KeyProjectSchema = z
 export const SourceRefSchema = z
   .object({
     /** File name of the source document under seeds/sources/. */
-    document: nonBlank,
+    document: limited(nonBlank, 'document'),
     /** Page of the document (1-based, as counted by its header groups). */
     page: z.number().int().positive().optional(),
   })
@@ -127,30 +141,30 @@ export const ProgramSchema = z
     /** Stable id. Derived from agency + name when absent (see programId). */
     id: z.string().regex(PROGRAM_ID_PATTERN, 'id は英小文字・数字・ハイフン (3〜64 文字) です').optional(),
     /** Program name as printed (without the agency in （）). */
-    name: nonBlank,
+    name: limited(nonBlank, 'name'),
     /** Implementing body as printed, e.g. 県新産業創出室 (resolved through seeds/agencies.yaml). */
-    agency: nonBlank,
+    agency: limited(nonBlank, 'agency'),
     /** R5予算 in thousands of yen; null when the document prints no number. */
     budgetThousandYen: z.number().int().nonnegative().nullable().optional(),
     /** The printed budget text, kept when it is not a plain number (未定, －, 1.333). */
-    budgetText: z.string().optional(),
+    budgetText: limited(z.string(), 'budgetText').optional(),
     /** Fiscal year the budget and overview are for (2023 = 令和5年度). */
     fiscalYear: z.number().int().min(1990).max(2100).optional(),
     /** ○R5事業概要 */
-    overview: z.string().optional(),
+    overview: limited(z.string(), 'overview').optional(),
     /** ○R4実施内容 */
-    results: z.string().optional(),
+    results: limited(z.string(), 'results').optional(),
     /** 重点プロジェクト numbers (1–4); titles in key-projects.ts. */
     keyProjects: z.array(KeyProjectSchema).optional(),
     /** 関係機関 as printed. */
-    relatedOrgs: z.string().optional(),
+    relatedOrgs: limited(z.string(), 'relatedOrgs').optional(),
     /** Purpose categories (reviewed). */
     purposes: z.array(PurposeSchema).optional(),
     source: SourceRefSchema.optional(),
     /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
     contact: ContactSchema.optional(),
     /** Free text: how an uncertain attribution was decided, who corrected what. */
-    reviewNote: z.string().optional(),
+    reviewNote: limited(z.string(), 'reviewNote').optional(),
   })
   .strict();
 
@@ -169,10 +183,10 @@ export const AgencySchema = z
   .object({
     id: z.string().regex(PROGRAM_ID_PATTERN),
     /** Full official name. */
-    name: nonBlank,
+    name: limited(nonBlank, 'agency'),
     kind: AgencyKindSchema,
     /** Spellings as printed in documents (県産業立地課, 産業立地課, …). */
-    aliases: z.array(nonBlank).default([]),
+    aliases: z.array(limited(nonBlank, 'agency')).default([]),
     /** Whom to call (a desk each), only from a cited source; none means 「連絡先未登録」. */
     contacts: z.array(ContactSchema).optional(),
   })

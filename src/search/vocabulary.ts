@@ -9,7 +9,9 @@ import { compactForm, termForm } from './normalize.js';
  * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
  * colloquial intents and short names for the purpose categories.
  */
-const word = z.string().trim().min(1, '空文字は使えません');
+/** Longest word staff may list (the bundled file's longest has 15 characters): analysed at every start. */
+const MAX_WORD = 50;
+const word = z.string().trim().min(1, '空文字は使えません').max(MAX_WORD, `言葉は ${MAX_WORD} 文字以内です`);
 export const SynonymsFileSchema = z
   .object({
     groups: z.array(z.array(word).min(2, '言い換えのまとまりには 2 語以上が必要です')).default([]),
