@@ -6,6 +6,7 @@ import { createChannelNotices } from './notices/channel-notices.js';
 import type { NoticeConfig } from './notices/config.js';
 import { systemClock, type Clock } from './notices/schedule.js';
 import { createNoticeService, type NoticeService } from './notices/service.js';
+import { openNoticeStore } from './notices/store.js';
 import { slackPoster } from './notices/slack-post.js';
 import { LiveEngine } from './search/live.js';
 import { startSourceSync } from './sources/bot-sync.js';
@@ -40,7 +41,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { logger, paths } = options;
   const clock = options.clock ?? systemClock;
   const live = await LiveEngine.load(paths);
+  // SQLite in the data directory, or PostgreSQL shared by every replica (DATABASE_URL);
+  // migrated before anything is served, so a wrong URL stops the start with its reason.
+  const store = await openNoticeStore(options.notices);
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new Error(`通知のデータベース (${store.location}) を開けませんでした: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   const notices = createNoticeService({
+    store,
     config: options.notices,
     catalogDir: paths.catalogDir,
     post: slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) }),
@@ -71,15 +82,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     notices: channelNotices,
     contacts,
     ...(options.adminUsers ? { adminUsers: options.adminUsers } : {}),
-    firstDelivery: (eventId) => {
-      try {
-        return notices.store.firstDelivery(eventId, clock.now());
-      } catch (error) {
+    firstDelivery: (eventId) =>
+      notices.store.firstDelivery(eventId, clock.now()).catch((error: unknown) => {
         // Without the record, answering twice beats not answering at all.
         logger.error({ err: error, eventId }, 'event record unavailable');
         return true;
-      }
-    },
+      }),
   });
   const { port } = await slack.start();
   // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.

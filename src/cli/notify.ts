@@ -4,12 +4,12 @@ import { CatalogError } from '../catalog/load.js';
 import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
 import { runNotices, type RunResult } from '../notices/run.js';
 import { slackPoster } from '../notices/slack-post.js';
-import { NoticeStore } from '../notices/store.js';
+import { openNoticeStore } from '../notices/store.js';
 import { catalogProblemsText, type CliIo } from './io.js';
 
 export const NOTIFY_USAGE = `使い方: notify --once
   新着の支援事業を購読中の各チャンネルに今すぐ通知して終了します (毎日の通知はボットが実行します)。
-  環境変数: SLACK_BOT_TOKEN (必須), SLACK_API_URL, SHIEN_DATA_DIR, SHIEN_CATALOG_DIR, SHIEN_NOTIFY_CHANNELS
+  環境変数: SLACK_BOT_TOKEN (必須), SLACK_API_URL, SHIEN_DATA_DIR, DATABASE_URL, SHIEN_CATALOG_DIR, SHIEN_NOTIFY_CHANNELS
   終了コード: 0 すべて投稿できた (新着なしを含む) / 1 投稿の失敗・カタログの問題・別のプロセスが実行中 / 2 使い方・設定の誤り
 `;
 
@@ -68,15 +68,21 @@ export async function notifyCommand(args: string[], paths: Paths, io: CliIo, env
     return 2;
   }
   try {
-    checkDataDir(config.dataDir, env);
+    if (!config.databaseUrl) checkDataDir(config.dataDir, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err.write(`${error.message}\n`);
     return 1; // the value is well-formed; the directory cannot be used
   }
 
-  const store = NoticeStore.open(config.dataDir);
+  const store = await openNoticeStore(config);
   try {
+    try {
+      await store.init();
+    } catch (error) {
+      err.write(`通知のデータベース (${store.location}) を開けませんでした: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
     const result = await runNotices({
       store,
       catalogDir: paths.catalogDir,
@@ -88,6 +94,6 @@ export async function notifyCommand(args: string[], paths: Paths, io: CliIo, env
     });
     return reportRun(result, io);
   } finally {
-    store.close();
+    await store.close();
   }
 }

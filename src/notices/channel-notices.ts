@@ -47,12 +47,12 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
     }
   };
   const turnOn = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> => {
-    const outcome = store.subscribe(channel, await currentIds(), { source, by: user, now: clock.now() });
+    const outcome = await store.subscribe(channel, await currentIds(), { source, by: user, now: clock.now() });
     if (outcome.status === 'already') return `このチャンネルの新着通知はすでに *オン* です。毎日 ${config.at} にお知らせします。`;
     return `このチャンネルの新着通知を *オン* にしました。今あるカタログの ${outcome.baseline} 件は既知として扱い、毎日 ${config.at} に新しく追加された事業だけをお知らせします。\n${INVITE_NOTE}`;
   };
-  const turnOff = (channel: string, user: string, source: 'command' | 'home'): string =>
-    store.unsubscribe(channel, { source, by: user, now: clock.now() }) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';
+  const turnOff = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> =>
+    (await store.unsubscribe(channel, { source, by: user, now: clock.now() })) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';
 
   return {
     async command(args, { channel, channelName, user }) {
@@ -62,15 +62,15 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       if (direct && (ON.has(word) || OFF.has(word))) return `新着通知はチャンネルごとの設定です。通知したいチャンネルで \`/支援 通知 オン\` と入力してください。`;
       if (ON.has(word)) return turnOn(channel, user, 'command');
       if (OFF.has(word)) return turnOff(channel, user, 'command');
-      if (STATUS.has(word)) return describeNoticeStatus(store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');
+      if (STATUS.has(word)) return describeNoticeStatus(await store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');
       return `「通知」のあとは オン / オフ / 状態 のどれかです。\n${USAGE}`;
     },
-    more(value, clickedIn) {
+    async more(value, clickedIn) {
       const state = parseMoreValue(value);
       // The value names a run and a channel: only that channel's digest opens its list.
       if (!state || (clickedIn !== undefined && clickedIn !== state.channel)) return 'このボタンは古くなっています。';
       const served = new Map(options.servedPrograms().map((p) => [p.id, p]));
-      const programs = store.announcedIn(state.runId, state.channel).flatMap((id) => served.get(id) ?? []);
+      const programs = (await store.announcedIn(state.runId, state.channel)).flatMap((id) => served.get(id) ?? []);
       return renderDigestMore(programs, state);
     },
     async toggle(action, channel, user) {
@@ -78,7 +78,7 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       return action === 'on' ? turnOn(channel, user, 'home') : turnOff(channel, user, 'home');
     },
     async homeBlocks(_user, mayChange) {
-      const subs = store.subscriptions();
+      const subs = await store.subscriptions();
       const shown = subs.slice(0, 40);
       const allowed = await Promise.all(shown.map((s) => mayChange(s.channel)));
       const blocks: Block[] = [

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../config.js';
+import { POSTGRES_URL } from '../db/url.js';
 
 /**
  * Configuration of the daily new-program notices, read from the environment.
@@ -16,6 +17,11 @@ export interface NoticeConfig {
   channels: string[];
   /** Daily time of the digest in Asia/Tokyo, normalised to `HH:MM`. */
   at: string;
+  /**
+   * DATABASE_URL (postgres://…): the notices' state in PostgreSQL, shared by every replica
+   * (issue 14). Unset: SQLite in `dataDir`, as for one process.
+   */
+  databaseUrl?: string;
 }
 
 export const DEFAULT_NOTIFY_AT = '09:00';
@@ -44,6 +50,7 @@ const NoticeEnvSchema = z.object({
   SHIEN_DATA_DIR: optionalText,
   SHIEN_NOTIFY_CHANNELS: optionalText,
   SHIEN_NOTIFY_AT: optionalText,
+  DATABASE_URL: optionalText,
 });
 
 /** Parses `HH:MM` (or `H:MM`) into `HH:MM`; undefined when it is not a time of day. */
@@ -74,9 +81,14 @@ export function loadNoticeConfig(env: NodeJS.ProcessEnv = process.env): NoticeCo
       `SHIEN_NOTIFY_CHANNELS にチャンネル ID ではない値があります: ${invalid.map((c) => `"${c}"`).join(', ')} (C0123ABCD のような ID をカンマ区切りで指定してください。ID はチャンネル詳細の最下部にあります)`,
     );
   }
+  // The URL may carry a password: the message names the variable, never the value.
+  if (parsed.DATABASE_URL !== undefined && !POSTGRES_URL.test(parsed.DATABASE_URL)) {
+    throw new NoticeConfigError('DATABASE_URL は postgres://ユーザー:パスワード@ホスト:ポート/データベース の形で指定してください (PostgreSQL を使わないときは設定しません)');
+  }
   return {
     dataDir: path.resolve(parsed.SHIEN_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     channels,
     at,
+    ...(parsed.DATABASE_URL !== undefined ? { databaseUrl: parsed.DATABASE_URL } : {}),
   };
 }

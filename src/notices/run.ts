@@ -160,11 +160,11 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
   const scheduledFor = trigger === 'once' ? undefined : options.scheduledFor;
   const signal = options.signal;
 
-  const lease = store.acquireLease(LEASE_NAME, holder, ttl, now());
+  const lease = await store.acquireLease(LEASE_NAME, holder, ttl, now());
   if (!lease.acquired) {
-    const runId = store.startRun({ trigger, scheduledFor, holder, now: now() });
+    const runId = await store.startRun({ trigger, scheduledFor, holder, now: now() });
     const error = `別のプロセス (${lease.holder}) が通知を実行中です (リースの期限 ${lease.expiresAt.toISOString()})`;
-    store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error, now: now() });
+    await store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error, now: now() });
     log?.info({ runId, holder: lease.holder, until: lease.expiresAt }, 'notices: skipped, another process holds the lease');
     return { status: 'skipped', runId, skipped: { reason: 'lease', holder: lease.holder, until: lease.expiresAt }, channels: [], posted: 0, failed: 0 };
   }
@@ -172,27 +172,27 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
   try {
     // Checked under the lease: two bots whose timers fire at 09:00 run the slot once; the
     // second one finds the first one's finished run here.
-    const done = scheduledFor && store.lastScheduledRunFor(scheduledFor);
-    const runId = store.startRun({ trigger, scheduledFor, holder, now: now() });
+    const done = scheduledFor && (await store.lastScheduledRunFor(scheduledFor));
+    const runId = await store.startRun({ trigger, scheduledFor, holder, now: now() });
     if (done) {
-      store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error: `この回 (${scheduledFor.toISOString()}) は実行済みです (run ${done.id})`, now: now() });
+      await store.finishRun(runId, { status: 'skipped', posted: 0, failed: 0, error: `この回 (${scheduledFor.toISOString()}) は実行済みです (run ${done.id})`, now: now() });
       return { status: 'skipped', runId, skipped: { reason: 'already-ran', runId: done.id }, channels: [], posted: 0, failed: 0 };
     }
 
-    const abort = (channels: ChannelResult[], remaining: string[]): RunResult => {
+    const abort = async (channels: ChannelResult[], remaining: string[]): Promise<RunResult> => {
       const posted = channels.filter((c) => c.posted).length;
       const failed = channels.filter((c) => c.error !== undefined).length;
       const error = [`停止のため中断しました (未処理のチャンネル ${remaining.length})`, ...channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`)].join('\n');
-      store.abandonRun(runId, { posted, failed, error });
+      await store.abandonRun(runId, { posted, failed, error });
       log?.warn({ runId, posted, failed, remaining }, 'notices: run stopped (shutdown); the slot is caught up at the next start');
       return { status: 'aborted', runId, aborted: { remaining }, channels, posted, failed };
     };
-    if (signal?.aborted) return abort([], store.activeChannels());
+    if (signal?.aborted) return abort([], await store.activeChannels());
 
     const catalog = await readCatalog(options.catalogDir);
     if ('problems' in catalog) {
       const error = catalog.problems.map(formatProblem).join('\n');
-      store.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error, now: now() });
+      await store.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error, now: now() });
       log?.error({ runId, problems: catalog.problems }, 'notices: catalog refused, nothing posted');
       return { status: 'catalog-error', runId, catalogProblems: catalog.problems, channels: [], posted: 0, failed: 0 };
     }
@@ -204,27 +204,27 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     // An imported program first seen before a channel subscribed was known to it already
     // (as a catalog program would be through the subscription's baseline).
     const firstSeen = new Map(imported.map((s) => [s.program.id, s.firstSeen.getTime()]));
-    const newToChannel = (channel: string, id: string) => {
+    const newToChannel = (since: number | undefined, id: string) => {
       const seen = firstSeen.get(id);
-      const since = seen === undefined ? undefined : store.subscription(channel)?.since.getTime();
       return seen === undefined || since === undefined || seen >= since;
     };
-    const config = store.syncConfigChannels(options.configChannels ?? [], ids, now());
+    const config = await store.syncConfigChannels(options.configChannels ?? [], ids, now());
     if (config.added.length) log?.info({ runId, channels: config.added }, 'notices: configured channels subscribed (baseline, no posts)');
 
     const channels: ChannelResult[] = [];
     const startedAt = now();
     let leaseLost = false;
-    const active = store.activeChannels();
+    const active = await store.activeChannels();
     for (const [i, channel] of active.entries()) {
-      if (signal?.aborted) return { ...abort(channels, active.slice(i)), catalogSize: ids.length, config };
-      const fresh = store.unannounced(channel, ids).filter((id) => newToChannel(channel, id));
+      if (signal?.aborted) return { ...(await abort(channels, active.slice(i))), catalogSize: ids.length, config };
+      const since = firstSeen.size ? (await store.subscription(channel))?.since.getTime() : undefined;
+      const fresh = (await store.unannounced(channel, ids)).filter((id) => newToChannel(since, id));
       if (!fresh.length) {
         channels.push({ channel, newCount: 0, posted: false, programIds: [] });
         continue;
       }
       // Renew before each post: a long run must not let a second process take over mid-way.
-      if (leaseLost || !store.acquireLease(LEASE_NAME, holder, ttl, now()).acquired) {
+      if (leaseLost || !(await store.acquireLease(LEASE_NAME, holder, ttl, now())).acquired) {
         leaseLost = true;
         channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: 'lease_lost' });
         continue;
@@ -235,9 +235,9 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       );
       const result = await safePost(options.post, channel, message);
       const at = now();
-      store.recordPost(runId, channel, { programs: fresh.length, ok: result.ok, now: at, ...(result.ok ? { ts: result.ts } : { error: result.error }) });
+      await store.recordPost(runId, channel, { programs: fresh.length, ok: result.ok, now: at, ...(result.ok ? { ts: result.ts } : { error: result.error }) });
       if (result.ok) {
-        store.markAnnounced(channel, fresh, runId, at);
+        await store.markAnnounced(channel, fresh, runId, at);
         channels.push({ channel, newCount: fresh.length, posted: true, programIds: fresh, ts: result.ts });
         log?.info({ runId, channel, programs: fresh.length, ts: result.ts }, 'notices: digest posted');
       } else {
@@ -251,19 +251,19 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     const failed = channels.filter((c) => c.error !== undefined).length;
     const status = statusOf(posted, failed);
     const errors = channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`);
-    store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
+    await store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
     return { status, runId, catalogSize: ids.length, config, channels, posted, failed };
   } finally {
     // Old runs and posts go at the end of every run that held the lease (announced rows stay).
     try {
-      store.prune(now());
+      await store.prune(now());
     } catch (error) {
       log?.warn({ err: error }, 'notices: pruning old runs failed');
     }
     // If the store itself failed (disk full, corrupt file), the error propagates and the run
     // stays unfinished in the record, which counts as not run: a restart catches the slot up.
     try {
-      store.releaseLease(LEASE_NAME, holder);
+      await store.releaseLease(LEASE_NAME, holder);
     } catch {
       // The lease then expires by itself; the store's own error is the one worth reporting.
     }

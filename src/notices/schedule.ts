@@ -104,7 +104,7 @@ export interface NoticeSchedulerOptions {
    */
   run: (trigger: ScheduledTrigger, scheduledFor: Date) => Promise<unknown>;
   /** The slot of the last finished scheduled run (NoticeStore.lastScheduledRun()?.scheduledFor). */
-  lastScheduledRun: () => Date | undefined;
+  lastScheduledRun: () => Promise<Date | undefined> | Date | undefined;
   clock?: Clock;
   onError?: (error: unknown) => void;
 }
@@ -137,14 +137,18 @@ export class NoticeScheduler {
     if (this.job) throw new Error('NoticeScheduler is already started');
     this.stopped = false;
     const now = this.clock.now();
-    const missed = isMissed(this.options.lastScheduledRun(), this.options.at, now);
+    // The store is asked first, in the queue, so a tick arriving meanwhile waits behind the catch-up.
+    let missed = false;
+    const caughtUp = this.enqueueWhen(async () => {
+      missed = isMissed(await this.options.lastScheduledRun(), this.options.at, now);
+      return missed ? { trigger: 'missed' as const, slot: lastDueAt(this.options.at, now) } : undefined;
+    });
     this.job = new Cron(dailyPattern(this.options.at), { timezone: NOTICE_TIMEZONE }, () => {
       // The slot is computed from the injected clock, not croner's, so a run records the
       // same slot a restart later checks with lastDueAt().
       void this.enqueue('schedule', lastDueAt(this.options.at, this.clock.now()));
     });
-    if (!missed) return Promise.resolve(undefined);
-    return this.enqueue('missed', lastDueAt(this.options.at, now)).then(() => 'missed' as const);
+    return caughtUp.then(() => (missed ? ('missed' as const) : undefined));
   }
 
   /**
@@ -175,9 +179,17 @@ export class NoticeScheduler {
   }
 
   private enqueue(trigger: ScheduledTrigger, scheduledFor: Date): Promise<void> {
+    return this.enqueueWhen(() => ({ trigger, slot: scheduledFor }));
+  }
+
+  /** Queues a run whose trigger and slot are decided when its turn comes (undefined: no run). */
+  private enqueueWhen(decide: () => Promise<{ trigger: ScheduledTrigger; slot: Date } | undefined> | { trigger: ScheduledTrigger; slot: Date } | undefined): Promise<void> {
     this.queue = this.queue.then(async () => {
       if (this.stopped) return;
       try {
+        const next = await decide();
+        if (!next || this.stopped) return;
+        const { trigger, slot: scheduledFor } = next;
         const retryAt = leaseRetryAt(await this.options.run(trigger, scheduledFor));
         if (retryAt) this.scheduleRetry(trigger, scheduledFor, retryAt);
       } catch (error) {
@@ -193,11 +205,13 @@ export class NoticeScheduler {
     const delay = Math.max(MIN_RETRY_MS, at.getTime() - this.clock.now().getTime());
     const timer = setTimeout(() => {
       this.retry = undefined;
-      const done = this.options.lastScheduledRun();
-      if (done !== undefined && done.getTime() >= slot.getTime()) return; // another process ran it
-      // A newer slot is due by now (a retry late by a day): its own tick or catch-up owns it.
-      if (lastDueAt(this.options.at, this.clock.now()).getTime() !== slot.getTime()) return;
-      void this.enqueue(trigger, slot);
+      void this.enqueueWhen(async () => {
+        const done = await this.options.lastScheduledRun();
+        if (done !== undefined && done.getTime() >= slot.getTime()) return undefined; // another process ran it
+        // A newer slot is due by now (a retry late by a day): its own tick or catch-up owns it.
+        if (lastDueAt(this.options.at, this.clock.now()).getTime() !== slot.getTime()) return undefined;
+        return { trigger, slot };
+      });
     }, delay);
     this.retry = { timer, at: new Date(this.clock.now().getTime() + delay) };
   }

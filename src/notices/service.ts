@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import type { NoticeConfig } from './config.js';
 import { runNotices, type NoticeLog, type PostMessage, type RunResult } from './run.js';
 import { NoticeScheduler, systemClock, type Clock, type ScheduledTrigger } from './schedule.js';
-import { NoticeStore } from './store.js';
+import { SqliteNoticeStore } from './sqlite-store.js';
+import type { NoticeStore } from './store.js';
 
 /**
  * The notices as the running bot uses them: one store, one daily scheduler, and the job
@@ -43,13 +44,19 @@ export interface NoticeServiceOptions {
   catalogRead?: (programs: readonly Program[]) => Promise<void>;
   /** Called with every finished run (for the bot's own logging or metrics). */
   onRun?: (result: RunResult) => void;
+  /**
+   * The store (openNoticeStore: PostgreSQL when DATABASE_URL is set), initialised; the service
+   * owns it from here and closes it in stop(). Default: SQLite in `config.dataDir`.
+   */
+  store?: NoticeStore;
 }
 
 export function createNoticeService(options: NoticeServiceOptions): NoticeService {
   let stopped: Promise<void> | undefined;
   const clock = options.clock ?? systemClock;
   const holder = options.holder ?? `bot@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const store = NoticeStore.open(options.config.dataDir);
+  if (!options.store && options.config.databaseUrl) throw new Error('notices: open the PostgreSQL store with openNoticeStore() and pass it as `store`');
+  const store = options.store ?? SqliteNoticeStore.open(options.config.dataDir);
   // Aborted by stop(): every run of this service stops before its next channel.
   const stopping = new AbortController();
   const running = new Set<Promise<unknown>>();
@@ -82,7 +89,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     at: options.config.at,
     clock,
     run: job,
-    lastScheduledRun: () => store.lastScheduledRun()?.scheduledFor,
+    lastScheduledRun: async () => (await store.lastScheduledRun())?.scheduledFor,
     onError: (error) => options.log?.error({ err: error }, 'notices: run failed'),
   });
   return {
@@ -104,7 +111,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     const finished = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     if (finished) {
-      store.close();
+      await store.close();
       return;
     }
     // A run is still inside a post (a hung Slack; the post times out by itself after
@@ -114,6 +121,6 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     // interrupted writer on the next open, and the unfinished run is caught up at the next
     // start). If the process lives on instead, the store is closed when that run ends.
     options.log?.warn({ graceMs }, 'notices: a run is still posting after the grace period; stopping without waiting for it');
-    void idle.then(() => store.close());
+    void idle.then(() => store.close()).catch(() => undefined);
   }
 }

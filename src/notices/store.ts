@@ -1,25 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-
 /**
- * The state of the daily new-program notices, in SQLite under SHIEN_DATA_DIR: who is
- * subscribed, which program each channel has been told about, and a record of each run.
+ * The state of the daily new-program notices: who is subscribed, which program each channel
+ * has been told about, a record of each run, the run's lease, and the Slack events already
+ * answered. One interface, two implementations:
  *
- * Every method takes the time it should use (`now`) instead of reading the clock, so the
- * tests can replay a day in a second and the scheduler, the runner and the store agree on
- * one instant per run.
+ * - `SqliteNoticeStore` (sqlite-store.ts): a SQLite file under SHIEN_DATA_DIR, the default —
+ *   one process, or several processes on one machine sharing the data directory.
+ * - `PgNoticeStore` (pg-store.ts): PostgreSQL, chosen by DATABASE_URL — several replicas on
+ *   several machines behaving as one bot (issue 14).
  *
- * Times are stored as ISO 8601 UTC text (`toISOString()`), which sorts correctly as text and
- * reads well in the sqlite3 shell; only the lease keeps epoch milliseconds, because it is
- * compared arithmetically inside its transaction and never read by people.
+ * Every method is async (PostgreSQL is) and is one transaction: no caller holds a transaction
+ * open across a Slack post. Every method takes the time it should use (`now`) instead of
+ * reading the clock, so the tests can replay a day in a second and the scheduler, the runner
+ * and the store agree on one instant per run.
  */
 
 export type SubscriptionSource = 'command' | 'home' | 'config';
 export type RunTrigger = 'schedule' | 'missed' | 'once';
 export type RunStatus = 'ok' | 'partial' | 'failed' | 'catalog-error' | 'skipped';
-
-const DB_FILE = 'shien.db';
 
 export interface Subscription {
   channel: string;
@@ -87,76 +84,6 @@ export type SubscribeOutcome =
 
 export type LeaseOutcome = { acquired: true; expiresAt: Date } | { acquired: false; holder: string; expiresAt: Date };
 
-/**
- * Schema versions, applied in order; `PRAGMA user_version` records how many have been
- * applied, so a later change is one more entry here and an existing data directory is
- * upgraded in place on open. (Exported for the upgrade test.)
- */
-export const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE subscriptions (
-    channel    TEXT PRIMARY KEY,
-    active     INTEGER NOT NULL CHECK (active IN (0, 1)),
-    source     TEXT NOT NULL CHECK (source IN ('command', 'home', 'config')),
-    by_user    TEXT,
-    since      TEXT NOT NULL,
-    created_at TEXT NOT NULL
-  );
-  -- run_id is NULL for the baseline: programs that were in the catalog when the channel subscribed.
-  CREATE TABLE announced (
-    channel    TEXT NOT NULL,
-    program_id TEXT NOT NULL,
-    run_id     INTEGER REFERENCES runs (id),
-    at         TEXT NOT NULL,
-    PRIMARY KEY (channel, program_id)
-  ) WITHOUT ROWID;
-  CREATE TABLE runs (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    trigger       TEXT NOT NULL CHECK (trigger IN ('schedule', 'missed', 'once')),
-    scheduled_for TEXT,
-    started_at    TEXT NOT NULL,
-    finished_at   TEXT,
-    status        TEXT CHECK (status IN ('ok', 'partial', 'failed', 'catalog-error', 'skipped')),
-    posted        INTEGER NOT NULL DEFAULT 0,
-    failed        INTEGER NOT NULL DEFAULT 0,
-    error         TEXT,
-    holder        TEXT NOT NULL
-  );
-  CREATE INDEX runs_by_slot ON runs (scheduled_for);
-  CREATE TABLE posts (
-    run_id   INTEGER NOT NULL REFERENCES runs (id),
-    channel  TEXT NOT NULL,
-    programs INTEGER NOT NULL,
-    ok       INTEGER NOT NULL CHECK (ok IN (0, 1)),
-    error    TEXT,
-    ts       TEXT,
-    at       TEXT NOT NULL,
-    PRIMARY KEY (run_id, channel)
-  );
-  CREATE INDEX posts_by_channel ON posts (channel, at);
-  CREATE TABLE lease (
-    name       TEXT PRIMARY KEY,
-    holder     TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  `,
-  // 2: the position of a program in the digest that announced it (catalog order at the time),
-  // so 「ほか N 件を見る」 can list a run's programs in the order the digest counted them.
-  // Rows announced before this version keep NULL and sort by id.
-  `
-  ALTER TABLE announced ADD COLUMN pos INTEGER;
-  CREATE INDEX announced_by_run ON announced (run_id, channel);
-  `,
-  // 3: Slack event ids already answered, so a redelivery (X-Slack-Retry-Num) is answered once
-  // even across a restart, or by another bot process sharing this data directory.
-  `
-  CREATE TABLE events_seen (
-    event_id TEXT PRIMARY KEY,
-    at       TEXT NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX events_seen_by_time ON events_seen (at);
-  `,
-];
 
 /** Slack redelivers an event for minutes at most; ids are kept a day. */
 export const EVENTS_KEPT_MS = 86_400_000;
@@ -164,139 +91,25 @@ export const EVENTS_KEPT_MS = 86_400_000;
 /** Runs and posts older than this are pruned at the end of every run (announced rows are kept). */
 export const PRUNE_AFTER_DAYS = 90;
 
-/** Statuses that mean the job really ran for its slot ('skipped' means another process had it). */
-const RAN = `status IN ('ok', 'partial', 'failed', 'catalog-error')`;
-
-interface SubscriptionRow {
-  channel: string;
-  active: number;
-  source: SubscriptionSource;
-  by_user: string | null;
-  since: string;
-  created_at: string;
-}
-interface RunRow {
-  id: number;
-  trigger: RunTrigger;
-  scheduled_for: string | null;
-  started_at: string;
-  finished_at: string | null;
-  status: RunStatus | null;
-  posted: number;
-  failed: number;
-  error: string | null;
-  holder: string;
-}
-interface PostRow {
-  run_id: number;
-  channel: string;
-  programs: number;
-  ok: number;
-  error: string | null;
-  ts: string | null;
-  at: string;
-}
-
-const iso = (d: Date) => d.toISOString();
-
-function toSubscription(r: SubscriptionRow): Subscription {
-  return {
-    channel: r.channel,
-    active: r.active === 1,
-    source: r.source,
-    ...(r.by_user !== null ? { by: r.by_user } : {}),
-    since: new Date(r.since),
-    createdAt: new Date(r.created_at),
-  };
-}
-
-function toRun(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    trigger: r.trigger,
-    ...(r.scheduled_for !== null ? { scheduledFor: new Date(r.scheduled_for) } : {}),
-    startedAt: new Date(r.started_at),
-    ...(r.finished_at !== null ? { finishedAt: new Date(r.finished_at) } : {}),
-    ...(r.status !== null ? { status: r.status } : {}),
-    posted: r.posted,
-    failed: r.failed,
-    ...(r.error !== null ? { error: r.error } : {}),
-    holder: r.holder,
-  };
-}
-
-function toPost(r: PostRow): PostRecord {
-  return {
-    runId: r.run_id,
-    channel: r.channel,
-    programs: r.programs,
-    ok: r.ok === 1,
-    ...(r.error !== null ? { error: r.error } : {}),
-    ...(r.ts !== null ? { ts: r.ts } : {}),
-    at: new Date(r.at),
-  };
-}
-
-export class NoticeStore {
-  private readonly db: Database.Database;
-
-  /** Opens (creating when needed) `<dataDir>/shien.db`. */
-  static open(dataDir: string): NoticeStore {
-    mkdirSync(dataDir, { recursive: true });
-    return new NoticeStore(path.join(dataDir, DB_FILE));
-  }
-
-  /** `file` may be `:memory:` for a store nobody else shares. */
-  constructor(readonly file: string) {
-    // busy_timeout: a second process (the CLI next to the bot) waits for a write lock for a
-    // few seconds instead of failing at once with SQLITE_BUSY.
-    this.db = new Database(file, { timeout: 5000 });
-    this.db.pragma('busy_timeout = 5000');
-    // WAL: readers (a status command) never wait for the run that is writing.
-    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
-  }
-
-  private migrate(): void {
-    // IMMEDIATE: two processes opening a new data directory at once must not both create tables.
-    this.db
-      .transaction(() => {
-        const version = this.db.pragma('user_version', { simple: true }) as number;
-        if (version > MIGRATIONS.length) {
-          throw new Error(`${this.file} は新しい版の shien が作ったデータです (schema ${version} > ${MIGRATIONS.length})。shien を更新してください`);
-        }
-        for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
-        if (version < MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-      })
-      .immediate();
-  }
-
-  /** The schema version of the open database. */
-  get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  // ── event deliveries ───────────────────────────────────────────────────────
+export interface NoticeStore {
+  /** Where the data lives, for messages: the SQLite file, or the PostgreSQL host and database (no password). */
+  readonly location: string;
+  /** The SQLite file when the store is SQLite (imported programs share it); undefined for PostgreSQL. */
+  readonly file?: string;
+  /**
+   * Creates or upgrades the schema (run forward, under a lock) and checks its version; refuses
+   * data written by a newer shien. Called once before use; later calls return the same promise.
+   */
+  init(): Promise<void>;
+  /** The schema version of the open database (after init). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
 
   /**
-   * True the first time `eventId` is seen (by any process on this database), false for a
-   * redelivery. Atomic: the insert either adds the id or finds it there.
+   * True the first time `eventId` is seen (by any process or replica on this database), false
+   * for a redelivery. Atomic: the insert either adds the id or finds it there.
    */
-  firstDelivery(eventId: string, now: Date): boolean {
-    return this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM events_seen WHERE at < ?').run(iso(new Date(now.getTime() - EVENTS_KEPT_MS)));
-        return this.db.prepare('INSERT OR IGNORE INTO events_seen (event_id, at) VALUES (?, ?)').run(eventId, iso(now)).changes === 1;
-      })
-      .immediate();
-  }
-
-  // ── subscriptions ──────────────────────────────────────────────────────────
+  firstDelivery(eventId: string, now: Date): Promise<boolean>;
 
   /**
    * Turns notices on for `channel`. Every id in `programIds` (the catalog as it is now) is
@@ -304,57 +117,16 @@ export class NoticeStore {
    * an inactive channel on again re-baselines it the same way: programs added while it was
    * off are not announced late. An already active channel is left as it is.
    */
-  subscribe(
-    channel: string,
-    programIds: readonly string[],
-    opts: { source: SubscriptionSource; by?: string; now: Date },
-  ): SubscribeOutcome {
-    return this.db
-      .transaction((): SubscribeOutcome => {
-        const existing = this.subscription(channel);
-        const at = iso(opts.now);
-        if (existing?.active) return { status: 'already' };
-        this.db
-          .prepare(
-            `INSERT INTO subscriptions (channel, active, source, by_user, since, created_at) VALUES (?, 1, ?, ?, ?, ?)
-             ON CONFLICT (channel) DO UPDATE SET active = 1, source = excluded.source, by_user = excluded.by_user, since = excluded.since`,
-          )
-          .run(channel, opts.source, opts.by ?? null, at, at);
-        const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at) VALUES (?, ?, NULL, ?)');
-        let baseline = 0;
-        for (const id of programIds) baseline += insert.run(channel, id, at).changes;
-        return { status: 'subscribed', baseline };
-      })
-      .immediate();
-  }
-
+  subscribe(channel: string, programIds: readonly string[], opts: { source: SubscriptionSource; by?: string; now: Date }): Promise<SubscribeOutcome>;
   /**
    * Turns notices off. What the channel has been told is kept (turning it on again
    * re-baselines anyway). Returns false when it was not on.
    */
-  unsubscribe(channel: string, opts: { source: SubscriptionSource; by?: string; now: Date }): boolean {
-    const result = this.db
-      .prepare('UPDATE subscriptions SET active = 0, source = ?, by_user = ?, since = ? WHERE channel = ? AND active = 1')
-      .run(opts.source, opts.by ?? null, iso(opts.now), channel);
-    return result.changes > 0;
-  }
-
-  subscription(channel: string): Subscription | undefined {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel = ?').get(channel) as SubscriptionRow | undefined;
-    return row && toSubscription(row);
-  }
-
-  subscriptions(): Subscription[] {
-    return (this.db.prepare('SELECT * FROM subscriptions ORDER BY channel').all() as SubscriptionRow[]).map(toSubscription);
-  }
-
+  unsubscribe(channel: string, opts: { source: SubscriptionSource; by?: string; now: Date }): Promise<boolean>;
+  subscription(channel: string): Promise<Subscription | undefined>;
+  subscriptions(): Promise<Subscription[]>;
   /** Channels that get the digest, in a stable order. */
-  activeChannels(): string[] {
-    return (this.db.prepare('SELECT channel FROM subscriptions WHERE active = 1 ORDER BY channel').all() as Array<{ channel: string }>).map(
-      (r) => r.channel,
-    );
-  }
-
+  activeChannels(): Promise<string[]>;
   /**
    * Applies SHIEN_NOTIFY_CHANNELS. A channel seen there for the first time is subscribed with
    * the current catalog as its baseline; from then on it is an ordinary subscription.
@@ -364,220 +136,82 @@ export class NoticeStore {
    * environment would be unsafe: one `notify --once` from a shell without the variable would
    * silently stop every configured channel.
    */
-  syncConfigChannels(channels: readonly string[], programIds: readonly string[], now: Date): { added: string[]; off: string[] } {
-    return this.db
-      .transaction(() => {
-        const added: string[] = [];
-        const off: string[] = [];
-        for (const channel of channels) {
-          const existing = this.subscription(channel);
-          if (existing) {
-            if (!existing.active) off.push(channel);
-            continue;
-          }
-          this.subscribe(channel, programIds, { source: 'config', now });
-          added.push(channel);
-        }
-        return { added, off };
-      })
-      .immediate();
-  }
-
+  syncConfigChannels(channels: readonly string[], programIds: readonly string[], now: Date): Promise<{ added: string[]; off: string[] }>;
   /** What `/支援 通知 状態` shows for a channel. */
-  status(channel: string): ChannelStatus {
-    const sub = this.subscription(channel);
-    const known = (this.db.prepare('SELECT count(*) AS n FROM announced WHERE channel = ?').get(channel) as { n: number }).n;
-    const post = this.db.prepare('SELECT * FROM posts WHERE channel = ? ORDER BY at DESC, run_id DESC LIMIT 1').get(channel) as PostRow | undefined;
-    const run = this.lastRanRow();
-    return {
-      channel,
-      active: sub?.active ?? false,
-      ...(sub ? { source: sub.source, since: sub.since, ...(sub.by !== undefined ? { by: sub.by } : {}) } : {}),
-      known,
-      ...(post ? { lastPost: toPost(post) } : {}),
-      ...(run ? { lastRun: toRun(run) } : {}),
-    };
-  }
-
-  /** The last finished run that really ran (any trigger). */
-  private lastRanRow(): RunRow | undefined {
-    return this.db.prepare(`SELECT * FROM runs WHERE finished_at IS NOT NULL AND ${RAN} ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
-  }
-
-  // ── announcements ──────────────────────────────────────────────────────────
+  status(channel: string): Promise<ChannelStatus>;
 
   /** The ids in `programIds` this channel has not been told about, in the given order. */
-  unannounced(channel: string, programIds: readonly string[]): string[] {
-    const known = new Set(
-      (this.db.prepare('SELECT program_id FROM announced WHERE channel = ?').all(channel) as Array<{ program_id: string }>).map((r) => r.program_id),
-    );
-    return programIds.filter((id) => !known.has(id));
-  }
-
+  unannounced(channel: string, programIds: readonly string[]): Promise<string[]>;
   /**
    * Records that Slack accepted a digest with these programs; called only after the post
    * succeeded. One transaction: a crash leaves either all of them announced or none.
    * Returns how many were not recorded before.
    */
-  markAnnounced(channel: string, programIds: readonly string[], runId: number, now: Date): number {
-    return this.db.transaction(() => {
-      const insert = this.db.prepare('INSERT OR IGNORE INTO announced (channel, program_id, run_id, at, pos) VALUES (?, ?, ?, ?, ?)');
-      let n = 0;
-      programIds.forEach((id, pos) => {
-        n += insert.run(channel, id, runId, iso(now), pos).changes;
-      });
-      return n;
-    })();
-  }
-
+  markAnnounced(channel: string, programIds: readonly string[], runId: number, now: Date): Promise<number>;
   /**
    * The programs `runId` recorded as announced to `channel` (the whole digest, also the ones
    * only counted in 「ほか N 件」), in the order the digest had them (catalog order of that
    * run). Empty for an unknown run or channel, or a run that posted nothing there.
    */
-  announcedIn(runId: number, channel: string): string[] {
-    return (
-      this.db.prepare('SELECT program_id FROM announced WHERE run_id = ? AND channel = ? ORDER BY pos, program_id').all(runId, channel) as Array<{
-        program_id: string;
-      }>
-    ).map((r) => r.program_id);
-  }
+  announcedIn(runId: number, channel: string): Promise<string[]>;
 
-  // ── runs ───────────────────────────────────────────────────────────────────
-
-  startRun(opts: { trigger: RunTrigger; scheduledFor?: Date; holder: string; now: Date }): number {
-    const result = this.db
-      .prepare('INSERT INTO runs (trigger, scheduled_for, started_at, holder) VALUES (?, ?, ?, ?)')
-      .run(opts.trigger, opts.scheduledFor ? iso(opts.scheduledFor) : null, iso(opts.now), opts.holder);
-    return Number(result.lastInsertRowid);
-  }
-
+  startRun(opts: { trigger: RunTrigger; scheduledFor?: Date; holder: string; now: Date }): Promise<number>;
   /** One digest attempt; kept so `状態` can say why a channel got nothing. */
-  recordPost(runId: number, channel: string, post: { programs: number; ok: boolean; error?: string; ts?: string; now: Date }): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO posts (run_id, channel, programs, ok, error, ts, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(runId, channel, post.programs, post.ok ? 1 : 0, post.error ?? null, post.ts ?? null, iso(post.now));
-  }
-
-  finishRun(runId: number, result: { status: RunStatus; posted: number; failed: number; error?: string; now: Date }): void {
-    this.db
-      .prepare('UPDATE runs SET finished_at = ?, status = ?, posted = ?, failed = ?, error = ? WHERE id = ?')
-      .run(iso(result.now), result.status, result.posted, result.failed, result.error ?? null, runId);
-  }
-
+  recordPost(runId: number, channel: string, post: { programs: number; ok: boolean; error?: string; ts?: string; now: Date }): Promise<void>;
+  finishRun(runId: number, result: { status: RunStatus; posted: number; failed: number; error?: string; now: Date }): Promise<void>;
   /**
    * Records what an interrupted run (the bot shutting down) did, and leaves it unfinished:
    * `finished_at` and `status` stay NULL, so the run counts as not run and a restart catches
    * its slot up (the channels it did post to have their programs recorded as announced and
    * are not posted again).
    */
-  abandonRun(runId: number, result: { posted: number; failed: number; error: string }): void {
-    this.db.prepare('UPDATE runs SET posted = ?, failed = ?, error = ? WHERE id = ? AND finished_at IS NULL').run(result.posted, result.failed, result.error, runId);
-  }
-
+  abandonRun(runId: number, result: { posted: number; failed: number; error: string }): Promise<void>;
   /**
    * Deletes posts and runs started more than `days` before `now`, in one transaction. Kept
    * whatever their age: each channel's latest post (状態 shows it), the runs still referenced
    * by a kept post or by an announced row (announced rows are never deleted: they are what
-   * keeps a program from being announced twice; a run that announced something is one row
-   * per catalog change, not per day), the latest finished run and the latest scheduled run
-   * (the missed-run check reads it).
+   * keeps a program from being announced twice), the latest finished run and the latest
+   * scheduled run (the missed-run check reads it).
    */
-  prune(now: Date, days: number = PRUNE_AFTER_DAYS): { posts: number; runs: number } {
-    const cutoff = iso(new Date(now.getTime() - days * 86_400_000));
-    return this.db
-      .transaction(() => {
-        const posts = this.db
-          .prepare(
-            `DELETE FROM posts WHERE at < ? AND EXISTS (
-               SELECT 1 FROM posts AS newer WHERE newer.channel = posts.channel
-                 AND (newer.at > posts.at OR (newer.at = posts.at AND newer.run_id > posts.run_id)))`,
-          )
-          .run(cutoff).changes;
-        const keep = [this.lastScheduledRun()?.id, this.lastRanRow()?.id].filter((id): id is number => id !== undefined);
-        const runs = this.db
-          .prepare(
-            `DELETE FROM runs WHERE started_at < ?
-               AND id NOT IN (SELECT value FROM json_each(?))
-               AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)
-               AND NOT EXISTS (SELECT 1 FROM announced WHERE announced.run_id = runs.id)`,
-          )
-          .run(cutoff, JSON.stringify(keep)).changes;
-        return { posts, runs };
-      })
-      .immediate();
-  }
-
-  run(runId: number): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
-    return row && toRun(row);
-  }
-
+  prune(now: Date, days?: number): Promise<{ posts: number; runs: number }>;
+  run(runId: number): Promise<RunRecord | undefined>;
   /** The most recently started run (of one trigger, if given), finished or not. */
-  lastRun(trigger?: RunTrigger): RunRecord | undefined {
-    const row = (
-      trigger
-        ? this.db.prepare('SELECT * FROM runs WHERE trigger = ? ORDER BY id DESC LIMIT 1').get(trigger)
-        : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get()
-    ) as RunRow | undefined;
-    return row && toRun(row);
-  }
-
+  lastRun(trigger?: RunTrigger): Promise<RunRecord | undefined>;
   /**
    * The latest daily slot the job really ran for (scheduled or caught up after a restart).
    * A run that never finished (the process died) or was skipped because another process held
    * the lease does not count: that slot is still owed.
    */
-  lastScheduledRun(): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE trigger IN ('schedule', 'missed') AND finished_at IS NOT NULL AND ${RAN}
-         ORDER BY scheduled_for DESC, id DESC LIMIT 1`,
-      )
-      .get() as RunRow | undefined;
-    return row && toRun(row);
-  }
-
+  lastScheduledRun(): Promise<RunRecord | undefined>;
   /** The finished run for one daily slot, if the job ran for it. */
-  lastScheduledRunFor(slot: Date): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE trigger IN ('schedule', 'missed') AND scheduled_for = ? AND finished_at IS NOT NULL AND ${RAN}
-         ORDER BY id DESC LIMIT 1`,
-      )
-      .get(iso(slot)) as RunRow | undefined;
-    return row && toRun(row);
-  }
-
-  // ── lease ──────────────────────────────────────────────────────────────────
+  lastScheduledRunFor(slot: Date): Promise<RunRecord | undefined>;
 
   /**
-   * Takes (or, for the same holder, extends) the lease `name` until `now + ttlMs`. Read and
-   * write happen in one `BEGIN IMMEDIATE` transaction, which holds SQLite's write lock from
-   * its first statement: a second process's attempt waits (busy_timeout) and then sees the
-   * row the first one wrote, so two processes can never both hold a lease. An expired lease
-   * (its holder crashed) can be taken over.
+   * Takes (or, for the same holder, extends) the lease `name` until `now + ttlMs`, read and
+   * written in one transaction that serialises with every other taker, so two processes (or
+   * replicas) can never both hold it. An expired lease (its holder crashed) can be taken over.
    */
-  acquireLease(name: string, holder: string, ttlMs: number, now: Date): LeaseOutcome {
-    return this.db
-      .transaction((): LeaseOutcome => {
-        const row = this.db.prepare('SELECT holder, expires_at FROM lease WHERE name = ?').get(name) as
-          | { holder: string; expires_at: number }
-          | undefined;
-        if (row && row.holder !== holder && row.expires_at > now.getTime()) {
-          return { acquired: false, holder: row.holder, expiresAt: new Date(row.expires_at) };
-        }
-        const expiresAt = now.getTime() + ttlMs;
-        this.db
-          .prepare('INSERT INTO lease (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
-          .run(name, holder, expiresAt);
-        return { acquired: true, expiresAt: new Date(expiresAt) };
-      })
-      .immediate();
-  }
-
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<LeaseOutcome>;
   /** Gives the lease back; only its holder can. Returns false when `holder` did not hold it. */
-  releaseLease(name: string, holder: string): boolean {
-    return this.db.prepare('DELETE FROM lease WHERE name = ? AND holder = ?').run(name, holder).changes > 0;
+  releaseLease(name: string, holder: string): Promise<boolean>;
+}
+
+/** Where the notices keep their state: DATABASE_URL wins; otherwise `<dataDir>/shien.db`. */
+export interface NoticeStoreLocation {
+  dataDir: string;
+  /** DATABASE_URL (postgres://…); undefined for the embedded SQLite store. */
+  databaseUrl?: string;
+}
+
+/**
+ * Opens the store the configuration names. The PostgreSQL module (and `pg`) is loaded only
+ * when DATABASE_URL is set; call `init()` before use (startBot and `notify --once` do).
+ */
+export async function openNoticeStore(where: NoticeStoreLocation): Promise<NoticeStore> {
+  if (where.databaseUrl) {
+    const { PgNoticeStore } = await import('./pg-store.js');
+    return new PgNoticeStore(where.databaseUrl);
   }
+  const { SqliteNoticeStore } = await import('./sqlite-store.js');
+  return SqliteNoticeStore.open(where.dataDir);
 }

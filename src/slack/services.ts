@@ -16,7 +16,7 @@ export interface ChannelNotices {
   /** The on/off button of App Home (`value` is the channel id). */
   toggle(action: 'on' | 'off', channel: string, user: string): Promise<string>;
   /** 「ほか N 件を見る」 on a digest: the programs that run announced to `channel`, from the button's value. */
-  more(value: string, clickedIn: string | undefined): Message | string;
+  more(value: string, clickedIn: string | undefined): Promise<Message | string>;
 }
 
 /**
@@ -30,8 +30,8 @@ export interface ShienServices {
   notices?: ChannelNotices;
   /** Staff edits of contacts and who may make them (none: cards show the YAML's contacts only). */
   contacts?: ContactService;
-  /** Whether a Slack event id is seen for the first time (default: remembered in memory). */
-  firstDelivery?: (eventId: string) => boolean;
+  /** Whether a Slack event id is seen for the first time (default: remembered in memory; the bot: its notice store, shared by replicas). */
+  firstDelivery?: (eventId: string) => boolean | Promise<boolean>;
   /** Slack user ids of SHIEN_ADMIN_USERS: staff who may change any channel's notices. */
   adminUsers?: ReadonlySet<string>;
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */

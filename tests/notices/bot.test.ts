@@ -3,7 +3,7 @@
  * the App Home toggle, against the real app in HTTP mode and a fake Slack on 127.0.0.1; then a
  * run of the job posting to the channel subscribed that way, and the digest's 詳細 button.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBot, type Bot } from '../../src/bot.js';
 import { loadPaths } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -68,29 +68,29 @@ describe('/支援 通知', () => {
     expect(on).toContain('*オン* にしました');
     expect(on).toContain(`${BUNDLED_PROGRAMS} 件は既知`);
     expect(on).toContain('/invite @shien');
-    expect(store.status('C0TEAM')).toMatchObject({ active: true, by: 'U0ADVISOR', known: BUNDLED_PROGRAMS });
+    expect(await store.status('C0TEAM')).toMatchObject({ active: true, by: 'U0ADVISOR', known: BUNDLED_PROGRAMS });
     expect(await notify('オン')).toContain('すでに *オン*');
     const status = await notify('状態');
     expect(status).toContain('*オン*');
     expect(status).toContain('<@U0ADVISOR> が設定');
     expect(status).toContain('毎日 09:00');
     expect(await notify('オフ', 'C0TEAM', 'U0OTHER')).toContain('*オフ* にしました');
-    expect(store.status('C0TEAM').active).toBe(false);
+    expect((await store.status('C0TEAM')).active).toBe(false);
     expect(await notify('オフ')).toContain('もともと *オフ*');
   });
 
   it('in a DM or a group DM, オン says notices are set per channel, and nothing is subscribed', async () => {
     expect(await notify('オン', 'D0PEOPLE')).toContain('チャンネルごとの設定');
-    expect(store.subscription('D0PEOPLE')).toBeUndefined();
+    expect(await store.subscription('D0PEOPLE')).toBeUndefined();
     const { responseId } = await app.command('通知 オン', { channel: 'G0GROUPDM', channelName: 'mpdm-a--b--c-1' });
     expect(String((await responseTo(app, responseId)).text)).toContain('チャンネルごとの設定');
-    expect(store.subscription('G0GROUPDM')).toBeUndefined();
+    expect(await store.subscription('G0GROUPDM')).toBeUndefined();
   });
 
   it('anything else after 通知 gets the usage, and nothing changes', async () => {
     const answer = await notify('たぶん');
     expect(answer).toContain('オン / オフ / 状態');
-    expect(store.subscription('C0ELSE')).toBeUndefined();
+    expect(await store.subscription('C0ELSE')).toBeUndefined();
   });
 
   it('App Home lists subscribed channels with a toggle; the channel picker adds one', async () => {
@@ -104,13 +104,13 @@ describe('/支援 通知', () => {
     await app.click(blockAction({ action_id: toggle.action_id, value: toggle.value!, view: { id: 'VHOME', type: 'home', blocks: home.blocks } }));
     const redrawn = (await app.fake.waitFor(() => app.fake.callsTo('views.publish')[1])).body.view;
     expect(readText(redrawn)).toContain('<#C0HOME> — オフ');
-    expect(store.status('C0HOME')).toMatchObject({ active: false, by: 'U0ADVISOR', source: 'home' });
+    expect(await store.status('C0HOME')).toMatchObject({ active: false, by: 'U0ADVISOR', source: 'home' });
 
     const pick = blockAction({ action_id: NOTICE_ACTIONS.addChannel, value: '', view: { id: 'VHOME', type: 'home', blocks: home.blocks } });
     pick.actions = [{ type: 'channels_select', action_id: NOTICE_ACTIONS.addChannel, block_id: 'b', selected_channel: 'C0PICKED', action_ts: '1700000101.000000' }];
     await app.click(pick);
     await app.fake.waitFor(() => app.fake.callsTo('views.publish')[2]);
-    expect(store.status('C0PICKED')).toMatchObject({ active: true, source: 'home', known: BUNDLED_PROGRAMS });
+    expect(await store.status('C0PICKED')).toMatchObject({ active: true, source: 'home', known: BUNDLED_PROGRAMS });
     // The person who picked is told what happens next, and to invite the bot to private channels.
     const note = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
     expectSlackView(note, 'note');
@@ -236,7 +236,7 @@ describe('who may change a channel’s notices from App Home', () => {
     await app.click(stale);
     const refusal = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
     expect(readText(refusal)).toContain('チャンネルのメンバーと管理者');
-    expect(store.status('C0PRIVATE').active).toBe(true);
+    expect((await store.status('C0PRIVATE')).active).toBe(true);
 
     // Picking the channel in the outsider's channel picker is refused the same way.
     const pick = blockAction({ action_id: NOTICE_ACTIONS.addChannel, value: '', user_id: 'U0OTHER', view: { id: 'VHOME', type: 'home', blocks: outsider.blocks } });
@@ -244,7 +244,7 @@ describe('who may change a channel’s notices from App Home', () => {
     app.fake.setMembers('C0PRIVATE2', ['UBOT']);
     await app.click(pick);
     await app.fake.waitFor(() => app.fake.callsTo('views.open')[1]);
-    expect(store.subscription('C0PRIVATE2')).toBeUndefined();
+    expect(await store.subscription('C0PRIVATE2')).toBeUndefined();
   });
 
   it('an admin (SHIEN_ADMIN_USERS) may change a channel they are not in', async () => {
@@ -254,8 +254,8 @@ describe('who may change a channel’s notices from App Home', () => {
     const toggle = buttonsOf(home).find((b) => b.value === 'off:C0ELSEWHERE')!;
     expect(toggle).toBeDefined();
     await app.click(blockAction({ action_id: toggle.action_id, value: toggle.value!, user_id: 'U0ADMIN', view: { id: 'VHOME', type: 'home', blocks: home.blocks } }));
-    await app.fake.waitFor(() => (store.status('C0ELSEWHERE').active ? undefined : true));
-    expect(store.status('C0ELSEWHERE')).toMatchObject({ active: false, by: 'U0ADMIN' });
+    await vi.waitFor(async () => expect((await store.status('C0ELSEWHERE')).active).toBe(false));
+    expect(await store.status('C0ELSEWHERE')).toMatchObject({ active: false, by: 'U0ADMIN' });
   });
 
   it('a private channel Slack will not describe to the bot (not invited) counts as not a member', async () => {

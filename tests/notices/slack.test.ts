@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_HINT, runNotices } from '../../src/notices/run.js';
 import { slackPoster } from '../../src/notices/slack-post.js';
-import { NoticeStore } from '../../src/notices/store.js';
+import { SqliteNoticeStore } from '../../src/notices/sqlite-store.js';
 import { MessageSchema } from '../../src/slack/blocks.js';
 import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack.js';
 import { addProgram, CATALOG_FILE, detailButtons, displayed, editFile, shien, workspace } from './support.js';
@@ -24,12 +24,14 @@ const NEW = { id: 'p-new-program-001', name: '新しいテスト補助金', budg
 const posts = () => slack.callsTo('chat.postMessage');
 
 describe('runNotices through @slack/web-api', () => {
-  const stores: NoticeStore[] = [];
-  afterAll(() => stores.forEach((s) => s.close()));
+  const stores: SqliteNoticeStore[] = [];
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+  });
 
   async function setup(timeoutMs?: number) {
     const ws = await workspace();
-    const store = NoticeStore.open(ws.dataDir);
+    const store = SqliteNoticeStore.open(ws.dataDir);
     stores.push(store);
     const post = slackPoster({ token: 'xoxb-test', slackApiUrl: slack.apiUrl, ...(timeoutMs ? { timeoutMs } : {}) });
     const run = () => runNotices({ store, catalogDir: ws.catalogDir, post, now: () => new Date(), trigger: 'once', configChannels: ['C0NOTICE'], holder: 'test' });

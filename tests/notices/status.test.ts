@@ -2,15 +2,17 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVITE_HINT } from '../../src/notices/run.js';
 import { describeNoticeStatus } from '../../src/notices/status.js';
-import { NoticeStore } from '../../src/notices/store.js';
+import { SqliteNoticeStore } from '../../src/notices/sqlite-store.js';
 import { scratch } from './support.js';
 
 const T0 = new Date('2026-11-24T00:00:00Z'); // 09:00 JST
-const stores: NoticeStore[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.close()));
+const stores: SqliteNoticeStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
 
 async function store() {
-  const s = NoticeStore.open(path.join(await scratch('status'), 'data'));
+  const s = SqliteNoticeStore.open(path.join(await scratch('status'), 'data'));
   stores.push(s);
   return s;
 }
@@ -18,30 +20,30 @@ async function store() {
 describe('describeNoticeStatus (what /支援 通知 状態 answers)', () => {
   it('a channel that never subscribed: off, and how to turn it on', async () => {
     const s = await store();
-    expect(describeNoticeStatus(s.status('C1'), '09:00')).toBe('このチャンネルの新着通知: *オフ*。`/支援 通知 オン` で始めます');
+    expect(describeNoticeStatus(await s.status('C1'), '09:00')).toBe('このチャンネルの新着通知: *オフ*。`/支援 通知 オン` で始めます');
   });
 
   it('on: since when, by whom, the daily time and how to stop; then the last digest', async () => {
     const s = await store();
-    s.subscribe('C1', ['p-aaa', 'p-bbb'], { source: 'command', by: 'U0123', now: T0 });
-    expect(describeNoticeStatus(s.status('C1'), '09:00')).toBe(
+    await s.subscribe('C1', ['p-aaa', 'p-bbb'], { source: 'command', by: 'U0123', now: T0 });
+    expect(describeNoticeStatus(await s.status('C1'), '09:00')).toBe(
       'このチャンネルの新着通知: *オン* (2026年11月24日 09:00 から・<@U0123> が設定)\n' +
         '毎日 09:00 に、新しく追加された支援事業があればお知らせします (既知の事業 2 件)。止めるには `/支援 通知 オフ`',
     );
-    const runId = s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
-    s.recordPost(runId, 'C1', { programs: 3, ok: false, error: 'not_in_channel', now: T0 });
-    s.finishRun(runId, { status: 'failed', posted: 0, failed: 1, now: T0 });
-    expect(describeNoticeStatus(s.status('C1'), '09:00')).toContain(
+    const runId = await s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    await s.recordPost(runId, 'C1', { programs: 3, ok: false, error: 'not_in_channel', now: T0 });
+    await s.finishRun(runId, { status: 'failed', posted: 0, failed: 1, now: T0 });
+    expect(describeNoticeStatus(await s.status('C1'), '09:00')).toContain(
       `:warning: 前回の通知を投稿できませんでした: 2026年11月24日 09:00 (not_in_channel) — ${INVITE_HINT}。次回の実行で再送します`,
     );
   });
 
   it('configured channels say so; a catalog problem in the last run is mentioned', async () => {
     const s = await store();
-    s.syncConfigChannels(['C1'], [], T0);
-    const runId = s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
-    s.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error: 'x.yaml: 壊れています', now: T0 });
-    const text = describeNoticeStatus(s.status('C1'), '07:30');
+    await s.syncConfigChannels(['C1'], [], T0);
+    const runId = await s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    await s.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error: 'x.yaml: 壊れています', now: T0 });
+    const text = describeNoticeStatus(await s.status('C1'), '07:30');
     expect(text).toContain('設定 (SHIEN_NOTIFY_CHANNELS) で登録');
     expect(text).toContain('毎日 07:30 に');
     expect(text).toContain('カタログに問題があったため');
@@ -49,9 +51,9 @@ describe('describeNoticeStatus (what /支援 通知 状態 answers)', () => {
 
   it('off after being on: who stopped it and when', async () => {
     const s = await store();
-    s.subscribe('C1', [], { source: 'command', by: 'U1', now: T0 });
-    s.unsubscribe('C1', { source: 'home', by: 'U0STOP', now: new Date('2026-11-25T03:15:00Z') });
-    expect(describeNoticeStatus(s.status('C1'), '09:00')).toBe(
+    await s.subscribe('C1', [], { source: 'command', by: 'U1', now: T0 });
+    await s.unsubscribe('C1', { source: 'home', by: 'U0STOP', now: new Date('2026-11-25T03:15:00Z') });
+    expect(describeNoticeStatus(await s.status('C1'), '09:00')).toBe(
       'このチャンネルの新着通知: *オフ* (2026年11月25日 12:15 から・<@U0STOP> が停止)。`/支援 通知 オン` で始めます',
     );
   });

@@ -12,7 +12,7 @@ import { createLogger } from '../../src/log.js';
 import { createChannelNotices } from '../../src/notices/channel-notices.js';
 import { renderDigest, renderDigestMore } from '../../src/notices/digest.js';
 import { systemClock } from '../../src/notices/schedule.js';
-import { NoticeStore } from '../../src/notices/store.js';
+import { SqliteNoticeStore } from '../../src/notices/sqlite-store.js';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import type { Message } from '../../src/slack/blocks.js';
@@ -124,14 +124,14 @@ let engine: SearchEngine;
 /** Each rendered surface with the action_ids it emits. */
 let emitted: Map<string, Set<string>>;
 let dataDir: string | undefined;
-let store: NoticeStore | undefined;
+let store: SqliteNoticeStore | undefined;
 
 beforeAll(async () => {
   manifest = parse(await readFile(path.join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
   engine = await bundledEngine(await loadAnalyzer());
   // The channel notices as the bot wires them (main.ts), on a database of this test's own.
   dataDir = await tempDir('manifest');
-  store = NoticeStore.open(dataDir);
+  store = SqliteNoticeStore.open(dataDir);
   const notices = createChannelNotices({
     store,
     config: { dataDir, channels: [], at: '09:00' },
@@ -182,7 +182,7 @@ beforeAll(async () => {
 }, ANALYZER_TIMEOUT);
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

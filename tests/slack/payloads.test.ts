@@ -10,7 +10,7 @@ import { PURPOSES } from '../../src/catalog/schema.js';
 import { createLogger } from '../../src/log.js';
 import { createChannelNotices } from '../../src/notices/channel-notices.js';
 import { renderDigest, renderDigestMore, MORE_PAGE_SIZE, NOTICE_MORE_ACTION, parseMoreValue } from '../../src/notices/digest.js';
-import { NoticeStore } from '../../src/notices/store.js';
+import { SqliteNoticeStore } from '../../src/notices/sqlite-store.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { createSlackApp, HEALTH_PATH } from '../../src/slack/app.js';
@@ -53,18 +53,18 @@ const longest = (id: string): Program => ({
 });
 
 describe('every surface at its largest passes Slack’s rules', () => {
-  const subscriptions = (count: number) => {
-    const store = new NoticeStore(':memory:');
+  const subscriptions = async (count: number) => {
+    const store = new SqliteNoticeStore(':memory:');
     const ids = engine.programs.map((p) => p.id);
-    for (let i = 0; i < count; i++) store.subscribe(`C${String(i).padStart(8, '0')}`, ids, { source: 'command', by: 'U0ADVISOR', now: new Date('2026-11-01T00:00:00Z') });
+    for (let i = 0; i < count; i++) await store.subscribe(`C${String(i).padStart(8, '0')}`, ids, { source: 'command', by: 'U0ADVISOR', now: new Date('2026-11-01T00:00:00Z') });
     return createChannelNotices({ store, config: { dataDir: '', channels: [], at: '09:00' }, catalogDir: '', servedPrograms: () => engine.programs, clock: { now: () => new Date() } });
   };
 
   const cases: [string, () => Promise<[z.ZodType, unknown]>][] = [
     ['help (/支援, /支援 help)', async () => [MessageSchema, renderHelp(engine.programs)]],
     ['App Home: every agency and purpose, no notices', async () => [HomeViewSchema, renderHome(engine.programs, engine.agencies)]],
-    ['App Home: every agency and purpose, 60 subscribed channels with buttons', async () => [HomeViewSchema, renderHome(engine.programs, engine.agencies, await subscriptions(60).homeBlocks('U0ADVISOR', async () => true))]],
-    ['App Home: 60 subscribed channels seen by a non-member', async () => [HomeViewSchema, renderHome(engine.programs, engine.agencies, await subscriptions(60).homeBlocks('U0OTHER', async () => false))]],
+    ['App Home: every agency and purpose, 60 subscribed channels with buttons', async () => [HomeViewSchema, renderHome(engine.programs, engine.agencies, await (await subscriptions(60)).homeBlocks('U0ADVISOR', async () => true))]],
+    ['App Home: 60 subscribed channels seen by a non-member', async () => [HomeViewSchema, renderHome(engine.programs, engine.agencies, await (await subscriptions(60)).homeBlocks('U0OTHER', async () => false))]],
     ['a browse modal from App Home (an agency with many programs)', async () => [ModalViewSchema, asModal('支援事業を探す', renderResults(searchPage(engine, '機関:県'), { share: false }))]],
     ['詳細 of the longest card, with 3 similar programs and 共有', async () => [MessageSchema, renderProgramCard(longest('p-long'), { share: true, similar: [longest('p-a'), longest('p-b'), longest('p-c')] })]],
     ['共有: the longest card as posted to a channel', async () => [MessageSchema, renderProgramCard(longest('p-long'), { sharedBy: 'U0ADVISOR' })]],

@@ -2,7 +2,7 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 /** Answers "is this the first delivery of event `id`?"; true exactly once per id. */
-export type FirstDelivery = (id: string) => boolean;
+export type FirstDelivery = (id: string) => boolean | Promise<boolean>;
 
 /** In memory, for `ttlMs` (Slack retries within minutes): enough for one process without a database. */
 export function memoryDeliveries(ttlMs = 30 * 60_000, now: () => number = Date.now): FirstDelivery {
@@ -22,14 +22,15 @@ export function memoryDeliveries(ttlMs = 30 * 60_000, now: () => number = Date.n
 /**
  * Slack redelivers an event it thinks was missed (X-Slack-Retry-Num, up to three times) with
  * the same event_id. Only the first delivery goes on to the listeners, so a mention is
- * answered once, however many deliveries arrive. The bot passes its SQLite store's record,
- * which also holds across a restart and between processes sharing a data directory.
+ * answered once, however many deliveries arrive. The bot passes its notice store's record,
+ * which also holds across a restart, between processes sharing a data directory, and between
+ * replicas sharing PostgreSQL (DATABASE_URL).
  */
 export function dropRedeliveries(logger: Logger, firstDelivery: FirstDelivery = memoryDeliveries()): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const id = (body as { event_id?: unknown }).event_id;
     if (typeof id !== 'string') return next();
-    if (!firstDelivery(id)) {
+    if (!(await firstDelivery(id))) {
       logger.info({ kind: 'event', name: (body as { event?: { type?: string } }).event?.type, duplicate: true, retry: context.retryNum }, 'redelivery ignored');
       return;
     }

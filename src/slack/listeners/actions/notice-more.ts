@@ -13,7 +13,7 @@ export function registerNoticeMore(app: App, services: ShienServices): void {
       services,
       { kind: 'action', name: NOTICE_MORE_ACTION, user: args.body.user.id, channel },
       async () => {
-        const answer = services.notices?.more(args.action.value ?? '', channel) ?? 'このボタンは古くなっています。';
+        const answer = (await services.notices?.more(args.action.value ?? '', channel) ) ?? 'このボタンは古くなっています。';
         if (typeof answer === 'string') return tellClicker(args, answer);
         await showToClicker(args, '新着の支援事業', answer, 'new');
       },
