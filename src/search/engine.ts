@@ -10,7 +10,6 @@ import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './quer
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
-import { foldingAnalyzer, Variants } from './variants.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /**
@@ -118,8 +117,6 @@ export interface SearchEngineInput {
   agencies: readonly Agency[];
   vocabulary: Vocabulary;
   analyzer: Analyzer;
-  /** Spelling variants (seeds/variants.yaml), folded in program texts and queries alike. */
-  variants?: Variants;
   options?: SearchEngineOptions;
 }
 
@@ -140,16 +137,14 @@ export interface SerializedSearchIndex {
 }
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
-export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary' | 'variants'>): string {
-  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source, variants: input.variants?.source });
+export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary'>): string {
+  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source });
 }
 
 /** The same fingerprint from the files as read (catalog, agencies, synonyms), before any index exists. */
-export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown; variants?: unknown }): string {
-  // Variants join the list only when there are some, so an index of a seeds directory without variants.yaml keeps its fingerprint.
-  const variants = (sources.variants as { variants?: unknown[] } | undefined)?.variants?.length ? [sources.variants] : [];
+export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown }): string {
   return createHash('sha256')
-    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms, ...variants]))
+    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -193,15 +188,10 @@ export class SearchEngine {
   private nearbyTerms?: NearbyTerms;
   private readonly agencySpellings = new Map<string, string[]>();
   private readonly options: Required<SearchEngineOptions>;
-  private readonly variants: Variants;
-  /** The input's analyzer behind the variant folding. */
-  private readonly analyzer: Analyzer;
   private index: MiniSearch<IndexedDocument>;
 
   private constructor(private readonly input: SearchEngineInput) {
     this.options = { ...DEFAULTS, ...input.options };
-    this.variants = input.variants ?? new Variants();
-    this.analyzer = foldingAnalyzer(input.analyzer, this.variants);
     this.agencies = new AgencyDirectory(input.agencies);
     input.programs.forEach((p, i) => {
       this.byId.set(p.id, p);
@@ -283,7 +273,7 @@ export class SearchEngine {
   }
 
   private analyzeProgram(program: Program): IndexedDocument {
-    const { analyzer } = this;
+    const { analyzer } = this.input;
     const agency = this.agencies.resolve(program.agency);
     const texts: Record<Exclude<Field, 'nameReading' | 'textReading'>, string> = {
       name: program.name,
@@ -379,7 +369,7 @@ export class SearchEngine {
       if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
       return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
     }
-    return this.analyzer.units(normalized);
+    return this.input.analyzer.units(normalized);
   }
 
   private allowedIds(parsed: ParsedQuery, errors: string[], now: Date): Set<string> | undefined {
@@ -440,9 +430,8 @@ export class SearchEngine {
   private texts(p: Program): { names: string; all: string } {
     let t = this.compactTexts.get(p.id);
     if (!t) {
-      const fold = (f: string | undefined) => compactForm(this.variants.fold(f ?? ''));
-      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(fold).join(SEP);
-      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map(fold).join(SEP);
+      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(compactForm).join(SEP);
+      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map((f) => compactForm(f ?? '')).join(SEP);
       this.compactTexts.set(p.id, (t = { names, all }));
     }
     return t;
@@ -452,8 +441,7 @@ export class SearchEngine {
   search(raw: string, options: SearchOptions = {}): SearchResponse {
     const { text: query, shortened: cut } = boundQuery(raw);
     let shortened = cut;
-    // Spelling variants folded once, before anything reads the query (words, phrases, intents).
-    const parsed = parseQuery(this.variants.fold(query));
+    const parsed = parseQuery(query);
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
@@ -544,10 +532,7 @@ export class SearchEngine {
     const shown = terms.filter((t) => !terms.some((other) => other !== t && other.includes(t)));
     for (const term of shown) {
       surfaces.add(term);
-      for (const s of this.surfaces.get(term) ?? []) {
-        surfaces.add(s);
-        for (const v of this.variants.spellingsOf(s)) surfaces.add(v);
-      }
+      for (const s of this.surfaces.get(term) ?? []) surfaces.add(s);
     }
     return { program, score, terms, snippet: makeSnippet(program, [...surfaces]) };
   }

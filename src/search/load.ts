@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles, loadAgencies, loadCatalog } from '../catalog/load.js';
@@ -6,9 +7,10 @@ import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
-import type { Analyzer } from './analyzer.js';
-import { SearchEngine, StaleIndexError, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
+import { loadAnalyzer, type Analyzer } from './analyzer.js';
+import { SearchEngine, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
+import { readVariantsFile, Variants, type VariantsFile } from './variants.js';
 import { readSynonymsFile, Vocabulary, type SynonymsFile } from './vocabulary.js';
 
 export interface LoadedSearchEngine {
@@ -42,12 +44,19 @@ export interface Sources {
   programs: Program[];
   agencies: Agency[];
   synonyms: SynonymsFile;
+  /** seeds/variants.yaml (absent: no table, only the built-in folds). */
+  variants?: VariantsFile;
 }
 
 export async function readSources(paths: Paths): Promise<Sources> {
-  const [catalog, agencies, synonyms] = await Promise.all([loadCatalog(paths.catalogDir), loadAgencies(paths.agenciesFile), readSynonymsFile(paths.synonymsFile)]);
+  const [catalog, agencies, synonyms, variants] = await Promise.all([
+    loadCatalog(paths.catalogDir),
+    loadAgencies(paths.agenciesFile),
+    readSynonymsFile(paths.synonymsFile),
+    readVariantsFile(paths.variantsFile),
+  ]);
   // Programs imported by `shien sync` (SHIEN_SOURCES) are served beside the catalog's.
-  return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms };
+  return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms, variants };
 }
 
 /**
@@ -78,10 +87,19 @@ async function readIndexFile(file: string): Promise<IndexFile | undefined> {
 export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
   const catalogFiles = await listCatalogFiles(paths.catalogDir);
   const files = [...catalogFiles.map((f) => path.join(paths.catalogDir, f)), paths.agenciesFile, paths.synonymsFile];
+  // variants.yaml is optional: hashed when present (its absence hashes as no file at all).
+  if (paths.variantsFile && existsSync(paths.variantsFile)) files.push(paths.variantsFile);
   const contents = await Promise.all(files.map((f) => readFile(f)));
   const hash = createHash('sha256');
   files.forEach((file, i) => hash.update(`${file}\0${contents[i]!.length}\0`).update(contents[i]!));
   return hash.digest('hex').slice(0, 16);
+}
+
+/** What an engine is made of, from the sources as read: the vocabulary and variants over `analyzer`. */
+export function engineInput(sources: Sources, analyzer: Analyzer, options?: SearchEngineOptions): SearchEngineInput {
+  const variants = new Variants(sources.variants);
+  const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t));
+  return { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, variants, ...(options ? { options } : {}) };
 }
 
 /**
@@ -90,9 +108,8 @@ export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
  */
 export async function engineFromIndex(json: SerializedSearchIndex, sources: Sources, options?: SearchEngineOptions): Promise<SearchEngine | undefined> {
   const lexicon = new LexiconAnalyzer(json.lexicon ?? []);
-  const vocabulary = new Vocabulary(sources.synonyms, lexicon);
   try {
-    return await SearchEngine.fromJSON(json, { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer: lexicon, options });
+    return await SearchEngine.fromJSON(json, engineInput(sources, lexicon, options));
   } catch (error) {
     if (error instanceof StaleIndexError) return undefined;
     throw error;
@@ -124,10 +141,8 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     if (engine) return { engine, source: 'index-file' };
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
-  // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
-  const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
-  const vocabulary = new Vocabulary(sources.synonyms, analyzer);
-  const engine = await SearchEngine.build({ programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, options: options.engine });
+  const analyzer = options.analyzer ?? (await loadAnalyzer());
+  const engine = await SearchEngine.build(engineInput(sources, analyzer, options.engine));
   const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
   return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
 }
