@@ -35,6 +35,7 @@ import { indexFingerprint, SearchEngine } from '../dist/search/engine.js';
 import { loadEvalQueries } from '../dist/search/evaluate.js';
 import { LexiconAnalyzer } from '../dist/search/lexicon-analyzer.js';
 import { engineFromIndex, readSources } from '../dist/search/load.js';
+import { Variants } from '../dist/search/variants.js';
 import { Vocabulary } from '../dist/search/vocabulary.js';
 import { syntheticCatalog } from './bench-synthetic.mjs';
 
@@ -96,7 +97,7 @@ async function prepare(size, cacheDir, rebuild) {
   const bundled = size === sources.programs.length;
   const programs = bundled ? sources.programs : syntheticCatalog(sources.programs, size);
   // indexFingerprint reads the vocabulary's source only; no need for kuromoji to compute it.
-  const fingerprint = `${indexFingerprint({ programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, new LexiconAnalyzer([])) })}-${await codeHash()}`;
+  const fingerprint = `${indexFingerprint({ programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, new LexiconAnalyzer([])), variants: new Variants(sources.variants) })}-${await codeHash()}`;
   const base = path.join(cacheDir, `${size}-${fingerprint}`);
   const files = {
     index: `${base}.json`,
@@ -110,9 +111,10 @@ async function prepare(size, cacheDir, rebuild) {
     for (const f of await readdir(cacheDir)) if (f.startsWith(`${size}-`)) await rm(path.join(cacheDir, f), { recursive: true });
 
     const analyzer = await loadAnalyzer();
-    const vocabulary = new Vocabulary(sources.synonyms, analyzer);
+    const variants = new Variants(sources.variants);
+    const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t));
     let start = performance.now();
-    const engine = await SearchEngine.build({ programs, agencies: sources.agencies, vocabulary, analyzer });
+    const engine = await SearchEngine.build({ programs, agencies: sources.agencies, vocabulary, analyzer, variants });
     const buildMs = since(start);
     start = performance.now();
     const text = JSON.stringify(engine.toJSON());

@@ -40,6 +40,8 @@ export interface Paths {
   agenciesFile: string;
   /** Search vocabulary: synonym groups, intents, purpose short names. */
   synonymsFile: string;
+  /** Spelling variants folded at index and query time (optional file). */
+  variantsFile?: string;
   /** Prebuilt search index (`shien index`, run by `npm run build`); used when it matches the catalog. */
   indexFile: string;
   /**
@@ -59,6 +61,7 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     catalogDir: path.resolve(parsed.SHIEN_CATALOG_DIR ?? path.join(seedsDir, 'catalog')),
     agenciesFile: path.join(seedsDir, 'agencies.yaml'),
     synonymsFile: path.join(seedsDir, 'synonyms.yaml'),
+    variantsFile: path.join(seedsDir, 'variants.yaml'),
     indexFile: path.resolve(parsed.SHIEN_INDEX_FILE ?? path.join(PROJECT_ROOT, 'dist', 'search-index.json')),
     persistIndex: parsed.SHIEN_INDEX_FILE !== undefined || (parsed.SHIEN_SEEDS_DIR === undefined && parsed.SHIEN_CATALOG_DIR === undefined),
   };
@@ -239,7 +242,11 @@ export function readDotEnv(file = '.env', warn: (line: string) => void = (line) 
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const bad = unreadableEnvLines(text);
   if (bad.length) warn(`警告: ${file} の ${bad.join(', ')} 行目を読めません (KEY=値 の形で書きます)。その行は無視しました`);
-  for (const [key, value] of Object.entries(parseEnv(text))) {
+  // Blanked before parsing: Node's parser would read such a line and the next as one key
+  // ("junk\nSHIEN_CATALOG_DIR"), silently losing the variable after it.
+  const unreadable = new Set(bad);
+  const readable = text.split(/\r?\n/).map((line, i) => (unreadable.has(i + 1) ? '' : line)).join('\n');
+  for (const [key, value] of Object.entries(parseEnv(readable))) {
     if (process.env[key] === undefined) process.env[key] = value;
   }
 }

@@ -59,6 +59,7 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
 const SEEDS_FILES: Record<string, string> = {
   'synonyms.yaml': 'synonyms.yaml (検索の言い換え・意図) を読み込めません',
   'agencies.yaml': 'agencies.yaml (実施機関の一覧) を読み込めません',
+  'variants.yaml': 'variants.yaml (表記ゆれ) を読み込めません',
 };
 
 /**

@@ -10,6 +10,7 @@ import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './quer
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
+import { foldingAnalyzer, Variants } from './variants.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /**
@@ -117,6 +118,8 @@ export interface SearchEngineInput {
   agencies: readonly Agency[];
   vocabulary: Vocabulary;
   analyzer: Analyzer;
+  /** Spelling variants (seeds/variants.yaml), folded in program texts and queries alike. */
+  variants?: Variants;
   options?: SearchEngineOptions;
 }
 
@@ -137,14 +140,16 @@ export interface SerializedSearchIndex {
 }
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
-export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary'>): string {
-  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source });
+export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary' | 'variants'>): string {
+  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source, variants: input.variants?.source });
 }
 
 /** The same fingerprint from the files as read (catalog, agencies, synonyms), before any index exists. */
-export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown }): string {
+export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown; variants?: unknown }): string {
+  // Variants join the list only when there are some, so an index of a seeds directory without variants.yaml keeps its fingerprint.
+  const variants = (sources.variants as { variants?: unknown[] } | undefined)?.variants?.length ? [sources.variants] : [];
   return createHash('sha256')
-    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms]))
+    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms, ...variants]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -188,10 +193,15 @@ export class SearchEngine {
   private nearbyTerms?: NearbyTerms;
   private readonly agencySpellings = new Map<string, string[]>();
   private readonly options: Required<SearchEngineOptions>;
+  private readonly variants: Variants;
+  /** The input's analyzer behind the variant folding. */
+  private readonly analyzer: Analyzer;
   private index: MiniSearch<IndexedDocument>;
 
   private constructor(private readonly input: SearchEngineInput) {
     this.options = { ...DEFAULTS, ...input.options };
+    this.variants = input.variants ?? new Variants();
+    this.analyzer = foldingAnalyzer(input.analyzer, this.variants);
     this.agencies = new AgencyDirectory(input.agencies);
     input.programs.forEach((p, i) => {
       this.byId.set(p.id, p);
@@ -215,7 +225,7 @@ export class SearchEngine {
     // Staff's words join the lexicon too, so a query analysed without kuromoji still finds
     // 後継ぎ or お金 even where no program spells them.
     for (const w of input.vocabulary.allWords()) {
-      const surface = normalizeText(w.label);
+      const surface = engine.variants.fold(w.label);
       if (!engine.lexicon.has(surface)) engine.lexicon.set(surface, { surface, term: w.term, reading: w.reading, parts: w.parts });
     }
     return engine;
@@ -273,7 +283,7 @@ export class SearchEngine {
   }
 
   private analyzeProgram(program: Program): IndexedDocument {
-    const { analyzer } = this.input;
+    const { analyzer } = this;
     const agency = this.agencies.resolve(program.agency);
     const texts: Record<Exclude<Field, 'nameReading' | 'textReading'>, string> = {
       name: program.name,
@@ -369,7 +379,7 @@ export class SearchEngine {
       if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
       return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
     }
-    return this.input.analyzer.units(normalized);
+    return this.analyzer.units(normalized);
   }
 
   private allowedIds(parsed: ParsedQuery, errors: string[], now: Date): Set<string> | undefined {
@@ -430,8 +440,9 @@ export class SearchEngine {
   private texts(p: Program): { names: string; all: string } {
     let t = this.compactTexts.get(p.id);
     if (!t) {
-      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(compactForm).join(SEP);
-      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map((f) => compactForm(f ?? '')).join(SEP);
+      const fold = (f: string | undefined) => compactForm(this.variants.fold(f ?? ''));
+      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(fold).join(SEP);
+      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map(fold).join(SEP);
       this.compactTexts.set(p.id, (t = { names, all }));
     }
     return t;
@@ -441,7 +452,8 @@ export class SearchEngine {
   search(raw: string, options: SearchOptions = {}): SearchResponse {
     const { text: query, shortened: cut } = boundQuery(raw);
     let shortened = cut;
-    const parsed = parseQuery(query);
+    // Spelling variants folded once, before anything reads the query (words, phrases, intents).
+    const parsed = parseQuery(this.variants.fold(query));
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
@@ -532,7 +544,10 @@ export class SearchEngine {
     const shown = terms.filter((t) => !terms.some((other) => other !== t && other.includes(t)));
     for (const term of shown) {
       surfaces.add(term);
-      for (const s of this.surfaces.get(term) ?? []) surfaces.add(s);
+      for (const s of this.surfaces.get(term) ?? []) {
+        surfaces.add(s);
+        for (const v of this.variants.spellingsOf(s)) surfaces.add(v);
+      }
     }
     return { program, score, terms, snippet: makeSnippet(program, [...surfaces]) };
   }

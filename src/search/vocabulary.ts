@@ -4,6 +4,7 @@ import { CatalogError, validateYaml } from '../catalog/load.js';
 import { PURPOSES, PurposeSchema, type Purpose } from '../catalog/schema.js';
 import type { Analyzer } from './analyzer.js';
 import { compactForm, termForm } from './normalize.js';
+import { foldBuiltIn } from './variants.js';
 
 /**
  * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
@@ -40,11 +41,12 @@ export class Vocabulary {
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
-  constructor(readonly source: SynonymsFile, analyzer: Analyzer) {
+  /** `fold` writes spelling variants in one form (Variants.fold), as the index does. */
+  constructor(readonly source: SynonymsFile, analyzer: Analyzer, fold: (text: string) => string = foldBuiltIn) {
     const file = source;
     const spec = (label: string): TermSpec => {
-      const units = analyzer.units(label);
-      const raw = termForm(label);
+      const units = analyzer.units(fold(label));
+      const raw = termForm(fold(label));
       const reading = units.map((u) => u.reading).join('');
       if (units.length === 1 && units[0]!.term === raw) return { term: raw, parts: units[0]!.parts, reading, label };
       // Analysis changed the word (第二創業 loses 第二, m&a splits into m and a): keep it whole,
@@ -61,10 +63,10 @@ export class Vocabulary {
         if (member.reading && !this.byReading.has(member.reading)) this.byReading.set(member.reading, member);
       }
     }
-    this.intents = file.intents.map((i) => ({ says: i.says.map(termForm), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    this.intents = file.intents.map((i) => ({ says: i.says.map((x) => termForm(fold(x))), means: i.means.map(spec), purposes: i.purposes ?? [] }));
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
-      words: [purpose, ...(file.purposes[purpose] ?? [])].map(termForm),
+      words: [purpose, ...(file.purposes[purpose] ?? [])].map((x) => termForm(fold(x))),
     }));
   }
 

@@ -7,7 +7,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine, type SearchEngineInput, type SerializedSearchIndex } from '../../src/search/engine.js';
-import { engineFromIndex, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
+import { engineFromIndex, engineInput, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
 import { Vocabulary } from '../../src/search/vocabulary.js';
 import { ANALYZER_TIMEOUT, bundledPaths, ids, tempDir } from './support.js';
 
@@ -36,7 +36,7 @@ const made: string[] = [];
 beforeAll(async () => {
   analyzer = await loadAnalyzer();
   sources = await readSources(bundledPaths());
-  input = { programs: sources.programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, analyzer), analyzer };
+  input = engineInput(sources, analyzer);
   built = await SearchEngine.build(input);
   written = JSON.stringify(built.toJSON());
 }, ANALYZER_TIMEOUT);

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { CatalogError, validateYaml } from '../catalog/load.js';
+import type { Analyzer } from './analyzer.js';
+import { normalizeText } from './normalize.js';
+
+/**
+ * Spelling variants of one word (seeds/variants.yaml): 障がい/障害/障碍, 取り組み/取組,
+ * 問い合わせ/問合せ, and long-vowel marks of loanwords (サーバー/サーバ, サ-ビス/サービス).
+ * Program texts and queries are both folded to one spelling before analysis, so either
+ * spelling finds the other. Synonyms (創業/起業) are another thing: seeds/synonyms.yaml.
+ */
+const form = z.string().trim().min(1, '空文字は使えません');
+export const VariantsFileSchema = z
+  .object({
+    variants: z.array(z.array(form).min(2, '表記ゆれには 索引で使う形と ほかの書き方 (合わせて 2 つ以上) が必要です')).default([]),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, number>();
+    file.variants.forEach((group, i) => {
+      group.forEach((f, j) => {
+        const key = normalizeText(f);
+        const before = seen.get(key);
+        if (before !== undefined) ctx.addIssue({ code: 'custom', path: ['variants', i, j], message: `「${f}」は ${before + 1} 番目の表記ゆれにもあります` });
+        else seen.set(key, i);
+      });
+    });
+  });
+export type VariantsFile = z.infer<typeof VariantsFileSchema>;
+
+const DASHES = /(?<=\p{Script=Katakana})[-‐‑–—―−](?=\p{Script=Katakana})/gu;
+/** A final ー of a loanword of two kana or more (JIS Z 8301 drops it: サーバ, センタ). */
+const FINAL_LONG_VOWEL = /(\p{Script=Katakana}[\p{Script=Katakana}ー]*\p{Script=Katakana})ー(?![\p{Script=Katakana}ー])/gu;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class Variants {
+  private readonly toCanonical = new Map<string, string>();
+  private readonly byCanonical = new Map<string, string[]>();
+  private readonly pattern?: RegExp;
+
+  constructor(readonly source: VariantsFile = { variants: [] }) {
+    for (const group of source.variants) {
+      const [canonical, ...others] = group.map(normalizeText);
+      // The canonical form maps to itself, so a variant inside it (引継 in 引継ぎ) is never rewritten.
+      this.toCanonical.set(canonical!, canonical!);
+      for (const o of others) this.toCanonical.set(o, canonical!);
+      this.byCanonical.set(canonical!, others);
+    }
+    const forms = [...this.toCanonical.keys()].sort((a, b) => b.length - a.length);
+    if (forms.length) this.pattern = new RegExp(forms.map(escape).join('|'), 'g');
+  }
+
+  /** `text` normalised (NFKC, lower-case) with every variant written in its canonical form. */
+  fold(text: string): string {
+    let s = normalizeText(text).replace(DASHES, 'ー').replace(FINAL_LONG_VOWEL, '$1');
+    if (this.pattern) s = s.replace(this.pattern, (m) => this.toCanonical.get(m) ?? m);
+    return s;
+  }
+
+  /** Ways a folded word may be written in a program's text (for highlighting it there). */
+  spellingsOf(folded: string): string[] {
+    const out = new Set<string>();
+    for (const [canonical, others] of this.byCanonical) {
+      if (folded.includes(canonical)) for (const o of others) out.add(folded.split(canonical).join(o));
+    }
+    if (/\p{Script=Katakana}$/u.test(folded)) out.add(`${folded}ー`);
+    return [...out];
+  }
+}
+
+const BUILT_IN = new Variants();
+/** The folds that need no table: width, case, long-vowel marks of loanwords. */
+export const foldBuiltIn = (text: string): string => BUILT_IN.fold(text);
+
+/** An analyzer that folds variants before `inner` sees the text (index and queries alike). */
+export function foldingAnalyzer(inner: Analyzer, variants: Variants): Analyzer {
+  return {
+    units: (text) => inner.units(variants.fold(text)),
+    analyze: (text) => inner.analyze(variants.fold(text)),
+  };
+}
+
+/**
+ * Reads and validates variants.yaml; a broken file is refused with its line and field. The
+ * file is optional: without it only the built-in folds (width, long-vowel marks) apply.
+ */
+export async function readVariantsFile(file: string | undefined): Promise<VariantsFile> {
+  if (!file || !existsSync(file)) return { variants: [] };
+  const { data, problems } = validateYaml(file, await readFile(file, 'utf8'), VariantsFileSchema);
+  if (!data) throw new CatalogError(problems);
+  return data;
+}
