@@ -49,14 +49,21 @@ async function syncSource(source: SourceName, options: RunSyncOptions): Promise<
   const now = options.now();
   const client = new JgrantsClient({ ...options.jgrantsClient, baseUrl: config.jgrants.apiUrl });
   try {
+    const stored = store.programs(source);
     const fetched = await fetchJgrants({
       client,
       areas: config.jgrants.areas,
       keywords: config.jgrants.keywords,
-      stored: store.programs(source),
+      stored,
       now,
       ...(options.progress ? { progress: options.progress } : {}),
     });
+    // An answer listing nothing at all, when programs were listed before, is an outage that
+    // answers 200 (or a changed API), not every program ending at once: nothing is closed.
+    const listedBefore = stored.filter((s) => !s.closedAt).length;
+    if (!fetched.programs.length && !fetched.alsoListed.length && listedBefore > 0) {
+      throw new Error(`jGrants がどのキーワードでも 1 件も返しませんでした (前回までの掲載 ${listedBefore} 件)。障害とみなし、何も書き換えていません`);
+    }
     const changes = store.applySync({ source, programs: fetched.programs, alsoListed: fetched.alsoListed, errors: fetched.errors, now: options.now(), dryRun: options.dryRun ?? false });
     return {
       source,

@@ -117,6 +117,15 @@ describe('jGrants sync into the store', () => {
     expect(store.programs()).toHaveLength(10);
   });
 
+  it('an answer listing nothing at all (an outage answering 200) closes nothing and fails the source', async () => {
+    await sync();
+    fake.items.clear();
+    const [r] = (await sync()).sources;
+    expect(r!.ok).toBe(false);
+    expect(r!.errors[0]).toMatch(/1 件も返しませんでした/);
+    expect(store.programs().filter((s) => s.closedAt)).toEqual([]);
+  });
+
   it('--dry-run reports what would change and writes nothing', async () => {
     const [r] = (await sync(true)).sources;
     expect(r!.new).toHaveLength(10);
