@@ -66,6 +66,17 @@ export function bracketBody(title: string): string | undefined {
   return body;
 }
 
+/**
+ * True when jGrants' institution_name is in fact a program's name: the recorded payloads
+ * carry 「中小企業等海外展開支援事業費補助金（海外出願支援事業）」 and 「【北海道】中小企業競争力強化促進
+ * 事業（…）［2次募集］」 there. Such a value names no body, so the agency is taken from the
+ * 問合せ先 or the title's 【…】 instead.
+ */
+export function looksLikeProgramName(value: string): boolean {
+  const v = value.replace(/[［\[][^］\]]*[］\]]\s*$/, '').replace(/[（(][^）)]*[）)]\s*$/, '').trim();
+  return /(補助金|助成金|給付金|奨励金|支援金|交付金|事業|制度)$/.test(v) || /^【[^】]+】/.test(value);
+}
+
 /** The organisation of a desk line: the text before the first space (公益財団法人かごしま産業支援センター　産業振興課). */
 function deskBody(desk: string | undefined): string | undefined {
   if (!desk) return undefined;
@@ -97,7 +108,8 @@ export function toProgram(item: JgrantsListItem, detail: JgrantsDetail | undefin
 
   const title = htmlToLines(detail?.title ?? item.title).join(' ');
   const institution = htmlToLines(detail?.institution_name ?? item.institution_name ?? '').join(' ');
-  const agency = institution || deskBody(contact?.desk) || bracketBody(title) || 'Jグランツ掲載（実施機関の記載なし）';
+  const body = institution && !looksLikeProgramName(institution) ? institution : undefined;
+  const agency = body || deskBody(contact?.desk) || bracketBody(title) || 'Jグランツ掲載（実施機関の記載なし）';
 
   const start = pick('acceptance_start_datetime');
   const end = pick('acceptance_end_datetime');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToLines } from '../../../src/sources/html.js';
-import { bracketBody, maxAmount, OVERVIEW_MAX, splitList, toProgram } from '../../../src/sources/jgrants/mapping.js';
+import { bracketBody, looksLikeProgramName, maxAmount, OVERVIEW_MAX, splitList, toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseDetail, parseList } from '../../../src/sources/jgrants/parser.js';
 import { daysUntilDeadline, describePeriod, formatJst, toJstIso } from '../../../src/sources/period.js';
 import { creditOf } from '../../../src/sources/program.js';
@@ -52,7 +52,8 @@ describe('jGrants mapping', () => {
     const p = toProgram(item, detailOf(KAGOSHIMA_DETAIL()), NOW);
     expect(p.id).toBe('jg-a0W2x000007CtjqEAC');
     expect(p.name).toBe('【鹿児島県】令和６年度_中小企業等海外展開支援事業費補助金 （海外出願支援事業）');
-    expect(p.agency).toBe('中小企業等海外展開支援事業費補助金（海外出願支援事業）'); // institution_name first, as the issue says
+    // institution_name holds a program's name here, not a body: the agency is the 問合せ先's organisation.
+    expect(p.agency).toBe('公益財団法人かごしま産業支援センター');
     expect(p.purposes).toEqual(['販路拡大・海外展開をしたい']);
     expect(p.overview?.startsWith('【鹿児島県】海外出願補助金\n■目的・概要\n中小企業の戦略的な外国出願を促進するため')).toBe(true);
     expect(p.overview).not.toMatch(/<|style=/);
@@ -112,6 +113,17 @@ describe('jGrants mapping', () => {
     expect(splitList('全国/鹿児島県/ 全国')).toEqual(['全国', '鹿児島県']);
     const kyushu = parseList(envelope([KAGOSHIMA_ITEMS()[8]])).items[0]!;
     expect(toProgram(kyushu, undefined, NOW).imported.areas).toHaveLength(7);
+  });
+
+  it('institution_name is the agency when it names a body, not when it is a program name', () => {
+    expect(looksLikeProgramName('中小企業等海外展開支援事業費補助金（海外出願支援事業）')).toBe(true);
+    expect(looksLikeProgramName('【北海道】中小企業競争力強化促進事業（マーケティング支援事業）［2次募集］')).toBe(true);
+    expect(looksLikeProgramName('鹿児島県商工労働水産部産業立地課')).toBe(false);
+    expect(looksLikeProgramName('独立行政法人中小企業基盤整備機構')).toBe(false);
+    const [withBody] = parseList(envelope([{ ...KAGOSHIMA_ITEMS()[0], institution_name: '鹿児島県商工労働水産部産業立地課' }])).items;
+    expect(toProgram(withBody!, undefined, NOW).agency).toBe('鹿児島県商工労働水産部産業立地課');
+    const [listOnly] = parseList(envelope([KAGOSHIMA_ITEMS()[4]])).items; // a program name there, no detail: the title's 【鹿児島県】
+    expect(toProgram(listOnly!, undefined, NOW).agency).toBe('鹿児島県');
   });
 
   it('the title 【…】 names a body, not a round', () => {
