@@ -85,6 +85,24 @@ describe('jGrants client against the fake API', () => {
   });
 });
 
+describe('the fake enforces the documented rules (so the client tests can fail)', () => {
+  it('keyword missing, too short, too long or with a space: 400 {message}; 500: {type, errorCode, title, instance}', async () => {
+    fake = await FakeJgrants.start();
+    const get = async (query: string) => {
+      const r = await fetch(`${fake.url}/v1/public/subsidies${query}`);
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    for (const q of ['', '?keyword=補', `?keyword=${'x'.repeat(256)}`, '?keyword=%E8%A3%9C%E5%8A%A9%20%E9%87%91', '?keyword=補助金&sort=name']) {
+      const r = await get(q);
+      expect(r.status, q).toBe(400);
+      expect(typeof r.body.message, q).toBe('string');
+    }
+    expect((await get('?keyword=補助金')).status).toBe(200);
+    fake.fail('/subsidies?', { status: 500 });
+    expect((await get('?keyword=補助金')).body).toMatchObject({ type: expect.any(String), errorCode: expect.any(String), title: expect.any(String), instance: expect.any(String) });
+  });
+});
+
 describe('RateLimiter', () => {
   it('lets max requests through at once, queues the rest in order, and counts the window from each answer', async () => {
     const limiter = new RateLimiter(2, 100);
