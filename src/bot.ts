@@ -50,6 +50,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await store.close().catch(() => undefined);
     throw new Error(`通知のデータベース (${store.location}) を開けませんでした: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  // Search catches up with the catalog on disk. An unchanged catalog costs one read and a compare.
+  const reloadSearch = (): Promise<void> =>
+    live.reload().then(
+      (r) => void (r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload')),
+      (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
+    );
   const notices = createNoticeService({
     store,
     config: options.notices,
@@ -59,12 +65,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log: logger.child({ component: 'notices' }),
     // Once per run, before any digest goes out (and also when nothing is posted: no
     // subscriptions, or `notify --once` from cron announced it first), search catches up with
-    // the catalog the run accepted. An unchanged catalog costs one read and a compare.
-    catalogRead: () =>
-      live.reload().then(
-        (r) => void (r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload')),
-        (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
-      ),
+    // the catalog the run accepted.
+    catalogRead: reloadSearch,
+    // A replica whose run was skipped (another replica or process ran the slot, or holds the
+    // lease) catches up too: every replica's timer fires daily, so each one serves a catalog
+    // change by the next slot at the latest, without a restart.
+    onRun: (result) => void (result.status === 'skipped' && reloadSearch()),
   });
   const channelNotices = createChannelNotices({
     store: notices.store,

@@ -143,11 +143,7 @@ export class NoticeScheduler {
       missed = isMissed(await this.options.lastScheduledRun(), this.options.at, now);
       return missed ? { trigger: 'missed' as const, slot: lastDueAt(this.options.at, now) } : undefined;
     });
-    this.job = new Cron(dailyPattern(this.options.at), { timezone: NOTICE_TIMEZONE }, () => {
-      // The slot is computed from the injected clock, not croner's, so a run records the
-      // same slot a restart later checks with lastDueAt().
-      void this.enqueue('schedule', lastDueAt(this.options.at, this.clock.now()));
-    });
+    this.job = new Cron(dailyPattern(this.options.at), { timezone: NOTICE_TIMEZONE }, () => void this.tick());
     return caughtUp.then(() => (missed ? ('missed' as const) : undefined));
   }
 
@@ -161,6 +157,16 @@ export class NoticeScheduler {
     this.job = undefined;
     if (this.retry) clearTimeout(this.retry.timer);
     this.retry = undefined;
+  }
+
+  /**
+   * What the daily timer does when it fires: queue a scheduled run for the slot due now.
+   * Public so a test can fire the timers of several replicas at the same instant.
+   */
+  tick(): Promise<void> {
+    // The slot is computed from the injected clock, not croner's, so a run records the
+    // same slot a restart later checks with lastDueAt().
+    return this.enqueue('schedule', lastDueAt(this.options.at, this.clock.now()));
   }
 
   /** When the timer fires next, while started. */
