@@ -1,0 +1,86 @@
+/**
+ * `npm start` without Slack tokens: the console answering a pipe. It loads only what a search
+ * needs (not Bolt, SQLite, the notices, kuromoji or the YAML parser when the index is current),
+ * says that notices are a Slack feature, and keeps its search index current on its own.
+ */
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT, ownStderr, ROOT, run, RUN_TIMEOUT, shien, start, START, tempDir } from './support.js';
+
+const RECORDER = path.join(ROOT, 'tests', 'cli', 'fixtures', 'record-imports.mjs');
+
+beforeAll(async () => {
+  const built = await run(process.execPath, ['scripts/build.mjs'], { timeout: BUILD_TIMEOUT });
+  expect(built.code, built.stderr).toBe(0);
+}, BUILD_TIMEOUT);
+
+describe('npm start, the console', () => {
+  it('answers each piped line; 通知 … says notices work in Slack instead of searching for 通知', async () => {
+    const r = await start([], { input: '/支援 通知 オン\n創業\n' });
+    expect(r.code).toBe(0);
+    expect(ownStderr(r.stderr)).toBe('');
+    const [notice, answer] = r.stdout.trimEnd().split('\n\n');
+    expect(notice).toContain('新着通知は Slack で使えます');
+    expect(notice).toContain('/支援 通知 オン');
+    expect(notice).not.toMatch(/件/);
+    expect(answer).toMatch(/「創業」 \d+ 件/);
+  }, RUN_TIMEOUT);
+
+  it('loads neither Bolt, SQLite, the notice service, pino, kuromoji nor the YAML parser', async () => {
+    const record = path.join(await tempDir('imports'), 'loaded.txt');
+    await writeFile(record, '');
+    const r = await run(process.execPath, ['--import', RECORDER, START], { input: '創業\n', env: { RECORD_IMPORTS_FILE: record } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/「創業」 \d+ 件/);
+    const loaded = (await readFile(record, 'utf8')).split('\n').filter(Boolean);
+    // The recorder sees what it should (else the assertion below could not fail).
+    expect(loaded.some((l) => l.includes('node_modules/minisearch'))).toBe(true);
+    expect(loaded.some((l) => l.endsWith('/console.js'))).toBe(true);
+    const unwanted = loaded.filter((l) => /@slack\/|better-sqlite3|\/notices\/(store|sqlite-store|service|schedule|run)\.js|\/bot\.js|\/slack\/app\.js|pino|croner|kuromoji|node_modules\/yaml/.test(l));
+    expect(unwanted).toEqual([]);
+  }, RUN_TIMEOUT);
+});
+
+describe('the search index follows the catalog', () => {
+  it('missing, then current, then stale: rebuilt and saved to SHIEN_INDEX_FILE (said on stderr), then loaded silently', async () => {
+    const dir = await tempDir('index');
+    const catalog = path.join(dir, 'catalog');
+    await mkdir(catalog);
+    await cp(path.join(ROOT, 'seeds', 'catalog'), catalog, { recursive: true });
+    const index = path.join(dir, 'index.json');
+    const env = { SHIEN_CATALOG_DIR: catalog, SHIEN_INDEX_FILE: index };
+
+    const first = await shien(['search', '創業', '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(ownStderr(first.stderr)).toMatch(/^支援ナビ: 検索索引がありません。カタログを解析して索引を作り直しました \([\d.]+ 秒\): .*index\.json\n$/);
+    const written = await stat(index);
+
+    const second = await shien(['search', '創業', '--json'], { env });
+    expect(second.code).toBe(0);
+    expect(ownStderr(second.stderr)).toBe('');
+    expect(second.stdout).toBe(first.stdout);
+    expect((await stat(index)).mtimeMs).toBe(written.mtimeMs);
+
+    const file = path.join(catalog, (await readdir(catalog))[0]!);
+    await writeFile(file, (await readFile(file, 'utf8')) + '- name: 索引更新確認事業\n  agency: 県産業立地課\n  overview: 創業する人のための確認用の事業\n');
+    const third = await start([], { env, input: '索引更新確認事業\n' });
+    expect(third.code, third.stderr).toBe(0);
+    expect(ownStderr(third.stderr)).toMatch(/^支援ナビ: 検索索引がカタログ \(または agencies\.yaml \/ synonyms\.yaml\) と一致しません。カタログを解析して索引を作り直しました/);
+    expect(third.stdout).toContain('索引更新確認事業');
+    expect((await stat(index)).mtimeMs).toBeGreaterThan(written.mtimeMs);
+  }, RUN_TIMEOUT * 2);
+
+  it('another catalog with the bundled index file: analysed in memory, the bundled index left alone', async () => {
+    const dir = await tempDir('other');
+    await writeFile(path.join(dir, 'a.yaml'), '- name: 別カタログ確認事業\n  agency: 県産業立地課\n');
+    const r = await shien(['search', '別カタログ確認事業', '--json'], { env: { SHIEN_CATALOG_DIR: dir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(ownStderr(r.stderr)).toContain('カタログをその場で解析しました');
+    expect((JSON.parse(r.stdout) as { results: Array<{ name: string }> }).results[0]?.name).toBe('別カタログ確認事業');
+    // The bundled catalog's index still matches it: a search on it neither analyses nor rewrites.
+    const bundled = await shien(['search', '創業', '--json']);
+    expect(bundled.code).toBe(0);
+    expect(ownStderr(bundled.stderr)).toBe('');
+  }, RUN_TIMEOUT);
+});
