@@ -1,5 +1,6 @@
 import { loadCatalog } from '../catalog/load.js';
 import type { Program } from '../catalog/schema.js';
+import { deadlineCommand } from './deadlines.js';
 import { parseMoreValue, renderDigestMore } from './digest.js';
 import type { Block } from '../slack/blocks.js';
 import type { ChannelNotices } from '../slack/services.js';
@@ -20,7 +21,7 @@ const ON = new Set(['オン', 'on', '開始', 'はじめる', '登録']);
 const OFF = new Set(['オフ', 'off', '停止', 'やめる', '解除']);
 const STATUS = new Set(['', '状態', 'status', '確認']);
 
-const USAGE = '使い方: `/支援 通知 オン` (このチャンネルに毎朝、新しく追加された事業を知らせる) / `/支援 通知 オフ` / `/支援 通知 状態`';
+const USAGE = '使い方: `/支援 通知 オン` (このチャンネルに毎朝、新しく追加された事業を知らせる) / `/支援 通知 オフ` / `/支援 通知 状態` / `/支援 通知 締切` (締切が 7 日以内の Jグランツ掲載事業も知らせる)';
 /** Said on subscribing: the bot learns it may not post only at the first digest. */
 const INVITE_NOTE = '非公開チャンネルでは、ボットを招待してください (`/invite @shien`)。招待されていないと通知を投稿できません。';
 
@@ -56,6 +57,8 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
 
   return {
     async command(args, { channel, channelName, user }) {
+      const deadline = await deadlineCommand(args, { channel, channelName, user, now: clock.now() }); // 通知 締切 [オン|オフ]
+      if (deadline !== undefined) return deadline;
       const word = args.trim().toLowerCase();
       // A DM or group DM between people is no place the bot can post to every morning.
       const direct = channel.startsWith('D') || channelName === 'directmessage' || channelName?.startsWith('mpdm-') === true;

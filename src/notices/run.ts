@@ -3,6 +3,7 @@ import { CatalogError, formatProblem, loadCatalog, type CatalogProblem } from '.
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
 import { storedImports } from '../sources/serve.js';
+import { runDeadlineReminders, type DeadlineResult } from './deadlines.js';
 import type { StoredProgram } from '../sources/store.js';
 import { renderDigest } from './digest.js';
 import type { NoticeStore, RunStatus, RunTrigger } from './store.js';
@@ -80,7 +81,8 @@ export interface RunResult {
   config?: { added: string[]; off: string[] };
   channels: ChannelResult[];
   posted: number;
-  failed: number;
+  failed: number;  /** `/支援 通知 締切` reminders this run posted (or failed to post); absent when none was due. */
+  deadlines?: DeadlineResult[];
 }
 
 export interface RunNoticesOptions {
@@ -247,12 +249,19 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       }
     }
 
+    // /支援 通知 締切: imported programs closing within 7 days, each once per channel (recorded after Slack confirms).
+    const deadlines = leaseLost || signal?.aborted ? [] : await runDeadlineReminders({ post: (channel, message) => safePost(options.post, channel, message), now });
+    for (const d of deadlines) {
+      if (d.posted) log?.info({ runId, channel: d.channel, programs: d.programIds.length }, 'notices: deadline reminder posted');
+      else log?.warn({ runId, channel: d.channel, programs: d.programIds.length, error: d.error }, 'notices: deadline reminder not posted, retried next run');
+    }
+
     const posted = channels.filter((c) => c.posted).length;
     const failed = channels.filter((c) => c.error !== undefined).length;
     const status = statusOf(posted, failed);
     const errors = channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`);
     await store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
-    return { status, runId, catalogSize: ids.length, config, channels, posted, failed };
+    return { status, runId, catalogSize: ids.length, config, channels, posted, failed, ...(deadlines.length ? { deadlines } : {}) };
   } finally {
     // Old runs and posts go at the end of every run that held the lease (announced rows stay).
     try {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ImportedProgram, SourceName } from './program.js';
-import type { ApplySyncInput, ImportStore, StoredProgram, SyncChanges, SyncRecord } from './store.js';
+import type { ApplySyncInput, DeadlineAlerts, ImportStore, StoredProgram, SyncChanges, SyncRecord } from './store.js';
 
 /**
  * Imported programs in SQLite, in the data directory's database (`shien.db`, the file the
@@ -40,6 +40,21 @@ const SCHEMA: readonly string[] = [
     errors  TEXT NOT NULL
   );
   CREATE INDEX imported_syncs_by_source ON imported_syncs (source, id);
+  `,
+  // 2: /支援 通知 締切 — channels reminded of imported programs closing within 7 days, and what each was told.
+  `
+  CREATE TABLE deadline_channels (
+    channel TEXT PRIMARY KEY,
+    active  INTEGER NOT NULL CHECK (active IN (0, 1)),
+    by_user TEXT,
+    since   TEXT NOT NULL
+  );
+  CREATE TABLE deadline_reminded (
+    channel    TEXT NOT NULL,
+    program_id TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    PRIMARY KEY (channel, program_id)
+  ) WITHOUT ROWID;
   `,
 ];
 
@@ -190,6 +205,43 @@ export class SqliteImportStore implements ImportStore {
   lastSync(source: SourceName): SyncRecord | undefined {
     const row = this.db.prepare('SELECT * FROM imported_syncs WHERE source = ? ORDER BY id DESC LIMIT 1').get(source) as SyncRow | undefined;
     return row && toSync(row);
+  }
+
+  setDeadlineAlerts(channel: string, active: boolean, opts: { by?: string; now: Date }): boolean {
+    return this.db
+      .transaction(() => {
+        const existing = this.deadlineAlerts(channel);
+        if ((existing?.active ?? false) === active) return false;
+        this.db
+          .prepare(
+            `INSERT INTO deadline_channels (channel, active, by_user, since) VALUES (?, ?, ?, ?)
+             ON CONFLICT (channel) DO UPDATE SET active = excluded.active, by_user = excluded.by_user, since = excluded.since`,
+          )
+          .run(channel, active ? 1 : 0, opts.by ?? null, opts.now.toISOString());
+        return true;
+      })
+      .immediate();
+  }
+
+  deadlineAlerts(channel: string): DeadlineAlerts | undefined {
+    const row = this.db.prepare('SELECT * FROM deadline_channels WHERE channel = ?').get(channel) as { active: number; by_user: string | null; since: string } | undefined;
+    return row && { active: row.active === 1, since: new Date(row.since), ...(row.by_user ? { by: row.by_user } : {}) };
+  }
+
+  deadlineChannels(): string[] {
+    return (this.db.prepare('SELECT channel FROM deadline_channels WHERE active = 1 ORDER BY channel').all() as Array<{ channel: string }>).map((r) => r.channel);
+  }
+
+  unreminded(channel: string, programIds: readonly string[]): string[] {
+    const told = new Set((this.db.prepare('SELECT program_id FROM deadline_reminded WHERE channel = ?').all(channel) as Array<{ program_id: string }>).map((r) => r.program_id));
+    return programIds.filter((id) => !told.has(id));
+  }
+
+  markReminded(channel: string, programIds: readonly string[], now: Date): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO deadline_reminded (channel, program_id, at) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const id of programIds) insert.run(channel, id, now.toISOString());
+    })();
   }
 
   lastSuccessfulSync(source: SourceName): SyncRecord | undefined {

@@ -80,5 +80,22 @@ export interface ImportStore {
   lastSync(source: SourceName): SyncRecord | undefined;
   /** The latest successful sync of a source. */
   lastSuccessfulSync(source: SourceName): SyncRecord | undefined;
+
+  /** `/支援 通知 締切`: turns a channel's deadline reminders on or off; false when it already was. */
+  setDeadlineAlerts(channel: string, active: boolean, opts: { by?: string; now: Date }): boolean;
+  deadlineAlerts(channel: string): DeadlineAlerts | undefined;
+  /** Channels with deadline reminders on. */
+  deadlineChannels(): string[];
+  /** Of `programIds`, those the channel has not been reminded of. */
+  unreminded(channel: string, programIds: readonly string[]): string[];
+  /** Records a reminder Slack confirmed: each program is reminded once per channel. */
+  markReminded(channel: string, programIds: readonly string[], now: Date): void;
   close(): void;
+}
+
+export interface DeadlineAlerts {
+  active: boolean;
+  /** When they were last turned on or off. */
+  since: Date;
+  by?: string;
 }
