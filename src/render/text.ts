@@ -1,6 +1,7 @@
 import { CIRCLED_DIGITS, KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
 import type { Program } from '../catalog/schema.js';
 import type { SearchResponse } from '../search/engine.js';
+import { describeStep } from '../search/fallback.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_WORDS } from '../search/query-bounds.js';
 import type { Snippet } from '../search/snippet.js';
 import { maxAmountLabel } from '../sources/amount.js';
@@ -58,6 +59,8 @@ export function renderResponseText(response: SearchResponse, limit: number): str
   lines.push(`「${q}」 ${response.total} 件${response.total > shown.length ? ` (上位 ${shown.length} 件)` : ''}`);
   const note = MODE_NOTE[response.mode];
   if (note) lines.push(note);
+  const step = describeStep(response); // words not found, nearby words searched instead
+  if (step) lines.push(step);
   if (response.expandedWith.length) lines.push(`言い換えも含めて検索: ${response.expandedWith.slice(0, 8).join('、')}`);
   shown.forEach((hit, i) => {
     const p = hit.program;

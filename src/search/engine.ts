@@ -12,6 +12,8 @@ import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import type { Vocabulary } from './vocabulary.js';
+import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
+import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
 
 /**
  * The search engine every surface calls (Slack, console, command line, notices, bench).
@@ -104,6 +106,12 @@ export interface SearchResponse {
   expandedWith: string[];
   /** Present when nothing matched. */
   suggestions?: Suggestions;
+  /** Which step of fallback.ts answered (all words, the meaning, any word, nearby words). */
+  step?: AnswerStep;
+  /** Words of the query that matched nothing (the others answered). */
+  notFound?: string[];
+  /** Words that matched nothing, and the catalog's words searched instead (step `nearby`). */
+  usedInstead?: Array<{ word: string; used: string[] }>;
 }
 
 export interface SearchOptions {
@@ -423,6 +431,29 @@ export class SearchEngine {
     return spellings;
   }
 
+  /** A word that matched nothing whole, by its parts and stem apart (any of them), at partsWeight. */
+  private partScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>): Scores {
+    const lists = partsToTry(unit)
+      .map((p) => this.unitScores({ term: p, parts: [] }, cache, expanded))
+      .filter((s) => s.size);
+    const rare = lists.filter((s) => !isCommon(s.size, this.size));
+    return scale(addUp(rare.length ? rare : lists), this.options.partsWeight);
+  }
+
+  /** The catalog's words nearest to one that matched nothing (a typo, another spelling): the last step. */
+  private nearbyScores(unit: { term: string }, cache: Map<string, Scores>): { scores: Scores; matched: number; used: string[] } | undefined {
+    if (unit.term.length < 2) return undefined;
+    this.nearbyTerms ??= new NearbyTerms(this.documentFrequency);
+    const near = this.nearbyTerms
+      .near(unit.term)
+      .filter(([t, score]) => score >= NEARBY_MIN_SCORE && WORD_EDGES.test(t))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 2);
+    if (!near.length) return undefined;
+    const scores = addUp(near.map(([t]) => this.termScores(t, cache)));
+    return { scores, matched: scores.size, used: near.map(([t]) => [...(this.surfaces.get(t) ?? [t])][0]!) };
+  }
+
   /** Programs whose name or agency spelling contains `term`, at a modest fixed score. */
   private nameContaining(term: string): Scores {
     const out: Scores = new Map();
@@ -456,6 +487,7 @@ export class SearchEngine {
     const parsed = parseQuery(this.variants.fold(query));
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
+    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead'> = {};
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
     // thousands, and making every snippet dominated the query time (bench).
     const respond = (total: number, make: (i: number) => SearchHit, mode: MatchMode): SearchResponse => {
@@ -463,7 +495,7 @@ export class SearchEngine {
       const end = Math.min(total, options.limit === undefined ? total : offset + options.limit);
       const page: SearchHit[] = [];
       for (let i = offset; i < end; i++) page.push(make(i));
-      const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded] };
+      const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded], ...stepInfo };
       if (mode === 'none') response.suggestions = this.suggest(parsed);
       return response;
     };
@@ -514,19 +546,30 @@ export class SearchEngine {
     }
 
     const keep = (scores: Scores) => (allowed ? new Map([...scores].filter(([id]) => allowed.has(id))) : scores);
-    // A colloquial question (an intent matched) is answered by what it means plus any of its
-    // words; otherwise all the words must match.
-    let combined = keep(intentScores ? addUp(wordScores, intentScores) : addUp(units.length ? [intersect(wordScores)] : []));
-    let mode: MatchMode = 'all';
-    if (!combined.size && units.length > 1) {
-      combined = keep(addUp(wordScores, intentScores));
-      mode = 'any';
-    }
+    // A word that matched nothing whole is looked for by its parts and stem (IT化 → IT).
+    // A word with a suffix also stands for its stem, and what its synonyms find (IT化 → IT, DX).
+    units.forEach((unit, i) => {
+      if (!wordScores[i]!.size) wordScores[i] = this.partScores(unit, cache, expanded);
+      else {
+        const stem = stemOf(unit.term);
+        if (stem) wordScores[i] = softMax([wordScores[i]!, scale(this.unitScores({ term: stem, parts: [] }, cache, expanded), this.options.partsWeight)], this.options.softMaxRest);
+      }
+    });
+    // Steps (fallback.ts): all words, the question's meaning, any word (rare words first),
+    // then words near those that matched nothing. Common words (鹿児島, 事業) never decide.
+    const words: QueryWord[] = units.map((u, i) => ({ label: u.surface, scores: keep(wordScores[i]!), exact: exact[i]!, matched: wordScores[i]!.size }));
+    const answer = answerInSteps(words, intentScores && keep(intentScores), this.size, (i) => {
+      const near = this.nearbyScores(units[i]!, cache);
+      return near && { ...near, scores: keep(near.scores) };
+    });
+    const combined = answer.scores;
+    const mode: MatchMode = answer.mode;
+    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead };
     if (!combined.size) return respond(0, nothing, 'none');
-    // An exact hit ranks first: programs containing more of the words as written come before
-    // programs found through synonyms. A colloquial question (an intent matched) is the
-    // exception: its words as written (お金, 借りる) say little, so the score alone ranks.
-    const exactWords = (id: string) => (intentScores ? 0 : exact.filter((set) => set.has(id)).length);
+    // An exact hit ranks first: programs containing more of the (deciding) words as written
+    // come before programs found through synonyms. A colloquial question (an intent matched)
+    // is the exception: its words as written (お金, 借りる) say little, so the score alone ranks.
+    const exactWords = answer.exactCount;
     const ranked = [...combined].sort(
       (a, b) => exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
     );
@@ -598,76 +641,8 @@ export class SearchEngine {
   }
 }
 
-interface Scored {
-  score: number;
-  terms: Set<string>;
-}
-type Scores = Map<string, Scored>;
+/** How like a query word a catalog word must be to be searched in its place (NearbyTerms' scale). */
+const NEARBY_MIN_SCORE = 0.7;
 
 /** Score of a word found only inside a name (about what a single name-field hit scores). */
 const NAME_CONTAINS_SCORE = 10;
-
-function scale(scores: Scores, factor: number): Scores {
-  return new Map([...scores].map(([id, s]) => [id, { score: s.score * factor, terms: s.terms }]));
-}
-
-/** Best alternative in full, the others at `rest` of theirs. */
-function softMax(alternatives: Scores[], rest: number): Scores {
-  const out: Scores = new Map();
-  const best = new Map<string, number>();
-  for (const scores of alternatives) {
-    for (const [id, s] of scores) {
-      const prev = out.get(id);
-      if (!prev) {
-        out.set(id, { score: s.score, terms: new Set(s.terms) });
-        best.set(id, s.score);
-        continue;
-      }
-      for (const t of s.terms) prev.terms.add(t);
-      const b = best.get(id)!;
-      if (s.score > b) {
-        prev.score = s.score + (prev.score - b) + rest * b;
-        best.set(id, s.score);
-      } else prev.score += rest * s.score;
-    }
-  }
-  return out;
-}
-
-/** Programs in every list, scores added up. */
-function intersect(lists: Scores[]): Scores {
-  const [first, ...rest] = [...lists].sort((a, b) => a.size - b.size);
-  const out: Scores = new Map();
-  if (!first) return out;
-  for (const [id, s] of first) {
-    let score = s.score;
-    const terms = new Set(s.terms);
-    let everywhere = true;
-    for (const other of rest) {
-      const o = other.get(id);
-      if (!o) {
-        everywhere = false;
-        break;
-      }
-      score += o.score;
-      for (const t of o.terms) terms.add(t);
-    }
-    if (everywhere) out.set(id, { score, terms });
-  }
-  return out;
-}
-
-/** Programs in any list (and the optional extra), scores added up. */
-function addUp(lists: Scores[], extra?: Scores): Scores {
-  const out: Scores = new Map();
-  for (const scores of extra ? [...lists, extra] : lists) {
-    for (const [id, s] of scores) {
-      const prev = out.get(id);
-      if (prev) {
-        prev.score += s.score;
-        for (const t of s.terms) prev.terms.add(t);
-      } else out.set(id, { score: s.score, terms: new Set(s.terms) });
-    }
-  }
-  return out;
-}

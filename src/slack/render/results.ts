@@ -2,6 +2,7 @@ import type { Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
 import { ANY_WORD_NOTE, keyProjectLabel, SHORTENED_NOTE } from '../../render/text.js';
 import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
+import { describeStep } from '../../search/fallback.js';
 import type { Snippet } from '../../search/snippet.js';
 import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
@@ -123,6 +124,8 @@ export function renderResults(response: SearchResponse, options: RenderResultsOp
   const range = page.length ? `${offset + 1}〜${offset + page.length} 件目` : '';
   const head = [`*「${escapeMrkdwn(query)}」* ${response.total} 件${range ? `（${range}）` : ''}`];
   if (response.mode === 'any') head.push(ANY_WORD_NOTE);
+  const step = describeStep(response); // words not found, nearby words searched instead
+  if (step) head.push(escapeCut(step, 300).text);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...head].join('\n'), LIMITS.sectionText).text } });
   if (response.expandedWith.length) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `言い換えも含めて検索: ${response.expandedWith.slice(0, 10).map(escapeMrkdwn).join('、')}` }] });

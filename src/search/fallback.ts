@@ -1,0 +1,149 @@
+import { addUp, intersect, scale, type Scores } from './scores.js';
+
+/**
+ * How the words of a query are combined into an answer, in steps, so that a question never
+ * comes back empty while one of its content words, its meaning (an intent) or a word near one
+ * of its words matches something, and the answer can say which step answered:
+ *
+ * 1. `all`: programs with every word (each word as written, by its parts or a synonym);
+ * 2. `intent`: a colloquial question is answered by what it means plus any of its words;
+ * 3. `any`: programs with some of the words, those with more of the rarer words first;
+ * then, when still nothing matched, the same again with each word that matched nothing
+ * replaced by the nearest words of the catalog (`nearby`: typos, other spellings).
+ *
+ * Words that match a large share of the catalog (鹿児島, 事業, 支援) are common: when a rarer
+ * word is in the query they neither widen the answer (no program is listed for containing
+ * 鹿児島 alone) nor decide its order; they only add a little to programs listed anyway.
+ */
+export type AnswerStep = 'all' | 'intent' | 'any' | 'nearby';
+
+/** Share of the catalog a word must match to count as common (in catalogs of 20 programs or more). */
+export const COMMON_SHARE = 0.25;
+const MIN_CATALOG_FOR_COMMON = 20;
+/** What a common word adds to a program listed for other reasons, relative to its score. */
+export const COMMON_WEIGHT = 0.2;
+
+export interface QueryWord {
+  /** As written in the query. */
+  label: string;
+  /** Programs it matches (within the query's filters). */
+  scores: Scores;
+  /** Programs containing it as written (not through a synonym). */
+  exact: Set<string>;
+  /** How many programs of the whole catalog it matches (filters aside): what makes it common. */
+  matched: number;
+}
+
+export interface StepAnswer {
+  scores: Scores;
+  mode: 'all' | 'any' | 'none';
+  step?: AnswerStep;
+  /** Query words that matched nothing (said to the user when the answer has hits). */
+  notFound: string[];
+  /** Per program, how many of the deciding words it contains as written: the first sort key. */
+  exactCount: (id: string) => number;
+}
+
+export function isCommon(matched: number, catalogSize: number): boolean {
+  return catalogSize >= MIN_CATALOG_FOR_COMMON && matched >= COMMON_SHARE * catalogSize;
+}
+
+/** Adds `extra` to the programs already in `base`, never listing a program on its own. */
+function boostWithin(base: Scores, extra: Scores[]): Scores {
+  if (!extra.length) return base;
+  const out = addUp([base]);
+  for (const scores of extra) {
+    for (const [id, s] of scores) {
+      const prev = out.get(id);
+      if (!prev) continue;
+      prev.score += s.score;
+      for (const t of s.terms) prev.terms.add(t);
+    }
+  }
+  return out;
+}
+
+/** Steps 1–3 on words as they are. */
+export function combineWords(words: QueryWord[], intent: Scores | undefined, catalogSize: number): StepAnswer {
+  const common = words.map((w) => isCommon(w.matched, catalogSize));
+  const someRare = common.some((c, i) => !c && words[i]!.scores.size > 0);
+  // Common words step back only when a rarer word found something.
+  const weak = (i: number) => common[i]! && someRare;
+  const deciding = words.filter((_, i) => !weak(i));
+  const minor = words.filter((_, i) => weak(i)).map((w) => scale(w.scores, COMMON_WEIGHT));
+  const notFound = words.filter((w) => !w.scores.size).map((w) => w.label);
+  const exactCount = (id: string) => (intent ? 0 : deciding.filter((w) => w.exact.has(id)).length);
+  const answer = (scores: Scores, mode: StepAnswer['mode'], step?: AnswerStep): StepAnswer => ({ scores, mode, ...(step ? { step } : {}), notFound, exactCount });
+
+  if (intent) {
+    const scores = boostWithin(addUp(deciding.map((w) => w.scores), intent), minor);
+    if (scores.size) return answer(scores, 'all', 'intent');
+    return answer(scores, 'none');
+  }
+  if (!words.length) return answer(new Map(), 'none');
+  const all = intersect(words.map((w) => w.scores));
+  if (all.size) return answer(all, 'all', 'all');
+  if (words.length > 1) {
+    const scores = boostWithin(addUp(deciding.map((w) => w.scores)), minor);
+    if (scores.size) return answer(scores, 'any', 'any');
+  }
+  return answer(new Map(), 'none');
+}
+
+/**
+ * The whole procedure: steps 1–3, then (nothing matched) again with each word that matched
+ * nothing replaced by `nearby(i)`, the catalog's nearest words, when there are any.
+ */
+export function answerInSteps(
+  words: QueryWord[],
+  intent: Scores | undefined,
+  catalogSize: number,
+  nearby: (i: number) => { scores: Scores; matched: number; used: string[] } | undefined,
+): StepAnswer & { usedInstead: Array<{ word: string; used: string[] }> } {
+  const first = combineWords(words, intent, catalogSize);
+  if (first.mode !== 'none') return { ...first, usedInstead: [] };
+  const usedInstead: Array<{ word: string; used: string[] }> = [];
+  const replaced = words.map((w, i) => {
+    if (w.scores.size) return w;
+    const near = nearby(i);
+    if (!near?.scores.size) return w;
+    usedInstead.push({ word: w.label, used: near.used });
+    return { ...w, scores: near.scores, exact: new Set<string>(), matched: near.matched };
+  });
+  if (!usedInstead.length) return { ...first, usedInstead };
+  const second = combineWords(replaced, intent, catalogSize);
+  if (second.mode === 'none') return { ...first, usedInstead: [] };
+  return { ...second, step: 'nearby', notFound: first.notFound.filter((w) => !usedInstead.some((u) => u.word === w)), usedInstead };
+}
+
+/** One line for the answer: which step answered, and which words were not found. */
+export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }> }): string | undefined {
+  const parts: string[] = [];
+  if (response.step === 'nearby' && response.usedInstead?.length) {
+    parts.push(`見つからない言葉を近い言葉で探しました: ${response.usedInstead.map((u) => `「${u.word}」→「${u.used.join('・')}」`).join('、')}`);
+  }
+  const missing = (response.notFound ?? []).filter((w) => !response.usedInstead?.some((u) => u.word === w));
+  if (missing.length && response.step) parts.push(`見つからなかった言葉: ${missing.map((w) => `「${w}」`).join('、')}`);
+  return parts.length ? parts.join('。') : undefined;
+}
+
+/** Endings a word may carry that the catalog's word lacks (IT化 → IT, 創業者 → 創業). */
+const SUFFIXES = ['化', '的', '性', '向け', '用', '系', '型', '者', '業', '店'];
+
+/**
+ * What to look for when a word matched nothing as a whole: its parts (kuromoji's words of a
+ * compound) and its stem without a suffix.
+ */
+export function partsToTry(unit: { term: string; parts: string[] }): string[] {
+  const out = new Set(unit.parts);
+  const stem = stemOf(unit.term);
+  if (stem) out.add(stem);
+  out.delete(unit.term);
+  return [...out];
+}
+
+/** The word without a suffix of SUFFIXES (IT化 → it), when two characters or more remain. */
+export function stemOf(term: string): string | undefined {
+  for (const s of SUFFIXES) if (term.endsWith(s) && term.length - s.length >= 2) return term.slice(0, -s.length);
+  return undefined;
+}

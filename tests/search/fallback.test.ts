@@ -1,0 +1,85 @@
+/**
+ * Answers in steps (src/search/fallback.ts): common words never widen or decide an answer,
+ * words that match nothing are named, a suffix stands for its stem, and a word that matches
+ * nothing is searched by the nearest catalog words before the answer comes back empty.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Program } from '../../src/catalog/schema.js';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import { describeStep } from '../../src/search/fallback.js';
+import { renderResponseText } from '../../src/render/text.js';
+import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines } from './support.js';
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await loadAnalyzer();
+}, ANALYZER_TIMEOUT);
+
+/** 25 programs, all of them in 鹿児島 (a common word); few about 焼酎, 輸出 or IT. */
+function catalog(): Program[] {
+  const out: Program[] = [
+    program('shochu', '焼酎の販路開拓', { overview: '鹿児島の焼酎を県外に売り込む。' }),
+    program('export', '輸出商談会', { overview: '鹿児島の産品の輸出を支援する。' }),
+    program('it', 'IT導入の相談会', { overview: '鹿児島の中小企業のIT導入を支援する。' }),
+    program('succession', '事業承継の相談窓口', { overview: '鹿児島の後継者問題に応じる。' }),
+    program('intern', '学生の就業体験', { overview: '鹿児島の企業でインターンシップを行う。' }),
+  ];
+  for (let i = 0; i < 20; i++) out.push(program(`other-${i}`, `地域振興事業${i}`, { overview: `鹿児島の地域の催し${i}を開く。` }));
+  return out;
+}
+
+describe('common words (a catalog of 24 programs, both engines)', () => {
+  it('a common word does not widen an any-word answer when a rarer word matched', async () => {
+    const e = await tinyEngines(analyzer, catalog());
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('鹿児島 焼酎 輸出');
+      expect(r.mode, kind).toBe('any');
+      expect([...ids(r)].sort(), kind).toEqual(['export', 'shochu']);
+    }
+  });
+
+  it('when only the common word matched, the answer says which word was not found', async () => {
+    const e = await tinyEngines(analyzer, catalog());
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('鹿児島 黒豚');
+      expect(r.mode, kind).toBe('any');
+      expect(r.notFound, kind).toEqual(['黒豚']);
+      expect(describeStep(r), kind).toContain('「黒豚」');
+      expect(renderResponseText(r, 5), kind).toContain('見つからなかった言葉: 「黒豚」');
+    }
+  });
+
+  it('an intent answer is not widened by a common word of the question', async () => {
+    const e = await tinyEngines(analyzer, catalog(), { intents: [{ says: ['輸出したい'], means: ['輸出'] }] });
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('鹿児島の焼酎を輸出したい');
+      expect(r.step, kind).toBe('intent');
+      expect([...ids(r)].sort(), kind).toEqual(['export', 'shochu']);
+    }
+  });
+});
+
+describe('suffixes and nearby words (both engines)', () => {
+  it('a compound the catalog lacks is found by its parts (事業承継者)', async () => {
+    const e = await tinyEngines(analyzer, catalog());
+    for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('事業承継者'))[0], kind).toBe('succession');
+  });
+
+  it('IT化 finds what IT finds', async () => {
+    const e = await tinyEngines(analyzer, catalog());
+    for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('IT化')), kind).toEqual(['it']);
+  });
+
+  it('a word that matches nothing is searched by the nearest catalog word, and the answer says so', async () => {
+    const e = await tinyEngines(analyzer, catalog());
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('インターンシツプ');
+      expect(r.step, kind).toBe('nearby');
+      expect(ids(r), kind).toEqual(['intern']);
+      expect(r.usedInstead, kind).toEqual([{ word: 'インターンシツプ', used: ['インターンシップ'] }]);
+      expect(renderResponseText(r, 5), kind).toContain('「インターンシツプ」→「インターンシップ」');
+      // Nothing near: still no answer, with suggestions.
+      expect(e[kind].search('ふがふがほげ').mode, kind).toBe('none');
+    }
+  });
+});
