@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Paths, SlackConfig } from './config.js';
 import { createContactService } from './contacts/service.js';
-import { ContactStore } from './contacts/store.js';
+import { ContactStore, type ContactEdits } from './contacts/store.js';
 import { createChannelNotices } from './notices/channel-notices.js';
 import type { NoticeConfig } from './notices/config.js';
 import { systemClock, type Clock } from './notices/schedule.js';
@@ -80,7 +80,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     clock,
   });
   // Contacts staff enter from Slack, next to the notices' database in the data directory.
-  const contactStore = ContactStore.open(options.notices.dataDir);
+  // With DATABASE_URL they are in PostgreSQL, so an edit made through one replica is served by all.
+  let contactStore: ContactEdits;
+  try {
+    contactStore = options.notices.databaseUrl
+      ? await (await import('./contacts/pg-store.js')).PgContactStore.open(options.notices.databaseUrl)
+      : ContactStore.open(options.notices.dataDir);
+  } catch (error) {
+    await notices.stop(0);
+    throw error;
+  }
   const contacts = createContactService({ admins: options.adminUsers ?? new Set(), store: contactStore, now: () => clock.now() });
   const slack = createSlackApp(options.slack, {
     engine: () => live.current,
@@ -113,7 +122,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       sourceSync?.scheduler.stop(); // a sync child in progress is killed; it writes all or nothing
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));
-      contactStore.close();
+      await contactStore.close();
       void scheduled;
     },
   };

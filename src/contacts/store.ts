@@ -26,6 +26,18 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/**
+ * What the bot needs of staff contact edits, whichever database holds them: SQLite here,
+ * PostgreSQL (pg-store.ts) when DATABASE_URL is set, so replicas share them. `latest` is
+ * synchronous because cards are drawn synchronously; `save` may be asynchronous.
+ */
+export interface ContactEdits {
+  save(edit: StaffContact): void | Promise<void>;
+  latest(target: ContactTarget): StaffContact | undefined;
+  all(): StaffContact[];
+  close(): void | Promise<void>;
+}
+
 interface EditRow {
   target: string;
   contact: string;
@@ -33,7 +45,7 @@ interface EditRow {
   edited_at: string;
 }
 
-export class ContactStore {
+export class ContactStore implements ContactEdits {
   private readonly db: Database.Database;
 
   private constructor(db: Database.Database) {

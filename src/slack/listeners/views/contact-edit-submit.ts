@@ -52,7 +52,7 @@ export function registerContactEditSubmit(app: App, services: ShienServices): vo
       return done('invalid', { invalidFields: Object.keys(result.errors) });
     }
     try {
-      contacts.save(target, result.contact, user);
+      await contacts.save(target, result.contact, user);
     } catch (error) {
       await ack({ response_action: 'update', view: note('連絡先を編集', SAVE_ERROR_TEXT) });
       services.logger.error({ ...log, outcome: 'failed', err: error }, 'request failed');
