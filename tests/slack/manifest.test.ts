@@ -23,6 +23,9 @@ import { renderProgramCard } from '../../src/slack/render/card.js';
 import { renderHelp } from '../../src/slack/render/help.js';
 import { PAGE_SIZE, renderResults, searchPage } from '../../src/slack/render/results.js';
 import type { ShienServices } from '../../src/slack/services.js';
+import { toProgram } from '../../src/sources/jgrants/mapping.js';
+import { parseDetail } from '../../src/sources/jgrants/parser.js';
+import { KAGOSHIMA_DETAIL } from '../sources/jgrants/support/fake-jgrants.js';
 import { ANALYZER_TIMEOUT, bundledEngine, bundledPaths, ROOT, tempDir } from '../search/support.js';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -118,6 +121,12 @@ function matches(constraint: Constraint, actionId: string): boolean {
 
 const describeConstraint = (c: Constraint) => (typeof c === 'string' ? c : c instanceof RegExp ? String(c) : JSON.stringify(c));
 
+/** The recorded 鹿児島県 jGrants detail as the sync maps it. */
+function importedProgram() {
+  const { detail } = parseDetail({ result: [KAGOSHIMA_DETAIL()] });
+  return toProgram(detail!, detail, new Date('2026-11-27T03:00:00Z'));
+}
+
 let manifest: Manifest;
 let recorded: Recorded;
 let engine: SearchEngine;
@@ -172,7 +181,11 @@ beforeAll(async () => {
       'program card',
       renderProgramCard(program, { agency: engine.agencies.resolve(program.agency), similar: engine.similar(program.id, 3).map((h) => h.program), share: true }),
     ],
+    // As staff (SHIEN_ADMIN_USERS) see it: with 連絡先を編集.
+    ['program card, staff', renderProgramCard(program, { agency: engine.agencies.resolve(program.agency), editContact: true })],
     ['app home', home],
+    // A program imported from jGrants: its card links to the jGrants page (a URL button, acked by source_page).
+    ['imported program card', renderProgramCard(importedProgram(), {})],
     ['daily digest', renderDigest(engine.programs.slice(0, 3), { date: new Date() })],
     // More new programs than fit: the digest offers 「ほか N 件を見る」, whose pages page on.
     ['daily digest, overflowing', renderDigest(engine.programs, { date: new Date(), runId: 7, channel: 'C0FAKE' })],
