@@ -12,9 +12,34 @@ import { EVENTS_PATH } from '../../src/slack/app.js';
 import { ACTIONS } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT } from '../search/support.js';
 import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack.js';
-import { BOT_TOKEN, buttonsOf, driveApp, responseTo, SIGNING_SECRET, type AppDriver } from '../slack/support/app.js';
+import { CONTACT_EDIT_CALLBACK } from '../../src/slack/render/contact-edit.js';
+import { BOT_TOKEN, blockAction, buttonsOf, driveApp, readText, responseTo, SIGNING_SECRET, type AppDriver } from '../slack/support/app.js';
+import { FAKE_APP_ID, FAKE_TEAM_ID, FAKE_VERIFICATION_TOKEN, fakeTriggerId } from '../slack/support/signing.js';
 import { describePostgres, postgresBackend, type Place } from './backends.js';
 import { addProgram, BUNDLED_PROGRAMS, manualClock, workspace } from './support.js';
+
+const ADMIN = 'U0ADMIN';
+
+/** The contact form's view_submission as Slack sends it (the same shape as tests/slack/contact-edit.test.ts). */
+function contactSubmission(user: string, values: Record<string, string | null>, metadata: Record<string, unknown>): Record<string, unknown> {
+  const state = Object.fromEntries(Object.entries(values).map(([field, value]) => [field, { [field]: { type: 'plain_text_input', value } }]));
+  return {
+    type: 'view_submission',
+    team: { id: FAKE_TEAM_ID, domain: 'fake-workspace' },
+    user: { id: user, username: 'staff', name: 'staff', team_id: FAKE_TEAM_ID },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+    trigger_id: fakeTriggerId(),
+    view: {
+      id: 'V0CONTACT', team_id: FAKE_TEAM_ID, type: 'modal', callback_id: CONTACT_EDIT_CALLBACK, private_metadata: JSON.stringify(metadata),
+      state: { values: state }, hash: '1700000000.abc', title: { type: 'plain_text', text: '連絡先を編集' }, blocks: [], app_id: FAKE_APP_ID,
+      bot_id: 'BBOT', root_view_id: 'V0CONTACT', previous_view_id: null, external_id: '',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
 
 const NEW = { id: 'p-replica-new-01', name: '複製テスト用の新しい補助金', budgetThousandYen: 5000, overview: '二つの複製で一度だけ知らせる事業です。' };
 
@@ -32,6 +57,7 @@ describePostgres('two replicas on one PostgreSQL', () => {
       notices: { dataDir: own.dataDir, databaseUrl: place.databaseUrl!, channels: [], at: '09:00' },
       paths: { ...loadPaths({}), catalogDir: catalog.catalogDir, indexFile: `${own.dataDir}/no-index.json` },
       logger: createLogger({ level: 'silent' }),
+      adminUsers: new Set([ADMIN]),
       clock,
     });
     const r = { bot, app: driveApp(`http://127.0.0.1:${bot.started.port}${EVENTS_PATH}`, fake) };
@@ -117,4 +143,21 @@ describePostgres('two replicas on one PostgreSQL', () => {
     await Promise.all([a!.bot.notices.scheduler.tick(), b!.bot.notices.scheduler.tick()]);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
   }, 2 * ANALYZER_TIMEOUT);
+
+  it('a contact edit saved through replica A is on the card replica B draws', async () => {
+    const [a, b] = replicas;
+    fake.reset();
+    const program = b!.bot.live.current.programs[0]!;
+    const form = { desk: '複製テスト窓口', phone: '099-555-0101', email: null, url: null, address: null, hours: null, note: null, source: 'https://example.jp/replica/', checkedOn: null };
+    const saved = await a!.app.click(contactSubmission(ADMIN, form, { target: `program:${program.id}`, openedBy: ADMIN }));
+    expect(JSON.stringify(saved.json)).toContain('連絡先を保存しました');
+    await vi.waitFor(
+      async () => {
+        const id = `card-${Math.random()}`;
+        await b!.app.click(blockAction({ action_id: ACTIONS.details, value: program.id, channel_id: 'C0TEAM', response_url: fake.responseUrl(id) }));
+        expect(readText(await responseTo({ fake }, id))).toContain('099-555-0101');
+      },
+      { timeout: 10_000 },
+    );
+  });
 });
