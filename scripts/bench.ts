@@ -21,6 +21,7 @@
  *                             mentions: a third as many each; then 50 commands at once)
  *   --no-slack                skip the Slack section; --slack-only: the build and it alone
  *   --no-hostile              skip the hostile queries; --hostile-only: the build and them alone
+ *   --no-start                skip the start and CLI section; --start-only: the build and it alone
  *
  * Building an index of 100,000 programs with kuromoji takes minutes, so indexes are cached in
  * data/bench/<size>-<fingerprint>.json (git-ignored) with the build time recorded when they
@@ -50,6 +51,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { PROJECT_ROOT } from '../src/config.js';
 import { ACK_BUDGET_MS, slackBench, type SlackFigures } from './bench-slack.js';
+import { startBench, startReport, type StartFigures } from './bench-start.js';
 
 interface Flags {
   sizes: number[];
@@ -66,13 +68,16 @@ interface Flags {
   slackOnly: boolean;
   hostile: boolean;
   hostileOnly: boolean;
+  /** The start and CLI section (scripts/bench-start.ts). */
+  start: boolean;
+  startOnly: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only]';
+  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only] [--no-start | --start-only]';
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false };
+  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false, start: true, startOnly: false };
   const positive = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
@@ -124,6 +129,12 @@ function parseFlags(argv: string[]): Flags {
       case '--hostile-only':
         flags.hostileOnly = true;
         break;
+      case '--no-start':
+        flags.start = false;
+        break;
+      case '--start-only':
+        flags.startOnly = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -136,6 +147,9 @@ function parseFlags(argv: string[]): Flags {
   if (flags.hostileOnly && !flags.hostile) throw new Error(`--hostile-only and --no-hostile leave nothing to run\n${USAGE}`);
   if (flags.hostileOnly && flags.slackOnly) throw new Error(`--hostile-only and --slack-only: choose one\n${USAGE}`);
   if (flags.hostileOnly) flags.slackCommands = 0;
+  if (flags.startOnly && (!flags.start || flags.hostileOnly || flags.slackOnly)) throw new Error(`--start-only goes with none of --no-start, --hostile-only, --slack-only\n${USAGE}`);
+  if (flags.startOnly) Object.assign(flags, { slackCommands: 0, hostile: false });
+  if (flags.hostileOnly || flags.slackOnly) flags.start = false;
   return flags;
 }
 
@@ -309,7 +323,17 @@ async function main(): Promise<void> {
 
   // kuromoji alone, in fresh processes: what building an index (or a process without a
   // prebuilt index) pays before analysing anything. Serving from an index does not load it.
-  const sizes = flags.slackOnly || flags.hostileOnly ? [] : flags.sizes;
+  // What a user waits for, first: nothing else has run yet to warm the page cache for it.
+  let start: { ok: true; figures: StartFigures } | { ok: false; error: string } | undefined;
+  if (flags.start) {
+    try {
+      start = { ok: true, figures: await startBench({ root: PROJECT_ROOT, runs: flags.runs, env: baseEnv() }, progress) };
+    } catch (error) {
+      start = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  const sizes = flags.slackOnly || flags.hostileOnly || flags.startOnly ? [] : flags.sizes;
   if (sizes.length) progress('kuromoji dictionary, 3 fresh processes');
   const dicts = sizes.length ? [0, 1, 2].map(() => child<DictFigures>(['dict'], flags)) : [];
 
@@ -375,9 +399,14 @@ async function main(): Promise<void> {
   out(`支援ナビ bench — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mib(os.totalmem() / 2 ** 20)} RAM`);
   const slackFlag = flags.slackCommands ? `${flags.slackOnly ? ' --slack-only' : ''} --slack-commands ${flags.slackCommands}` : ' --no-slack';
   out(
-    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}${flags.hostileOnly ? ' --hostile-only' : flags.hostile ? '' : ' --no-hostile'}`,
+    `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}${flags.hostileOnly ? ' --hostile-only' : flags.hostile ? '' : ' --no-hostile'}${flags.startOnly ? ' --start-only' : flags.start ? '' : ' --no-start'}`,
   );
-  out(`npm run -s build (tsc, then shien index of the bundled catalog): ${ms(build.ms)}`);
+  out(`npm run -s build (scripts/build.mjs: when src/ changed, tsc and the bundled catalog's index): ${ms(build.ms)}`);
+  if (start) {
+    out();
+    if (start.ok) for (const line of startReport(start.figures, { ms, mib, table })) out(line);
+    else out(`Start and CLI section failed: ${start.error}`);
+  }
   if (results.length) {
     out();
     out(table(header, rows));

@@ -19,12 +19,15 @@
  *
  * Usage: node scripts/build.mjs [--force]   (exit 1 when TypeScript reports errors)
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** child_process only when building: a start with dist/ current does not pay for loading it. */
+const spawnSync = (...args) => createRequire(import.meta.url)('node:child_process').spawnSync(...args);
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILDS = path.join(ROOT, '.build');
