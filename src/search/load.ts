@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles, loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
-import { loadAnalyzer, type Analyzer } from './analyzer.js';
+import type { Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { readVariantsFile, Variants, type VariantsFile } from './variants.js';
@@ -141,24 +142,18 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     if (engine) return { engine, source: 'index-file' };
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
-  const analyzer = options.analyzer ?? (await loadAnalyzer());
+  // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
+  const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   const engine = await SearchEngine.build(engineInput(sources, analyzer, options.engine));
   const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
   return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
 }
 
-/** Writes the index beside its target and renames it over it: a reader sees the old file or the new one, never half of one. */
+/** Writes the index file atomically, with what it was built from; returns its size in bytes. */
 async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
   const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
   const text = JSON.stringify(content);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(file, text);
   return Buffer.byteLength(text);
 }
 

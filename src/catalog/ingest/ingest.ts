@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isNode, isScalar, isSeq, parseDocument, stringify, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { writeFileAtomic } from '../../write-atomic.js';
 import { programId } from '../ids.js';
 import { parseCatalogFile, validateYaml, CatalogError } from '../load.js';
 import { CatalogFileSchema, ProgramSchema } from '../schema.js';
@@ -51,17 +52,6 @@ export function defaultPaths(document: string, seedsDir: string, catalogDir = pa
   };
 }
 
-/** By rename, so a bot re-reading the catalog never reads half a file. */
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-}
 
 /** A parsed card as a catalog entry (the machine's proposal, before review). */
 export function cardToEntry(card: ParsedCard, document: string, uncertainPages: Set<number>): Entry {
@@ -237,11 +227,11 @@ export async function ingestDocument(paths: IngestPaths, options: ParseOptions &
     // Only what changed is written, so the report ("変更はありません") and the files agree.
     if (!current || current.text !== catalogYaml) {
       await mkdir(path.dirname(paths.catalogFile), { recursive: true });
-      await writeAtomic(paths.catalogFile, catalogYaml);
+      await writeFileAtomic(paths.catalogFile, catalogYaml);
     }
     if (snapshotChanged) {
       await mkdir(path.dirname(paths.snapshotFile), { recursive: true });
-      await writeAtomic(paths.snapshotFile, snapshotYaml);
+      await writeFileAtomic(paths.snapshotFile, snapshotYaml);
     }
   }
   return { cards, uncertain, pages, merge, changed, snapshotChanged, catalogYaml, snapshotYaml };
