@@ -37,6 +37,9 @@ export interface Bot {
  * app, and the daily notices sharing one SQLite store. Assembled here (not in main.ts) so
  * tests start exactly this in-process.
  */
+/** The PostgreSQL channel on which replicas announce a changed catalog. */
+export const CATALOG_CHANNEL = 'shien_catalog';
+
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { logger, paths } = options;
   const clock = options.clock ?? systemClock;
@@ -50,12 +53,28 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await store.close().catch(() => undefined);
     throw new Error(`通知のデータベース (${store.location}) を開けませんでした: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  // Replicas on one PostgreSQL tell each other when one of them loaded a changed catalog, and
+  // each one then reloads its own copy (deployed to every replica), without waiting for 09:00.
+  const catalogEvents = options.notices.databaseUrl ? await listenForCatalog(options.notices.databaseUrl) : undefined;
   // Search catches up with the catalog on disk. An unchanged catalog costs one read and a compare.
-  const reloadSearch = (): Promise<void> =>
+  const reloadSearch = (tell = true): Promise<void> =>
     live.reload().then(
-      (r) => void (r.status !== 'unchanged' && logger.info({ component: 'catalog', ...r }, 'catalog reload')),
+      (r) => {
+        if (r.status === 'unchanged') return;
+        logger.info({ component: 'catalog', ...r }, 'catalog reload');
+        if (r.status === 'reloaded' && tell) catalogEvents?.notify(String(r.programs)).catch((error: unknown) => logger.warn({ component: 'catalog', err: error }, 'could not tell the other replicas'));
+      },
       (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
     );
+  async function listenForCatalog(url: string) {
+    try {
+      const { listen } = await import('./db/postgres.js');
+      return await listen(url, CATALOG_CHANNEL, () => void reloadSearch(false), { onReconnect: () => void reloadSearch(false) });
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
   const notices = createNoticeService({
     store,
     config: options.notices,
@@ -66,7 +85,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     // Once per run, before any digest goes out (and also when nothing is posted: no
     // subscriptions, or `notify --once` from cron announced it first), search catches up with
     // the catalog the run accepted.
-    catalogRead: reloadSearch,
+    catalogRead: () => reloadSearch(),
     // A replica whose run was skipped (another replica or process ran the slot, or holds the
     // lease) catches up too: every replica's timer fires daily, so each one serves a catalog
     // change by the next slot at the latest, without a restart.
@@ -107,6 +126,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { port } = await slack.start();
   // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
   const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
+  // A replica started on a newly deployed catalog asks the others to look at theirs (a rolling deploy).
+  void catalogEvents?.notify(String(live.current.size)).catch((error: unknown) => logger.warn({ component: 'catalog', err: error }, 'could not tell the other replicas'));
   // SHIEN_SOURCES (jGrants): a daily sync in a child process before the digest, caught up at start when older than a day; nothing without it.
   const sourceSync = startSourceSync({ clock, log: logger.child({ component: 'sync' }), onChanged: async () => void (await live.reload()) });
   return {
@@ -123,6 +144,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));
       await contactStore.close();
+      await catalogEvents?.close();
       void scheduled;
     },
   };

@@ -87,3 +87,77 @@ export async function transaction<T>(pool: pg.Pool, work: (db: Queryable) => Pro
     client.release();
   }
 }
+
+export interface Listener {
+  /** Sends `payload` on the channel to every listener (this one included), outside any transaction. */
+  notify(payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * LISTENs on `channel` with a connection of its own and calls `onPayload` for each
+ * notification. A dropped connection is re-established after `reconnectMs`, and `onReconnect`
+ * runs then (what was announced meanwhile was missed: the caller re-reads what it caches).
+ */
+export async function listen(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  options: { onReconnect?: () => void; reconnectMs?: number } = {},
+): Promise<Listener> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  let client: pg.Client | undefined;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onPayload(n.payload ?? '');
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    client = c;
+  };
+  const lost = (c: pg.Client): void => {
+    if (client !== c) return;
+    client = undefined;
+    void c.end().catch(() => undefined);
+    retry();
+  };
+  const retry = (): void => {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (closed) return;
+      connect().then(
+        () => options.onReconnect?.(),
+        () => retry(),
+      );
+    }, options.reconnectMs ?? 1000);
+  };
+  await connect();
+  return {
+    async notify(payload) {
+      if (client) {
+        await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+        return;
+      }
+      const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+      await c.connect();
+      try {
+        await c.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

@@ -160,4 +160,14 @@ describePostgres('two replicas on one PostgreSQL', () => {
       { timeout: 10_000 },
     );
   });
+
+  it('a catalog change one replica loads is served by the other at once (NOTIFY), without its own run', async () => {
+    const [a, b] = replicas;
+    const before = b!.bot.live.current.size;
+    await addProgram(catalog.catalogFile, { id: 'p-replica-new-02', name: '複製テスト用の二つ目の補助金' });
+    // Only A runs (an admin's notify --once in A's process): B's timer does not fire.
+    await a!.bot.notices.runNow();
+    expect(a!.bot.live.current.size).toBe(before + 1);
+    await vi.waitFor(() => expect(b!.bot.live.current.get('p-replica-new-02')?.name).toBe('複製テスト用の二つ目の補助金'), { timeout: 30_000 });
+  }, ANALYZER_TIMEOUT);
 });
