@@ -13,6 +13,8 @@ export const DEFAULT_LIMIT = 5;
 export function responseJson(response: SearchResponse, limit: number) {
   return {
     query: response.query,
+    // The query was cut to the search's limits (src/search/query-bounds.ts).
+    ...(response.shortened ? { shortened: true } : {}),
     total: response.total,
     mode: response.mode,
     errors: response.errors,
