@@ -17,7 +17,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SHORTENED_NOTE } from '../../src/render/text.js';
 import { MAX_QUERY_CHARS } from '../../src/search/query-bounds.js';
 import { ROOT, tempDir } from '../search/support.js';
@@ -65,9 +65,20 @@ beforeAll(async () => {
   await writeFile(path.join(catalogDir, 'zz-added.yaml'), '- name: 敵対的入力の試験事業\n  agency: 県新産業創出室\n  overview: 長すぎる検索語への備えを確かめる。\n');
 });
 
+/** Every child started; one still running when its test ends (a timeout) is killed then. */
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null && child !== botProcess) child.kill('SIGKILL');
+});
+
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The HTTP bot, shared by the tests of its describe (not killed after each). */
+let botProcess: ChildProcess | undefined;
 
 interface Child {
   proc: ChildProcess;
@@ -78,6 +89,7 @@ interface Child {
 
 function start(args: string[], environment: NodeJS.ProcessEnv, stdin?: string): Child {
   const proc = spawn(process.execPath, ['--import', TSX, ...args], { cwd: dir, env: environment, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(proc);
   let out = '';
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -147,6 +159,7 @@ describe('the bot over HTTP, against the fake Slack', () => {
   beforeAll(async () => {
     fake = await startFakeSlack();
     bot = start([MAIN], env({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl }));
+    botProcess = bot.proc;
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no listening line; stdout:\n${bot.stdout()}\nstderr:\n${bot.stderr()}`)), CHILD_TIMEOUT - 10_000);
       const check = () => {
