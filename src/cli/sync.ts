@@ -1,6 +1,6 @@
 import { ConfigError, type Paths } from '../config.js';
 import { loadSourcesConfig } from '../sources/config.js';
-import { SqliteImportStore } from '../sources/sqlite-store.js';
+import { openImportStore } from '../sources/open.js';
 import { runSync, type SourceReport, type SyncReport } from '../sources/sync.js';
 
 export const SYNC_USAGE = `使い方: sync [--dry-run] [--json]
@@ -66,12 +66,18 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
     if (json) out.write(JSON.stringify({ sources: [] }) + '\n');
     return 0;
   }
-  const store = SqliteImportStore.open(config.dataDir);
+  let store;
+  try {
+    store = (await openImportStore(config.dataDir, process.env))!; // PostgreSQL when DATABASE_URL is set
+  } catch (error) {
+    err.write(`取り込みのデータベースを開けませんでした: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof ConfigError ? 2 : 1;
+  }
   let report: SyncReport;
   try {
     report = await runSync({ config, store, now: options.now ?? (() => new Date()), dryRun, progress: (line) => err.write(line + '\n') });
   } finally {
-    store.close();
+    await store.close();
   }
   for (const r of report.sources) err.write(summary(r, dryRun));
   const wrote = !dryRun && report.sources.some((r) => r.ok && (r.new.length || r.changed.length || r.closed.length));

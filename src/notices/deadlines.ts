@@ -66,8 +66,8 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<ImportStore | undefine
     throw error;
   }
   if (!config.enabled.length) return undefined;
-  const { SqliteImportStore } = await import('../sources/sqlite-store.js');
-  return SqliteImportStore.open(config.dataDir);
+  const { openImportStore } = await import('../sources/open.js');
+  return openImportStore(config.dataDir, env); // PostgreSQL when DATABASE_URL is set
 }
 
 /**
@@ -85,11 +85,11 @@ export async function deadlineCommand(args: string, context: { channel: string; 
   if (!store) return '締切の通知は、Jグランツからの取り込み (SHIEN_SOURCES=jgrants) が有効なときに使えます。カタログの事業には締切の記載がありません。';
   try {
     const on = ON.has(word);
-    const changed = store.setDeadlineAlerts(context.channel, on, { by: context.user, now: context.now });
+    const changed = await store.setDeadlineAlerts(context.channel, on, { by: context.user, now: context.now });
     if (on) return changed ? `締切が ${DEADLINE_DAYS} 日以内になった事業 (Jグランツ掲載分) を、毎朝の通知と一緒にこのチャンネルでお知らせします。各事業 1 回だけです。` : '締切の通知はすでに *オン* です。';
     return changed ? '締切の通知を *オフ* にしました。' : '締切の通知はもともと *オフ* です。';
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -110,18 +110,18 @@ export async function runDeadlineReminders(options: {
   if (!store) return [];
   try {
     const now = options.now();
-    const soon = closingSoon(store.programs(), now);
+    const soon = closingSoon(await store.programs(), now);
     const byId = new Map(soon.map((p) => [p.id, p]));
     const results: DeadlineResult[] = [];
-    for (const channel of store.deadlineChannels()) {
-      const fresh = store.unreminded(channel, soon.map((p) => p.id));
+    for (const channel of await store.deadlineChannels()) {
+      const fresh = await store.unreminded(channel, soon.map((p) => p.id));
       if (!fresh.length) continue;
       const result = await options.post(channel, renderDeadlineReminder(fresh.map((id) => byId.get(id)!), now));
-      if (result.ok) store.markReminded(channel, fresh, options.now());
+      if (result.ok) await store.markReminded(channel, fresh, options.now());
       results.push({ channel, programIds: fresh, posted: result.ok, ...(result.ok ? {} : { error: result.error }) });
     }
     return results;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '../config.js';
 import type { Clock } from '../notices/schedule.js';
 import { loadSourcesConfig } from './config.js';
 import { createSyncScheduler, type SyncLog, type SyncScheduler, type SyncSchedulerOptions } from './schedule.js';
-import { SqliteImportStore } from './sqlite-store.js';
+import { openImportStore } from './open.js';
 
 /**
  * The bot's part of the sources: when SHIEN_SOURCES enables one, a daily sync at
@@ -21,14 +21,15 @@ export function startSourceSync(options: { clock: Clock; log: SyncLog; onChanged
   }
   if (!config.enabled.length) return undefined;
   const dataDir = config.dataDir;
-  const lastSuccess = () => {
-    const store = SqliteImportStore.open(dataDir);
+  const lastSuccess = async () => {
+    // PostgreSQL when DATABASE_URL is set: a sync by any replica counts.
+    const store = (await openImportStore(dataDir, options.env ?? process.env))!;
     try {
       // The oldest of the sources' last successful syncs: any source overdue catches up.
-      const times = config.enabled.map((s) => store.lastSuccessfulSync(s)?.at.getTime());
+      const times = await Promise.all(config.enabled.map(async (s) => (await store.lastSuccessfulSync(s))?.at.getTime()));
       return times.some((t) => t === undefined) ? undefined : new Date(Math.min(...(times as number[])));
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const scheduler = createSyncScheduler({ at: config.syncAt, clock: options.clock, lastSuccess, onChanged: options.onChanged, log: options.log, ...(options.run ? { run: options.run } : {}) });

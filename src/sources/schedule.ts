@@ -61,7 +61,7 @@ export interface SyncSchedulerOptions {
   at: string;
   clock: Clock;
   /** When the sources last synced successfully (undefined: never). */
-  lastSuccess: () => Date | undefined;
+  lastSuccess: () => Date | undefined | Promise<Date | undefined>;
   /** One sync (default: runSyncChild). */
   run?: (signal: AbortSignal) => Promise<SyncRunResult>;
   /** After a sync that changed something: the bot reloads search here. */
@@ -107,7 +107,7 @@ export function createSyncScheduler(options: SyncSchedulerOptions): SyncSchedule
       cron = new Cron(dailyPattern(options.at), { timezone: NOTICE_TIMEZONE }, () => {
         void runNow().catch((error: unknown) => options.log?.error({ component: 'sync', err: error }, 'sync failed'));
       });
-      const last = options.lastSuccess();
+      const last = await options.lastSuccess();
       if (!last || options.clock.now().getTime() - last.getTime() > SYNC_MAX_AGE_MS) await runNow();
     },
     runNow,

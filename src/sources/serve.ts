@@ -28,14 +28,16 @@ export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: s
     throw error;
   }
   if (!config.enabled.length) return [];
-  // Loaded only when a source is on: a search without sources never loads SQLite.
-  const { SqliteImportStore } = await import('./sqlite-store.js');
+  // Loaded only when a source is on: a search without sources never loads a database module.
   if (options.file === ':memory:') return []; // a private notice store shares nothing
-  const store = options.file ? new SqliteImportStore(options.file) : SqliteImportStore.openIfExists(config.dataDir);
+  const { openImportStore } = await import('./open.js');
+  const { SqliteImportStore } = await import('./sqlite-store.js');
+  // PostgreSQL when DATABASE_URL is set (replicas share the imports); else the data directory's file.
+  const store = options.file ? new SqliteImportStore(options.file) : await openImportStore(config.dataDir, options.env ?? process.env, 'ifExists');
   if (!store) return [];
   try {
-    return store.programs().filter((s) => (config.enabled as string[]).includes(s.program.imported.source));
+    return (await store.programs()).filter((s) => (config.enabled as string[]).includes(s.program.imported.source));
   } finally {
-    store.close();
+    await store.close();
   }
 }

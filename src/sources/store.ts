@@ -3,9 +3,12 @@ import type { ImportedProgram, SourceName } from './program.js';
 /**
  * Where imported programs live: beside the reviewed catalog, never in seeds/catalog/. The
  * interface is what sync, search and notices use; `SqliteImportStore` (the data directory's
- * SQLite file) implements it, and a PostgreSQL store can sit behind the same methods
- * (each method is one transaction; nothing here assumes SQLite).
+ * SQLite file) implements it synchronously, `PgImportStore` (pg-store.ts, DATABASE_URL, shared
+ * by replicas) asynchronously: callers `await` every method (each one transaction).
  */
+
+/** A method's result, now (SQLite) or later (PostgreSQL). */
+export type Awaitable<T> = T | Promise<T>;
 
 export interface StoredProgram {
   program: ImportedProgram;
@@ -71,26 +74,26 @@ export interface ImportStore {
    * Applies one complete fetch of a source as a whole (one transaction): inserts new
    * programs, updates changed ones, marks the ones no longer listed 掲載終了, records the sync.
    */
-  applySync(input: ApplySyncInput): SyncChanges;
+  applySync(input: ApplySyncInput): Awaitable<SyncChanges>;
   /** Records a failed sync; nothing else is written. */
-  recordFailure(source: SourceName, errors: readonly string[], now: Date): void;
+  recordFailure(source: SourceName, errors: readonly string[], now: Date): Awaitable<void>;
   /** The stored programs of a source (or of every source), closed ones included, in first-seen order. */
-  programs(source?: SourceName): StoredProgram[];
+  programs(source?: SourceName): Awaitable<StoredProgram[]>;
   /** The latest sync of a source, successful or not. */
-  lastSync(source: SourceName): SyncRecord | undefined;
+  lastSync(source: SourceName): Awaitable<SyncRecord | undefined>;
   /** The latest successful sync of a source. */
-  lastSuccessfulSync(source: SourceName): SyncRecord | undefined;
+  lastSuccessfulSync(source: SourceName): Awaitable<SyncRecord | undefined>;
 
   /** `/支援 通知 締切`: turns a channel's deadline reminders on or off; false when it already was. */
-  setDeadlineAlerts(channel: string, active: boolean, opts: { by?: string; now: Date }): boolean;
-  deadlineAlerts(channel: string): DeadlineAlerts | undefined;
+  setDeadlineAlerts(channel: string, active: boolean, opts: { by?: string; now: Date }): Awaitable<boolean>;
+  deadlineAlerts(channel: string): Awaitable<DeadlineAlerts | undefined>;
   /** Channels with deadline reminders on. */
-  deadlineChannels(): string[];
+  deadlineChannels(): Awaitable<string[]>;
   /** Of `programIds`, those the channel has not been reminded of. */
-  unreminded(channel: string, programIds: readonly string[]): string[];
+  unreminded(channel: string, programIds: readonly string[]): Awaitable<string[]>;
   /** Records a reminder Slack confirmed: each program is reminded once per channel. */
-  markReminded(channel: string, programIds: readonly string[], now: Date): void;
-  close(): void;
+  markReminded(channel: string, programIds: readonly string[], now: Date): Awaitable<void>;
+  close(): Awaitable<void>;
 }
 
 export interface DeadlineAlerts {

@@ -49,7 +49,7 @@ async function syncSource(source: SourceName, options: RunSyncOptions): Promise<
   const now = options.now();
   const client = new JgrantsClient({ ...options.jgrantsClient, baseUrl: config.jgrants.apiUrl });
   try {
-    const stored = store.programs(source);
+    const stored = await store.programs(source);
     const fetched = await fetchJgrants({
       client,
       areas: config.jgrants.areas,
@@ -64,7 +64,7 @@ async function syncSource(source: SourceName, options: RunSyncOptions): Promise<
     if (!fetched.programs.length && !fetched.alsoListed.length && listedBefore > 0) {
       throw new Error(`jGrants がどのキーワードでも 1 件も返しませんでした (前回までの掲載 ${listedBefore} 件)。障害とみなし、何も書き換えていません`);
     }
-    const changes = store.applySync({ source, programs: fetched.programs, alsoListed: fetched.alsoListed, errors: fetched.errors, now: options.now(), dryRun: options.dryRun ?? false });
+    const changes = await store.applySync({ source, programs: fetched.programs, alsoListed: fetched.alsoListed, errors: fetched.errors, now: options.now(), dryRun: options.dryRun ?? false });
     return {
       source,
       ok: true,
@@ -78,7 +78,7 @@ async function syncSource(source: SourceName, options: RunSyncOptions): Promise<
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!options.dryRun) store.recordFailure(source, [message], options.now());
+    if (!options.dryRun) await store.recordFailure(source, [message], options.now());
     return { source, ok: false, baseline: false, new: [], changed: [], closed: [], errors: [message], listed: 0, requests: client.requests };
   }
 }
