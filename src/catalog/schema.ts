@@ -160,6 +160,12 @@ export const ProgramSchema = z
     relatedOrgs: limited(z.string(), 'relatedOrgs').optional(),
     /** Purpose categories (reviewed). */
     purposes: z.array(PurposeSchema).optional(),
+    /**
+     * 相談例: how a client would put the need this program serves (「売上が落ちて返済が苦しい」),
+     * written from the program's own text (overview, results, purposes) and reviewed; searched
+     * as their own field, so a question in a client's words finds the program.
+     */
+    consultations: z.array(nonBlank.max(80, '相談例 (consultations) は 1 件 80 文字以内です')).max(12, '相談例 (consultations) は 12 件までです').optional(),
     source: SourceRefSchema.optional(),
     /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
     contact: ContactSchema.optional(),

@@ -13,6 +13,7 @@ import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
+import { termScores as termScoresOf } from './term-scores.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
 
 /**
@@ -35,6 +36,7 @@ export const FIELD_BOOSTS = {
   agency: 3,
   overview: 2,
   purposes: 1.5,
+  consultations: 1.5,
   results: 1,
   relatedOrgs: 0.5,
   keyProjects: 0.5,
@@ -112,6 +114,8 @@ export interface SearchResponse {
   notFound?: string[];
   /** Words that matched nothing, and the catalog's words searched instead (step `nearby`). */
   usedInstead?: Array<{ word: string; used: string[] }>;
+  /** Programs with every word, when fewer than a page: they come first, programs with some of the words follow. */
+  allCount?: number;
 }
 
 export interface SearchOptions {
@@ -298,6 +302,7 @@ export class SearchEngine {
       agency: [program.agency, ...this.agencies.spellingsOf(program.agency), agency?.kind].filter(Boolean).join('\n'),
       overview: program.overview ?? '',
       purposes: (program.purposes ?? []).join('\n'),
+      consultations: (program.consultations ?? []).join('\n'),
       results: program.results ?? '',
       relatedOrgs: program.relatedOrgs ?? '',
       keyProjects: (program.keyProjects ?? []).map((n) => KEY_PROJECTS[n as KeyProjectNumber]).join('\n'),
@@ -338,8 +343,8 @@ export class SearchEngine {
   private termScores(term: string, cache: Map<string, Scores>): Scores {
     let scores = cache.get(term);
     if (!scores) {
-      scores = new Map();
-      for (const r of this.index.search(term, { boost: FIELD_BOOSTS })) scores.set(r.id as string, { score: r.score, terms: new Set(r.terms) });
+      // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts).
+      scores = termScoresOf(this.index, term, FIELD_BOOSTS);
       cache.set(term, scores);
     }
     return scores;
@@ -487,7 +492,7 @@ export class SearchEngine {
     const parsed = parseQuery(this.variants.fold(query));
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
-    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead'> = {};
+    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount'> = {};
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
     // thousands, and making every snippet dominated the query time (bench).
     const respond = (total: number, make: (i: number) => SearchHit, mode: MatchMode): SearchResponse => {
@@ -508,7 +513,10 @@ export class SearchEngine {
     const cache = new Map<string, Scores>();
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
-    let units = chunks.flatMap((chunk) => this.unitsOf(chunk));
+    const unitsByChunk = chunks.map((chunk) => this.unitsOf(chunk));
+    // Words read out of one sentence (補助金の申請を手伝ってほしい), not typed apart.
+    const sentence = unitsByChunk.some((u) => u.length > 1);
+    let units = unitsByChunk.flat();
     // A long run of words in one chunk (創業創業…) is many words even within the length limit:
     // many units (lexicon), or one compound of many parts (kuromoji).
     if (units.length > MAX_QUERY_WORDS) {
@@ -519,6 +527,10 @@ export class SearchEngine {
       units = units.map((u) => ({ ...u, parts: u.parts.slice(0, MAX_QUERY_WORDS) }));
       shortened = true;
     }
+    // A word said twice is one word (創業 創業 …, 創業創業…): the same need, looked up once.
+    units = units
+      .filter((u, i) => units.findIndex((o) => o.term === u.term) === i)
+      .map((u) => (new Set(u.parts).size < u.parts.length ? { ...u, parts: [...new Set(u.parts)] } : u));
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
     const exact = units.map(() => new Set<string>());
@@ -561,17 +573,17 @@ export class SearchEngine {
     const answer = answerInSteps(words, intentScores && keep(intentScores), this.size, (i) => {
       const near = this.nearbyScores(units[i]!, cache);
       return near && { ...near, scores: keep(near.scores) };
-    });
+    }, sentence);
     const combined = answer.scores;
     const mode: MatchMode = answer.mode;
-    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead };
+    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
     // An exact hit ranks first: programs containing more of the (deciding) words as written
     // come before programs found through synonyms. A colloquial question (an intent matched)
     // is the exception: its words as written (お金, 借りる) say little, so the score alone ranks.
     const exactWords = answer.exactCount;
     const ranked = [...combined].sort(
-      (a, b) => exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
+      (a, b) => answer.tier(b[0]) - answer.tier(a[0]) || exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
     );
     const make = (i: number): SearchHit => {
       const [id, s] = ranked[i]!;

@@ -20,6 +20,8 @@ export type AnswerStep = 'all' | 'intent' | 'any' | 'nearby';
 /** Share of the catalog a word must match to count as common (in catalogs of 20 programs or more). */
 export const COMMON_SHARE = 0.25;
 const MIN_CATALOG_FOR_COMMON = 20;
+/** An answer with fewer programs than this that have every word is filled with programs that have some. */
+export const FILL_BELOW = 5;
 /** What a common word adds to a program listed for other reasons, relative to its score. */
 export const COMMON_WEIGHT = 0.2;
 
@@ -42,6 +44,16 @@ export interface StepAnswer {
   notFound: string[];
   /** Per program, how many of the deciding words it contains as written: the first sort key. */
   exactCount: (id: string) => number;
+  /** Programs with every word, when fewer than a page of them came first and others follow. */
+  allCount?: number;
+  /** Programs with every word rank first (1), then the rest (0). */
+  tier: (id: string) => number;
+}
+
+/** 1 for a word in one program, falling to 1/4 for a word in every program (an IDF on a 0–1 scale). */
+export function rarity(matched: number, catalogSize: number): number {
+  if (catalogSize < 2 || matched < 1) return 1;
+  return 0.25 + 0.75 * (Math.log(catalogSize / Math.min(matched, catalogSize)) / Math.log(catalogSize));
 }
 
 export function isCommon(matched: number, catalogSize: number): boolean {
@@ -63,17 +75,22 @@ function boostWithin(base: Scores, extra: Scores[]): Scores {
   return out;
 }
 
-/** Steps 1–3 on words as they are. */
-export function combineWords(words: QueryWord[], intent: Scores | undefined, catalogSize: number): StepAnswer {
+/**
+ * Steps 1–3 on words as they are. `sentence`: the words were read out of a sentence (お金を
+ * 借りたい), not typed apart: then a page with fewer programs having every word is filled.
+ */
+export function combineWords(words: QueryWord[], intent: Scores | undefined, catalogSize: number, sentence = false): StepAnswer {
   const common = words.map((w) => isCommon(w.matched, catalogSize));
   const someRare = common.some((c, i) => !c && words[i]!.scores.size > 0);
   // Common words step back only when a rarer word found something.
   const weak = (i: number) => common[i]! && someRare;
   const deciding = words.filter((_, i) => !weak(i));
+  // In an any-word answer a rarer word weighs more (副業 in 1 program over 手伝う in 8).
+  const weighted = deciding.map((w) => scale(w.scores, rarity(w.matched, catalogSize)));
   const minor = words.filter((_, i) => weak(i)).map((w) => scale(w.scores, COMMON_WEIGHT));
   const notFound = words.filter((w) => !w.scores.size).map((w) => w.label);
   const exactCount = (id: string) => (intent ? 0 : deciding.filter((w) => w.exact.has(id)).length);
-  const answer = (scores: Scores, mode: StepAnswer['mode'], step?: AnswerStep): StepAnswer => ({ scores, mode, ...(step ? { step } : {}), notFound, exactCount });
+  const answer = (scores: Scores, mode: StepAnswer['mode'], step?: AnswerStep): StepAnswer => ({ scores, mode, ...(step ? { step } : {}), notFound, exactCount, tier: () => 0 });
 
   if (intent) {
     const scores = boostWithin(addUp(deciding.map((w) => w.scores), intent), minor);
@@ -82,9 +99,16 @@ export function combineWords(words: QueryWord[], intent: Scores | undefined, cat
   }
   if (!words.length) return answer(new Map(), 'none');
   const all = intersect(words.map((w) => w.scores));
-  if (all.size) return answer(all, 'all', 'all');
+  // Fewer programs than a page have every word of a sentence: the page is filled with
+  // programs that have some of them, after those (a verb of a question, 手伝う, must not
+  // narrow it to one). Words typed apart (宇宙 ビジネス) are all required, as asked.
+  if (all.size && (all.size >= FILL_BELOW || words.length < 2 || !sentence)) return answer(all, 'all', 'all');
+  if (all.size) {
+    const some = boostWithin(addUp(weighted), minor);
+    return { ...answer(addUp([some]), 'all', 'all'), allCount: all.size, tier: (id) => (all.has(id) ? 1 : 0) };
+  }
   if (words.length > 1) {
-    const scores = boostWithin(addUp(deciding.map((w) => w.scores)), minor);
+    const scores = boostWithin(addUp(weighted), minor);
     if (scores.size) return answer(scores, 'any', 'any');
   }
   return answer(new Map(), 'none');
@@ -99,8 +123,9 @@ export function answerInSteps(
   intent: Scores | undefined,
   catalogSize: number,
   nearby: (i: number) => { scores: Scores; matched: number; used: string[] } | undefined,
+  sentence = false,
 ): StepAnswer & { usedInstead: Array<{ word: string; used: string[] }> } {
-  const first = combineWords(words, intent, catalogSize);
+  const first = combineWords(words, intent, catalogSize, sentence);
   if (first.mode !== 'none') return { ...first, usedInstead: [] };
   const usedInstead: Array<{ word: string; used: string[] }> = [];
   const replaced = words.map((w, i) => {
@@ -111,17 +136,18 @@ export function answerInSteps(
     return { ...w, scores: near.scores, exact: new Set<string>(), matched: near.matched };
   });
   if (!usedInstead.length) return { ...first, usedInstead };
-  const second = combineWords(replaced, intent, catalogSize);
+  const second = combineWords(replaced, intent, catalogSize, sentence);
   if (second.mode === 'none') return { ...first, usedInstead: [] };
   return { ...second, step: 'nearby', notFound: first.notFound.filter((w) => !usedInstead.some((u) => u.word === w)), usedInstead };
 }
 
 /** One line for the answer: which step answered, and which words were not found. */
-export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }> }): string | undefined {
+export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }>; allCount?: number }): string | undefined {
   const parts: string[] = [];
   if (response.step === 'nearby' && response.usedInstead?.length) {
     parts.push(`見つからない言葉を近い言葉で探しました: ${response.usedInstead.map((u) => `「${u.word}」→「${u.used.join('・')}」`).join('、')}`);
   }
+  if (response.allCount !== undefined) parts.push(`すべての語を含む事業は ${response.allCount} 件です。その後にいずれかの語を含む事業を表示します`);
   const missing = (response.notFound ?? []).filter((w) => !response.usedInstead?.some((u) => u.word === w));
   if (missing.length && response.step) parts.push(`見つからなかった言葉: ${missing.map((w) => `「${w}」`).join('、')}`);
   return parts.length ? parts.join('。') : undefined;

@@ -1,0 +1,70 @@
+/**
+ * 相談例 (consultations): how a client would put a program's need, stored in the catalog and
+ * searched as their own field; and a sentence's words fill a page when few programs have all.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ProgramSchema } from '../../src/catalog/schema.js';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, tinyEngines } from './support.js';
+
+let analyzer: Analyzer;
+let bundled: Engines;
+beforeAll(async () => {
+  analyzer = await loadAnalyzer();
+  bundled = await bundledEngines(analyzer);
+}, ANALYZER_TIMEOUT);
+
+describe('the consultations field', () => {
+  it('is validated: at most 12, each at most 80 characters, none blank', () => {
+    const base = { name: '相談窓口', agency: 'テスト機関' };
+    expect(ProgramSchema.safeParse({ ...base, consultations: ['返済が苦しい'] }).success).toBe(true);
+    expect(ProgramSchema.safeParse({ ...base, consultations: ['あ'.repeat(81)] }).success).toBe(false);
+    expect(ProgramSchema.safeParse({ ...base, consultations: Array(13).fill('返済が苦しい') }).success).toBe(false);
+    expect(ProgramSchema.safeParse({ ...base, consultations: [' '] }).success).toBe(false);
+  });
+
+  it('every program of the bundled catalog has some', () => {
+    for (const p of bundled.kuromoji.programs) expect(p.consultations?.length, p.name).toBeGreaterThan(0);
+  });
+
+  it('a question in a client’s words finds the program whose consultations say it (both engines)', async () => {
+    const programs = [
+      program('antei', '経営安定特別相談事業', { overview: '資金繰り等に悩む事業者に助言する。', consultations: ['売上が減って借金の返済が苦しい'] }),
+      program('other', '経営セミナー', { overview: '経営の講座を開く。' }),
+    ];
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('返済が苦しい')), kind).toEqual(['antei']);
+    const without = await tinyEngines(analyzer, programs.map((p) => ({ ...p, consultations: undefined })));
+    for (const kind of ENGINE_KINDS) expect(ids(without[kind].search('返済が苦しい')), kind).toEqual([]);
+  });
+});
+
+describe('a sentence fills the page (both engines)', () => {
+  const programs = [
+    program('a', '補助金申請支援', { overview: '補助金の申請を手伝う。' }),
+    program('b', '補助金情報', { overview: '補助金の情報を載せる。' }),
+    program('c', '申請窓口', { overview: '各種の申請に応じる。' }),
+    program('d', '物産展', { overview: '県産品を売る。' }),
+  ];
+
+  it('programs with every word first, then those with some, and the answer says how many had all', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('補助金の申請を手伝ってほしい');
+      expect(ids(r)[0], kind).toBe('a');
+      expect([...ids(r)].sort(), kind).toEqual(['a', 'b', 'c']);
+    }
+    // As served, the lexicon does not know 手伝って (conjugated verbs are kuromoji's), so only
+    // kuromoji reads all three words here.
+    expect(e.kuromoji.search('補助金の申請を手伝ってほしい').allCount).toBe(1);
+  });
+
+  it('words typed apart are all required, as asked', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('補助金 申請 手伝う');
+      expect(ids(r), kind).toEqual(['a']);
+      expect(r.allCount, kind).toBeUndefined();
+    }
+  });
+});
