@@ -1,7 +1,9 @@
 import { ConfigError } from '../config.js';
 import type { Clock } from '../notices/schedule.js';
 import { loadSourcesConfig } from './config.js';
-import { createSyncScheduler, type SyncLog, type SyncScheduler, type SyncSchedulerOptions } from './schedule.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createSyncScheduler, runSyncChild, SYNC_TIMEOUT_MS, type SyncLog, type SyncScheduler, type SyncSchedulerOptions } from './schedule.js';
 import { openImportStore } from './open.js';
 
 /**
@@ -10,7 +12,30 @@ import { openImportStore } from './open.js';
  * nothing (no timer, no child process, no network). A bad setting is logged by name and the
  * bot keeps serving the catalog.
  */
-export function startSourceSync(options: { clock: Clock; log: SyncLog; onChanged: () => Promise<void>; env?: NodeJS.ProcessEnv; run?: SyncSchedulerOptions['run'] }): { scheduler: SyncScheduler; started: Promise<void> } | undefined {
+/** The lease of the notice store (PostgreSQL), shared by replicas; see SyncLease below. */
+export interface SyncLease {
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<{ acquired: boolean }>;
+  releaseLease(name: string, holder: string): Promise<boolean>;
+}
+
+/** The lease replicas take to sync, and how recent a sync by another replica makes this one's unnecessary. */
+export const SYNC_LEASE = 'jgrants-sync';
+export const SYNC_FRESH_MS = 60 * 60_000;
+
+export function startSourceSync(options: {
+  clock: Clock;
+  log: SyncLog;
+  onChanged: () => Promise<void>;
+  env?: NodeJS.ProcessEnv;
+  run?: SyncSchedulerOptions['run'];
+  /**
+   * Replicas sharing PostgreSQL (issue 14): each one's timer fires, one syncs. A replica syncs
+   * only while holding this lease, and not when another replica's sync succeeded within
+   * SYNC_FRESH_MS (the same slot): the others skip, and hear of the new programs through the
+   * catalog notification (`onChanged` of the one that synced).
+   */
+  lease?: SyncLease;
+}): { scheduler: SyncScheduler; started: Promise<void> } | undefined {
   let config;
   try {
     config = loadSourcesConfig(options.env ?? process.env);
@@ -32,7 +57,28 @@ export function startSourceSync(options: { clock: Clock; log: SyncLog; onChanged
       await store.close();
     }
   };
-  const scheduler = createSyncScheduler({ at: config.syncAt, clock: options.clock, lastSuccess, onChanged: options.onChanged, log: options.log, ...(options.run ? { run: options.run } : {}) });
+  const plain = options.run ?? ((signal: AbortSignal) => runSyncChild({ signal }));
+  const lease = options.lease;
+  const run: SyncSchedulerOptions['run'] = !lease
+    ? plain
+    : async (signal) => {
+        const holder = `sync@${hostname()}:${process.pid}#${randomBytes(3).toString('hex')}`;
+        if (!(await lease.acquireLease(SYNC_LEASE, holder, SYNC_TIMEOUT_MS, options.clock.now())).acquired) {
+          options.log.info({ component: 'sync' }, 'sync skipped: another replica is syncing');
+          return { code: 0, stderr: '' };
+        }
+        try {
+          const last = await lastSuccess();
+          if (last && options.clock.now().getTime() - last.getTime() < SYNC_FRESH_MS) {
+            options.log.info({ component: 'sync', last }, 'sync skipped: another replica synced this slot');
+            return { code: 0, stderr: '' };
+          }
+          return await plain(signal);
+        } finally {
+          await lease.releaseLease(SYNC_LEASE, holder).catch(() => false);
+        }
+      };
+  const scheduler = createSyncScheduler({ at: config.syncAt, clock: options.clock, lastSuccess, onChanged: options.onChanged, log: options.log, run });
   const started = scheduler.start().catch((error: unknown) => options.log.error({ component: 'sync', err: error }, 'sync at start failed'));
   return { scheduler, started };
 }
