@@ -8,23 +8,45 @@ export interface Scored {
 }
 export type Scores = Map<string, Scored>;
 
+// Scores given to these functions are never changed, and results may share entries and terms
+// sets with their inputs (at 10,000 programs, copying every set of every alternative was most
+// of a query's garbage): treat any Scores as read-only, except a result of addUp, which is
+// always fresh (fallback.ts adds to one).
+
+/** Adds `more` to `target.terms`, copying the set first unless `owned` says it is the target's own. */
+function addTerms(target: Scored, more: Set<string>, owned: Set<Scored>): void {
+  if (more === target.terms) return;
+  for (const t of more) {
+    if (target.terms.has(t)) continue;
+    if (!owned.has(target)) {
+      target.terms = new Set(target.terms);
+      owned.add(target);
+    }
+    target.terms.add(t);
+  }
+}
+
 export function scale(scores: Scores, factor: number): Scores {
   return new Map([...scores].map(([id, s]) => [id, { score: s.score * factor, terms: s.terms }]));
 }
 
 /** Best alternative in full, the others at `rest` of theirs. */
 export function softMax(alternatives: Scores[], rest: number): Scores {
+  const present = alternatives.filter((scores) => scores.size);
+  // One alternative with programs (most words have no synonym that matches): it is the answer.
+  if (present.length <= 1) return present[0] ?? new Map();
   const out: Scores = new Map();
   const best = new Map<string, number>();
-  for (const scores of alternatives) {
+  const owned = new Set<Scored>();
+  for (const scores of present) {
     for (const [id, s] of scores) {
       const prev = out.get(id);
       if (!prev) {
-        out.set(id, { score: s.score, terms: new Set(s.terms) });
+        out.set(id, { score: s.score, terms: s.terms });
         best.set(id, s.score);
         continue;
       }
-      for (const t of s.terms) prev.terms.add(t);
+      addTerms(prev, s.terms, owned);
       const b = best.get(id)!;
       if (s.score > b) {
         prev.score = s.score + (prev.score - b) + rest * b;
@@ -40,20 +62,16 @@ export function intersect(lists: Scores[]): Scores {
   const [first, ...rest] = [...lists].sort((a, b) => a.size - b.size);
   const out: Scores = new Map();
   if (!first) return out;
+  const owned = new Set<Scored>();
   for (const [id, s] of first) {
-    let score = s.score;
-    const terms = new Set(s.terms);
-    let everywhere = true;
+    if (!rest.every((other) => other.has(id))) continue;
+    const entry: Scored = { score: s.score, terms: s.terms };
     for (const other of rest) {
-      const o = other.get(id);
-      if (!o) {
-        everywhere = false;
-        break;
-      }
-      score += o.score;
-      for (const t of o.terms) terms.add(t);
+      const o = other.get(id)!;
+      entry.score += o.score;
+      addTerms(entry, o.terms, owned);
     }
-    if (everywhere) out.set(id, { score, terms });
+    out.set(id, entry);
   }
   return out;
 }

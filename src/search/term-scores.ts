@@ -1,0 +1,66 @@
+import type MiniSearch from 'minisearch';
+import type { Scores } from './scores.js';
+
+/**
+ * One index term's BM25 scores per program, read straight from MiniSearch's own postings.
+ *
+ * The engine looks up every alternative of every query word on its own (engine.ts), and at
+ * 10,000 programs a common term matches thousands of them: `MiniSearch#search` then makes,
+ * per program, a raw result, a match object, a result object and its arrays, and sorts them
+ * all — an order the engine throws away, since it combines scores by id. Here the same
+ * numbers (BM25 with MiniSearch's default parameters, times each field's boost, summed over
+ * fields) go straight into the engine's Scores, every entry sharing one terms set. A test
+ * (tests/search/term-scores.test.ts) holds them equal to `MiniSearch#search` for every term
+ * of the bundled catalog, so a MiniSearch upgrade that changes its internals or its scoring
+ * fails there, not silently in the ranking.
+ *
+ * Reads MiniSearch 7's documented-in-code but private fields; see `Internals`.
+ */
+
+/** The parts of a MiniSearch 7 instance this reads (private in its types, stable since 6.0). */
+interface Internals {
+  _index: { get(term: string): Map<number, Map<number, number>> | undefined };
+  _documentIds: Map<number, string | number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+}
+
+/** MiniSearch's defaultBM25params (k, b, d); the engine never passes other ones. */
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+
+/**
+ * Programs containing `term` (exactly: no prefix or fuzzy match) in any field, each with
+ * Σ boost(field) · BM25(term, field), as `index.search(term, { boost })` scores a one-term query.
+ */
+export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>): Scores {
+  const mini = index as unknown as Internals;
+  const out: Scores = new Map();
+  const data = mini._index.get(term);
+  if (!data) return out;
+  const terms = new Set([term]);
+  const { k, b, d } = BM25;
+  const total = mini._documentCount;
+  // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
+  for (const [field, fieldId] of Object.entries(mini._fieldIds)) {
+    const postings = data.get(fieldId);
+    if (!postings) continue;
+    const boost = boosts[field] || 1;
+    const avgLength = mini._avgFieldLength[fieldId]!;
+    const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
+    for (const [shortId, tf] of postings) {
+      const id = mini._documentIds.get(shortId);
+      // A removed document's postings are cleaned lazily by MiniSearch; the engine never removes one.
+      if (id === undefined) continue;
+      const length = mini._fieldLength.get(shortId)![fieldId]!;
+      // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
+      const key = id as string;
+      const prev = out.get(key);
+      if (prev) prev.score += score;
+      else out.set(key, { score, terms });
+    }
+  }
+  return out;
+}

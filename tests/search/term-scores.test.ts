@@ -1,0 +1,64 @@
+/**
+ * term-scores.ts reads MiniSearch's postings directly instead of calling its search (issue 13:
+ * the result objects and the sort cost most of a query at 10,000 programs). Its scores must be
+ * MiniSearch's own, to the bit, for every term of the bundled index; if a MiniSearch upgrade
+ * changes its internals or its BM25, this fails instead of the ranking drifting quietly.
+ */
+import MiniSearch, { type AsPlainObject } from 'minisearch';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../src/search/analyzer.js';
+import { FIELD_BOOSTS, type SerializedSearchIndex } from '../../src/search/engine.js';
+import { termScores } from '../../src/search/term-scores.js';
+import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
+
+const identity = (t: string) => t;
+const options = { idField: 'id', fields: Object.keys(FIELD_BOOSTS), searchOptions: { tokenize: (t: string) => [t], processTerm: identity } };
+
+/** What the engine got from MiniSearch before: `index.search(term, { boost })`, by id. */
+function viaSearch(index: MiniSearch, term: string, boost: Record<string, number>): Map<string, number> {
+  return new Map(index.search(term, { boost }).map((r) => [r.id as string, r.score]));
+}
+
+function viaPostings(index: MiniSearch, term: string, boost: Record<string, number>): Map<string, number> {
+  return new Map([...termScores(index, term, boost)].map(([id, s]) => [id, s.score]));
+}
+
+describe('termScores', () => {
+  let index: MiniSearch;
+  let terms: string[];
+  beforeAll(async () => {
+    const json = (await bundledEngine(await loadAnalyzer())).toJSON() as SerializedSearchIndex;
+    const plain = json.index as AsPlainObject;
+    index = MiniSearch.loadJS(plain, options);
+    terms = plain.index.map(([term]) => term);
+  }, ANALYZER_TIMEOUT);
+
+  it('equals MiniSearch search for every term of the bundled index, with the engine’s field boosts', () => {
+    expect(terms.length).toBeGreaterThan(1000);
+    let compared = 0;
+    for (const term of terms) {
+      const expected = viaSearch(index, term, FIELD_BOOSTS);
+      const got = viaPostings(index, term, FIELD_BOOSTS);
+      expect(got.size, term).toBe(expected.size);
+      for (const [id, score] of expected) expect(got.get(id), `${term} ${id}`).toBe(score);
+      compared += expected.size;
+    }
+    expect(compared).toBeGreaterThan(terms.length);
+  });
+
+  it('equals it with other boosts too, and knows nothing of a term the index lacks', () => {
+    const boost = { name: 7, results: 0.25 };
+    for (const term of terms.slice(0, 300)) {
+      const expected = viaSearch(index, term, boost);
+      const got = viaPostings(index, term, boost);
+      expect([...got.keys()].sort(), term).toEqual([...expected.keys()].sort());
+      for (const [id, score] of expected) expect(got.get(id)).toBe(score);
+    }
+    expect(termScores(index, 'ふがふがほげ', FIELD_BOOSTS).size).toBe(0);
+  });
+
+  it('gives every program of a term the term as what it matched', () => {
+    const term = terms.find((t) => viaSearch(index, t, FIELD_BOOSTS).size >= 3)!;
+    for (const s of termScores(index, term, FIELD_BOOSTS).values()) expect([...s.terms]).toEqual([term]);
+  });
+});
