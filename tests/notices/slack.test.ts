@@ -5,6 +5,7 @@ import { slackPoster } from '../../src/notices/slack-post.js';
 import { SqliteNoticeStore } from '../../src/notices/sqlite-store.js';
 import { MessageSchema } from '../../src/slack/blocks.js';
 import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack.js';
+import { describePostgres, freshDatabase } from './backends.js';
 import { addProgram, CATALOG_FILE, detailButtons, displayed, editFile, shien, workspace } from './support.js';
 
 /** Through a real WebClient (as the bot and the CLI post) against a fake Slack on 127.0.0.1. */
@@ -175,5 +176,41 @@ describe('npm run -s shien -- notify --once', () => {
     expect(help.stdout).toContain('notify --once');
     expect(posts()).toEqual([]);
     expect(path.isAbsolute(d.dataDir)).toBe(true);
+  }, 60_000);
+});
+
+describePostgres('notify --once with DATABASE_URL (issue 14)', () => {
+  it('two machines (two data directories) on one PostgreSQL: the second finds what the first announced; bad URLs are refused without printing them', async () => {
+    const url = await freshDatabase();
+    const ws = await workspace();
+    const other = await workspace();
+    const env = (dataDir: string) => ({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SHIEN_DATA_DIR: dataDir, SHIEN_CATALOG_DIR: ws.catalogDir, SHIEN_NOTIFY_CHANNELS: 'C0NOTICE', DATABASE_URL: url });
+
+    const baseline = await shien(['notify', '--once'], env(ws.dataDir));
+    expect(baseline.code).toBe(0);
+    expect(baseline.stdout).toContain('C0NOTICE: SHIEN_NOTIFY_CHANNELS から購読を始めました');
+    await addProgram(ws.catalogFile, NEW);
+    const posted = await shien(['notify', '--once'], env(ws.dataDir));
+    expect(posted.stdout).toContain('C0NOTICE: 新着 1 件を投稿しました');
+    // Another machine: nothing of this in its data directory, all of it in the database — it
+    // announces the next program (a fresh SQLite directory would take it as its baseline).
+    await addProgram(ws.catalogFile, { id: 'p-new-program-002', name: '二つ目の新事業' });
+    const elsewhere = await shien(['notify', '--once'], env(other.dataDir));
+    expect(elsewhere.code).toBe(0);
+    expect(elsewhere.stdout).toContain('C0NOTICE: 新着 1 件を投稿しました');
+    expect(posts()).toHaveLength(2);
+    expect(displayed(posts()[1]!.body.blocks)).toContain('二つ目の新事業');
+    expect(displayed(posts()[1]!.body.blocks)).not.toContain('新しいテスト補助金');
+
+    const malformed = await shien(['notify', '--once'], { ...env(ws.dataDir), DATABASE_URL: 'mysql://u:hunter2@db/x' });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('DATABASE_URL は postgres://');
+    expect(malformed.stderr).not.toContain('hunter2');
+
+    const unreachable = await shien(['notify', '--once'], { ...env(ws.dataDir), DATABASE_URL: 'postgres://shien:hunter2@127.0.0.1:1/nowhere' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('通知のデータベース (postgres://127.0.0.1:1/nowhere) を開けませんでした');
+    expect(unreachable.stderr).not.toContain('hunter2');
+    expect(posts()).toHaveLength(2);
   }, 60_000);
 });

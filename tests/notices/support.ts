@@ -129,9 +129,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `node --import tsx src/cli.ts <args>` from the project root, with only the given SHIEN_/SLACK_ variables. */
+/** `node --import tsx src/cli.ts <args>` from the project root, with only the given SHIEN_/SLACK_ variables (and DATABASE_URL). */
 export function shien(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHIEN_') && !k.startsWith('SLACK_')));
+  // DATABASE_URL too: a developer's own setting must not move these tests to PostgreSQL.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHIEN_') && !k.startsWith('SLACK_') && k !== 'DATABASE_URL'));
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
