@@ -11,6 +11,7 @@ import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
+import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
 import { termScores as termScoresOf } from './term-scores.js';
@@ -57,10 +58,12 @@ export interface SearchEngineOptions {
   softMaxRest?: number;
   /** Score a program gets for having a purpose a matched intent names. */
   purposeScore?: number;
+  /** Weight of a synonym from the general dictionary (general-synonyms.ts), under synonymWeight. */
+  generalSynonymWeight?: number;
 }
 // Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
 // the grid, so these are not finely tuned; vocabulary matters far more).
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 1, softMaxRest: 0.05, purposeScore: 8 };
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 1, softMaxRest: 0.05, purposeScore: 8, generalSynonymWeight: 0.2 };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -132,6 +135,8 @@ export interface SearchEngineInput {
   analyzer: Analyzer;
   /** Spelling variants (seeds/variants.yaml), folded in program texts and queries alike. */
   variants?: Variants;
+  /** Sudachi's synonym groups (general-synonyms.ts), read when building; a loaded index carries what it needs of them. */
+  generalSynonymGroups?: readonly SudachiGroup[];
   options?: SearchEngineOptions;
 }
 
@@ -149,6 +154,8 @@ export interface SerializedSearchIndex {
   lexicon: LexiconEntry[];
   documentFrequency: Array<[string, number]>;
   docTerms: Array<[string, string[]]>;
+  /** The general synonyms that touch this catalog (general-synonyms.ts). */
+  generalSynonyms?: Array<[string, string[]]>;
 }
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
@@ -203,6 +210,8 @@ export class SearchEngine {
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private nearbyTerms?: NearbyTerms;
+  /** term → catalog words the general dictionary gives as its synonyms. */
+  private generalSynonyms = new Map<string, string[]>();
   private readonly agencySpellings = new Map<string, string[]>();
   private readonly options: Required<SearchEngineOptions>;
   private readonly variants: Variants;
@@ -234,6 +243,9 @@ export class SearchEngine {
       if ((i + 1) % batchSize === 0) await yieldToEventLoop();
     }
     await engine.index.addAllAsync(docs, { chunkSize: batchSize });
+    if (input.generalSynonymGroups) {
+      engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
+    }
     // Staff's words join the lexicon too, so a query analysed without kuromoji still finds
     // 後継ぎ or お金 even where no program spells them.
     for (const w of input.vocabulary.allWords()) {
@@ -255,6 +267,7 @@ export class SearchEngine {
       lexicon: [...this.lexicon.values()],
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
+      ...(this.generalSynonyms.size ? { generalSynonyms: [...this.generalSynonyms] } : {}),
     };
   }
 
@@ -271,6 +284,7 @@ export class SearchEngine {
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
+    engine.generalSynonyms = new Map(json.generalSynonyms ?? []);
     return engine;
   }
 
@@ -374,10 +388,20 @@ export class SearchEngine {
     if (literal) for (const id of own.keys()) literal.add(id);
     const alternatives = [own];
     if (unit.parts.length >= 2) alternatives.push(this.specScores(unit, cache, true));
-    for (const s of this.input.vocabulary.synonymsOf(unit.term)) {
+    const handKept = this.input.vocabulary.synonymsOf(unit.term);
+    for (const s of handKept) {
       const scores = this.specScores(s, cache);
       if (scores.size) expanded.add(s.label);
       alternatives.push(scale(scores, this.options.synonymWeight));
+    }
+    // The general dictionary, under staff's words: only what they do not already say.
+    if (this.options.generalSynonymWeight > 0) {
+      for (const t of this.generalSynonyms.get(unit.term) ?? []) {
+        if (handKept.some((s) => s.term === t)) continue;
+        const scores = this.termScores(t, cache);
+        if (scores.size) expanded.add([...(this.surfaces.get(t) ?? [t])][0]!);
+        alternatives.push(scale(scores, this.options.generalSynonymWeight));
+      }
     }
     return softMax(alternatives, this.options.softMaxRest);
   }
@@ -527,10 +551,6 @@ export class SearchEngine {
       units = units.map((u) => ({ ...u, parts: u.parts.slice(0, MAX_QUERY_WORDS) }));
       shortened = true;
     }
-    // A word said twice is one word (創業 創業 …, 創業創業…): the same need, looked up once.
-    units = units
-      .filter((u, i) => units.findIndex((o) => o.term === u.term) === i)
-      .map((u) => (new Set(u.parts).size < u.parts.length ? { ...u, parts: [...new Set(u.parts)] } : u));
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
     const exact = units.map(() => new Set<string>());

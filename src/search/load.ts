@@ -12,6 +12,7 @@ import type { Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { readVariantsFile, Variants, type VariantsFile } from './variants.js';
+import { loadSudachiGroups } from './general-synonyms.js';
 import { readSynonymsFile, Vocabulary, type SynonymsFile } from './vocabulary.js';
 
 export interface LoadedSearchEngine {
@@ -144,7 +145,8 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
   // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
-  const engine = await SearchEngine.build(engineInput(sources, analyzer, options.engine));
+  // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.
+  const engine = await SearchEngine.build({ ...engineInput(sources, analyzer, options.engine), generalSynonymGroups: await loadSudachiGroups() });
   const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
   return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
 }
