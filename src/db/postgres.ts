@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { describePostgresUrl } from './url.js';
 
 export { describePostgresUrl, POSTGRES_URL } from './url.js';
 
