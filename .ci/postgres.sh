@@ -31,6 +31,13 @@ pg_test_start() {
       return 1
     fi
   fi
+  # A port in use (another run, a developer's server) moves us to the next free one.
+  local tries=0
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PG_TEST_PORT") 2>/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 20 ] || { echo "postgres: no free port from $((PG_TEST_PORT - tries))" >&2; return 1; }
+    PG_TEST_PORT=$((PG_TEST_PORT + 1))
+  done
   PG_TEST_DIR="$(mktemp -d /tmp/shien-pg.XXXXXX)"
   local run=()
   if [ "$(id -u)" = 0 ]; then
