@@ -19,12 +19,19 @@ const instant = z
   .transform((s) => new Date(s).toISOString())
   .nullish();
 
-const text = z.string().nullish();
+/**
+ * Field sizes past which an item is refused (skipped and reported, like any malformed item)
+ * rather than stripped and analysed: real details are tens of kilobytes of HTML, titles a line.
+ * What passes is still cut to the catalog's limits by the mapping.
+ */
+export const FIELD_MAX = { text: 5_000, title: 1_000, detailHtml: 200_000 } as const;
+const tooLong = (max: number) => ({ error: (issue: { input?: unknown }) => `長すぎます (${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : '?'} 文字、上限 ${max.toLocaleString('en-US')} 文字)` });
+const text = z.string().max(FIELD_MAX.text, tooLong(FIELD_MAX.text)).nullish();
 
 export const ListItemSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(100),
   name: text,
-  title: z.string().trim().min(1),
+  title: z.string().trim().min(1).max(FIELD_MAX.title, tooLong(FIELD_MAX.title)),
   institution_name: text,
   target_area_search: text,
   target_number_of_employees: text,
@@ -42,7 +49,7 @@ const WorkflowSchema = z.object({
 
 export const DetailSchema = ListItemSchema.extend({
   subsidy_catch_phrase: text,
-  detail: text,
+  detail: z.string().max(FIELD_MAX.detailHtml, tooLong(FIELD_MAX.detailHtml)).nullish(),
   use_purpose: text,
   industry: text,
   subsidy_rate: text,

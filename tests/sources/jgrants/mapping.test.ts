@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToLines } from '../../../src/sources/html.js';
 import { bracketBody, looksLikeProgramName, maxAmount, OVERVIEW_MAX, splitList, toProgram } from '../../../src/sources/jgrants/mapping.js';
-import { parseDetail, parseList } from '../../../src/sources/jgrants/parser.js';
+import { FIELD_MAX, parseDetail, parseList } from '../../../src/sources/jgrants/parser.js';
 import { daysUntilDeadline, describePeriod, formatJst, toJstIso } from '../../../src/sources/period.js';
 import { creditOf } from '../../../src/sources/program.js';
 import { KAGOSHIMA_DETAIL, KAGOSHIMA_ITEMS, MISC_ITEMS, V2_DETAIL } from './support/fake-jgrants.js';
@@ -184,5 +184,16 @@ describe('application periods in JST', () => {
     expect(formatJst(new Date('2026-12-31T15:00:00Z'), newYearsEve)).toBe('2027年1月1日(金) 00:00');
     expect(formatJst(new Date('2026-12-31T14:30:00Z'), newYearsEve)).toBe('12月31日(木) 23:30');
     expect(formatJst(new Date('2026-12-31T14:30:00Z'), new Date('2026-12-31T15:30:00Z'))).toBe('2026年12月31日(木) 23:30');
+  });
+});
+
+describe('oversized fields', () => {
+  it('a detail whose HTML passes 200,000 characters is a problem reported by id, not a program to analyse', () => {
+    const record = { ...KAGOSHIMA_DETAIL(), detail: `<p>${'あ'.repeat(1_000_000)}</p>` };
+    const { detail, problem } = parseDetail(envelope([record]));
+    expect(detail).toBeUndefined();
+    expect(problem).toMatchObject({ id: record.id });
+    expect(problem!.message).toContain(`上限 ${FIELD_MAX.detailHtml.toLocaleString('en-US')} 文字`);
+    expect(parseDetail(envelope([KAGOSHIMA_DETAIL()])).detail).toBeDefined();
   });
 });

@@ -117,6 +117,16 @@ describe('jGrants sync into the store', () => {
     expect(store.programs()).toHaveLength(10);
   });
 
+  it('an item with a 1 MB title is skipped and reported, never analysed; the rest is imported', async () => {
+    const [victim, second] = KAGOSHIMA_ITEMS();
+    fake.items.set(victim!.id, { ...victim!, title: '補助金'.repeat(350_000) });
+    const [r] = (await sync()).sources;
+    expect(r!.ok).toBe(true);
+    expect(r!.errors.find((e) => e.startsWith(`jg-${victim!.id}:`))).toMatch(/title: 長すぎます \(1,050,000 文字/);
+    expect(store.programs().map((p) => p.program.id)).not.toContain(`jg-${victim!.id}`);
+    expect(store.programs().map((p) => p.program.id)).toContain(`jg-${second!.id}`);
+  });
+
   it('an answer listing nothing at all (an outage answering 200) closes nothing and fails the source', async () => {
     await sync();
     fake.items.clear();
