@@ -98,10 +98,12 @@ function toExit(command: string, args: string[], options: StartBenchOptions): Pr
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
+      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')}: exit ${code}\n${stderr}`));
       try {
         JSON.parse(stdout);
       } catch {
-        return reject(new Error(`${command} ${args.join(' ')}: exit ${code}, stdout is not one JSON line\n${stdout.slice(0, 300)}\n${stderr}`));
+        // Timed all the same; the report says so (it is what issue 11 found before the fix).
+        stderr += `stdout was not pure JSON; it began: ${stdout.split('\n')[0]!.slice(0, 100)}\n`;
       }
       resolve({ ms, stderr });
     });

@@ -18,6 +18,7 @@
  * Plain JavaScript with node: imports only: it runs before anything is compiled.
  *
  * Usage: node scripts/build.mjs [--force]   (exit 1 when TypeScript reports errors)
+ *        node scripts/build.mjs --prepare   (npm's prepare: without TypeScript installed, nothing to do)
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -284,10 +285,15 @@ export function ensureBuiltOrExit() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--force');
+  const unknown = args.filter((a) => a !== '--force' && a !== '--prepare');
   if (unknown.length) {
     process.stderr.write(`不明な引数: ${unknown.join(' ')}\n使い方: node scripts/build.mjs [--force]\n`);
     process.exit(2);
+  }
+  // npm ci --omit=dev (no TypeScript) still installs; the first start then says what is missing.
+  if (args.includes('--prepare') && !tscPath()) {
+    say('TypeScript (devDependencies) がないため dist/ は作りません');
+    process.exit(0);
   }
   try {
     const { rebuilt } = ensureBuilt({ force: args.includes('--force') });

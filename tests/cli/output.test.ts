@@ -3,10 +3,10 @@
  * else (`--json`: exactly JSON), a reader that stops early (`| head -1`) is no error, and a
  * command line that cannot be run is refused with usage and exit code 2.
  */
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, BUILD_TIMEOUT, ownStderr, q, run, RUN_TIMEOUT, sh, shien, start, tempDir } from './support.js';
+import { BIN, BUILD_TIMEOUT, ownStderr, q, ROOT, run, RUN_TIMEOUT, sh, shien, start, tempDir } from './support.js';
 
 beforeAll(async () => {
   // dist/ current before the timed runs (a no-op in CI, where npm ci has just built it).
@@ -51,6 +51,21 @@ describe('stdout is the answer', () => {
     expect(search.code).toBe(1);
     expect(search.stdout).toBe('');
     expect(search.stderr).toContain('budgetThousandYen');
+  }, RUN_TIMEOUT);
+});
+
+describe('a broken seeds file is named as such', () => {
+  it('synonyms.yaml with a YAML error: headed as the synonyms file, the line that broke, exit 1', async () => {
+    const seeds = await tempDir('seeds');
+    await cp(path.join(ROOT, 'seeds', 'agencies.yaml'), path.join(seeds, 'agencies.yaml'));
+    await cp(path.join(ROOT, 'seeds', 'catalog'), path.join(seeds, 'catalog'), { recursive: true });
+    await writeFile(path.join(seeds, 'synonyms.yaml'), 'groups:\n  - [起業, 創業\n  - [後継ぎ, 事業承継]\n');
+    const r = await shien(['search', '創業', '--json'], { env: { SHIEN_SEEDS_DIR: seeds } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = ownStderr(r.stderr).split('\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^synonyms\.yaml \(検索の言い換え・意図\) を読み込めません \(1 件の問題\):$/);
+    expect(lines[1]).toMatch(/synonyms\.yaml:2: YAML の構文エラー: \[ または \{ が閉じられていません/);
   }, RUN_TIMEOUT);
 });
 
