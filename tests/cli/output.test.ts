@@ -23,6 +23,12 @@ describe('stdout is the answer', () => {
     expect(ownStderr(r.stderr)).toBe('');
   }, RUN_TIMEOUT);
 
+  it('`npx shien search 創業 --json` (the package\'s bin, in the project directory, never installing anything)', async () => {
+    const r = await run('npx', ['--no', 'shien', 'search', '創業', '--json', '--limit', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ query: '創業', results: [{ name: expect.any(String) }] });
+  }, RUN_TIMEOUT);
+
   it('`search --json` prints one JSON line per query, nothing else, for an argument and for stdin lines', async () => {
     const one = await shien(['search', '創業', '--json', '--limit', '2']);
     expect(one.code).toBe(0);
