@@ -88,7 +88,9 @@ export function combineWords(words: QueryWord[], intent: Scores | undefined, cat
   // In an any-word answer a rarer word weighs more (副業 in 1 program over 手伝う in 8).
   const weighted = deciding.map((w) => scale(w.scores, rarity(w.matched, catalogSize)));
   const minor = words.filter((_, i) => weak(i)).map((w) => scale(w.scores, COMMON_WEIGHT));
-  const notFound = words.filter((w) => !w.scores.size).map((w) => w.label);
+  // Verbs and adjectives (their base form ends in kana: 貸す, 苦しい) are how a question is
+  // put, not what it is about: an answer never says it did not find them.
+  const notFound = words.filter((w) => !w.scores.size && !/\p{Script=Hiragana}$/u.test(w.label)).map((w) => w.label);
   const exactCount = (id: string) => (intent ? 0 : deciding.filter((w) => w.exact.has(id)).length);
   const answer = (scores: Scores, mode: StepAnswer['mode'], step?: AnswerStep): StepAnswer => ({ scores, mode, ...(step ? { step } : {}), notFound, exactCount, tier: () => 0 });
 

@@ -8,11 +8,13 @@ import type { Program } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { describeStep } from '../../src/search/fallback.js';
 import { renderResponseText } from '../../src/render/text.js';
-import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines } from './support.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
 let analyzer: Analyzer;
+let bundled: Engines;
 beforeAll(async () => {
   analyzer = await loadAnalyzer();
+  bundled = await bundledEngines(analyzer);
 }, ANALYZER_TIMEOUT);
 
 /** 25 programs, all of them in 鹿児島 (a common word); few about 焼酎, 輸出 or IT. */
@@ -81,5 +83,29 @@ describe('suffixes and nearby words (both engines)', () => {
       // Nothing near: still no answer, with suggestions.
       expect(e[kind].search('ふがふがほげ').mode, kind).toBe('none');
     }
+  });
+});
+
+describe('verbal forms and questions on the bundled catalog (kuromoji)', () => {
+  const YUSHI_SEIDO = 'p-9d3e207403'; // 県中小企業融資制度運営事業
+  const KEIEI_ANTEI = 'p-076b2e7b77'; // 経営安定特別相談事業
+  const BCP = ['p-f0b4ed3dd8', 'p-e306f5489d']; // 事業継続力強化支援事業, 中小企業経営バックアップ強化事業
+
+  it('貸してほしい is read as 融資, and the verb is never named as a word not found', () => {
+    const r = bundled.kuromoji.search('お金を貸してほしい');
+    expect(ids(r).slice(0, 3)).toContain(YUSHI_SEIDO);
+    expect(r.notFound ?? []).toEqual([]);
+  });
+
+  it('始めたい is read as 創業・開業', () => {
+    const r = bundled.kuromoji.search('パン屋を始めたい');
+    expect(ids(r).slice(0, 5).filter((id) => SOGYO_BY_NAME.includes(id)).length).toBeGreaterThanOrEqual(3);
+    expect(r.notFound).toEqual(['パン屋']);
+  });
+
+  it('コロナで売上が落ちた lists 経営安定特別相談事業 in the top 3, before the BCP programs', () => {
+    const top = ids(bundled.kuromoji.search('コロナで売上が落ちた'));
+    expect(top.slice(0, 3)).toContain(KEIEI_ANTEI);
+    for (const bcp of BCP) if (top.includes(bcp)) expect(top.indexOf(bcp)).toBeGreaterThan(top.indexOf(KEIEI_ANTEI));
   });
 });
