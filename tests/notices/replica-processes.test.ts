@@ -123,4 +123,47 @@ describePostgres('two bot processes on one PostgreSQL', () => {
       expect(codes).toEqual([0, 0]);
     }
   }, 180_000);
+
+  it('a replica SIGKILLed in the middle of the digest: the other finishes it once the dead lease expires (about 2 minutes), nothing twice', async () => {
+    const fake = await startFakeSlack();
+    const url = await freshDatabase();
+    const ids = (await loadCatalog(CATALOG_DIR)).programs.map((p) => p.id);
+    const seed = new PgNoticeStore(url);
+    await seed.init();
+    for (const channel of ['C0AAA', 'C0BBB']) await seed.subscribe(channel, ids.slice(0, -1), { source: 'command', now: new Date() });
+    await seed.close();
+    // Slack answers C0AAA and never answers C0BBB (the replica dies inside that post).
+    let ts = 0;
+    fake.on('chat.postMessage', (body) => (body.channel === 'C0BBB' ? new Promise<object>(() => undefined) : { ok: true, channel: body.channel, ts: `1700000000.${String(++ts).padStart(6, '0')}` }));
+    const env = { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SHIEN_CATALOG_DIR: CATALOG_DIR, LOG_LEVEL: 'info' };
+    const posts = (channel: string) => fake.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
+    let survivor: Replica | undefined;
+    try {
+      const doomed = await replica(env);
+      await until(() => (posts('C0BBB').length ? true : undefined), `the first replica's post to C0BBB:\n${doomed.lines.join('\n')}`);
+      doomed.proc.kill('SIGKILL');
+      expect(await doomed.exited).toBeNull(); // killed by the signal
+      expect(posts('C0AAA')).toHaveLength(1);
+      fake.off('chat.postMessage');
+
+      survivor = await replica(env);
+      await until(() => logged(survivor!, 'listening'), 'the second replica listening');
+      // Its catch-up is skipped for the dead replica's lease, retried when that expires.
+      await until(() => (posts('C0BBB').length === 2 ? true : undefined), `the second replica's post to C0BBB:\n${survivor.lines.join('\n')}`, 200_000);
+      const store = new PgNoticeStore(url);
+      await store.init();
+      try {
+        expect(await store.unannounced('C0AAA', ids)).toEqual([]);
+        expect(await store.unannounced('C0BBB', ids)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      expect(posts('C0AAA')).toHaveLength(1); // not posted twice
+      expect(JSON.stringify(posts('C0BBB')[1]!.body)).toContain(ids.at(-1)!);
+    } finally {
+      survivor?.proc.kill('SIGTERM');
+      if (survivor) expect(await survivor.exited).toBe(0);
+      await fake.close();
+    }
+  }, 300_000);
 });
