@@ -26,15 +26,16 @@
  *       garbage not yet collected.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { loadPaths, PROJECT_ROOT } from '../dist/config.js';
+import { BUILD_ID, loadPaths, PROJECT_ROOT } from '../dist/config.js';
 import { loadAnalyzer } from '../dist/search/analyzer.js';
 import { indexFingerprint, SearchEngine } from '../dist/search/engine.js';
 import { loadEvalQueries } from '../dist/search/evaluate.js';
 import { LexiconAnalyzer } from '../dist/search/lexicon-analyzer.js';
-import { engineFromIndex, readSources } from '../dist/search/load.js';
+import { loadSudachiGroups } from '../dist/search/general-synonyms.js';
+import { engineFromIndex, engineInput, readSources, sourceFilesFingerprint, writeIndexFile } from '../dist/search/load.js';
 import { Variants } from '../dist/search/variants.js';
 import { Vocabulary } from '../dist/search/vocabulary.js';
 import { syntheticCatalog } from './bench-synthetic.mjs';
@@ -73,7 +74,8 @@ async function codeHash() {
     const files = (await readdir(path.join(PROJECT_ROOT, dir))).filter((f) => f.endsWith('.js')).sort();
     for (const f of files) hash.update(f).update(await readFile(path.join(PROJECT_ROOT, dir, f)));
   }
-  for (const pkg of ['kuromoji', 'minisearch']) hash.update(await readFile(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json')));
+  hash.update(await readFile(path.join(PROJECT_ROOT, 'scripts', 'bench-synthetic.mjs')));
+  for (const pkg of ['kuromoji', 'minisearch', 'sudachi-synonyms-dictionary']) hash.update(await readFile(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json')));
   return hash.digest('hex').slice(0, 8);
 }
 
@@ -97,7 +99,10 @@ async function prepare(size, cacheDir, rebuild) {
   const bundled = size === sources.programs.length;
   const programs = bundled ? sources.programs : syntheticCatalog(sources.programs, size);
   // indexFingerprint reads the vocabulary's source only; no need for kuromoji to compute it.
-  const fingerprint = `${indexFingerprint({ programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, new LexiconAnalyzer([])), variants: new Variants(sources.variants) })}-${await codeHash()}`;
+  // Of the bundled sources: a synthetic catalog is made from them alone (deterministically, by
+  // bench-synthetic.mjs, which codeHash covers), and a JSON copy of 1,000,000 programs would
+  // not fit in one string.
+  const fingerprint = `${indexFingerprint({ programs: sources.programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, new LexiconAnalyzer([])), variants: new Variants(sources.variants) })}-${await codeHash()}`;
   const base = path.join(cacheDir, `${size}-${fingerprint}`);
   const files = {
     index: `${base}.json`,
@@ -110,27 +115,70 @@ async function prepare(size, cacheDir, rebuild) {
     await mkdir(cacheDir, { recursive: true });
     for (const f of await readdir(cacheDir)) if (f.startsWith(`${size}-`)) await rm(path.join(cacheDir, f), { recursive: true });
 
-    const analyzer = await loadAnalyzer();
-    const variants = new Variants(sources.variants);
-    const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t));
+    const kuromoji = await loadAnalyzer();
+    // The engine asks for a program's units once per program (analyzeProgram), so counting
+    // them says how far a build got; a line on stderr every 10 s says so to the parent, which
+    // prints the last one when the build runs out of time or memory (1,000,000 programs).
+    let analysed = 0;
+    const analyzer = { analyze: (/** @type {string} */ t) => kuromoji.analyze(t), units: (/** @type {string} */ t) => (analysed++, kuromoji.units(t)) };
+    const served = { ...sources, programs };
+    const input = { ...engineInput(served, analyzer), generalSynonymGroups: await loadSudachiGroups() };
+    analysed = 0;
     let start = performance.now();
-    const engine = await SearchEngine.build({ programs, agencies: sources.agencies, vocabulary, analyzer, variants });
+    const begun = start;
+    const report = setInterval(() => {
+      const rssMB = process.memoryUsage().rss / MB;
+      const line = { elapsedS: since(begun) / 1000, rssMB, peakRssMB: process.resourceUsage().maxRSS / 1024, analysed: Math.min(analysed, programs.length) };
+      process.stderr.write(`progress ${JSON.stringify(line)}\n`);
+    }, 10_000);
+    // As loadSearchEngine builds (npm run build, shien index): with Sudachi's general synonyms.
+    const engine = await SearchEngine.build(input);
     const buildMs = since(start);
-    start = performance.now();
-    const text = JSON.stringify(engine.toJSON());
-    const serializeMs = since(start);
-    await writeFile(files.index, text);
+    clearInterval(report);
     if (!bundled) {
       // As YAML, so the command-line tool loads it like the real catalog (SHIEN_CATALOG_DIR).
       await mkdir(files.catalogDir, { recursive: true });
       await writeFile(path.join(files.catalogDir, 'programs.yaml'), stringify(programs, { lineWidth: 0 }));
     }
+    // Written as a deployment writes it (load.ts writeIndexFile): with the validated sources,
+    // the hash of the files they came from and the build, so a start whose files match takes
+    // the programs from here instead of parsing the YAML (what `npm start` and the CLI do).
+    start = performance.now();
+    await writeIndexFile(files.index, engine, served, await sourceFilesFingerprint({ ...paths, catalogDir: files.catalogDir }));
+    const serializeMs = since(start);
     const peakRssMB = process.resourceUsage().maxRSS / 1024;
-    const meta = { size, bundled, fingerprint, buildMs, serializeMs, peakRssMB, builtAt: new Date().toISOString(), node: process.version };
+    const meta = { size, bundled, fingerprint, buildMs, serializeMs, peakRssMB, builtAt: new Date().toISOString(), node: process.version, code: BUILD_ID };
     await writeFile(files.meta, JSON.stringify(meta, null, 2) + '\n');
   }
   const meta = JSON.parse(await readFile(files.meta, 'utf8'));
+  if (meta.code !== BUILD_ID) {
+    await restampBuild(files.index, meta.code);
+    meta.code = BUILD_ID;
+    await writeFile(files.meta, JSON.stringify(meta, null, 2) + '\n');
+  }
   return { ...meta, cached, ...files, indexBytes: (await stat(files.index)).size };
+}
+
+/**
+ * A cached index is valid for this build when the code that makes indexes did not change
+ * (codeHash: dist/search, dist/catalog, kuromoji, MiniSearch), but it names the build that
+ * wrote it, and a start takes the sources stored in it only from its own build (load.ts). So
+ * the build id is rewritten in place: ids are all 16 hex digits, and `"code":"<id>"` occurs
+ * once in the file (any such text inside a string would have its quotes escaped).
+ * @param {string} file
+ * @param {string | undefined} old
+ */
+async function restampBuild(file, old) {
+  const text = await readFile(file);
+  const key = Buffer.from(`"code":"${old}"`);
+  const at = old && old.length === BUILD_ID.length ? text.indexOf(key) : -1;
+  if (at < 0 || text.indexOf(key, at + 1) >= 0) throw new Error(`${file}: cannot restamp the build id (${old}); run the bench with --rebuild`);
+  const handle = await open(file, 'r+');
+  try {
+    await handle.write(Buffer.from(BUILD_ID), 0, BUILD_ID.length, at + key.length - old.length - 1);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Value at quantile `q` of ascending `sorted` (nearest rank). */
@@ -157,16 +205,22 @@ async function measure(queriesFile, rounds, querySeconds) {
   const paths = loadPaths();
   const baseline = memory();
 
-  // The steps of loadSearchEngine with a matching index file, timed one by one.
+  // The steps of loadSearchEngine with a matching index file, timed one by one: the source
+  // files hashed, the index read; the sources stored in it taken when the files and the build
+  // are the ones it was written from (else the YAML read and validated); the engine made.
   let start = performance.now();
-  const sources = await readSources(paths);
-  const sourcesMs = since(start);
+  const files = await sourceFilesFingerprint(paths);
+  const hashMs = since(start);
   start = performance.now();
   /** @type {any} */
   let json = JSON.parse(await readFile(paths.indexFile, 'utf8'));
   const readParseMs = since(start);
+  const fromIndex = Boolean(json.sources && json.files === files && json.code === BUILD_ID);
   start = performance.now();
-  const engine = await engineFromIndex(json, sources);
+  const sources = fromIndex ? json.sources : await readSources(paths);
+  const sourcesMs = fromIndex ? null : since(start);
+  start = performance.now();
+  const engine = await engineFromIndex(json, sources, undefined, fromIndex);
   const fromJsonMs = since(start);
   if (!engine) throw new Error(`${paths.indexFile} was not built from ${paths.catalogDir} (fingerprint differs)`);
   json = undefined; // garbage once loaded: not part of what stays resident
@@ -208,6 +262,7 @@ async function measure(queriesFile, rounds, querySeconds) {
   samples.sort((a, b) => a - b);
   return {
     programs: engine.size,
+    hashMs,
     sourcesMs,
     readParseMs,
     fromJsonMs,

@@ -5,8 +5,14 @@
  * It prints figures and never fails on them: there is nothing to pass or fail.
  *
  * Flags:
- *   --sizes 143,10000,100000  catalog sizes (the bundled catalog's own size means the bundled
- *                             catalog; any other size is synthetic)
+ *   --sizes 143,10000,100000,1000000
+ *                             catalog sizes (the bundled catalog's own size means the bundled
+ *                             catalog; any other size is synthetic). A size that fails (out of
+ *                             memory, over its time) is reported as such and the others go on:
+ *                             1,000,000 is there to say what happens, not to pass
+ *   --prepare-seconds 1200    longest an index build may take before it is stopped and reported
+ *   --small-heap-mb 256       the 10,000-program catalog served again with this V8 heap limit
+ *                             (issue 13: 10,000 programs in a 256 MB container); peak RSS shown
  *   --rebuild                 build every index again instead of using the cache
  *   --runs 5                  process starts per size for the time to first answer ...
  *   --startup-seconds 30      ... but no new start once a size has taken this long (>= 1)
@@ -62,6 +68,8 @@ interface Flags {
   querySeconds: number;
   heapMb: number;
   cliHeapMb?: number;
+  prepareSeconds: number;
+  smallHeapMb: number;
   cacheDir: string;
   /** 0: no Slack section. */
   slackCommands: number;
@@ -74,10 +82,10 @@ interface Flags {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 143,10000,100000] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only] [--no-start | --start-only]';
+  'usage: npm run bench -- [--sizes 143,10000,100000,1000000] [--prepare-seconds 1200] [--small-heap-mb 256] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only] [--no-start | --start-only]';
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sizes: [143, 10_000, 100_000], rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false, start: true, startOnly: false };
+  const flags: Flags = { sizes: [143, 10_000, 100_000, 1_000_000], prepareSeconds: 1200, smallHeapMb: 256, rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false, start: true, startOnly: false };
   const positive = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
@@ -92,6 +100,12 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--rebuild':
         flags.rebuild = true;
+        break;
+      case '--prepare-seconds':
+        flags.prepareSeconds = positive(name, value());
+        break;
+      case '--small-heap-mb':
+        flags.smallHeapMb = Math.round(positive(name, value()));
         break;
       case '--runs':
         flags.runs = Math.round(positive(name, value()));
@@ -178,7 +192,14 @@ class ChildFailed extends Error {
     super(`${what} failed after ${(ms / 1000).toFixed(0)} s:\n${stderr.split('\n').slice(-15).join('\n')}`);
   }
   get outOfMemory(): boolean {
-    return /heap out of memory/i.test(this.stderr);
+    return /heap out of memory|Invalid string length|Invalid array length|Array buffer allocation failed/i.test(this.stderr);
+  }
+  /** Stopped after its time (`run`'s timeout). */
+  timedOut = false;
+  /** The child's last progress line on stderr (bench-child.mjs prints one every 10 s while building). */
+  get lastProgress(): { elapsedS: number; rssMB: number; peakRssMB: number; analysed: number } | undefined {
+    const line = this.stderr.split('\n').reverse().find((l) => l.startsWith('progress '));
+    return line ? JSON.parse(line.slice('progress '.length)) : undefined;
   }
 }
 
@@ -188,18 +209,23 @@ interface Ran {
 }
 
 /** Runs a command to its end; wall-clock time from spawn to exit. Throws ChildFailed. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = baseEnv()): Ran {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = baseEnv(), timeoutMs?: number): Ran {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
   const ms = performance.now() - start;
+  if (timeoutMs && result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    const failed = new ChildFailed(`${path.basename(command)} ${args.join(' ')} (stopped after ${(timeoutMs / 1000).toFixed(0)} s)`, ms, result.stderr ?? '');
+    failed.timedOut = true;
+    throw failed;
+  }
   if (result.error) throw result.error;
   if (result.status !== 0) throw new ChildFailed(`${path.basename(command)} ${args.join(' ')} (exit ${result.status ?? result.signal})`, ms, result.stderr);
   return { stdout: result.stdout, ms };
 }
 
 /** Runs a mode of bench-child.mjs and returns the JSON line it prints. */
-function child<T>(args: string[], flags: Flags, env?: NodeJS.ProcessEnv): T {
-  const { stdout } = run(process.execPath, ['--expose-gc', `--max-old-space-size=${flags.heapMb}`, CHILD, ...args], env);
+function child<T>(args: string[], flags: Flags, env?: NodeJS.ProcessEnv, options: { heapMb?: number; timeoutMs?: number } = {}): T {
+  const { stdout } = run(process.execPath, ['--expose-gc', `--max-old-space-size=${options.heapMb ?? flags.heapMb}`, CHILD, ...args], env, options.timeoutMs);
   return JSON.parse(stdout) as T;
 }
 
@@ -231,7 +257,9 @@ interface Memory {
 
 interface Measured {
   programs: number;
-  sourcesMs: number;
+  hashMs: number;
+  /** null: the sources were taken from the index file (files and build unchanged), not the YAML. */
+  sourcesMs: number | null;
   readParseMs: number;
   fromJsonMs: number;
   baseline: Memory;
@@ -312,9 +340,30 @@ interface SizeResult {
   startup: Startup;
 }
 
+interface SizeFailure {
+  size: number;
+  stage: string;
+  error: ChildFailed;
+}
+
+type SmallHeap = { ok: true; measured: Measured } | { ok: false; error: ChildFailed };
+
+/** What happened to a size that did not finish: when, how much memory, how far it got. */
+function failureReport(f: SizeFailure, flags: Flags): string {
+  const e = f.error;
+  const how = e.timedOut ? `stopped at the --prepare-seconds limit (${flags.prepareSeconds} s)` : e.outOfMemory ? `out of memory after ${ms(e.ms)}` : `failed after ${ms(e.ms)}`;
+  const p = e.lastProgress;
+  const got = p
+    ? `; last progress at ${p.elapsedS.toFixed(0)} s: ${p.analysed.toLocaleString('en-US')} of ${f.size.toLocaleString('en-US')} programs analysed (${(p.analysed / Math.max(1, p.elapsedS)).toFixed(0)}/s, so about ${ms((f.size / Math.max(1, p.analysed / Math.max(1, p.elapsedS))) * 1000)} for all), RSS ${mib(p.rssMB)}, peak ${mib(p.peakRssMB)}`
+    : '';
+  const tail = e.timedOut || e.outOfMemory ? '' : `\n  ${e.stderr.trim().split('\n').slice(-3).join('\n  ')}`;
+  return `${f.size.toLocaleString('en-US')} programs: ${f.stage} ${how} (heap limit ${flags.heapMb} MiB)${got}.${tail}`;
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const benchStart = performance.now();
+  const startLoad = os.loadavg();
   const startedAt = new Date();
   const cacheDir = path.resolve(PROJECT_ROOT, flags.cacheDir);
 
@@ -338,18 +387,39 @@ async function main(): Promise<void> {
   const dicts = sizes.length ? [0, 1, 2].map(() => child<DictFigures>(['dict'], flags)) : [];
 
   const results: SizeResult[] = [];
+  const failed: SizeFailure[] = [];
+  let smallHeap: SmallHeap | undefined;
   for (const size of sizes) {
-    progress(`${size} programs: index from the cache, else built now (100,000 programs: about 4 minutes)`);
-    const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags);
-    const env = { ...baseEnv(), SHIEN_CATALOG_DIR: prepared.catalogDir, SHIEN_INDEX_FILE: prepared.index };
-    // Measured first: it refuses an index that does not match the catalog, where the
-    // command-line tool would quietly analyse the whole catalog with kuromoji instead.
-    progress(`${size} programs: load, memory, queries`);
-    const measured = child<Measured>(['measure', QUERIES, String(flags.rounds), String(flags.querySeconds)], flags, env);
-    progress(`${size} programs: node dist/cli.js search 創業 --json --limit 1, up to ${flags.runs} starts`);
-    const started = startup(env, flags);
-    if (started.ok && started.top !== measured.firstAnswer.top) progress(`warning: the command-line tool answered ${started.top}, the loaded engine ${measured.firstAnswer.top}`);
-    results.push({ prepared, measured, startup: started });
+    // A size that fails is reported and the next one runs (1,000,000 programs is there to say
+    // what happens: where the time goes, or where memory runs out).
+    let stage = 'index build (prepare)';
+    try {
+      progress(`${size} programs: index from the cache, else built now (at most ${flags.prepareSeconds} s; 100,000 programs: several minutes)`);
+      const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags, undefined, { timeoutMs: flags.prepareSeconds * 1000 });
+      const env = { ...baseEnv(), SHIEN_CATALOG_DIR: prepared.catalogDir, SHIEN_INDEX_FILE: prepared.index };
+      // Measured first: it refuses an index that does not match the catalog, where the
+      // command-line tool would quietly analyse the whole catalog with kuromoji instead.
+      stage = 'load and queries (measure)';
+      progress(`${size} programs: load, memory, queries`);
+      const measured = child<Measured>(['measure', QUERIES, String(flags.rounds), String(flags.querySeconds)], flags, env);
+      progress(`${size} programs: node dist/cli.js search 創業 --json --limit 1, up to ${flags.runs} starts`);
+      const started = startup(env, flags);
+      if (started.ok && started.top !== measured.firstAnswer.top) progress(`warning: the command-line tool answered ${started.top}, the loaded engine ${measured.firstAnswer.top}`);
+      results.push({ prepared, measured, startup: started });
+      if (size === 10_000) {
+        progress(`${size} programs: served again with --max-old-space-size=${flags.smallHeapMb}`);
+        try {
+          smallHeap = { ok: true, measured: child<Measured>(['measure', QUERIES, '1', '10'], flags, env, { heapMb: flags.smallHeapMb }) };
+        } catch (error) {
+          if (!(error instanceof ChildFailed)) throw error;
+          smallHeap = { ok: false, error };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ChildFailed)) throw error;
+      progress(`${size} programs: ${stage} failed after ${ms(error.ms)}`);
+      failed.push({ size, stage, error });
+    }
   }
 
   // The bot as Slack sees it: bundled catalog, dist/search-index.json as npm start loads it.
@@ -380,7 +450,8 @@ async function main(): Promise<void> {
     row('  toJSON + JSON.stringify', (r) => ms(r.prepared.serializeMs)),
     row('  peak RSS of the build process', (r) => mib(r.prepared.peakRssMB)),
     row('index file on disk', (r) => mib(r.prepared.indexBytes / 2 ** 20)),
-    row('load: catalog YAML + agencies + synonyms', (r) => ms(r.measured.sourcesMs)),
+    row('load: source files hashed', (r) => ms(r.measured.hashMs)),
+    row('load: catalog YAML + agencies + synonyms', (r) => (r.measured.sourcesMs === null ? 'in the index file' : ms(r.measured.sourcesMs))),
     row('load: index file read + JSON.parse', (r) => ms(r.measured.readParseMs)),
     row('load: engineFromIndex (fromJSON)', (r) => ms(r.measured.fromJsonMs)),
     row('RSS after load (after GC)', (r) => mib(r.measured.loaded.rssMB)),
@@ -402,6 +473,7 @@ async function main(): Promise<void> {
     `flags: --sizes ${flags.sizes.join(',')}${flags.rebuild ? ' --rebuild' : ''} --runs ${flags.runs} --startup-seconds ${flags.startupSeconds} --rounds ${flags.rounds} --query-seconds ${flags.querySeconds} --heap-mb ${flags.heapMb}${flags.cliHeapMb ? ` --cli-heap-mb ${flags.cliHeapMb}` : ''}${slackFlag}${flags.hostileOnly ? ' --hostile-only' : flags.hostile ? '' : ' --no-hostile'}${flags.startOnly ? ' --start-only' : flags.start ? '' : ' --no-start'}`,
   );
   out(`npm run -s build (scripts/build.mjs: when src/ changed, tsc and the bundled catalog's index): ${ms(build.ms)}`);
+  out(`commit ${gitCommit()}; load average at the start ${startLoad.map((l) => l.toFixed(1)).join(' ')}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine slows wall-clock figures)`);
   if (start) {
     out();
     if (start.ok) for (const line of startReport(start.figures, { ms, mib, table })) out(line);
@@ -420,6 +492,20 @@ async function main(): Promise<void> {
     for (const r of results) {
       if (!r.startup.ok && !r.startup.error.outOfMemory) out(`\n${r.measured.programs} programs, CLI: ${r.startup.error.message}`);
     }
+  }
+  if (failed.length) {
+    out();
+    out('Sizes that did not finish:');
+    for (const f of failed) out(`- ${failureReport(f, flags)}`);
+  }
+  if (smallHeap) {
+    out();
+    const m = smallHeap.ok ? smallHeap.measured : undefined;
+    out(
+      m
+        ? `10,000 programs served with --max-old-space-size=${flags.smallHeapMb} (a fresh bench process, as above, one pass of the queries): RSS after load ${mib(m.loaded.rssMB)}, peak RSS of the whole process ${mib(m.peakRssMB)} (${m.peakRssMB <= flags.smallHeapMb ? 'fits' : 'does NOT fit'} in ${flags.smallHeapMb} MB), query p99 ${ms(m.p99Ms)}, first answer ${m.firstAnswer.top}.`
+        : `10,000 programs with --max-old-space-size=${flags.smallHeapMb}: ${smallHeap.ok ? '' : smallHeap.error.outOfMemory ? `out of memory after ${ms(smallHeap.error.ms)}` : smallHeap.error.message}`,
+    );
   }
   if (slack) {
     out();
@@ -548,6 +634,13 @@ function slackReport(f: SlackFigures): string[] {
     ...(f.failures.length ? [`Failures (${f.failures.length}):`, ...f.failures.map((x) => `  ${x}`)] : []),
     `Slack section took ${ms(f.ms)}.`,
   ];
+}
+
+/** The commit measured, and whether the tree had changes beyond it (several people edit it at once). */
+function gitCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'scripts', 'seeds'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).stdout.trim();
+  return dirty ? `${head} (plus uncommitted changes in ${dirty.split('\n').length} files of src/, scripts/, seeds/)` : head;
 }
 
 main().catch((error: unknown) => {

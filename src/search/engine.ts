@@ -272,12 +272,15 @@ export class SearchEngine {
   }
 
   /**
-   * Loads an index made by `toJSON`; refuses (StaleIndexError) one built from other sources.
+   * Loads an index made by `toJSON`; refuses (StaleIndexError) one built from other sources
+   * (unless `verified`: the caller took the sources from the index file itself).
    * `input.analyzer` may be a LexiconAnalyzer made from `json.lexicon`: then no kuromoji is needed.
    */
-  static async fromJSON(json: SerializedSearchIndex, input: SearchEngineInput): Promise<SearchEngine> {
+  static async fromJSON(json: SerializedSearchIndex, input: SearchEngineInput, { verified = false }: { verified?: boolean } = {}): Promise<SearchEngine> {
     if (json.version !== SERIALIZED_VERSION) throw new StaleIndexError(`索引の形式が違います (version ${json.version}、必要 ${SERIALIZED_VERSION})。作り直してください。`);
-    if (json.catalog !== indexFingerprint(input)) throw new StaleIndexError('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
+    // `verified`: the input's sources are the ones stored in the index file beside it (load.ts),
+    // so hashing them again (a JSON copy of every program) could only agree.
+    if (!verified && json.catalog !== indexFingerprint(input)) throw new StaleIndexError('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
     const engine = new SearchEngine(input);
     // loadJS takes the parsed object: no second JSON round trip (36 s of a 100k load).
     engine.index = MiniSearch.loadJS(json.index as AsPlainObject, miniSearchOptions());

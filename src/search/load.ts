@@ -108,10 +108,10 @@ export function engineInput(sources: Sources, analyzer: Analyzer, options?: Sear
  * An engine from a serialised index, analysing queries with the index's lexicon (no
  * kuromoji); undefined when the index was built from other sources.
  */
-export async function engineFromIndex(json: SerializedSearchIndex, sources: Sources, options?: SearchEngineOptions): Promise<SearchEngine | undefined> {
+export async function engineFromIndex(json: SerializedSearchIndex, sources: Sources, options?: SearchEngineOptions, verified = false): Promise<SearchEngine | undefined> {
   const lexicon = new LexiconAnalyzer(json.lexicon ?? []);
   try {
-    return await SearchEngine.fromJSON(json, engineInput(sources, lexicon, options));
+    return await SearchEngine.fromJSON(json, engineInput(sources, lexicon, options), { verified });
   } catch (error) {
     if (error instanceof StaleIndexError) return undefined;
     throw error;
@@ -132,7 +132,8 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   // (below), never taken on trust.
   const holdsImported = json?.sources?.programs.some(isImported) ?? false;
   if (json?.sources && !options.sources && !holdsImported && json.code === BUILD_ID && json.files === (await sourceFilesFingerprint(paths)) && !(await importedPrograms()).length) {
-    const engine = await engineFromIndex(json, json.sources, options.engine);
+    // The sources the file itself holds, hashed when it was written: no need to hash them again.
+    const engine = await engineFromIndex(json, json.sources, options.engine, true);
     if (engine) return { engine, source: 'index-file' };
   }
   // Before reading the sources: a file changed meanwhile then makes the next start look again.
@@ -151,8 +152,12 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
 }
 
-/** Writes the index file atomically, with what it was built from; returns its size in bytes. */
-async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
+/**
+ * Writes the index file atomically, with what it was built from; returns its size in bytes.
+ * `files`: sourceFilesFingerprint of the files `sources` were read from (the bench writes its
+ * synthetic catalogs' indexes with it, so they load as a deployment's does).
+ */
+export async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
   const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
   const text = JSON.stringify(content);
   await writeFileAtomic(file, text);
