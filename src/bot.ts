@@ -20,6 +20,8 @@ export interface BotOptions {
   paths: Paths;
   logger: Logger;
   clock?: Clock;
+  /** How often a replica checks that DATABASE_URL answers, for /healthz (default 10 s). */
+  databaseCheckMs?: number;
 }
 
 export interface Bot {
@@ -110,7 +112,23 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const contacts = createContactService({ admins: options.adminUsers ?? new Set(), store: contactStore, now: () => clock.now() });
+  // A replica on PostgreSQL checks now and then that the database answers; /healthz says so.
+  let database: { ok: true } | { ok: false; error: string } = { ok: true };
+  const checkDatabase = () =>
+    store.schemaVersion().then(
+      () => {
+        if (!database.ok) logger.info({ component: 'database' }, 'database reachable again');
+        database = { ok: true };
+      },
+      (error: unknown) => {
+        if (database.ok) logger.error({ component: 'database', err: error }, 'database unreachable');
+        database = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      },
+    );
+  const databaseTimer = options.notices.databaseUrl ? setInterval(() => void checkDatabase(), options.databaseCheckMs ?? 10_000) : undefined;
+  databaseTimer?.unref();
   const slack = createSlackApp(options.slack, {
+    ...(databaseTimer ? { database: () => database } : {}),
     engine: () => live.current,
     logger,
     notices: channelNotices,
@@ -141,6 +159,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // notices.stop closes. Then a notice run in progress is aborted between channels (what
       // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
       const started = Date.now();
+      clearInterval(databaseTimer);
       sourceSync?.scheduler.stop(); // a sync child in progress is killed; it writes all or nothing
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));

@@ -52,11 +52,21 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
           path: HEALTH_PATH,
           method: ['GET'],
           handler: (_req, res) => {
-            // 503 while Slack refuses the token or cannot be reached: a load balancer should
-            // not send traffic to a bot that cannot answer.
+            // 503 while Slack refuses the token or cannot be reached, or the shared database
+            // does not answer: a load balancer should not send traffic to a bot that cannot answer.
             const slack = auth.status;
-            res.writeHead(slack.ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: slack.ok, ...(slack.ok ? {} : { slack: { error: slack.error, reason: slack.reason } }), programs: services.engine().size, inFlight: inFlight.count }));
+            const database = services.database?.();
+            const ok = slack.ok && (database?.ok ?? true);
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({
+                ok,
+                ...(slack.ok ? {} : { slack: { error: slack.error, reason: slack.reason } }),
+                ...(database && !database.ok ? { database } : {}),
+                programs: services.engine().size,
+                inFlight: inFlight.count,
+              }),
+            );
           },
         },
       ],

@@ -34,6 +34,12 @@ export interface ShienServices {
   firstDelivery?: (eventId: string) => boolean | Promise<boolean>;
   /** Slack user ids of SHIEN_ADMIN_USERS: staff who may change any channel's notices. */
   adminUsers?: ReadonlySet<string>;
+  /**
+   * Whether the shared database (DATABASE_URL) answered its last check, for /healthz: a replica
+   * that cannot reach it answers 503 so the load balancer sends Slack's requests elsewhere.
+   * Undefined with SQLite (nothing to reach).
+   */
+  database?: () => { ok: true } | { ok: false; error: string };
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */
   inFlight?: InFlight;
 }
