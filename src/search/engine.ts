@@ -12,9 +12,11 @@ import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
+import { ConsultationMatcher } from './consultation-match.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
 import { termScores as termScoresOf } from './term-scores.js';
+import { loadMiniSearchConsuming } from './index-load.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
 
 /**
@@ -210,6 +212,8 @@ export class SearchEngine {
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private nearbyTerms?: NearbyTerms;
+  /** Each program's 相談例 as word sets, made on the first question. */
+  private consultations?: ConsultationMatcher;
   /** term → catalog words the general dictionary gives as its synonyms. */
   private generalSynonyms = new Map<string, string[]>();
   private readonly agencySpellings = new Map<string, string[]>();
@@ -282,8 +286,9 @@ export class SearchEngine {
     // so hashing them again (a JSON copy of every program) could only agree.
     if (!verified && json.catalog !== indexFingerprint(input)) throw new StaleIndexError('索引は別のカタログ (または別の synonyms.yaml / agencies.yaml) から作られています。作り直してください。');
     const engine = new SearchEngine(input);
-    // loadJS takes the parsed object: no second JSON round trip (36 s of a 100k load).
-    engine.index = MiniSearch.loadJS(json.index as AsPlainObject, miniSearchOptions());
+    // Takes the parsed object (no second JSON round trip: 36 s of a 100k load) and consumes
+    // json.index as it goes, so the parsed and the loaded index do not peak together.
+    engine.index = loadMiniSearchConsuming(json.index as AsPlainObject, miniSearchOptions());
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
@@ -597,8 +602,14 @@ export class SearchEngine {
       const near = this.nearbyScores(units[i]!, cache);
       return near && { ...near, scores: keep(near.scores) };
     }, sentence);
-    const combined = answer.scores;
+    let combined = answer.scores;
     const mode: MatchMode = answer.mode;
+    // A question is also matched against each program's 相談例 one by one (consultation-match.ts).
+    if (CONSULTATION_SCORE > 0 && (sentence || intentScores) && units.length >= 2) {
+      this.consultations ??= new ConsultationMatcher(this.input.programs, (text) => this.analyzer.units(text).flatMap((u) => [u.term, ...u.parts]));
+      const question = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
+      combined = addUp([combined, keep(this.consultations.match(question, CONSULTATION_SCORE))]);
+    }
     stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
     // An exact hit ranks first: programs containing more of the (deciding) words as written
@@ -678,6 +689,9 @@ export class SearchEngine {
 
 /** How like a query word a catalog word must be to be searched in its place (NearbyTerms' scale). */
 const NEARBY_MIN_SCORE = 0.7;
+
+/** What a program whose one 相談例 says all of a question adds (less as it says less). */
+const CONSULTATION_SCORE = 20;
 
 /** Score of a word found only inside a name (about what a single name-field hit scores). */
 const NAME_CONTAINS_SCORE = 10;
