@@ -10,7 +10,10 @@
  *                             catalog; any other size is synthetic). A size that fails (out of
  *                             memory, over its time) is reported as such and the others go on:
  *                             1,000,000 is there to say what happens, not to pass
- *   --prepare-seconds 1200    longest an index build may take before it is stopped and reported
+ *   --prepare-seconds 3600    longest an index build of up to 100,000 programs may take before it
+ *                             is stopped and reported ...
+ *   --large-prepare-seconds 600  ... and of a larger catalog (1,000,000: its rate and memory
+ *                             when stopped say what a whole build would take)
  *   --small-heap-mb 256       the 10,000-program catalog served again with this V8 heap limit
  *                             (issue 13: 10,000 programs in a 256 MB container); peak RSS shown
  *   --rebuild                 build every index again instead of using the cache
@@ -69,6 +72,7 @@ interface Flags {
   heapMb: number;
   cliHeapMb?: number;
   prepareSeconds: number;
+  largePrepareSeconds: number;
   smallHeapMb: number;
   cacheDir: string;
   /** 0: no Slack section. */
@@ -82,10 +86,10 @@ interface Flags {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 143,10000,100000,1000000] [--prepare-seconds 1200] [--small-heap-mb 256] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only] [--no-start | --start-only]';
+  'usage: npm run bench -- [--sizes 143,10000,100000,1000000] [--prepare-seconds 3600] [--large-prepare-seconds 600] [--small-heap-mb 256] [--rebuild] [--runs 5] [--startup-seconds 30] [--rounds 3] [--query-seconds 30] [--heap-mb 16384] [--cli-heap-mb N] [--cache-dir data/bench] [--slack-commands 300 | --no-slack | --slack-only] [--no-hostile | --hostile-only] [--no-start | --start-only]';
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sizes: [143, 10_000, 100_000, 1_000_000], prepareSeconds: 1200, smallHeapMb: 256, rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false, start: true, startOnly: false };
+  const flags: Flags = { sizes: [143, 10_000, 100_000, 1_000_000], prepareSeconds: 3600, largePrepareSeconds: 600, smallHeapMb: 256, rebuild: false, runs: 5, startupSeconds: 30, rounds: 3, querySeconds: 30, heapMb: 16384, cacheDir: 'data/bench', slackCommands: 300, slackOnly: false, hostile: true, hostileOnly: false, start: true, startOnly: false };
   const positive = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value ?? 'nothing'})\n${USAGE}`);
@@ -103,6 +107,9 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--prepare-seconds':
         flags.prepareSeconds = positive(name, value());
+        break;
+      case '--large-prepare-seconds':
+        flags.largePrepareSeconds = positive(name, value());
         break;
       case '--small-heap-mb':
         flags.smallHeapMb = Math.round(positive(name, value()));
@@ -351,7 +358,7 @@ type SmallHeap = { ok: true; measured: Measured } | { ok: false; error: ChildFai
 /** What happened to a size that did not finish: when, how much memory, how far it got. */
 function failureReport(f: SizeFailure, flags: Flags): string {
   const e = f.error;
-  const how = e.timedOut ? `stopped at the --prepare-seconds limit (${flags.prepareSeconds} s)` : e.outOfMemory ? `out of memory after ${ms(e.ms)}` : `failed after ${ms(e.ms)}`;
+  const how = e.timedOut ? `stopped at its time limit (${f.size > 100_000 ? `--large-prepare-seconds ${flags.largePrepareSeconds}` : `--prepare-seconds ${flags.prepareSeconds}`} s)` : e.outOfMemory ? `out of memory after ${ms(e.ms)}` : `failed after ${ms(e.ms)}`;
   const p = e.lastProgress;
   const got = p
     ? `; last progress at ${p.elapsedS.toFixed(0)} s: ${p.analysed.toLocaleString('en-US')} of ${f.size.toLocaleString('en-US')} programs analysed (${(p.analysed / Math.max(1, p.elapsedS)).toFixed(0)}/s, so about ${ms((f.size / Math.max(1, p.analysed / Math.max(1, p.elapsedS))) * 1000)} for all), RSS ${mib(p.rssMB)}, peak ${mib(p.peakRssMB)}`
@@ -393,9 +400,10 @@ async function main(): Promise<void> {
     // A size that fails is reported and the next one runs (1,000,000 programs is there to say
     // what happens: where the time goes, or where memory runs out).
     let stage = 'index build (prepare)';
+    const prepareSeconds = size > 100_000 ? flags.largePrepareSeconds : flags.prepareSeconds;
     try {
-      progress(`${size} programs: index from the cache, else built now (at most ${flags.prepareSeconds} s; 100,000 programs: several minutes)`);
-      const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags, undefined, { timeoutMs: flags.prepareSeconds * 1000 });
+      progress(`${size} programs: index from the cache, else built now (at most ${prepareSeconds} s; 100,000 programs: 10-20 minutes)`);
+      const prepared = child<Prepared>(['prepare', String(size), cacheDir, flags.rebuild ? '1' : '0'], flags, undefined, { timeoutMs: prepareSeconds * 1000 });
       const env = { ...baseEnv(), SHIEN_CATALOG_DIR: prepared.catalogDir, SHIEN_INDEX_FILE: prepared.index };
       // Measured first: it refuses an index that does not match the catalog, where the
       // command-line tool would quietly analyse the whole catalog with kuromoji instead.
