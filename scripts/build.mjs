@@ -234,14 +234,23 @@ function build(hash, stat) {
  * when it cannot be built and there is no earlier build to run.
  * `force`: build again even when current (npm run build).
  */
-export function ensureBuilt({ force = false, quiet = false } = {}) {
+export function ensureBuilt({ force = false } = {}) {
   const files = inputFiles();
   const stat = statKey(files);
   const linked = linkedBuild();
   if (!force && linked && readStamp(DIST)?.stat === stat) return { rebuilt: false };
   const hash = contentHash(files);
-  const current = () => linked === hash && readStamp(DIST)?.hash === hash;
-  if (!force && current()) return { rebuilt: false }; // touched, not changed
+  const stamp = linked === hash ? readStamp(DIST) : undefined;
+  if (!force && stamp?.hash === hash) {
+    // Touched, not changed (a checkout, an editor saving unchanged files): the stamp learns
+    // the new times, so the next start is back to comparing them without reading src/.
+    try {
+      writeAtomic(path.join(BUILDS, hash, STAMP), JSON.stringify({ ...stamp, stat }));
+    } catch {
+      // a read-only checkout: the next start reads src/ again, nothing worse
+    }
+    return { rebuilt: false };
+  }
   if (!force && linked && fs.existsSync(path.join(BUILDS, `${hash}.failed`))) {
     say('src/ は前回のビルド以降に変わっていますが、コンパイルできないため前回のビルドで実行します (詳細: npm run build)');
     return { rebuilt: false };
@@ -250,7 +259,7 @@ export function ensureBuilt({ force = false, quiet = false } = {}) {
   const { waited, release } = lock();
   try {
     if (!force && waited && linkedBuild() === hash && readStamp(DIST)?.hash === hash) return { rebuilt: false }; // built by the process we waited for
-    if (!quiet) say(linked ? 'src/ が前回のビルドから変わったため dist/ を作り直します (TypeScript と検索索引、数秒かかります)…' : 'dist/ を作ります (TypeScript と検索索引、数秒かかります)…');
+    say(linked ? 'src/ が前回のビルドから変わったため dist/ を作り直します (TypeScript と検索索引、数秒かかります)…' : 'dist/ を作ります (TypeScript と検索索引、数秒かかります)…');
     if (force) {
       fs.rmSync(path.join(BUILDS, hash, STAMP), { force: true });
       fs.rmSync(path.join(BUILDS, `${hash}.failed`), { force: true });
@@ -266,7 +275,7 @@ export function ensureBuilt({ force = false, quiet = false } = {}) {
     }
     relink(hash);
     clean(hash);
-    if (!quiet) say(`dist/ を作りました (${((performance.now() - started) / 1000).toFixed(1)} 秒)`);
+    say(`dist/ を作りました (${((performance.now() - started) / 1000).toFixed(1)} 秒)`);
     return { rebuilt: true };
   } finally {
     release();
