@@ -653,5 +653,6 @@ function gitCommit(): string {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
+  // A command line it cannot run (parseFlags' errors end with the usage) is exit code 2, as everywhere.
+  process.exitCode = error instanceof Error && error.message.endsWith(USAGE) ? 2 : 1;
 });
