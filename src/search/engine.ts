@@ -13,6 +13,7 @@ import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
 import { ConsultationMatcher } from './consultation-match.js';
+import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
 import { termScores as termScoresOf } from './term-scores.js';
@@ -212,6 +213,8 @@ export class SearchEngine {
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private nearbyTerms?: NearbyTerms;
+  /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
+  private kanaReadings?: KanaReadings;
   /** Each program's 相談例 as word sets, made on the first question. */
   private consultations?: ConsultationMatcher;
   /** term → catalog words the general dictionary gives as its synonyms. */
@@ -422,6 +425,13 @@ export class SearchEngine {
       const known = this.input.vocabulary.byKanaReading(kana);
       // A reading of a word staff listed (じぎょうしょうけい) stands for the written word.
       if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
+      // A kana word the index does not hold may be a question typed in kana: the catalog words
+      // whose readings make it up (kana-reading.ts).
+      if (!this.documentFrequency.has(kana) && !this.termScores(kana, new Map()).size) {
+        this.kanaReadings ??= new KanaReadings(this.lexicon.values(), (t) => this.documentFrequency.get(t) ?? 0);
+        const split = this.kanaReadings.split(kana);
+        if (split.length) return split;
+      }
       return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
     }
     return this.analyzer.units(normalized);

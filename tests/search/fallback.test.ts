@@ -8,7 +8,7 @@ import type { Program } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { describeStep } from '../../src/search/fallback.js';
 import { renderResponseText } from '../../src/render/text.js';
-import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, SOGYO_BY_NAME, tinyEngines } from './support.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
 let analyzer: Analyzer;
 let bundled: Engines;
@@ -107,5 +107,21 @@ describe('verbal forms and questions on the bundled catalog (kuromoji)', () => {
     const top = ids(bundled.kuromoji.search('コロナで売上が落ちた'));
     expect(top.slice(0, 3)).toContain(KEIEI_ANTEI);
     for (const bcp of BCP) if (top.includes(bcp)) expect(top.indexOf(bcp)).toBeGreaterThan(top.indexOf(KEIEI_ANTEI));
+  });
+});
+
+describe('a question typed all in kana (both engines)', () => {
+  it('is cut into the readings of catalog words: じぎょうしょうけいについてしりたい lists the 事業承継 programs', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = bundled[kind].search('じぎょうしょうけいについてしりたい');
+      expect(ids(r).slice(0, 3).every((id) => SHOKEI_BY_NAME.includes(id)), kind).toBe(true);
+    }
+  });
+
+  it('a single reading still reads as before, and kana that match nothing stay nothing', () => {
+    for (const kind of ENGINE_KINDS) {
+      expect(ids(bundled[kind].search('そうぎょう')).slice(0, 3).every((id) => SOGYO_BY_NAME.includes(id)), kind).toBe(true);
+      expect(bundled[kind].search('ふがふがほげ').mode, kind).toBe('none');
+    }
   });
 });
