@@ -6,7 +6,7 @@
 import { cp, lstat, mkdir, readFile, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT, ROOT, run, tempDir, type Run } from './support.js';
 
 let project: string;
@@ -17,10 +17,6 @@ beforeAll(async () => {
   for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) await cp(path.join(ROOT, file), path.join(project, file));
   await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
   await symlink(path.join(ROOT, 'seeds'), path.join(project, 'seeds'));
-});
-
-afterAll(async () => {
-  if (project) await rm(project, { recursive: true, force: true });
 });
 
 /** `npm run -s shien -- search 創業 --json --limit 3` in the copy, N at once. */

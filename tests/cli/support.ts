@@ -3,7 +3,8 @@
  * user runs them, in child processes, with stdout and stderr kept apart.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,18 @@ export function ownStderr(stderr: string): string {
     .join('\n');
 }
 
-export const tempDir = (name: string) => mkdtemp(path.join(os.tmpdir(), `shien-cli-${name}-`));
+const made: string[] = [];
+
+/** A fresh directory under the system's temp directory, removed after the test file. */
+export async function tempDir(name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `shien-cli-${name}-`));
+  made.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 /** A quoted shell word. */
 export const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
