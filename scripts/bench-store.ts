@@ -16,6 +16,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadCatalog } from '../src/catalog/load.js';
 import { loadPaths } from '../src/config.js';
+import { PgContactStore } from '../src/contacts/pg-store.js';
 import { PgNoticeStore } from '../src/notices/pg-store.js';
 import { runNotices, type PostMessage } from '../src/notices/run.js';
 import { SqliteNoticeStore } from '../src/notices/sqlite-store.js';
@@ -86,7 +87,27 @@ async function measure(name: string, store: NoticeStore): Promise<Figures> {
   };
 }
 
+/** Replicas on one database: how long until replica B serves a contact edit saved through A (LISTEN/NOTIFY), ms. */
+async function contactPropagation(url: string): Promise<[number, number]> {
+  const [a, b] = await Promise.all([PgContactStore.open(url), PgContactStore.open(url)]);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 30; i++) {
+      const phone = `099-000-${String(1000 + i)}`;
+      const target = { kind: 'agency' as const, id: 'bench-body' };
+      const t = performance.now();
+      await a.save({ target, contact: { desk: '窓口', phone, source: 'https://example.jp/', checkedOn: '2026-11-27' }, editedBy: 'U0BENCH', editedAt: new Date() });
+      while (b.latest(target)?.contact.phone !== phone) await new Promise((r) => setImmediate(r));
+      times.push(performance.now() - t);
+    }
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+  return [median(times), p99(times)];
+}
+
 const results: Figures[] = [];
+let propagation: [number, number] | undefined;
 const dir = await mkdtemp(path.join(tmpdir(), 'shien-bench-store-'));
 try {
   const sqlite = SqliteNoticeStore.open(dir);
@@ -111,6 +132,7 @@ if (url) {
     } finally {
       await store.close();
     }
+    propagation = await contactPropagation(target.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -120,7 +142,7 @@ if (url) {
 }
 
 if (process.argv.includes('--json')) {
-  process.stdout.write(JSON.stringify({ channels: CHANNELS, newPerRun: NEW_PER_RUN, catalog: ids.length, results }) + '\n');
+  process.stdout.write(JSON.stringify({ channels: CHANNELS, newPerRun: NEW_PER_RUN, catalog: ids.length, results, ...(propagation ? { contactPropagationMs: propagation } : {}) }) + '\n');
 } else {
   const f = (n: number) => n.toFixed(2).padStart(8);
   process.stdout.write(`notice store: ${ids.length} programs, a run posting ${CHANNELS} channels × ${NEW_PER_RUN} new programs; Slack answers at once\n`);
@@ -130,4 +152,5 @@ if (process.argv.includes('--json')) {
       `${r.store.padEnd(9)} ${f(r.runPosting)} ms ${f(r.runQuiet)} ms ${f(r.firstDelivery[0])} /${f(r.firstDelivery[1])} ms ${f(r.status[0])} /${f(r.status[1])} ms ${f(r.subscribe)} ms\n`,
     );
   }
+  if (propagation) process.stdout.write(`a contact edit saved through replica A, served by replica B after: median ${propagation[0].toFixed(2)} ms, p99 ${propagation[1].toFixed(2)} ms (save included)\n`);
 }
