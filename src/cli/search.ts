@@ -17,6 +17,11 @@ export function responseJson(response: SearchResponse, limit: number) {
     ...(response.shortened ? { shortened: true } : {}),
     total: response.total,
     mode: response.mode,
+    // Which step answered and which words were not found (src/search/fallback.ts).
+    ...(response.step ? { step: response.step } : {}),
+    ...(response.notFound?.length ? { notFound: response.notFound } : {}),
+    ...(response.usedInstead?.length ? { usedInstead: response.usedInstead } : {}),
+    ...(response.allCount !== undefined ? { allCount: response.allCount } : {}),
     errors: response.errors,
     results: response.hits.slice(0, limit).map((h) => ({
       id: h.program.id,

@@ -105,6 +105,15 @@ describe('shien search --json', () => {
     expect(answer!.results).toEqual([]);
     expect(answer!.suggestions?.purposes.length).toBeGreaterThan(0);
   }, RUN_TIMEOUT + 5_000);
+
+  it('says which step answered and which word was not found (issue 16)', async () => {
+    const run = await shien(['search', '事業承継 黒豚', '--json']);
+    expect(run.code).toBe(0);
+    const [answer] = jsonLines(run.stdout) as Array<{ mode: string; step?: string; notFound?: string[] }>;
+    expect(answer!.mode).toBe('any');
+    expect(answer!.step).toBe('any');
+    expect(answer!.notFound).toEqual(['黒豚']);
+  }, RUN_TIMEOUT + 5_000);
 });
 
 describe('shien search, readable', () => {
