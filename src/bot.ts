@@ -22,6 +22,12 @@ export interface BotOptions {
   clock?: Clock;
   /** How often a replica checks that DATABASE_URL answers, for /healthz (default 10 s). */
   databaseCheckMs?: number;
+  /**
+   * How often a replica on DATABASE_URL re-reads its catalog (and the shared imports) and
+   * reloads search when they changed (default 5 minutes): a catalog edited in place is served
+   * without a run or a restart, and the others hear of it. Not used with SQLite.
+   */
+  catalogPollMs?: number;
 }
 
 export interface Bot {
@@ -127,6 +133,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     );
   const databaseTimer = options.notices.databaseUrl ? setInterval(() => void checkDatabase(), options.databaseCheckMs ?? 10_000) : undefined;
   databaseTimer?.unref();
+  // An unchanged catalog costs one read and a compare (tens of milliseconds).
+  const catalogTimer = options.notices.databaseUrl ? setInterval(() => void reloadSearch(), options.catalogPollMs ?? 5 * 60_000) : undefined;
+  catalogTimer?.unref();
   const slack = createSlackApp(options.slack, {
     ...(databaseTimer ? { database: () => database } : {}),
     engine: () => live.current,
@@ -160,6 +169,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
       const started = Date.now();
       clearInterval(databaseTimer);
+      clearInterval(catalogTimer);
       sourceSync?.scheduler.stop(); // a sync child in progress is killed; it writes all or nothing
       await slack.stop(graceMs);
       await notices.stop(Math.max(1000, graceMs - (Date.now() - started)));

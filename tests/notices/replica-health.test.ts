@@ -1,7 +1,7 @@
 /**
- * /healthz of a replica on PostgreSQL (issue 14): 200 while the shared database answers, 503
- * naming the database problem once it stops answering, so the load balancer sends Slack's
- * requests to the replicas that can record them.
+ * A replica on PostgreSQL on its own (issue 14): /healthz answers 200 while the shared database
+ * answers and 503 naming the problem once it stops, so the load balancer sends Slack's requests
+ * to the replicas that can record them; a catalog edited in place is picked up by polling.
  */
 import pg from 'pg';
 import { expect, it, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { startFakeSlack } from '../slack/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/support/app.js';
 import { describePostgres, PG_TEST_URL, postgresBackend } from './backends.js';
 import { ANALYZER_TIMEOUT } from '../search/support.js';
+import { addProgram, workspace } from './support.js';
 
 describePostgres('/healthz with DATABASE_URL', () => {
   it('answers 200 while the database answers and 503 with the reason once it does not', async () => {
@@ -39,6 +40,29 @@ describePostgres('/healthz with DATABASE_URL', () => {
       await admin.query(`DROP DATABASE ${new URL(place.databaseUrl!).pathname.slice(1)} WITH (FORCE)`);
       await admin.end();
       await vi.waitFor(async () => expect(await health()).toMatchObject({ status: 503, body: { ok: false, database: { ok: false, error: expect.any(String) } } }), { timeout: 10_000 });
+    } finally {
+      await bot.stop(1000);
+      await fake.close();
+    }
+  }, ANALYZER_TIMEOUT);
+
+  it('a catalog edited in place is served after the next poll, without a run or a restart', async () => {
+    const fake = await startFakeSlack();
+    const place = await postgresBackend.place();
+    const ws = await workspace();
+    const bot = await startBot({
+      slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+      notices: { dataDir: place.dataDir, databaseUrl: place.databaseUrl!, channels: [], at: '09:00' },
+      paths: { ...loadPaths({}), catalogDir: ws.catalogDir, indexFile: `${place.dataDir}/no-index.json` },
+      logger: createLogger({ level: 'silent' }),
+      catalogPollMs: 300,
+    });
+    try {
+      await bot.started.notices;
+      const before = bot.live.current.size;
+      await addProgram(ws.catalogFile, { id: 'p-polled-new-01', name: 'その場で追加された補助金' });
+      await vi.waitFor(() => expect(bot.live.current.get('p-polled-new-01')).toBeDefined(), { timeout: 60_000 });
+      expect(bot.live.current.size).toBe(before + 1);
     } finally {
       await bot.stop(1000);
       await fake.close();
