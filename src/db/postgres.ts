@@ -72,6 +72,8 @@ export async function schemaVersion(db: Queryable, component: string): Promise<n
 /** Runs `work` in one READ COMMITTED transaction on one pooled connection; rolls back on a throw. */
 export async function transaction<T>(pool: pg.Pool, work: (db: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection that cannot even roll back is broken: it is destroyed, not returned to the pool.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     try {
@@ -79,11 +81,13 @@ export async function transaction<T>(pool: pg.Pool, work: (db: Queryable) => Pro
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+      });
       throw error;
     }
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
