@@ -17,7 +17,7 @@ import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
 import { termScores as termScoresOf } from './term-scores.js';
-import { loadMiniSearchConsuming } from './index-load.js';
+import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
 
 /**
@@ -40,7 +40,7 @@ export const FIELD_BOOSTS = {
   agency: 3,
   overview: 2,
   purposes: 1.5,
-  consultations: 1.5,
+  consultations: 0.5,
   results: 1,
   relatedOrgs: 0.5,
   keyProjects: 0.5,
@@ -147,7 +147,8 @@ interface IndexedDocument extends Record<Field, string> {
   id: string;
 }
 
-const SERIALIZED_VERSION = 1;
+// 2: MiniSearch's postings compact (index-load.ts).
+const SERIALIZED_VERSION = 2;
 
 export interface SerializedSearchIndex {
   version: number;
@@ -270,7 +271,7 @@ export class SearchEngine {
     return {
       version: SERIALIZED_VERSION,
       catalog: indexFingerprint(this.input),
-      index: this.index.toJSON(),
+      index: compactIndex(this.index),
       lexicon: [...this.lexicon.values()],
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
@@ -291,7 +292,7 @@ export class SearchEngine {
     const engine = new SearchEngine(input);
     // Takes the parsed object (no second JSON round trip: 36 s of a 100k load) and consumes
     // json.index as it goes, so the parsed and the loaded index do not peak together.
-    engine.index = loadMiniSearchConsuming(json.index as AsPlainObject, miniSearchOptions());
+    engine.index = loadMiniSearchConsuming(json.index as CompactIndex, miniSearchOptions());
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);

@@ -1,11 +1,12 @@
 /**
- * index-load.ts loads a serialised MiniSearch index term by term, dropping each term's plain
- * form as it goes (issue 13: the parsed and the loaded index no longer peak together). The
- * result must be the index MiniSearch.loadJS makes, and the plain index must be consumed.
+ * index-load.ts writes MiniSearch's postings compact and loads them term by term, dropping
+ * each term's serialised form as it goes (issue 13: the parsed and the loaded index no longer
+ * peak together). The result must be the index MiniSearch's own toJSON/loadJS round trip
+ * makes, from the compact form and from MiniSearch's plain form, and the input is consumed.
  */
 import MiniSearch, { type AsPlainObject } from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { loadMiniSearchConsuming } from '../../src/search/index-load.js';
+import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from '../../src/search/index-load.js';
 
 const options = { idField: 'id', fields: ['title', 'text'], storeFields: [] as string[] };
 const docs = [
@@ -16,11 +17,18 @@ const docs = [
 ];
 
 /** A fresh plain copy of the index, as JSON.parse gives it. */
-function plain(): AsPlainObject {
+function built(): MiniSearch {
   const mini = new MiniSearch(options);
   mini.addAll(docs);
-  mini.discard('d'); // a discarded document leaves its mark (dirtCount) in the plain form
-  return JSON.parse(JSON.stringify(mini)) as AsPlainObject;
+  mini.discard('d'); // a discarded document leaves its mark (dirtCount) in the serialised form
+  return mini;
+}
+function plain(): AsPlainObject {
+  return JSON.parse(JSON.stringify(built())) as AsPlainObject;
+}
+/** The compact form as the index file holds it (written, then parsed). */
+function compact(): CompactIndex {
+  return JSON.parse(JSON.stringify(compactIndex(built()))) as CompactIndex;
 }
 
 describe('loadMiniSearchConsuming', () => {
@@ -32,10 +40,26 @@ describe('loadMiniSearchConsuming', () => {
     expect(got.documentCount).toBe(3);
   });
 
-  it('empties the plain index it loaded', () => {
+  it('makes it from the compact form too, which holds everything but the plain postings', () => {
+    const expected = MiniSearch.loadJS(plain(), options);
+    const written = compactIndex(built());
+    const { index: _plainTerms, ...rest } = plain();
+    const { postings, index, ...compactRest } = written;
+    expect(compactRest).toEqual(rest);
+    expect(index).toEqual([]);
+    expect(postings.length).toBe(plain().index.length);
+    const got = loadMiniSearchConsuming(compact(), options);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
+    for (const q of ['創業', '相談', '輸出', '補助金', 'ない']) expect(got.search(q)).toEqual(expected.search(q));
+  });
+
+  it('empties the serialised postings it loaded, in either form', () => {
     const json = plain();
     expect(json.index.length).toBeGreaterThan(5);
     loadMiniSearchConsuming(json, options);
     expect(json.index).toEqual([]);
+    const small = compact();
+    loadMiniSearchConsuming(small, options);
+    expect(small.postings).toEqual([]);
   });
 });

@@ -4,10 +4,11 @@
  * MiniSearch's own, to the bit, for every term of the bundled index; if a MiniSearch upgrade
  * changes its internals or its BM25, this fails instead of the ranking drifting quietly.
  */
-import MiniSearch, { type AsPlainObject } from 'minisearch';
+import type MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
 import { FIELD_BOOSTS, type SerializedSearchIndex } from '../../src/search/engine.js';
+import { loadMiniSearchConsuming, type CompactIndex } from '../../src/search/index-load.js';
 import { termScores } from '../../src/search/term-scores.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
 
@@ -28,9 +29,9 @@ describe('termScores', () => {
   let terms: string[];
   beforeAll(async () => {
     const json = (await bundledEngine(await loadAnalyzer())).toJSON() as SerializedSearchIndex;
-    const plain = json.index as AsPlainObject;
-    index = MiniSearch.loadJS(plain, options);
-    terms = plain.index.map(([term]) => term);
+    const compact = json.index as CompactIndex;
+    terms = compact.postings.map((p) => p![0]);
+    index = loadMiniSearchConsuming(compact, options);
   }, ANALYZER_TIMEOUT);
 
   it('equals MiniSearch search for every term of the bundled index, with the engine’s field boosts', () => {
