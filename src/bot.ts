@@ -85,6 +85,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   const notices = createNoticeService({
     store,
+    // A database that does not answer at SHIEN_NOTIFY_AT on every replica: tried again each minute, that day.
+    ...(options.notices.databaseUrl ? { retryAfterErrorMs: 60_000 } : {}),
     config: options.notices,
     catalogDir: paths.catalogDir,
     post: slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) }),

@@ -107,6 +107,13 @@ export interface NoticeSchedulerOptions {
   lastScheduledRun: () => Promise<Date | undefined> | Date | undefined;
   clock?: Clock;
   onError?: (error: unknown) => void;
+  /**
+   * When set, a run that throws (the shared database unreachable at 09:00 on every replica) is
+   * tried again this long after, and again, while its slot is still the latest one due and has
+   * not run. Unset (the SQLite bot): a throwing run is reported and left to the next start or
+   * the next day, as before.
+   */
+  retryAfterErrorMs?: number;
 }
 
 /**
@@ -189,17 +196,24 @@ export class NoticeScheduler {
   }
 
   /** Queues a run whose trigger and slot are decided when its turn comes (undefined: no run). */
-  private enqueueWhen(decide: () => Promise<{ trigger: ScheduledTrigger; slot: Date } | undefined> | { trigger: ScheduledTrigger; slot: Date } | undefined): Promise<void> {
+  private enqueueWhen(
+    decide: () => Promise<{ trigger: ScheduledTrigger; slot: Date } | undefined> | { trigger: ScheduledTrigger; slot: Date } | undefined,
+    retrying?: { trigger: ScheduledTrigger; slot: Date },
+  ): Promise<void> {
     this.queue = this.queue.then(async () => {
       if (this.stopped) return;
+      let target = retrying;
       try {
         const next = await decide();
         if (!next || this.stopped) return;
+        target = next;
         const { trigger, slot: scheduledFor } = next;
         const retryAt = leaseRetryAt(await this.options.run(trigger, scheduledFor));
         if (retryAt) this.scheduleRetry(trigger, scheduledFor, retryAt);
       } catch (error) {
         this.options.onError?.(error);
+        const after = this.options.retryAfterErrorMs;
+        if (after !== undefined && target) this.scheduleRetry(target.trigger, target.slot, new Date(this.clock.now().getTime() + after));
       }
     });
     return this.queue;
@@ -211,13 +225,16 @@ export class NoticeScheduler {
     const delay = Math.max(MIN_RETRY_MS, at.getTime() - this.clock.now().getTime());
     const timer = setTimeout(() => {
       this.retry = undefined;
-      void this.enqueueWhen(async () => {
-        const done = await this.options.lastScheduledRun();
-        if (done !== undefined && done.getTime() >= slot.getTime()) return undefined; // another process ran it
-        // A newer slot is due by now (a retry late by a day): its own tick or catch-up owns it.
-        if (lastDueAt(this.options.at, this.clock.now()).getTime() !== slot.getTime()) return undefined;
-        return { trigger, slot };
-      });
+      void this.enqueueWhen(
+        async () => {
+          // A newer slot is due by now (a retry late by a day): its own tick or catch-up owns it.
+          if (lastDueAt(this.options.at, this.clock.now()).getTime() !== slot.getTime()) return undefined;
+          const done = await this.options.lastScheduledRun();
+          if (done !== undefined && done.getTime() >= slot.getTime()) return undefined; // another process ran it
+          return { trigger, slot };
+        },
+        { trigger, slot },
+      );
     }, delay);
     this.retry = { timer, at: new Date(this.clock.now().getTime() + delay) };
   }

@@ -49,6 +49,8 @@ export interface NoticeServiceOptions {
    * owns it from here and closes it in stop(). Default: SQLite in `config.dataDir`.
    */
   store?: NoticeStore;
+  /** See NoticeSchedulerOptions.retryAfterErrorMs (the bot sets it with DATABASE_URL). */
+  retryAfterErrorMs?: number;
 }
 
 export function createNoticeService(options: NoticeServiceOptions): NoticeService {
@@ -91,6 +93,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     run: job,
     lastScheduledRun: async () => (await store.lastScheduledRun())?.scheduledFor,
     onError: (error) => options.log?.error({ err: error }, 'notices: run failed'),
+    ...(options.retryAfterErrorMs !== undefined ? { retryAfterErrorMs: options.retryAfterErrorMs } : {}),
   });
   return {
     store,

@@ -144,6 +144,42 @@ describe('NoticeScheduler', () => {
   });
 });
 
+describe('NoticeScheduler: retryAfterErrorMs (replicas on a shared database)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a run that throws (the database unreachable at 09:00) is tried again until its slot has run, and no longer', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(jst('2026-11-24T08:59:00'));
+    const errors: unknown[] = [];
+    const slots: Date[] = [];
+    let done: Date | undefined = jst('2026-11-23T09:00:00');
+    let failuresLeft = 2;
+    const scheduler = new NoticeScheduler({
+      at: '09:00',
+      run: async (_trigger, slot) => {
+        slots.push(slot);
+        if (failuresLeft-- > 0) throw new Error('connect ECONNREFUSED');
+        done = slot;
+      },
+      lastScheduledRun: () => done,
+      onError: (e) => errors.push(e),
+      retryAfterErrorMs: 60_000,
+    });
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(60_000); // 09:00: fails
+    expect(scheduler.nextRetry()).toEqual(jst('2026-11-24T09:01:00'));
+    await vi.advanceTimersByTimeAsync(60_000); // 09:01: fails again
+    await vi.advanceTimersByTimeAsync(60_000); // 09:02: runs
+    await vi.advanceTimersByTimeAsync(3600_000);
+    scheduler.stop();
+    expect(slots).toEqual([jst('2026-11-24T09:00:00'), jst('2026-11-24T09:00:00'), jst('2026-11-24T09:00:00')]);
+    expect(errors).toHaveLength(2);
+    expect(done).toEqual(jst('2026-11-24T09:00:00'));
+  });
+});
+
 describe('NoticeScheduler: a run skipped because another process held the lease', () => {
   afterEach(() => {
     vi.useRealTimers();
