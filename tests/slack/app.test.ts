@@ -11,7 +11,7 @@ import type { SearchEngine } from '../../src/search/engine.js';
 import { ERROR_TEXT } from '../../src/slack/handled.js';
 import { CANNOT_POST_TEXT } from '../../src/slack/listeners/actions/program-share.js';
 import { ACTIONS } from '../../src/slack/render/results.js';
-import { ANALYZER_TIMEOUT, bundledEngine, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngine } from '../search/support.js';
+import { ANALYZER_TIMEOUT, bundledEngine, SHOKEI_BY_NAME, SOGYO_BY_NAME, SOGYO_TOP5, tinyEngine } from '../search/support.js';
 import { BOT_TOKEN, blockAction, buttonsOf, displayed, readText, expectSlackMessage, expectSlackView, responseTo, SIGNING_SECRET, startTestApp, type TestApp } from './support/app.js';
 import { FAKE_BOT_USER_ID } from './support/signing.js';
 
@@ -49,7 +49,7 @@ describe('/支援 and /shien', () => {
     const answer = await responseTo(app, responseId);
     expect(answer.response_type).toBe('ephemeral');
     expect(textOf(answer)).toMatch(/「創業」\* \d+ 件（1〜5 件目）/);
-    expect(detailsIds(answer)).toEqual(SOGYO_BY_NAME);
+    expect(detailsIds(answer)).toEqual(SOGYO_TOP5);
     expect(buttonsOf(answer).filter((b) => b.action_id === ACTIONS.share)).toHaveLength(5);
     expect(textOf(answer)).toContain('鹿児島商工会議所');
     expect(textOf(answer)).toMatch(/万円|予算額の記載なし/);
@@ -311,7 +311,7 @@ describe('requests Slack did not sign, failures, logs', () => {
     expect(JSON.stringify(failed[0])).toContain('index exploded');
     app.serve(engine);
     const again = await app.command('創業');
-    expect(detailsIds(await responseTo(app, again.responseId))).toEqual(SOGYO_BY_NAME);
+    expect(detailsIds(await responseTo(app, again.responseId))).toEqual(SOGYO_TOP5);
   });
 
   it('one JSON log line per request with the command, hits and time; never a token or secret', async () => {

@@ -20,7 +20,7 @@ import { loadAnalyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTIONS } from '../../src/slack/render/results.js';
-import { ANALYZER_TIMEOUT, bundledEngine, ROOT, SOGYO_BY_NAME, tempDir } from '../search/support.js';
+import { ANALYZER_TIMEOUT, bundledEngine, ROOT, SOGYO_BY_NAME, SOGYO_TOP5, tempDir } from '../search/support.js';
 import { buttonsOf, expectSlackMessage } from './support/app.js';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { startFakeSocketMode, type FakeSocketMode, type SocketConnection } from './support/fake-socket.js';
@@ -158,7 +158,7 @@ describe('Socket Mode, in-process: one connection serves commands, mentions and 
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toMatch(/^「創業」 \d+ 件$/);
     expect(textOf(answer)).toMatch(/「創業」\* \d+ 件（1〜5 件目）/);
-    expect(detailsIds(answer)).toEqual(SOGYO_BY_NAME);
+    expect(detailsIds(answer)).toEqual(SOGYO_TOP5);
     expect(buttonsOf(answer).filter((b) => b.action_id === ACTIONS.share)).toHaveLength(5);
 
     await sleep(300);
@@ -281,7 +281,7 @@ describe('Socket Mode: Slack refreshing the connection', () => {
     const { acked } = next.deliver('slash_commands', slashPayload('創業', fake.responseUrl('after-refresh')), { accepts_response_payload: true });
     await acked;
     const answer = await fake.waitFor(() => fake.responses.find((r) => r.id === 'after-refresh')?.body);
-    expect(detailsIds(answer)).toEqual(SOGYO_BY_NAME);
+    expect(detailsIds(answer)).toEqual(SOGYO_TOP5);
     expect(next.protocolErrors).toEqual([]);
   }, 20_000);
 
@@ -304,7 +304,7 @@ describe('Socket Mode: Slack refreshing the connection', () => {
     next.hello();
     const { acked } = next.deliver('slash_commands', slashPayload('創業', fake.responseUrl('after-outage')), { accepts_response_payload: true });
     await acked;
-    expect(detailsIds(await fake.waitFor(() => fake.responses.find((r) => r.id === 'after-outage')?.body))).toEqual(SOGYO_BY_NAME);
+    expect(detailsIds(await fake.waitFor(() => fake.responses.find((r) => r.id === 'after-outage')?.body))).toEqual(SOGYO_TOP5);
   }, 45_000);
 });
 
