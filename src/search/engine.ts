@@ -18,6 +18,7 @@ import type { Vocabulary } from './vocabulary.js';
 import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
 import { termScores as termScoresOf } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
+import { firstInOrder } from './rank.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
 
 /**
@@ -627,14 +628,18 @@ export class SearchEngine {
     // come before programs found through synonyms. A colloquial question (an intent matched)
     // is the exception: its words as written (お金, 借りる) say little, so the score alone ranks.
     const exactWords = answer.exactCount;
-    const ranked = [...combined].sort(
+    // Only as far as the page asked for is put in order (rank.ts): the same page, far fewer comparisons.
+    const entries = [...combined];
+    const ranked = firstInOrder(
+      entries,
+      options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit,
       (a, b) => answer.tier(b[0]) - answer.tier(a[0]) || exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
     );
     const make = (i: number): SearchHit => {
       const [id, s] = ranked[i]!;
       return this.hit(id, s.score, [...s.terms], parsed.phrases);
     };
-    return respond(ranked.length, make, mode);
+    return respond(entries.length, make, mode);
   }
 
   private hit(id: string, score: number, terms: string[], phrases: string[]): SearchHit {
