@@ -41,7 +41,7 @@ export const FIELD_BOOSTS = {
   agency: 3,
   overview: 2,
   purposes: 1.5,
-  consultations: 0.5,
+  consultations: 1.5,
   results: 1,
   relatedOrgs: 0.5,
   keyProjects: 0.5,
@@ -217,7 +217,7 @@ export class SearchEngine {
   private nearbyTerms?: NearbyTerms;
   /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
   private kanaReadings?: KanaReadings;
-  /** Each program's 相談例 as word sets, made on the first question. */
+  /** Each program's 相談例 as word sets (consultation-match.ts). */
   private consultations?: ConsultationMatcher;
   /** term → catalog words the general dictionary gives as its synonyms. */
   private generalSynonyms = new Map<string, string[]>();
@@ -252,6 +252,7 @@ export class SearchEngine {
       if ((i + 1) % batchSize === 0) await yieldToEventLoop();
     }
     await engine.index.addAllAsync(docs, { chunkSize: batchSize });
+    engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
     }
@@ -297,6 +298,7 @@ export class SearchEngine {
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
+    engine.consultations = engine.consultationMatcher();
     engine.generalSynonyms = new Map(json.generalSynonyms ?? []);
     return engine;
   }
@@ -480,6 +482,11 @@ export class SearchEngine {
     return spellings;
   }
 
+  /** Each program's 相談例 as word sets: made with the index, so no question pays for analysing them. */
+  private consultationMatcher(): ConsultationMatcher {
+    return new ConsultationMatcher(this.input.programs, (text) => this.analyzer.units(text).flatMap((u) => [u.term, ...u.parts]));
+  }
+
   /** A word that matched nothing whole, by its parts and stem apart (any of them), at partsWeight. */
   private partScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>): Scores {
     const lists = partsToTry(unit)
@@ -618,7 +625,7 @@ export class SearchEngine {
     const mode: MatchMode = answer.mode;
     // A question is also matched against each program's 相談例 one by one (consultation-match.ts).
     if (CONSULTATION_SCORE > 0 && (sentence || intentScores) && units.length >= 2) {
-      this.consultations ??= new ConsultationMatcher(this.input.programs, (text) => this.analyzer.units(text).flatMap((u) => [u.term, ...u.parts]));
+      this.consultations ??= this.consultationMatcher();
       const question = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
       combined = addUp([combined, keep(this.consultations.match(question, CONSULTATION_SCORE))]);
     }
