@@ -1,8 +1,8 @@
-import type { PostRecord, RunRecord, RunStatus, RunTrigger, Subscription, SubscriptionSource } from './store.js';
+import type * as Rows from './store-rows.js';
 
 /**
  * The PostgreSQL notice store's schema (forward migrations of component 'notices', see
- * db/postgres.ts) and how its rows become records. Split from pg-store.ts, which holds the queries.
+ * db/postgres.ts) and its row types (store-rows.ts maps rows to records for both databases). Split from pg-store.ts, which holds the queries.
  */
 
 /** Forward-only migrations, one transaction each (see db/postgres.ts). Table names carry their feature. */
@@ -63,73 +63,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Statuses that mean the job really ran for its slot ('skipped' means another process had it). */
-export const RAN = `status IN ('ok', 'partial', 'failed', 'catalog-error')`;
-
-export interface SubscriptionRow {
-  channel: string;
-  active: boolean;
-  source: SubscriptionSource;
-  by_user: string | null;
-  since: Date;
-  created_at: Date;
-}
-export interface RunRow {
-  id: number;
-  trigger: RunTrigger;
-  scheduled_for: Date | null;
-  started_at: Date;
-  finished_at: Date | null;
-  status: RunStatus | null;
-  posted: number;
-  failed: number;
-  error: string | null;
-  holder: string;
-}
-export interface PostRow {
-  run_id: number;
-  channel: string;
-  programs: number;
-  ok: boolean;
-  error: string | null;
-  ts: string | null;
-  at: Date;
-}
-
-export function toSubscription(r: SubscriptionRow): Subscription {
-  return {
-    channel: r.channel,
-    active: r.active,
-    source: r.source,
-    ...(r.by_user !== null ? { by: r.by_user } : {}),
-    since: r.since,
-    createdAt: r.created_at,
-  };
-}
-
-export function toRun(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    trigger: r.trigger,
-    ...(r.scheduled_for !== null ? { scheduledFor: r.scheduled_for } : {}),
-    startedAt: r.started_at,
-    ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
-    ...(r.status !== null ? { status: r.status } : {}),
-    posted: r.posted,
-    failed: r.failed,
-    ...(r.error !== null ? { error: r.error } : {}),
-    holder: r.holder,
-  };
-}
-
-export function toPost(r: PostRow): PostRecord {
-  return {
-    runId: r.run_id,
-    channel: r.channel,
-    programs: r.programs,
-    ok: r.ok,
-    ...(r.error !== null ? { error: r.error } : {}),
-    ...(r.ts !== null ? { ts: r.ts } : {}),
-    at: r.at,
-  };
-}
+/** This database's rows: the shared mapping (store-rows.ts) reads them. */
+export type SubscriptionRow = Rows.SubscriptionRow<Date, boolean>;
+export type RunRow = Rows.RunRow<Date>;
+export type PostRow = Rows.PostRow<Date, boolean>;
+export { RAN, toPost, toRun, toSubscription } from './store-rows.js';

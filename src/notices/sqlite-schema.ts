@@ -1,8 +1,8 @@
-import type { PostRecord, RunRecord, RunStatus, RunTrigger, Subscription, SubscriptionSource } from './store.js';
+import type * as Rows from './store-rows.js';
 
 /**
  * The SQLite notice store's schema (its migrations, applied in order and counted by
- * `PRAGMA user_version`) and how its rows become records. Split from sqlite-store.ts, which
+ * `PRAGMA user_version`) and its row types (store-rows.ts maps rows to records for both databases). Split from sqlite-store.ts, which
  * holds the queries.
  */
 
@@ -77,75 +77,10 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Statuses that mean the job really ran for its slot ('skipped' means another process had it). */
-export const RAN = `status IN ('ok', 'partial', 'failed', 'catalog-error')`;
-
-export interface SubscriptionRow {
-  channel: string;
-  active: number;
-  source: SubscriptionSource;
-  by_user: string | null;
-  since: string;
-  created_at: string;
-}
-export interface RunRow {
-  id: number;
-  trigger: RunTrigger;
-  scheduled_for: string | null;
-  started_at: string;
-  finished_at: string | null;
-  status: RunStatus | null;
-  posted: number;
-  failed: number;
-  error: string | null;
-  holder: string;
-}
-export interface PostRow {
-  run_id: number;
-  channel: string;
-  programs: number;
-  ok: number;
-  error: string | null;
-  ts: string | null;
-  at: string;
-}
-
 export const iso = (d: Date) => d.toISOString();
 
-export function toSubscription(r: SubscriptionRow): Subscription {
-  return {
-    channel: r.channel,
-    active: r.active === 1,
-    source: r.source,
-    ...(r.by_user !== null ? { by: r.by_user } : {}),
-    since: new Date(r.since),
-    createdAt: new Date(r.created_at),
-  };
-}
-
-export function toRun(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    trigger: r.trigger,
-    ...(r.scheduled_for !== null ? { scheduledFor: new Date(r.scheduled_for) } : {}),
-    startedAt: new Date(r.started_at),
-    ...(r.finished_at !== null ? { finishedAt: new Date(r.finished_at) } : {}),
-    ...(r.status !== null ? { status: r.status } : {}),
-    posted: r.posted,
-    failed: r.failed,
-    ...(r.error !== null ? { error: r.error } : {}),
-    holder: r.holder,
-  };
-}
-
-export function toPost(r: PostRow): PostRecord {
-  return {
-    runId: r.run_id,
-    channel: r.channel,
-    programs: r.programs,
-    ok: r.ok === 1,
-    ...(r.error !== null ? { error: r.error } : {}),
-    ...(r.ts !== null ? { ts: r.ts } : {}),
-    at: new Date(r.at),
-  };
-}
+/** This database's rows: the shared mapping (store-rows.ts) reads them. */
+export type SubscriptionRow = Rows.SubscriptionRow<string, number>;
+export type RunRow = Rows.RunRow<string>;
+export type PostRow = Rows.PostRow<string, number>;
+export { RAN, toPost, toRun, toSubscription } from './store-rows.js';
