@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Paths, SlackConfig } from './config.js';
+import type { Paths } from './config.js';
+import type { SlackConfig } from './slack-config.js';
 import { createContactService } from './contacts/service.js';
 import { ContactStore, type ContactEdits } from './contacts/store.js';
 import { createChannelNotices } from './notices/channel-notices.js';

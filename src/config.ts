@@ -2,7 +2,6 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
 
 /**
  * The project root: the nearest directory above this file with a package.json. src/ sits
@@ -25,14 +24,23 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-// An empty value (`SLACK_APP_TOKEN=` left in .env) means "not set", not "malformed".
-const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+// An empty value (`SHIEN_CATALOG_DIR=` left in .env) means "not set", not "malformed".
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
 
-const PathsSchema = z.object({
-  SHIEN_SEEDS_DIR: optionalSetting(z.string()),
-  SHIEN_CATALOG_DIR: optionalSetting(z.string()),
-  SHIEN_INDEX_FILE: optionalSetting(z.string()),
-});
+/**
+ * The settings that make `npm start` serve Slack instead of the local console
+ * (slack-config.ts validates them with zod). Checked here without zod, so the console never
+ * loads it: importing zod is a sixth of the console's start-up (issue 11).
+ */
+export const SLACK_SETTINGS = ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'SLACK_API_URL', 'LOG_LEVEL'] as const;
+
+/** Whether any Slack setting is given (an empty value is not): otherwise the mode is the console. */
+export function slackSettingsGiven(env: NodeJS.ProcessEnv = process.env): boolean {
+  return SLACK_SETTINGS.some((name) => setting(env, name) !== undefined);
+}
 
 export interface Paths {
   seedsDir: string;
@@ -52,9 +60,9 @@ export interface Paths {
   persistIndex?: boolean;
 }
 
-/** Where the catalog lives; validated from the environment. */
+/** Where the catalog lives, from the environment (checkPaths checks that it can be used). */
 export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
-  const parsed = PathsSchema.parse(env);
+  const parsed = { SHIEN_SEEDS_DIR: setting(env, 'SHIEN_SEEDS_DIR'), SHIEN_CATALOG_DIR: setting(env, 'SHIEN_CATALOG_DIR'), SHIEN_INDEX_FILE: setting(env, 'SHIEN_INDEX_FILE') };
   const seedsDir = path.resolve(parsed.SHIEN_SEEDS_DIR ?? path.join(PROJECT_ROOT, 'seeds'));
   return {
     seedsDir,
@@ -140,60 +148,6 @@ function canAccess(p: string, mode: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** How `npm start` serves: Slack over a WebSocket, Slack over HTTP, or a local console. */
-export type SlackConfig =
-  | { mode: 'console' }
-  | { mode: 'socket'; botToken: string; appToken: string; apiUrl?: string; logLevel?: LogLevel }
-  | { mode: 'http'; botToken: string; signingSecret: string; port: number; apiUrl?: string; logLevel?: LogLevel };
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-const SlackEnvSchema = z.object({
-  SLACK_APP_TOKEN: optionalSetting(z.string().regex(/^xapp-\S+$/, 'は xapp- で始まるアプリレベルトークンです')),
-  SLACK_BOT_TOKEN: optionalSetting(z.string().regex(/^xoxb-\S+$/, 'は xoxb- で始まるボットトークンです')),
-  SLACK_SIGNING_SECRET: optionalSetting(z.string().regex(/^[0-9a-f]{16,}$/i, 'は Basic Information の Signing Secret (英数字) です')),
-  PORT: optionalSetting(z.coerce.number({ message: 'は数字です' }).int('は整数です').min(0, 'は 0〜65535 です').max(65535, 'は 0〜65535 です')),
-  SLACK_API_URL: optionalSetting(z.url({ message: 'は URL です (例 https://slack.com/api/)' })),
-  LOG_LEVEL: optionalSetting(z.enum(LOG_LEVELS, { message: `は ${LOG_LEVELS.join(' / ')} のどれかです` })),
-});
-
-/**
- * The serving mode from the environment. Tokens are checked for shape only; Slack checks
- * them for real at connection. Throws ConfigError whose message names the variable.
- */
-export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
-  const parsed = SlackEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`設定エラー: ${String(issue.path[0])} ${issue.message}`);
-  }
-  const e = parsed.data;
-  const apiUrl = e.SLACK_API_URL;
-  const logLevel = e.LOG_LEVEL ?? 'info';
-  if (e.SLACK_APP_TOKEN) {
-    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_APP_TOKEN (Socket Mode) には SLACK_BOT_TOKEN も必要です');
-    return { mode: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl, logLevel };
-  }
-  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
-    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_SIGNING_SECRET (HTTP モード) には SLACK_BOT_TOKEN も必要です');
-    if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('設定エラー: SLACK_BOT_TOKEN だけでは起動できません。HTTP モードには SLACK_SIGNING_SECRET、Socket Mode には SLACK_APP_TOKEN を設定してください');
-    return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.PORT ?? 3000, apiUrl, logLevel };
-  }
-  return { mode: 'console' };
-}
-
-/** What posting to Slack needs (`notify --once`): the bot token, and the API URL if overridden. */
-export function loadPostingConfig(env: NodeJS.ProcessEnv = process.env): { botToken: string; apiUrl?: string } {
-  const parsed = SlackEnvSchema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`設定エラー: ${String(issue.path[0])} ${issue.message}`);
-  }
-  if (!parsed.data.SLACK_BOT_TOKEN) throw new ConfigError('設定エラー: SLACK_BOT_TOKEN を設定してください (Slack アプリの Bot User OAuth Token, xoxb-…)');
-  return { botToken: parsed.data.SLACK_BOT_TOKEN, ...(parsed.data.SLACK_API_URL ? { apiUrl: parsed.data.SLACK_API_URL } : {}) };
 }
 
 /** `KEY=value` (optionally `export KEY=value`), as dotenv and Node read it. */

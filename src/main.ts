@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { CatalogError } from './catalog/load.js';
-import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, loadSlackConfig, readDotEnv, type Paths, type SlackConfig } from './config.js';
+import { CatalogError } from './catalog/errors.js';
+import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, readDotEnv, slackSettingsGiven, type Paths } from './config.js';
+import type { SlackConfig } from './slack-config.js';
 
 /**
  * `npm start`. The environment picks the mode (see config.ts): Slack over Socket Mode,
@@ -23,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   let paths: Paths;
   try {
     readDotEnv();
-    config = loadSlackConfig();
+    // zod (a sixth of the console's start-up) is loaded only when there are Slack settings to validate.
+    config = slackSettingsGiven() ? (await import('./slack-config.js')).loadSlackConfig() : { mode: 'console' };
     paths = loadPaths();
     checkPaths(paths);
   } catch (error) {

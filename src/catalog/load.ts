@@ -3,35 +3,14 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { CatalogError, type CatalogProblem } from './errors.js';
+import { listCatalogFiles } from './files.js';
 import { programId } from './ids.js';
 import { japaneseIssueMessage, yamlSyntaxProblem } from './problem-messages.js';
 import { AgenciesFileSchema, CatalogFileSchema, type Agency, type Program } from './schema.js';
 
-/** One thing wrong with a catalog file, precise enough to fix by hand. */
-export interface CatalogProblem {
-  file: string;
-  /** 1-based line of the offending entry or field, when known. */
-  line?: number;
-  /** Index of the entry in the file's list, when the problem is inside one. */
-  entry?: number;
-  /** Dotted path of the field inside the entry (e.g. `budgetThousandYen`). */
-  field?: string;
-  message: string;
-}
-
-export function formatProblem(p: CatalogProblem): string {
-  const where = [p.file + (p.line ? `:${p.line}` : ''), p.entry !== undefined ? `#${p.entry}` : '', p.field ?? '']
-    .filter(Boolean)
-    .join(' ');
-  return `${where}: ${p.message}`;
-}
-
-export class CatalogError extends Error {
-  constructor(readonly problems: CatalogProblem[]) {
-    super(`カタログに ${problems.length} 件の問題があります:\n` + problems.map(formatProblem).join('\n'));
-    this.name = 'CatalogError';
-  }
-}
+export { CatalogError, formatProblem, type CatalogProblem } from './errors.js';
+export { listCatalogFiles } from './files.js';
 
 export interface Catalog {
   programs: Program[];
@@ -149,15 +128,6 @@ export function parseCatalogFile(file: string, text: string): ParsedCatalogFile 
   const programs = (data ?? []).map((p) => ({ ...p, id: p.id ?? programId(p.agency, p.name) }));
   const lines = programs.map((_, index) => lineOfPath(parsed, [index, 'id']) ?? 1);
   return { programs, lines, problems };
-}
-
-/** The catalog's YAML files under `dir`, relative to it, sorted (what loadCatalog reads). */
-export async function listCatalogFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
 }
 
 /**

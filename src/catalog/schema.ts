@@ -1,25 +1,10 @@
 import { z } from 'zod';
+import { AGENCY_KINDS, CONTACT_LIMITS, PURPOSES } from './constants.js';
 import { KEY_PROJECT_NUMBERS } from './key-projects.js';
 
-/**
- * Purpose categories, modeled on jGrants' `use_purpose` list. Stored per program in
- * the catalog (reviewed by a person), never guessed at query time.
- */
-export const PURPOSES = [
-  '新たな事業を行いたい',
-  '販路拡大・海外展開をしたい',
-  '事業を引き継ぎたい',
-  '資金繰りを改善したい',
-  '経営改善・経営相談をしたい',
-  '人材育成を行いたい',
-  '設備整備・IT導入をしたい',
-  '研究開発・実証事業を行いたい',
-  '雇用・職場環境を改善したい',
-  '災害・事業継続に備えたい',
-  'まちづくり・地域振興を行いたい',
-] as const;
+export { AGENCY_KINDS, CONTACT_LIMITS, PURPOSES } from './constants.js';
 export const PurposeSchema = z.enum(PURPOSES);
-export type Purpose = z.infer<typeof PurposeSchema>;
+export type { AgencyKind, Purpose } from './constants.js';
 
 const nonBlank = z.string().trim().min(1, '空文字は使えません');
 
@@ -79,8 +64,6 @@ export function isPhoneNumber(text: string): boolean {
   return text.startsWith('+81') ? /^81[1-9]\d{8,9}$/.test(digits) : /^0\d{9,10}$/.test(digits);
 }
 
-/** Bounds of one contact's text fields: a card shows them whole. */
-export const CONTACT_LIMITS = { desk: 120, phone: 30, email: 254, url: 500, address: 200, hours: 200, note: 500, source: 500 } as const;
 
 const contactText = (field: keyof typeof CONTACT_LIMITS, label: string) =>
   z
@@ -181,9 +164,7 @@ export type Program = ProgramInput & { id: string };
 /** A catalog file is a YAML list of programs. */
 export const CatalogFileSchema = z.array(ProgramSchema);
 
-export const AGENCY_KINDS = ['県', '市', '商工会議所', '商工会', '金融機関', '大学', '国の機関', '団体'] as const;
 export const AgencyKindSchema = z.enum(AGENCY_KINDS);
-export type AgencyKind = z.infer<typeof AgencyKindSchema>;
 
 export const AgencySchema = z
   .object({

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatProblem, type CatalogError } from '../catalog/load.js';
+import { formatProblem, type CatalogError } from '../catalog/errors.js';
 
 /**
  * Standard input and output of the command-line tool and the console: the answer on stdout,

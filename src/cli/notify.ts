@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { checkDataDir, ConfigError, loadPostingConfig, type Paths } from '../config.js';
+import { checkDataDir, ConfigError, type Paths } from '../config.js';
+import { loadPostingConfig } from '../slack-config.js';
 import { CatalogError } from '../catalog/load.js';
 import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
 import { runNotices, type RunResult } from '../notices/run.js';

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { CatalogError } from '../catalog/load.js';
+import { CatalogError } from '../catalog/errors.js';
 import type { Paths } from '../config.js';
 import { renderResponseText } from '../render/text.js';
 import type { SearchEngine, SearchResponse } from '../search/engine.js';

@@ -1,5 +1,6 @@
 import { isReachable, isStale, japanDate, type ResolvedContacts } from '../catalog/contacts.js';
-import { CONTACT_LIMITS, type Contact } from '../catalog/schema.js';
+import { CONTACT_LIMITS } from '../catalog/constants.js';
+import type { Contact } from '../catalog/schema.js';
 
 /**
  * Whom to call, as lines for any surface: Slack's mrkdwn (card.ts) or plain text (console,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
-import { AGENCY_KINDS, PURPOSES, type Agency, type Program, type Purpose } from '../catalog/schema.js';
+import { AGENCY_KINDS, PURPOSES, type Purpose } from '../catalog/constants.js';
+import type { Agency, Program } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
 import { compactForm, isKanaOnly, normalizeText, termForm } from './normalize.js';
 import { byDeadline, periodFilters } from './period-filter.js';
@@ -15,8 +16,8 @@ import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
 import { ConsultationMatcher } from './consultation-match.js';
 import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
-import { addUp, intersect, scale, softMax, type Scores } from './scores.js';
-import { termScores as termScoresOf } from './term-scores.js';
+import { addUp, filterScores, intersect, NO_SCORES, scale, ScoresBuilder, softMax, type Scores } from './scores.js';
+import { documentPositions, termScores as termScoresOf } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { firstInOrder } from './rank.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
@@ -217,6 +218,8 @@ export class SearchEngine {
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private nearbyTerms?: NearbyTerms;
+  /** MiniSearch's short id → the program's catalog position (what scores.ts names programs by); made on the first query. */
+  private positions?: Int32Array;
   /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
   private kanaReadings?: KanaReadings;
   /** Each program's 相談例 as word sets (consultation-match.ts). */
@@ -374,8 +377,10 @@ export class SearchEngine {
   private termScores(term: string, cache: Map<string, Scores>): Scores {
     let scores = cache.get(term);
     if (!scores) {
-      // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts).
-      scores = termScoresOf(this.index, term, FIELD_BOOSTS);
+      // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts),
+      // programs named by their catalog position (scores.ts); the table is made on the first query.
+      this.positions ??= documentPositions(this.index, (id) => this.order.get(id));
+      scores = termScoresOf(this.index, term, FIELD_BOOSTS, this.positions);
       cache.set(term, scores);
     }
     return scores;
@@ -397,12 +402,12 @@ export class SearchEngine {
   }
 
   /** One word of the query with everything it may match, weighted. */
-  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: Set<string>): Scores {
+  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: Set<number>): Scores {
     let own = this.specScores(unit, cache);
     // A word the index does not hold as a term may still be part of a name (そうしん in
     // そうしんTOBO会): look for it in names and agency spellings.
     if (!own.size && unit.term.length >= 2) own = this.nameContaining(unit.term);
-    if (literal) for (const id of own.keys()) literal.add(id);
+    if (literal) for (const doc of own.docs) literal.add(doc);
     const alternatives = [own];
     if (unit.parts.length >= 2) alternatives.push(this.specScores(unit, cache, true));
     const handKept = this.input.vocabulary.synonymsOf(unit.term);
@@ -514,11 +519,12 @@ export class SearchEngine {
 
   /** Programs whose name or agency spelling contains `term`, at a modest fixed score. */
   private nameContaining(term: string): Scores {
-    const out: Scores = new Map();
-    for (const p of this.input.programs) {
-      if (this.texts(p).names.includes(term)) out.set(p.id, { score: NAME_CONTAINS_SCORE, terms: new Set([term]) });
-    }
-    return out;
+    const out = new ScoresBuilder();
+    const terms = new Set([term]);
+    this.input.programs.forEach((p, doc) => {
+      if (this.texts(p).names.includes(term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
+    });
+    return out.build();
   }
 
   /**
@@ -582,7 +588,7 @@ export class SearchEngine {
     }
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
-    const exact = units.map(() => new Set<string>());
+    const exact = units.map(() => new Set<number>());
     const wordScores = units.map((unit, i) => this.unitScores(unit, cache, expanded, exact[i]));
     for (const s of intents) expanded.add(s.label);
     let intentScores = intents.length
@@ -591,11 +597,12 @@ export class SearchEngine {
     // The intent's purposes (reviewed per program) add programs that answer the question in
     // other words than the question's: 東京で売りたい → 販路拡大・海外展開.
     if (intentScores && purposes.length && this.options.purposeScore > 0) {
-      const byPurpose: Scores = new Map();
-      for (const p of this.input.programs) {
-        if (p.purposes?.some((x) => purposes.includes(x))) byPurpose.set(p.id, { score: this.options.purposeScore, terms: new Set() });
-      }
-      intentScores = addUp([intentScores, byPurpose]);
+      const byPurpose = new ScoresBuilder();
+      const none = new Set<string>();
+      this.input.programs.forEach((p, doc) => {
+        if (p.purposes?.some((x) => purposes.includes(x))) byPurpose.add(doc, this.options.purposeScore, none);
+      });
+      intentScores = addUp([intentScores, byPurpose.build()]);
     }
 
     if (!units.length && !intentScores) {
@@ -606,7 +613,8 @@ export class SearchEngine {
       return respond(listed.length, make, listed.length ? 'filters' : 'none');
     }
 
-    const keep = (scores: Scores) => (allowed ? new Map([...scores].filter(([id]) => allowed.has(id))) : scores);
+    const programs = this.input.programs;
+    const keep = (scores: Scores) => (allowed ? filterScores(scores, (doc) => allowed.has(programs[doc]!.id)) : scores);
     // A word that matched nothing whole is looked for by its parts and stem (IT化 → IT).
     // A word with a suffix also stands for its stem, and what its synonyms find (IT化 → IT, DX).
     units.forEach((unit, i) => {
@@ -638,15 +646,17 @@ export class SearchEngine {
     // is the exception: its words as written (お金, 借りる) say little, so the score alone ranks.
     const exactWords = answer.exactCount;
     // Only as far as the page asked for is put in order (rank.ts): the same page, far fewer comparisons.
-    const entries = [...combined];
+    // Entries are positions in `combined`; a program's catalog position is its doc.
+    const { docs, scores, terms } = combined;
+    const entries = Array.from(docs.keys());
     const ranked = firstInOrder(
       entries,
       options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit,
-      (a, b) => answer.tier(b[0]) - answer.tier(a[0]) || exactWords(b[0]) - exactWords(a[0]) || b[1].score - a[1].score || this.order.get(a[0])! - this.order.get(b[0])!,
+      (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
     );
     const make = (i: number): SearchHit => {
-      const [id, s] = ranked[i]!;
-      return this.hit(id, s.score, [...s.terms], parsed.phrases);
+      const k = ranked[i]!;
+      return this.hit(programs[docs[k]!]!.id, scores[k]!, [...terms[k]!], parsed.phrases);
     };
     return respond(entries.length, make, mode);
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listCatalogFiles, loadAgencies, loadCatalog } from '../catalog/load.js';
+import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { writeFileAtomic } from '../write-atomic.js';
@@ -11,9 +11,11 @@ import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
 import { SearchEngine, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
-import { readVariantsFile, Variants, type VariantsFile } from './variants.js';
+import { Variants } from './variants.js';
+import type { VariantsFile } from './variants-file.js';
 import { loadSudachiGroups } from './general-synonyms.js';
-import { readSynonymsFile, Vocabulary, type SynonymsFile } from './vocabulary.js';
+import type { SynonymsFile } from './synonyms-file.js';
+import { Vocabulary } from './vocabulary.js';
 
 export interface LoadedSearchEngine {
   engine: SearchEngine;
@@ -50,7 +52,17 @@ export interface Sources {
   variants?: VariantsFile;
 }
 
+/**
+ * Reads and validates the catalog, agencies, synonyms and variants files, with the programs
+ * imported by `shien sync` (SHIEN_SOURCES). The YAML and zod code it needs is loaded here,
+ * on the first read: a start served by a current index file never reads them (issue 11).
+ */
 export async function readSources(paths: Paths): Promise<Sources> {
+  const [{ loadAgencies, loadCatalog }, { readSynonymsFile }, { readVariantsFile }] = await Promise.all([
+    import('../catalog/load.js'),
+    import('./synonyms-file.js'),
+    import('./variants-file.js'),
+  ]);
   const [catalog, agencies, synonyms, variants] = await Promise.all([
     loadCatalog(paths.catalogDir),
     loadAgencies(paths.agenciesFile),

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { CatalogError, validateYaml } from '../catalog/load.js';
 import type { Analyzer } from './analyzer.js';
 import { normalizeText } from './normalize.js';
+import type { VariantsFile } from './variants-file.js';
 
 /**
  * Spelling variants of one word (seeds/variants.yaml): 障がい/障害/障碍, 取り組み/取組,
@@ -11,25 +8,6 @@ import { normalizeText } from './normalize.js';
  * Program texts and queries are both folded to one spelling before analysis, so either
  * spelling finds the other. Synonyms (創業/起業) are another thing: seeds/synonyms.yaml.
  */
-const form = z.string().trim().min(1, '空文字は使えません');
-export const VariantsFileSchema = z
-  .object({
-    variants: z.array(z.array(form).min(2, '表記ゆれには 索引で使う形と ほかの書き方 (合わせて 2 つ以上) が必要です')).default([]),
-  })
-  .strict()
-  .superRefine((file, ctx) => {
-    const seen = new Map<string, number>();
-    file.variants.forEach((group, i) => {
-      group.forEach((f, j) => {
-        const key = normalizeText(f);
-        const before = seen.get(key);
-        if (before !== undefined) ctx.addIssue({ code: 'custom', path: ['variants', i, j], message: `「${f}」は ${before + 1} 番目の表記ゆれにもあります` });
-        else seen.set(key, i);
-      });
-    });
-  });
-export type VariantsFile = z.infer<typeof VariantsFileSchema>;
-
 const DASHES = /(?<=\p{Script=Katakana})[-‐‑–—―−](?=\p{Script=Katakana})/gu;
 /** A final ー of a loanword of two kana or more (JIS Z 8301 drops it: サーバ, センタ). */
 const FINAL_LONG_VOWEL = /(\p{Script=Katakana}[\p{Script=Katakana}ー]*\p{Script=Katakana})ー(?![\p{Script=Katakana}ー])/gu;
@@ -81,15 +59,4 @@ export function foldingAnalyzer(inner: Analyzer, variants: Variants): Analyzer {
     units: (text) => inner.units(variants.fold(text)),
     analyze: (text) => inner.analyze(variants.fold(text)),
   };
-}
-
-/**
- * Reads and validates variants.yaml; a broken file is refused with its line and field. The
- * file is optional: without it only the built-in folds (width, long-vowel marks) apply.
- */
-export async function readVariantsFile(file: string | undefined): Promise<VariantsFile> {
-  if (!file || !existsSync(file)) return { variants: [] };
-  const { data, problems } = validateYaml(file, await readFile(file, 'utf8'), VariantsFileSchema);
-  if (!data) throw new CatalogError(problems);
-  return data;
 }

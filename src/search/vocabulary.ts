@@ -1,29 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { CatalogError, validateYaml } from '../catalog/load.js';
-import { PURPOSES, PurposeSchema, type Purpose } from '../catalog/schema.js';
+import { PURPOSES, type Purpose } from '../catalog/constants.js';
 import type { Analyzer } from './analyzer.js';
 import { compactForm, termForm } from './normalize.js';
+import type { SynonymsFile } from './synonyms-file.js';
 import { foldBuiltIn } from './variants.js';
 
 /**
  * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
  * colloquial intents and short names for the purpose categories.
  */
-/** Longest word staff may list (the bundled file's longest has 15 characters): analysed at every start. */
-const MAX_WORD = 50;
-const word = z.string().trim().min(1, '空文字は使えません').max(MAX_WORD, `言葉は ${MAX_WORD} 文字以内です`);
-export const SynonymsFileSchema = z
-  .object({
-    groups: z.array(z.array(word).min(2, '言い換えのまとまりには 2 語以上が必要です')).default([]),
-    intents: z
-      .array(z.object({ says: z.array(word).min(1), means: z.array(word).min(1), purposes: z.array(PurposeSchema).optional() }).strict())
-      .default([]),
-    purposes: z.partialRecord(PurposeSchema, z.array(word)).default({}),
-  })
-  .strict();
-export type SynonymsFile = z.infer<typeof SynonymsFileSchema>;
-
 /** A vocabulary word in index form: the whole term and, for a compound, its parts. */
 export interface TermSpec {
   term: string;
@@ -119,20 +103,3 @@ export class Vocabulary {
     return [...this.groups.flat(), ...this.intents.flatMap((i) => i.means)];
   }
 }
-
-/** Reads and validates synonyms.yaml; a broken file is refused with its line and field. */
-export async function readSynonymsFile(file: string): Promise<SynonymsFile> {
-  const text = await readFile(file, 'utf8');
-  const { data, problems } = validateYaml(file, text, SynonymsFileSchema);
-  if (!data) throw new CatalogError(problems);
-  return data;
-}
-
-export async function loadVocabulary(file: string, analyzer: Analyzer): Promise<Vocabulary> {
-  return new Vocabulary(await readSynonymsFile(file), analyzer);
-}
-
-export function vocabularyFromObject(data: unknown, analyzer: Analyzer): Vocabulary {
-  return new Vocabulary(SynonymsFileSchema.parse(data), analyzer);
-}
-

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { SlackConfig } from '../config.js';
+import type { SlackConfig } from '../slack-config.js';
 import { boltLogger } from '../log.js';
 import { InFlight } from './handled.js';
 import { registerListeners } from './listeners/index.js';

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LIMITS, messageLength, VIEW_LIMITS } from './block-limits.js';
+
+export { actionIdPattern, actionKind, indexedActionId, LIMITS, messageLength, VIEW_LIMITS, withoutEmptyActions } from './block-limits.js';
 
 /**
  * The Block Kit subset the bot sends, with Slack's limits and structural rules, written once.
@@ -22,35 +25,9 @@ import { z } from 'zod';
  * - message text: https://docs.slack.dev/reference/methods/chat.postMessage (`text` is the
  *   fallback shown in notifications: every message with blocks carries one; Slack cuts it
  *   past 40,000 characters)
- * Lengths are of the strings as sent, that is after mrkdwn escaping (`&` → `&amp;`).
+ * Lengths are of the strings as sent, that is after mrkdwn escaping (`&` → `&amp;`); the
+ * figures themselves are in block-limits.ts, which the renderers import without zod.
  */
-export const LIMITS = {
-  blocksPerMessage: 50,
-  blocksPerView: 100,
-  blockId: 255,
-  sectionText: 3000,
-  fields: 10,
-  fieldText: 2000,
-  headerText: 150,
-  buttonText: 75,
-  buttonValue: 2000,
-  buttonUrl: 3000,
-  actionId: 255,
-  contextElements: 10,
-  actionsElements: 25,
-  inputLabel: 2000,
-  inputHint: 2000,
-  inputValue: 3000,
-  placeholder: 150,
-  /** The fallback `text` of a message: Slack cuts past 40,000; ours stay far below. */
-  fallbackText: 4000,
-  /** Ours, not Slack's: a whole message (all blocks as JSON) a person can read in one go. */
-  messageChars: 12000,
-} as const;
-
-/** Views (App Home, modals): https://docs.slack.dev/reference/views */
-export const VIEW_LIMITS = { blocks: LIMITS.blocksPerView, modalTitle: 24, privateMetadata: 3000, callbackId: 255 } as const;
-
 const PlainText = (max: number) => z.object({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() }).strict();
 const Mrkdwn = (max: number) => z.object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max), verbatim: z.boolean().optional() }).strict();
 const ActionId = z.string().min(1).max(LIMITS.actionId);
@@ -118,34 +95,6 @@ export const InputSchema = z
 export const BlockSchema = z.discriminatedUnion('type', [SectionSchema, HeaderSchema, DividerSchema, ContextSchema, ActionsSchema, InputSchema]);
 export type Block = z.infer<typeof BlockSchema>;
 export type Button = z.infer<typeof ButtonSchema>;
-
-/** Drops actions blocks left without elements (an empty catalog has nothing to browse): Slack refuses them. */
-export function withoutEmptyActions(blocks: Block[]): Block[] {
-  return blocks.filter((b) => b.type !== 'actions' || b.elements.length > 0);
-}
-
-/**
- * Several interactive elements of one kind in one block (a row of browse buttons) need
- * distinct action_ids: `kind:0`, `kind:1`, … Listeners match the kind with `actionIdPattern`.
- */
-export function indexedActionId(kind: string, index: number): string {
-  return `${kind}:${index}`;
-}
-
-/** Matches `kind` and `kind:<n>` (ids sent before the suffix existed keep working). */
-export function actionIdPattern(...kinds: string[]): RegExp {
-  return new RegExp(`^(${kinds.join('|')})(?::\\d+)?$`);
-}
-
-/** The kind of an action id made by `indexedActionId` (the id itself when it has no suffix). */
-export function actionKind(actionId: string): string {
-  return actionId.replace(/:\d+$/, '');
-}
-
-/** Characters a person reads in a message (all text of all blocks). */
-export function messageLength(blocks: readonly Block[]): number {
-  return JSON.stringify(blocks).length;
-}
 
 /** The elements of a block that carry an action_id. */
 function interactiveElements(block: Block): { action_id: string }[] {

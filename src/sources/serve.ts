@@ -1,5 +1,4 @@
 import { ConfigError } from '../config.js';
-import { loadSourcesConfig } from './config.js';
 import type { ImportedProgram } from './program.js';
 import type { StoredProgram } from './store.js';
 
@@ -19,9 +18,13 @@ export async function importedPrograms(env: NodeJS.ProcessEnv = process.env): Pr
  * notice store's own file), else `<SHIEN_DATA_DIR>/shien.db`.
  */
 export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: string } = {}): Promise<StoredProgram[]> {
+  const env = options.env ?? process.env;
+  // No source named: nothing to serve, and the settings' validator (zod) is not even loaded.
+  if (!(env.SHIEN_SOURCES ?? '').split(',').some((name) => name.trim())) return [];
+  const { loadSourcesConfig } = await import('./config.js');
   let config;
   try {
-    config = loadSourcesConfig(options.env ?? process.env);
+    config = loadSourcesConfig(env);
   } catch (error) {
     // A bad setting is reported by `shien sync` and at start; search keeps serving the catalog.
     if (error instanceof ConfigError) return [];
@@ -33,7 +36,7 @@ export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: s
   const { openImportStore } = await import('./open.js');
   const { SqliteImportStore } = await import('./sqlite-store.js');
   // PostgreSQL when DATABASE_URL is set (replicas share the imports); else the data directory's file.
-  const store = options.file ? new SqliteImportStore(options.file) : await openImportStore(config.dataDir, options.env ?? process.env, 'ifExists');
+  const store = options.file ? new SqliteImportStore(options.file) : await openImportStore(config.dataDir, env, 'ifExists');
   if (!store) return [];
   try {
     return (await store.programs()).filter((s) => (config.enabled as string[]).includes(s.program.imported.source));

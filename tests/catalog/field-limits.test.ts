@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CatalogError, loadAgencies, loadCatalog } from '../../src/catalog/load.js';
 import { TEXT_LIMITS } from '../../src/catalog/schema.js';
-import { readSynonymsFile } from '../../src/search/vocabulary.js';
+import { readSynonymsFile } from '../../src/search/synonyms-file.js';
 import { tempDir } from './support.js';
 
 const made: string[] = [];

@@ -8,7 +8,7 @@ import { loadPaths } from '../../src/config.js';
 import type { Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine, type SearchEngineInput, type SearchResponse } from '../../src/search/engine.js';
 import { engineFromIndex, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
-import { vocabularyFromObject, type SynonymsFile } from '../../src/search/vocabulary.js';
+import { vocabularyFromObject, type SynonymsFile } from '../../src/search/synonyms-file.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QUERIES_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries.yaml');

@@ -10,8 +10,9 @@ import type { Program } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { engineFromIndex, sourceFilesFingerprint } from '../../src/search/load.js';
-import { readVariantsFile, Variants, type VariantsFile } from '../../src/search/variants.js';
-import { vocabularyFromObject } from '../../src/search/vocabulary.js';
+import { Variants } from '../../src/search/variants.js';
+import { readVariantsFile, type VariantsFile } from '../../src/search/variants-file.js';
+import { vocabularyFromObject } from '../../src/search/synonyms-file.js';
 import { ANALYZER_TIMEOUT, bundledEngines, bundledPaths, ENGINE_KINDS, type Engines, ids, program, TEST_AGENCY, tempDir } from './support.js';
 
 const SHOGAISHA_KOYO = 'p-7b3b5e5ca0';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadPaths, loadSlackConfig, PROJECT_ROOT } from '../../src/config.js';
+import { ConfigError, loadPaths, PROJECT_ROOT } from '../../src/config.js';
+import { loadSlackConfig } from '../../src/slack-config.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
 

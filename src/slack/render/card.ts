@@ -2,7 +2,8 @@ import { resolveContacts, type ResolvedContacts } from '../../catalog/contacts.j
 import type { Agency, Program } from '../../catalog/schema.js';
 import { formatBudget } from '../../render/budget.js';
 import { keyProjectLabel } from '../../render/text.js';
-import { LIMITS, type Block, type Message } from '../blocks.js';
+import { LIMITS } from '../block-limits.js';
+import type { Block, Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { contactBlocks } from './contact-blocks.js';
 import { isImported } from '../../sources/program.js';

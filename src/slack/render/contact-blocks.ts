@@ -1,6 +1,7 @@
 import type { ResolvedContacts } from '../../catalog/contacts.js';
 import { contactView, type ContactMarkup } from '../../render/contact.js';
-import { messageLength, type Block } from '../blocks.js';
+import { messageLength } from '../block-limits.js';
+import type { Block } from '../blocks.js';
 import { escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { contactEditButton } from './contact-edit.js';
 

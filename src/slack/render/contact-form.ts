@@ -1,8 +1,9 @@
 import { targetKey, type ContactTarget } from '../../catalog/contacts.js';
-import { CONTACT_LIMITS, type Contact } from '../../catalog/schema.js';
+import { CONTACT_LIMITS } from '../../catalog/constants.js';
+import type { Contact } from '../../catalog/schema.js';
 import { CONTACT_FIELDS, type ContactField } from '../../contacts/form.js';
 import type { types } from '@slack/bolt';
-import { VIEW_LIMITS } from '../blocks.js';
+import { VIEW_LIMITS } from '../block-limits.js';
 import { cutText, escapeCut } from '../mrkdwn.js';
 import { CONTACT_EDIT_CALLBACK } from './contact-edit.js';
 

@@ -1,11 +1,12 @@
 import { isImported } from '../../sources/program.js';
 import { importedHelp } from './imported.js';
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS, CIRCLED_DIGITS } from '../../catalog/key-projects.js';
-import { PURPOSES, type Program } from '../../catalog/schema.js';
+import { PURPOSES } from '../../catalog/constants.js';
+import type { Program } from '../../catalog/schema.js';
 import { FILTER_FORMS } from '../../search/query.js';
-import { actionKind, indexedActionId, withoutEmptyActions, type Block, type Button, type Message } from '../blocks.js';
+import { actionKind, indexedActionId, LIMITS, withoutEmptyActions } from '../block-limits.js';
+import type { Block, Button, Message } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
-import { LIMITS } from '../blocks.js';
 
 /** Words that ask for the usage instead of searching. */
 const HELP_WORDS = new Set(['', 'help', 'ヘルプ', '使い方', 'つかいかた', '?', '？', '-h', '--help']);

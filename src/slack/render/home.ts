@@ -1,6 +1,7 @@
 import type { AgencyDirectory } from '../../catalog/agencies.js';
 import type { Program } from '../../catalog/schema.js';
-import { LIMITS, VIEW_LIMITS, withoutEmptyActions, type Block, type Button, type HomeView, type Message, type ModalView } from '../blocks.js';
+import { LIMITS, VIEW_LIMITS, withoutEmptyActions } from '../block-limits.js';
+import type { Block, Button, HomeView, Message, ModalView } from '../blocks.js';
 import { cutText } from '../mrkdwn.js';
 import { BROWSE_ACTIONS, browseButton, helpLines, keyProjectButtons, purposeButtons } from './help.js';
 

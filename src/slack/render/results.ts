@@ -4,7 +4,8 @@ import { ANY_WORD_NOTE, keyProjectLabel, SHORTENED_NOTE } from '../../render/tex
 import type { SearchEngine, SearchHit, SearchResponse } from '../../search/engine.js';
 import { describeStep } from '../../search/fallback.js';
 import type { Snippet } from '../../search/snippet.js';
-import { LIMITS, type Block, type Button, type Message } from '../blocks.js';
+import { LIMITS } from '../block-limits.js';
+import type { Block, Button, Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { creditBlock, listCredit, periodText } from './imported.js';
 import { maxAmountLabel } from '../../sources/amount.js';

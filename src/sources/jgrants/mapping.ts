@@ -1,4 +1,4 @@
-import { PURPOSES, type Purpose } from '../../catalog/schema.js';
+import { PURPOSES, type Purpose } from '../../catalog/constants.js';
 import { htmlToLines, linkTargets } from '../html.js';
 import type { ImportedInfo, ImportedProgram } from '../program.js';
 import { extractContact, extractUrls, safeUrl } from './detail.js';

@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { answerText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import { inView, showToClicker, tellClicker } from '../../reply.js';
-import { actionIdPattern, actionKind } from '../../blocks.js';
+import { actionIdPattern, actionKind } from '../../block-limits.js';
 import { BROWSE_ACTIONS, browseQuery } from '../../render/help.js';
 import type { ShienServices } from '../../services.js';
 
