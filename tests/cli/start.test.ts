@@ -6,7 +6,7 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT, ownStderr, ROOT, run, RUN_TIMEOUT, shien, start, START, tempDir } from './support.js';
+import { BIN, BUILD_TIMEOUT, ownStderr, ROOT, run, RUN_TIMEOUT, shien, start, START, tempDir } from './support.js';
 
 const RECORDER = path.join(ROOT, 'tests', 'cli', 'fixtures', 'record-imports.mjs');
 
@@ -27,18 +27,37 @@ describe('npm start, the console', () => {
     expect(answer).toMatch(/「創業」 \d+ 件/);
   }, RUN_TIMEOUT);
 
-  it('loads neither Bolt, SQLite, the notice service, pino, kuromoji nor the YAML parser', async () => {
+  it('loads neither Bolt, SQLite, the notice service, pino, kuromoji, the YAML parser nor zod', async () => {
     const record = path.join(await tempDir('imports'), 'loaded.txt');
     await writeFile(record, '');
-    const r = await run(process.execPath, ['--import', RECORDER, START], { input: '創業\n', env: { RECORD_IMPORTS_FILE: record } });
+    // An empty Slack setting (left in .env) is no setting: still the console, still without zod.
+    const r = await run(process.execPath, ['--import', RECORDER, START], { input: '創業\n', env: { RECORD_IMPORTS_FILE: record, SLACK_BOT_TOKEN: '' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/「創業」 \d+ 件/);
     const loaded = (await readFile(record, 'utf8')).split('\n').filter(Boolean);
     // The recorder sees what it should (else the assertion below could not fail).
     expect(loaded.some((l) => l.includes('node_modules/minisearch'))).toBe(true);
     expect(loaded.some((l) => l.endsWith('/console.js'))).toBe(true);
-    const unwanted = loaded.filter((l) => /@slack\/|better-sqlite3|\/notices\/(store|sqlite-store|service|schedule|run)\.js|\/bot\.js|\/slack\/app\.js|pino|croner|kuromoji|node_modules\/yaml/.test(l));
+    const unwanted = loaded.filter((l) => /@slack\/|better-sqlite3|\/notices\/(store|sqlite-store|service|schedule|run)\.js|\/bot\.js|\/slack\/app\.js|pino|croner|kuromoji|node_modules\/yaml|node_modules\/zod\//.test(l));
     expect(unwanted).toEqual([]);
+  }, RUN_TIMEOUT);
+
+  it('`shien search --json` on a current index loads neither zod nor the YAML parser', async () => {
+    const record = path.join(await tempDir('imports-cli'), 'loaded.txt');
+    await writeFile(record, '');
+    const r = await run(process.execPath, ['--import', RECORDER, BIN, 'search', '創業', '--json'], { env: { RECORD_IMPORTS_FILE: record } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).total).toBeGreaterThan(0);
+    const loaded = (await readFile(record, 'utf8')).split('\n').filter(Boolean);
+    expect(loaded.some((l) => l.includes('node_modules/minisearch'))).toBe(true);
+    expect(loaded.filter((l) => /node_modules\/(zod|yaml)\/|kuromoji/.test(l))).toEqual([]);
+  }, RUN_TIMEOUT);
+
+  it('a Slack setting given without tokens is still validated: a bad LOG_LEVEL is refused naming it', async () => {
+    const r = await start([], { input: '創業\n', env: { LOG_LEVEL: 'verbose' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('設定エラー: LOG_LEVEL');
   }, RUN_TIMEOUT);
 });
 
