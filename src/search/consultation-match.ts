@@ -1,4 +1,4 @@
-import type { Scores } from './scores.js';
+import { ScoresBuilder, type Scores } from './scores.js';
 
 /**
  * A question matched against each program's 相談例 (consultations) one by one: how much of
@@ -7,17 +7,19 @@ import type { Scores } from './scores.js';
  * the program with one example that says most of what was asked.
  */
 export class ConsultationMatcher {
-  /** Program → the word sets of its consultations. */
-  private readonly examples = new Map<string, Array<Set<string>>>();
+  /** Program (its position among the programs given) → the word sets of its consultations. */
+  private readonly examples = new Map<number, Array<Set<string>>>();
   /** Word → number of consultations (of the whole catalog) saying it. */
   private readonly frequency = new Map<string, number>();
   private count = 0;
 
-  constructor(programs: Iterable<{ id: string; consultations?: string[] }>, words: (text: string) => string[]) {
+  constructor(programs: Iterable<{ consultations?: string[] }>, words: (text: string) => string[]) {
+    let doc = -1;
     for (const p of programs) {
+      doc++;
       const sets = (p.consultations ?? []).map((c) => new Set(words(c)));
       if (!sets.length) continue;
-      this.examples.set(p.id, sets);
+      this.examples.set(doc, sets);
       for (const set of sets) {
         this.count++;
         for (const w of set) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
@@ -31,17 +33,17 @@ export class ConsultationMatcher {
   }
 
   /**
-   * Programs whose closest example covers at least `minCover` of the question's weight, with
+   * Programs (by position) whose closest example covers at least `minCover` of the question's weight, with
    * score = cover² × `score`. `question`: per word of the question, the forms that count as it
    * (the word, its parts, its synonyms).
    */
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
-    const out: Scores = new Map();
-    if (question.length < 2) return out;
+    const out = new ScoresBuilder();
+    if (question.length < 2) return out.build();
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
     const total = weights.reduce((a, b) => a + b, 0);
-    if (!total) return out;
-    for (const [id, sets] of this.examples) {
+    if (!total) return out.build();
+    for (const [doc, sets] of this.examples) {
       let best = 0;
       let bestTerms: string[] = [];
       for (const set of sets) {
@@ -60,8 +62,8 @@ export class ConsultationMatcher {
         }
       }
       const cover = best / total;
-      if (cover >= minCover) out.set(id, { score: cover * cover * score, terms: new Set(bestTerms) });
+      if (cover >= minCover) out.add(doc, cover * cover * score, new Set(bestTerms));
     }
-    return out;
+    return out.build();
   }
 }

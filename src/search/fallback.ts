@@ -1,4 +1,4 @@
-import { addUp, intersect, scale, type Scores } from './scores.js';
+import { addUp, addWithin, intersect, NO_SCORES, scale, type Scores } from './scores.js';
 
 /**
  * How the words of a query are combined into an answer, in steps, so that a question never
@@ -30,8 +30,8 @@ export interface QueryWord {
   label: string;
   /** Programs it matches (within the query's filters). */
   scores: Scores;
-  /** Programs containing it as written (not through a synonym). */
-  exact: Set<string>;
+  /** Programs (catalog positions) containing it as written (not through a synonym). */
+  exact: Set<number>;
   /** How many programs of the whole catalog it matches (filters aside): what makes it common. */
   matched: number;
 }
@@ -42,12 +42,12 @@ export interface StepAnswer {
   step?: AnswerStep;
   /** Query words that matched nothing (said to the user when the answer has hits). */
   notFound: string[];
-  /** Per program, how many of the deciding words it contains as written: the first sort key. */
-  exactCount: (id: string) => number;
+  /** Per program (catalog position), how many of the deciding words it contains as written: the first sort key. */
+  exactCount: (doc: number) => number;
   /** Programs with every word, when fewer than a page of them came first and others follow. */
   allCount?: number;
   /** Programs with every word rank first (1), then the rest (0). */
-  tier: (id: string) => number;
+  tier: (doc: number) => number;
 }
 
 /** 1 for a word in one program, falling to 1/4 for a word in every program (an IDF on a 0–1 scale). */
@@ -61,19 +61,7 @@ export function isCommon(matched: number, catalogSize: number): boolean {
 }
 
 /** Adds `extra` to the programs already in `base`, never listing a program on its own. */
-function boostWithin(base: Scores, extra: Scores[]): Scores {
-  if (!extra.length) return base;
-  const out = addUp([base]);
-  for (const scores of extra) {
-    for (const [id, s] of scores) {
-      const prev = out.get(id);
-      if (!prev) continue;
-      prev.score += s.score;
-      for (const t of s.terms) prev.terms.add(t);
-    }
-  }
-  return out;
-}
+const boostWithin = addWithin;
 
 /**
  * Steps 1–3 on words as they are. `sentence`: the words were read out of a sentence (お金を
@@ -91,7 +79,7 @@ export function combineWords(words: QueryWord[], intent: Scores | undefined, cat
   // Verbs and adjectives (their base form ends in kana: 貸す, 苦しい) are how a question is
   // put, not what it is about: an answer never says it did not find them.
   const notFound = words.filter((w) => !w.scores.size && !/\p{Script=Hiragana}$/u.test(w.label)).map((w) => w.label);
-  const exactCount = (id: string) => (intent ? 0 : deciding.filter((w) => w.exact.has(id)).length);
+  const exactCount = (doc: number) => (intent ? 0 : deciding.filter((w) => w.exact.has(doc)).length);
   const answer = (scores: Scores, mode: StepAnswer['mode'], step?: AnswerStep): StepAnswer => ({ scores, mode, ...(step ? { step } : {}), notFound, exactCount, tier: () => 0 });
 
   if (intent) {
@@ -99,7 +87,7 @@ export function combineWords(words: QueryWord[], intent: Scores | undefined, cat
     if (scores.size) return answer(scores, 'all', 'intent');
     return answer(scores, 'none');
   }
-  if (!words.length) return answer(new Map(), 'none');
+  if (!words.length) return answer(NO_SCORES, 'none');
   const all = intersect(words.map((w) => w.scores));
   // Fewer programs than a page have every word of a sentence: the page is filled with
   // programs that have some of them, after those (a verb of a question, 手伝う, must not
@@ -107,13 +95,13 @@ export function combineWords(words: QueryWord[], intent: Scores | undefined, cat
   if (all.size && (all.size >= FILL_BELOW || words.length < 2 || !sentence)) return answer(all, 'all', 'all');
   if (all.size) {
     const some = boostWithin(addUp(weighted), minor);
-    return { ...answer(addUp([some]), 'all', 'all'), allCount: all.size, tier: (id) => (all.has(id) ? 1 : 0) };
+    return { ...answer(some, 'all', 'all'), allCount: all.size, tier: (doc) => (all.has(doc) ? 1 : 0) };
   }
   if (words.length > 1) {
     const scores = boostWithin(addUp(weighted), minor);
     if (scores.size) return answer(scores, 'any', 'any');
   }
-  return answer(new Map(), 'none');
+  return answer(NO_SCORES, 'none');
 }
 
 /**
@@ -135,7 +123,7 @@ export function answerInSteps(
     const near = nearby(i);
     if (!near?.scores.size) return w;
     usedInstead.push({ word: w.label, used: near.used });
-    return { ...w, scores: near.scores, exact: new Set<string>(), matched: near.matched };
+    return { ...w, scores: near.scores, exact: new Set<number>(), matched: near.matched };
   });
   if (!usedInstead.length) return { ...first, usedInstead };
   const second = combineWords(replaced, intent, catalogSize, sentence);

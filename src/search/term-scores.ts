@@ -1,5 +1,5 @@
 import type MiniSearch from 'minisearch';
-import type { Scores } from './scores.js';
+import { Accumulator, NO_SCORES, type Scores } from './scores.js';
 
 /**
  * One index term's BM25 scores per program, read straight from MiniSearch's own postings.
@@ -31,36 +31,53 @@ interface Internals {
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
 /**
- * Programs containing `term` (exactly: no prefix or fuzzy match) in any field, each with
- * Σ boost(field) · BM25(term, field), as `index.search(term, { boost })` scores a one-term query.
+ * Catalog position of each of MiniSearch's internal (short) document ids, -1 for none: what
+ * `termScores` names programs by. `positionOf`: a program id's place in the catalog.
  */
-export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>): Scores {
+export function documentPositions<T>(index: MiniSearch<T>, positionOf: (id: string) => number | undefined): Int32Array {
   const mini = index as unknown as Internals;
-  const out: Scores = new Map();
+  let max = -1;
+  for (const shortId of mini._documentIds.keys()) if (shortId > max) max = shortId;
+  const out = new Int32Array(max + 1).fill(-1);
+  for (const [shortId, id] of mini._documentIds) out[shortId] = positionOf(id as string) ?? -1;
+  return out;
+}
+
+/**
+ * Programs containing `term` (exactly: no prefix or fuzzy match) in any field, each with
+ * Σ boost(field) · BM25(term, field), as `index.search(term, { boost })` scores a one-term query;
+ * programs named by `positions` (documentPositions), in the order MiniSearch's postings give them.
+ */
+export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>, positions: Int32Array): Scores {
+  const mini = index as unknown as Internals;
   const data = mini._index.get(term);
-  if (!data) return out;
+  if (!data) return NO_SCORES;
+  const fields = Object.entries(mini._fieldIds).flatMap(([field, fieldId]) => {
+    const postings = data.get(fieldId);
+    return postings ? [{ field, fieldId, postings }] : [];
+  });
+  let capacity = 0;
+  for (const f of fields) capacity += f.postings.size;
+  // Each program once, its fields' scores summed in field order; every entry shares one terms set.
+  const acc = new Accumulator(capacity);
   const terms = new Set([term]);
   const { k, b, d } = BM25;
   const total = mini._documentCount;
   // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
-  for (const [field, fieldId] of Object.entries(mini._fieldIds)) {
-    const postings = data.get(fieldId);
-    if (!postings) continue;
+  for (const { field, fieldId, postings } of fields) {
     const boost = boosts[field] || 1;
     const avgLength = mini._avgFieldLength[fieldId]!;
     const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
     for (const [shortId, tf] of postings) {
-      const id = mini._documentIds.get(shortId);
+      const doc = positions[shortId] ?? -1;
       // A removed document's postings are cleaned lazily by MiniSearch; the engine never removes one.
-      if (id === undefined) continue;
+      if (doc < 0) continue;
       const length = mini._fieldLength.get(shortId)![fieldId]!;
       // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
       const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
-      const key = id as string;
-      const prev = out.get(key);
-      if (prev) prev.score += score;
-      else out.set(key, { score, terms });
+      const prev = acc.addOrFind(doc, score, terms);
+      if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
     }
   }
-  return out;
+  return acc.result();
 }
