@@ -151,8 +151,8 @@ interface IndexedDocument extends Record<Field, string> {
   id: string;
 }
 
-// 2: MiniSearch's postings compact (index-load.ts).
-const SERIALIZED_VERSION = 2;
+// 2: MiniSearch's postings compact; 3: its radix tree written as it is (index-load.ts).
+const SERIALIZED_VERSION = 3;
 
 export interface SerializedSearchIndex {
   version: number;

@@ -14,6 +14,8 @@ const docs = [
   { id: 'b', title: '事業承継', text: '事業承継 相談 補助金' },
   { id: 'c', title: '輸出', text: '海外 展開 輸出 商談会 輸出 輸出' },
   { id: 'd', title: '相談', text: '' },
+  // Terms sharing prefixes: the radix tree splits and merges edges for them.
+  { id: 'e', title: 'abc abd', text: 'ab a abcd b 創業者 創' },
 ];
 
 /** A fresh plain copy of the index, as JSON.parse gives it. */
@@ -37,20 +39,38 @@ describe('loadMiniSearchConsuming', () => {
     const got = loadMiniSearchConsuming(plain(), options);
     expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
     for (const q of ['創業', '相談', '輸出', '補助金', 'ない']) expect(got.search(q)).toEqual(expected.search(q));
-    expect(got.documentCount).toBe(3);
+    expect(got.documentCount).toBe(4);
   });
 
   it('makes it from the compact form too, which holds everything but the plain postings', () => {
     const expected = MiniSearch.loadJS(plain(), options);
     const written = compactIndex(built());
     const { index: _plainTerms, ...rest } = plain();
-    const { postings, index, ...compactRest } = written;
+    const { postings, index, tree, ...compactRest } = written;
     expect(compactRest).toEqual(rest);
     expect(index).toEqual([]);
     expect(postings.length).toBe(plain().index.length);
+    expect(tree.length).toBeGreaterThan(postings.length);
     const got = loadMiniSearchConsuming(compact(), options);
-    expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
-    for (const q of ['創業', '相談', '輸出', '補助金', 'ない']) expect(got.search(q)).toEqual(expected.search(q));
+    // The same index as built, terms in the same order (loadJS inserts them anew, which may reorder them).
+    expect(JSON.stringify(got)).toBe(JSON.stringify(built()));
+    expect(new Map(JSON.parse(JSON.stringify(got)).index)).toEqual(new Map(JSON.parse(JSON.stringify(expected)).index));
+    for (const q of ['創業', '相談', '輸出', '補助金', 'ない', 'ab', 'abd', '創']) expect(got.search(q)).toEqual(expected.search(q));
+    // Prefix and fuzzy search walk the tree: in its order they answer exactly as the index as built,
+    // to the last bit of each score (loadJS's reordered tree adds the same scores in another order).
+    const original = built();
+    for (const q of ['a', 'ab', '創']) expect(got.search(q, { prefix: true })).toEqual(original.search(q, { prefix: true }));
+    expect(got.search('abe', { fuzzy: 1 })).toEqual(original.search('abe', { fuzzy: 1 }));
+  });
+
+  it('rebuilds the radix tree exactly as it was built, node by node and in the same order', () => {
+    const tree = (mini: MiniSearch) => (mini as unknown as { _index: { _tree: Map<string, unknown> } })._index._tree;
+    const shape = (node: unknown): unknown => (node instanceof Map ? [...node].map(([k, v]) => [k, shape(v)]) : node);
+    const original = built();
+    const got = loadMiniSearchConsuming(compact(), options);
+    expect(shape(tree(got))).toEqual(shape(tree(original)));
+    expect([...tree(got).keys()]).toEqual([...tree(original).keys()]);
+    expect((got as unknown as { _index: { size: number } })._index.size).toBe(plain().index.length);
   });
 
   it('empties the serialised postings it loaded, in either form', () => {
@@ -61,5 +81,6 @@ describe('loadMiniSearchConsuming', () => {
     const small = compact();
     loadMiniSearchConsuming(small, options);
     expect(small.postings).toEqual([]);
+    expect(small.tree).toEqual([]);
   });
 });

@@ -32,9 +32,8 @@ describe('termScores', () => {
   let ids: string[];
   beforeAll(async () => {
     const json = (await bundledEngine(await loadAnalyzer())).toJSON() as SerializedSearchIndex;
-    const compact = json.index as CompactIndex;
-    terms = compact.postings.map((p) => p![0]);
-    index = loadMiniSearchConsuming(compact, options);
+    index = loadMiniSearchConsuming(json.index as CompactIndex, options);
+    terms = [...(index as unknown as { _index: { keys(): Iterable<string> } })._index.keys()];
     // Program ids in reverse: a catalog position need not be MiniSearch's short id.
     ids = [...(index as unknown as { _documentIds: Map<number, string> })._documentIds.values()].reverse();
   }, ANALYZER_TIMEOUT);
