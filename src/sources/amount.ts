@@ -1,16 +1,16 @@
 import type { Program } from '../catalog/schema.js';
+import { groupDigits } from '../render/numbers.js';
 import { isImported } from './program.js';
 
-const WHOLE = new Intl.NumberFormat('ja-JP');
 
 /** 3,000,000 → 300万円; 150,000,000 → 1億5,000万円. */
 export function formatYen(yen: number): string {
-  if (yen < 10_000) return `${WHOLE.format(yen)}円`;
+  if (yen < 10_000) return `${groupDigits(yen)}円`;
   const man = Math.round(yen / 10_000);
   const oku = Math.floor(man / 10_000);
   const rest = man - oku * 10_000;
-  if (!oku) return `${WHOLE.format(man)}万円`;
-  return rest ? `${WHOLE.format(oku)}億${WHOLE.format(rest)}万円` : `${WHOLE.format(oku)}億円`;
+  if (!oku) return `${groupDigits(man)}万円`;
+  return rest ? `${groupDigits(oku)}億${groupDigits(rest)}万円` : `${groupDigits(oku)}億円`;
 }
 
 /**

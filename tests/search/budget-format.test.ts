@@ -1,6 +1,7 @@
 /** Budgets as people say them (src/render/budget.ts): catalog amounts are in 千円. */
 import { describe, expect, it } from 'vitest';
 import { formatBudget, formatYenFromThousands, NO_BUDGET } from '../../src/render/budget.js';
+import { groupDigits } from '../../src/render/numbers.js';
 
 describe('formatYenFromThousands', () => {
   it.each([
@@ -48,5 +49,20 @@ describe('formatBudget', () => {
 
   it('a budget of 0 is an amount, not a missing budget', () => {
     expect(formatBudget({ budgetThousandYen: 0 })).toBe('0円');
+  });
+});
+
+describe('groupDigits (amounts without loading ICU)', () => {
+  it('writes what Intl.NumberFormat("ja-JP") writes, for whole numbers and numbers rounded to one decimal', () => {
+    const whole = new Intl.NumberFormat('ja-JP');
+    const oneDecimal = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 1 });
+    const values = [0, 1, 9, 10, 999, 1000, 1001, 9999, 10_000, 54_090, 999_999, 1_000_000, 146_520_000, 2 ** 53 - 1, -1234, -12];
+    for (let k = 1; k < 200_000; k += 7919) values.push(k * 13);
+    for (const v of values) expect(groupDigits(v), String(v)).toBe(whole.format(v));
+    for (let k = 0; k < 200_000; k += 4999) {
+      const rounded = Math.round(k * 10.37) / 10;
+      expect(groupDigits(rounded), String(rounded)).toBe(oneDecimal.format(rounded));
+    }
+    expect(groupDigits(1e21)).toBe(whole.format(1e21));
   });
 });
