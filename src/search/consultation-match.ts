@@ -5,37 +5,66 @@ import { ScoresBuilder, type Scores } from './scores.js';
  * the question (its words weighted by rarity among all consultations) the closest example
  * says. BM25 on the consultations field mixes a program's examples together; this rewards
  * the program with one example that says most of what was asked.
+ *
+ * Examples are found through their words (word → the examples saying it), so a question
+ * looks only at the examples that say one of its words: at 10,000 programs, trying every
+ * example of every program for every word was about a third of a colloquial question's time
+ * (issue 13).
  */
 export class ConsultationMatcher {
-  /** Program (its position among the programs given) → the word sets of its consultations. */
-  private readonly examples = new Map<number, Array<Set<string>>>();
-  /** Word → number of consultations (of the whole catalog) saying it. */
-  private readonly frequency = new Map<string, number>();
-  private count = 0;
+  /** Example (numbered in catalog order, a program's in its order) → its program's position. */
+  private readonly programOf: Int32Array;
+  /** Word → the examples saying it, ascending: its length is the word's frequency. */
+  private readonly examplesWith = new Map<string, number[]>();
+  private readonly count: number;
+  /** Scratch per example for `match` (seen[example] === mark: touched by this question). */
+  private covered = new Float64Array(0);
+  private lastWord = new Int32Array(0);
+  private seen = new Int32Array(0);
+  private mark = 0;
 
   constructor(programs: Iterable<{ consultations?: string[] }>, words: (text: string) => string[]) {
+    const programOf: number[] = [];
     let doc = -1;
     for (const p of programs) {
       doc++;
-      const sets = (p.consultations ?? []).map((c) => new Set(words(c)));
-      if (!sets.length) continue;
-      this.examples.set(doc, sets);
-      for (const set of sets) {
-        this.count++;
-        for (const w of set) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+      for (const c of p.consultations ?? []) {
+        const example = programOf.length;
+        programOf.push(doc);
+        for (const w of new Set(words(c))) {
+          const list = this.examplesWith.get(w);
+          if (list) list.push(example);
+          else this.examplesWith.set(w, [example]);
+        }
       }
     }
+    this.programOf = Int32Array.from(programOf);
+    this.count = programOf.length;
+  }
+
+  /** Whether `example` says `word` (its list is ascending: a binary search). */
+  private says(example: number, word: string): boolean {
+    const list = this.examplesWith.get(word);
+    if (!list) return false;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! < example) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo] === example;
   }
 
   private weight(word: string): number {
-    const n = this.frequency.get(word) ?? 0;
+    const n = this.examplesWith.get(word)?.length ?? 0;
     return Math.log(1 + this.count / (1 + n));
   }
 
   /**
-   * Programs (by position) whose closest example covers at least `minCover` of the question's weight, with
-   * score = cover² × `score`. `question`: per word of the question, the forms that count as it
-   * (the word, its parts, its synonyms).
+   * Programs (by position) whose closest example covers at least `minCover` of the question's
+   * weight, with score = cover² × `score`. `question`: per word of the question, the forms that
+   * count as it (the word, its parts, its synonyms).
    */
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
     const out = new ScoresBuilder();
@@ -43,26 +72,61 @@ export class ConsultationMatcher {
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
     const total = weights.reduce((a, b) => a + b, 0);
     if (!total) return out.build();
-    for (const [doc, sets] of this.examples) {
-      let best = 0;
-      let bestTerms: string[] = [];
-      for (const set of sets) {
-        let covered = 0;
-        const terms: string[] = [];
-        question.forEach((forms, i) => {
-          const hit = [...forms].find((f) => set.has(f));
-          if (hit) {
-            covered += weights[i]!;
-            terms.push(hit);
+    // Per example that says a word of the question: the weight it covers, added word by word in
+    // the question's order (so the sums are the same to the bit as trying each example in turn).
+    const n = this.programOf.length;
+    if (this.covered.length < n) {
+      this.covered = new Float64Array(n);
+      this.lastWord = new Int32Array(n);
+      this.seen = new Int32Array(n);
+    }
+    const mark = ++this.mark;
+    const { covered, lastWord, seen } = this;
+    const docs: number[] = [];
+    const bestOf = new Map<number, number>();
+    question.forEach((forms, i) => {
+      for (const form of forms) {
+        for (const example of this.examplesWith.get(form) ?? []) {
+          if (seen[example] !== mark) {
+            seen[example] = mark;
+            covered[example] = 0;
+            lastWord[example] = -1;
           }
-        });
-        if (covered > best) {
-          best = covered;
-          bestTerms = terms;
+          if (lastWord[example] === i) continue; // an earlier form of this word is its hit
+          lastWord[example] = i;
+          covered[example] = covered[example]! + weights[i]!;
         }
       }
-      const cover = best / total;
-      if (cover >= minCover) out.add(doc, cover * cover * score, new Set(bestTerms));
+    });
+    // Per program, its example covering the most (the first such, in its order).
+    for (const forms of question) {
+      for (const form of forms) {
+        for (const example of this.examplesWith.get(form) ?? []) {
+          const doc = this.programOf[example]!;
+          const best = bestOf.get(doc);
+          if (best === undefined) {
+            bestOf.set(doc, example);
+            docs.push(doc);
+          } else if (covered[example]! > covered[best]! || (covered[example] === covered[best] && example < best)) bestOf.set(doc, example);
+        }
+      }
+    }
+    docs.sort((a, b) => a - b);
+    for (const doc of docs) {
+      const example = bestOf.get(doc)!;
+      const cover = covered[example]! / total;
+      if (cover < minCover) continue;
+      // What the example matched: per word, the first of its forms it says.
+      const terms = new Set<string>();
+      for (const forms of question) {
+        for (const form of forms) {
+          if (this.says(example, form)) {
+            terms.add(form);
+            break;
+          }
+        }
+      }
+      out.add(doc, cover * cover * score, terms);
     }
     return out.build();
   }

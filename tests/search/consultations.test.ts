@@ -2,6 +2,7 @@
  * 相談例 (consultations): how a client would put a program's need, stored in the catalog and
  * searched as their own field; and a sentence's words fill a page when few programs have all.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProgramSchema } from '../../src/catalog/schema.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
@@ -90,5 +91,58 @@ describe('ConsultationMatcher: the closest 相談例 of each program', () => {
     expect(m.match([new Set(['売上']), new Set(['借金', '返済'])], 10).get(at('one'))?.score).toBe(10);
     // One word is no question.
     expect(m.match([new Set(['売上'])], 10).size).toBe(0);
+  });
+
+  it('finds through each word’s examples what trying every example of every program found (issue 13)', async () => {
+    const { ConsultationMatcher } = await import('../../src/search/consultation-match.js');
+    /** The matcher as it was: every example of every program, each word's forms tried in order. */
+    function reference(programs: Array<{ consultations?: string[] }>, question: Array<Set<string>>, score: number, minCover = 0.5) {
+      const examples = programs.map((p) => (p.consultations ?? []).map((c) => new Set(c.split(' '))));
+      const frequency = new Map<string, number>();
+      let count = 0;
+      for (const sets of examples) for (const set of sets) {
+        count++;
+        for (const w of set) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+      }
+      const weight = (w: string) => Math.log(1 + count / (1 + (frequency.get(w) ?? 0)));
+      const out: Array<[number, number, string[]]> = [];
+      if (question.length < 2) return out;
+      const weights = question.map((forms) => Math.max(...[...forms].map(weight)));
+      const total = weights.reduce((a, b) => a + b, 0);
+      examples.forEach((sets, doc) => {
+        let best = 0;
+        let bestTerms: string[] = [];
+        for (const set of sets) {
+          let covered = 0;
+          const terms: string[] = [];
+          question.forEach((forms, i) => {
+            const hit = [...forms].find((f) => set.has(f));
+            if (hit) {
+              covered += weights[i]!;
+              terms.push(hit);
+            }
+          });
+          if (covered > best) {
+            best = covered;
+            bestTerms = terms;
+          }
+        }
+        const cover = best / total;
+        if (sets.length && cover >= minCover) out.push([doc, cover * cover * score, [...new Set(bestTerms)]]);
+      });
+      return out;
+    }
+    const word = fc.constantFrom('売上', '返済', '苦しい', '海外', '売る', '人材', '採用', '資金');
+    const example = fc.array(word, { minLength: 1, maxLength: 5 }).map((ws) => ws.join(' '));
+    const programs = fc.array(fc.record({ consultations: fc.option(fc.array(example, { maxLength: 4 }), { nil: undefined }) }), { maxLength: 12 });
+    const question = fc.array(fc.uniqueArray(word, { minLength: 1, maxLength: 3 }).map((forms) => new Set(forms)), { maxLength: 4 });
+    fc.assert(
+      fc.property(programs, question, fc.double({ min: 0, max: 1, noNaN: true }), (ps, q, minCover) => {
+        const m = new ConsultationMatcher(ps, (text) => text.split(' '));
+        const got = [...m.match(q, 20, minCover).entries()].map(([doc, s]) => [doc, s.score, [...s.terms]]);
+        expect(got).toEqual(reference(ps, q, 20, minCover));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
