@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './notices/schedule.js';
 import { createNoticeService, type NoticeService } from './notices/service.js';
 import { openNoticeStore } from './notices/store.js';
 import { slackPoster } from './notices/slack-post.js';
-import { LiveEngine } from './search/live.js';
+import { LiveEngine, type IndexRebuilt } from './search/live.js';
 import { startSourceSync } from './sources/bot-sync.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
@@ -52,7 +52,9 @@ export const CATALOG_CHANNEL = 'shien_catalog';
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { logger, paths } = options;
   const clock = options.clock ?? systemClock;
-  const live = await LiveEngine.load(paths);
+  // A stale index is built now and saved for the next start; the log says so (it takes seconds).
+  const onRebuilt = (rebuilt: IndexRebuilt) => logger.warn({ component: 'search', ...rebuilt }, 'search index rebuilt from the catalog');
+  const live = await LiveEngine.load(paths, onRebuilt);
   // SQLite in the data directory, or PostgreSQL shared by every replica (DATABASE_URL);
   // migrated before anything is served, so a wrong URL stops the start with its reason.
   const store = await openNoticeStore(options.notices);

@@ -13,7 +13,11 @@ export async function loadEngineSaying(paths: Paths, err: NodeJS.WritableStream)
   const loaded = await loadSearchEngine(paths, { persist: true });
   if (loaded.stale) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const what = loaded.wrote ? `カタログを解析して索引を作り直しました (${seconds} 秒): ${loaded.wrote}` : `カタログをその場で解析しました (${seconds} 秒。保存するには SHIEN_INDEX_FILE を指定します)`;
+    const what = loaded.wrote
+      ? `カタログを解析して索引を作り直しました (${seconds} 秒): ${loaded.wrote}`
+      : loaded.writeFailed
+        ? `カタログをその場で解析しました (${seconds} 秒)。索引は保存できませんでした: ${loaded.writeFailed}`
+        : `カタログをその場で解析しました (${seconds} 秒。保存するには SHIEN_INDEX_FILE を指定します)`;
     err.write(`支援ナビ: ${loaded.stale}。${what}\n`);
   }
   return loaded.engine;

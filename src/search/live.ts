@@ -2,7 +2,17 @@ import { CatalogError, type CatalogProblem } from '../catalog/load.js';
 import type { Paths } from '../config.js';
 import type { Analyzer } from './analyzer.js';
 import { sourcesFingerprint, type SearchEngine } from './engine.js';
-import { loadSearchEngine, readSources } from './load.js';
+import { loadSearchEngine, readSources, sourceFilesFingerprint, type Sources } from './load.js';
+
+/** An index built at start or reload because the index file did not match the catalog. */
+export interface IndexRebuilt {
+  /** Why the index file was not used. */
+  stale: string;
+  ms: number;
+  /** The index file written for the next start, or why it could not be. */
+  wrote?: string;
+  writeFailed?: string;
+}
 
 export type ReloadResult = { status: 'unchanged' } | { status: 'reloaded'; programs: number } | { status: 'refused'; problems: CatalogProblem[] };
 
@@ -20,15 +30,20 @@ export class LiveEngine {
     private engine: SearchEngine,
     analyzer: Analyzer | undefined,
     fingerprint: string,
+    private readonly onRebuilt?: (rebuilt: IndexRebuilt) => void,
   ) {
     this.analyzer = analyzer;
     this.fingerprint = fingerprint;
   }
 
-  static async load(paths: Paths): Promise<LiveEngine> {
-    const sources = await readSources(paths);
-    const { engine, analyzer } = await loadSearchEngine(paths, { sources });
-    return new LiveEngine(paths, engine, analyzer, sourcesFingerprint(sources));
+  /**
+   * The engine for the catalog on disk. When the index file is missing or stale it is built
+   * now and saved (where `paths.persistIndex` allows) so the next start loads it; `onRebuilt`
+   * is told, for a log line.
+   */
+  static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void): Promise<LiveEngine> {
+    const { engine, analyzer, fingerprint } = await loadPersisting(paths, undefined, onRebuilt);
+    return new LiveEngine(paths, engine, analyzer, fingerprint, onRebuilt);
   }
 
   get current(): SearchEngine {
@@ -45,10 +60,11 @@ export class LiveEngine {
 
   private async reloadNow(): Promise<ReloadResult> {
     try {
+      const files = this.paths.persistIndex ? await sourceFilesFingerprint(this.paths) : undefined;
       const sources = await readSources(this.paths);
       const fingerprint = sourcesFingerprint(sources);
       if (fingerprint === this.fingerprint) return { status: 'unchanged' };
-      const { engine, analyzer } = await loadSearchEngine(this.paths, { sources, analyzer: this.analyzer });
+      const { engine, analyzer } = await loadPersisting(this.paths, { sources, files, ...(this.analyzer ? { analyzer: this.analyzer } : {}) }, this.onRebuilt);
       this.analyzer = analyzer ?? this.analyzer;
       this.engine = engine;
       this.fingerprint = fingerprint;
@@ -58,4 +74,28 @@ export class LiveEngine {
       throw error;
     }
   }
+}
+
+/**
+ * Reads the sources (unless given) and loads or builds their engine, saving a rebuilt index.
+ * `files`: the source files' fingerprint taken before `sources` were read.
+ */
+async function loadPersisting(
+  paths: Paths,
+  given: { sources: Sources; files: string | undefined; analyzer?: Analyzer } | undefined,
+  onRebuilt?: (rebuilt: IndexRebuilt) => void,
+): Promise<{ engine: SearchEngine; analyzer?: Analyzer; fingerprint: string }> {
+  const started = performance.now();
+  const files = given ? given.files : paths.persistIndex ? await sourceFilesFingerprint(paths) : undefined;
+  const sources = given?.sources ?? (await readSources(paths));
+  const loaded = await loadSearchEngine(paths, {
+    sources,
+    persist: true,
+    ...(files !== undefined ? { filesFingerprint: files } : {}),
+    ...(given?.analyzer ? { analyzer: given.analyzer } : {}),
+  });
+  if (loaded.stale) {
+    onRebuilt?.({ stale: loaded.stale, ms: Math.round(performance.now() - started), ...(loaded.wrote ? { wrote: loaded.wrote } : {}), ...(loaded.writeFailed ? { writeFailed: loaded.writeFailed } : {}) });
+  }
+  return { engine: loaded.engine, ...(loaded.analyzer ? { analyzer: loaded.analyzer } : {}), fingerprint: sourcesFingerprint(sources) };
 }

@@ -27,6 +27,8 @@ export interface LoadedSearchEngine {
   stale?: string;
   /** The index file was rewritten from this build (`persist`). */
   wrote?: string;
+  /** Why the index file could not be rewritten (`persist`): the engine serves anyway, built in memory. */
+  writeFailed?: string;
 }
 
 export interface LoadSearchEngineOptions {
@@ -42,6 +44,11 @@ export interface LoadSearchEngineOptions {
    */
   persist?: boolean;
   engine?: SearchEngineOptions;
+  /**
+   * With `sources` and `persist`: sourceFilesFingerprint taken before those sources were read,
+   * so that a file changed in between makes the next start look again (else it is taken now).
+   */
+  filesFingerprint?: string;
 }
 
 export interface Sources {
@@ -149,7 +156,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     if (engine) return { engine, source: 'index-file' };
   }
   // Before reading the sources: a file changed meanwhile then makes the next start look again.
-  const files = options.persist && paths.persistIndex ? await sourceFilesFingerprint(paths) : undefined;
+  const files = options.persist && paths.persistIndex ? (options.filesFingerprint ?? (await sourceFilesFingerprint(paths))) : undefined;
   const sources = options.sources ?? (await readSources(paths));
   if (json) {
     const engine = await engineFromIndex(json, sources, options.engine);
@@ -160,8 +167,18 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.
   const engine = await SearchEngine.build({ ...engineInput(sources, analyzer, options.engine), generalSynonymGroups: await loadSudachiGroups() });
-  const wrote = files !== undefined && useIndexFile ? (await writeIndexFile(paths.indexFile, engine, sources, files), paths.indexFile) : undefined;
-  return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}) };
+  let wrote: string | undefined;
+  let writeFailed: string | undefined;
+  if (files !== undefined && useIndexFile) {
+    // Saving is for the next start; a read-only directory must not stop this one.
+    try {
+      await writeIndexFile(paths.indexFile, engine, sources, files);
+      wrote = paths.indexFile;
+    } catch (error) {
+      writeFailed = `${paths.indexFile} に書き込めません (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+  }
+  return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}), ...(writeFailed ? { writeFailed } : {}) };
 }
 
 /**

@@ -62,6 +62,15 @@ describe('npm start, the console', () => {
 });
 
 describe('the search index follows the catalog', () => {
+  it('an index file that cannot be written (a directory in its place): answered anyway, the reason on stderr', async () => {
+    const index = path.join(await tempDir('index-dir'), 'search-index.json');
+    await mkdir(index);
+    const r = await shien(['search', '創業', '--json'], { env: { SHIEN_INDEX_FILE: index } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).total).toBeGreaterThan(0);
+    expect(ownStderr(r.stderr)).toMatch(/^支援ナビ: 検索索引がありません。カタログをその場で解析しました \([\d.]+ 秒\)。索引は保存できませんでした: .*search-index\.json に書き込めません \(E[A-Z]+\)\n$/);
+  }, RUN_TIMEOUT);
+
   it('missing, then current, then stale: rebuilt and saved to SHIEN_INDEX_FILE (said on stderr), then loaded silently', async () => {
     const dir = await tempDir('index');
     const catalog = path.join(dir, 'catalog');

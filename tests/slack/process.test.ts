@@ -366,6 +366,47 @@ describe('HTTP mode against a fake Slack', () => {
   });
 });
 
+describe('HTTP mode with a missing or unusable index file', () => {
+  const rebuilt = logWith({ msg: 'search index rebuilt from the catalog' });
+
+  it('builds the index, says so in the log, saves it, and the next start loads it without a rebuild', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const indexFile = path.join(cwd, 'index-http', 'search-index.json');
+      await mkdir(path.dirname(indexFile), { recursive: true });
+      const env = cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl, SHIEN_INDEX_FILE: indexFile });
+      const first = start(env);
+      const line = await first.waitForLine(rebuilt, START_TIMEOUT);
+      expect(line).toMatchObject({ level: 40, component: 'search', stale: '検索索引がありません', wrote: indexFile });
+      await first.waitForLine(logWith({ msg: 'listening', mode: 'http' }), START_TIMEOUT);
+      await kill(first);
+      const second = start(env);
+      await second.waitForLine(logWith({ msg: 'listening', mode: 'http' }), START_TIMEOUT);
+      expect(second.lines().filter((l) => rebuilt(l))).toEqual([]);
+      expect(unexpectedStderr(second.stderr())).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  }, 2 * TEST_TIMEOUT);
+
+  it('an index file it cannot write (a directory in its place) is logged and the bot serves anyway', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const indexFile = path.join(cwd, 'index-is-a-directory');
+      await mkdir(indexFile, { recursive: true });
+      const child = start(cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl, SHIEN_INDEX_FILE: indexFile }));
+      const line = await child.waitForLine(rebuilt, START_TIMEOUT);
+      expect(line.wrote).toBeUndefined();
+      expect(String(line.writeFailed)).toContain(`${indexFile} に書き込めません`);
+      const listening = await child.waitForLine(logWith({ msg: 'listening', mode: 'http' }), START_TIMEOUT);
+      const health = await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+  }, TEST_TIMEOUT);
+});
+
 describe('SIGTERM while a reply is on its way', () => {
   let fake: FakeSlack;
 
