@@ -17,7 +17,7 @@ import { ConsultationMatcher } from './consultation-match.js';
 import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, filterScores, intersect, NO_SCORES, scale, ScoresBuilder, softMax, type Scores } from './scores.js';
-import { documentPositions, termScores as termScoresOf } from './term-scores.js';
+import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { firstInOrder } from './rank.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
@@ -218,8 +218,8 @@ export class SearchEngine {
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
   private nearbyTerms?: NearbyTerms;
-  /** MiniSearch's short id → the program's catalog position (what scores.ts names programs by); made on the first query. */
-  private positions?: Int32Array;
+  /** MiniSearch's short id → the program's catalog position (what scores.ts names programs by), and its field lengths; made on the first query. */
+  private postings?: PostingsView;
   /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
   private kanaReadings?: KanaReadings;
   /** Each program's 相談例 as word sets (consultation-match.ts). */
@@ -379,8 +379,8 @@ export class SearchEngine {
     if (!scores) {
       // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts),
       // programs named by their catalog position (scores.ts); the table is made on the first query.
-      this.positions ??= documentPositions(this.index, (id) => this.order.get(id));
-      scores = termScoresOf(this.index, term, FIELD_BOOSTS, this.positions);
+      this.postings ??= postingsView(this.index, (id) => this.order.get(id));
+      scores = termScoresOf(this.index, term, FIELD_BOOSTS, this.postings);
       cache.set(term, scores);
     }
     return scores;

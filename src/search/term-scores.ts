@@ -31,24 +31,40 @@ interface Internals {
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
 /**
- * Catalog position of each of MiniSearch's internal (short) document ids, -1 for none: what
- * `termScores` names programs by. `positionOf`: a program id's place in the catalog.
+ * What `termScores` reads besides the postings, made once per index (on the first query):
+ * each of MiniSearch's internal (short) document ids' catalog position (-1 for none), which
+ * programs are named by (scores.ts), and its field lengths in one flat array (MiniSearch keeps
+ * them in a Map of arrays: a lookup per posting was a good part of a query's time).
  */
-export function documentPositions<T>(index: MiniSearch<T>, positionOf: (id: string) => number | undefined): Int32Array {
+export interface PostingsView {
+  positions: Int32Array;
+  /** lengths[shortId * fieldCount + fieldId]. */
+  lengths: Uint32Array;
+  fieldCount: number;
+}
+
+/** `positionOf`: a program id's place in the catalog. The index must not change afterwards. */
+export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) => number | undefined): PostingsView {
   const mini = index as unknown as Internals;
   let max = -1;
   for (const shortId of mini._documentIds.keys()) if (shortId > max) max = shortId;
-  const out = new Int32Array(max + 1).fill(-1);
-  for (const [shortId, id] of mini._documentIds) out[shortId] = positionOf(id as string) ?? -1;
-  return out;
+  const positions = new Int32Array(max + 1).fill(-1);
+  for (const [shortId, id] of mini._documentIds) positions[shortId] = positionOf(id as string) ?? -1;
+  const fieldCount = Object.keys(mini._fieldIds).length;
+  const lengths = new Uint32Array((max + 1) * fieldCount);
+  for (const [shortId, fieldLengths] of mini._fieldLength) {
+    if (shortId > max) continue;
+    for (let f = 0; f < fieldCount; f++) lengths[shortId * fieldCount + f] = fieldLengths[f] ?? 0;
+  }
+  return { positions, lengths, fieldCount };
 }
 
 /**
  * Programs containing `term` (exactly: no prefix or fuzzy match) in any field, each with
  * Σ boost(field) · BM25(term, field), as `index.search(term, { boost })` scores a one-term query;
- * programs named by `positions` (documentPositions), in the order MiniSearch's postings give them.
+ * programs named by catalog position (`view`), in the order MiniSearch's postings give them.
  */
-export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>, positions: Int32Array): Scores {
+export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>, view: PostingsView): Scores {
   const mini = index as unknown as Internals;
   const data = mini._index.get(term);
   if (!data) return NO_SCORES;
@@ -63,21 +79,22 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   const terms = new Set([term]);
   const { k, b, d } = BM25;
   const total = mini._documentCount;
+  const { positions, lengths, fieldCount } = view;
   // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
   for (const { field, fieldId, postings } of fields) {
     const boost = boosts[field] || 1;
     const avgLength = mini._avgFieldLength[fieldId]!;
     const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
-    for (const [shortId, tf] of postings) {
+    postings.forEach((tf, shortId) => {
       const doc = positions[shortId] ?? -1;
       // A removed document's postings are cleaned lazily by MiniSearch; the engine never removes one.
-      if (doc < 0) continue;
-      const length = mini._fieldLength.get(shortId)![fieldId]!;
+      if (doc < 0) return;
+      const length = lengths[shortId * fieldCount + fieldId]!;
       // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
       const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
       const prev = acc.addOrFind(doc, score, terms);
       if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
-    }
+    });
   }
   return acc.result();
 }

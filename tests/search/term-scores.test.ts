@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
 import { FIELD_BOOSTS, type SerializedSearchIndex } from '../../src/search/engine.js';
 import { loadMiniSearchConsuming, type CompactIndex } from '../../src/search/index-load.js';
-import { documentPositions, termScores } from '../../src/search/term-scores.js';
+import { postingsView, termScores, type PostingsView } from '../../src/search/term-scores.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
 
 const identity = (t: string) => t;
@@ -21,21 +21,22 @@ function viaSearch(index: MiniSearch, term: string, boost: Record<string, number
 }
 
 /** termScores names programs by catalog position; here the position is the index's own order of ids. */
-function viaPostings(index: MiniSearch, term: string, boost: Record<string, number>, ids: string[]): Map<string, number> {
-  const positions = documentPositions(index, (id) => ids.indexOf(id));
-  return new Map([...termScores(index, term, boost, positions).entries()].map(([doc, s]) => [ids[doc]!, s.score]));
+function viaPostings(index: MiniSearch, term: string, boost: Record<string, number>, ids: string[], view: PostingsView): Map<string, number> {
+  return new Map([...termScores(index, term, boost, view).entries()].map(([doc, s]) => [ids[doc]!, s.score]));
 }
 
 describe('termScores', () => {
   let index: MiniSearch;
   let terms: string[];
   let ids: string[];
+  let view: PostingsView;
   beforeAll(async () => {
     const json = (await bundledEngine(await loadAnalyzer())).toJSON() as SerializedSearchIndex;
     index = loadMiniSearchConsuming(json.index as CompactIndex, options);
     terms = [...(index as unknown as { _index: { keys(): Iterable<string> } })._index.keys()];
     // Program ids in reverse: a catalog position need not be MiniSearch's short id.
     ids = [...(index as unknown as { _documentIds: Map<number, string> })._documentIds.values()].reverse();
+    view = postingsView(index, (id) => ids.indexOf(id));
   }, ANALYZER_TIMEOUT);
 
   it('equals MiniSearch search for every term of the bundled index, with the engine’s field boosts', () => {
@@ -43,7 +44,7 @@ describe('termScores', () => {
     let compared = 0;
     for (const term of terms) {
       const expected = viaSearch(index, term, FIELD_BOOSTS);
-      const got = viaPostings(index, term, FIELD_BOOSTS, ids);
+      const got = viaPostings(index, term, FIELD_BOOSTS, ids, view);
       expect(got.size, term).toBe(expected.size);
       for (const [id, score] of expected) expect(got.get(id), `${term} ${id}`).toBe(score);
       compared += expected.size;
@@ -55,16 +56,16 @@ describe('termScores', () => {
     const boost = { name: 7, results: 0.25 };
     for (const term of terms.slice(0, 300)) {
       const expected = viaSearch(index, term, boost);
-      const got = viaPostings(index, term, boost, ids);
+      const got = viaPostings(index, term, boost, ids, view);
       expect([...got.keys()].sort(), term).toEqual([...expected.keys()].sort());
       for (const [id, score] of expected) expect(got.get(id)).toBe(score);
     }
-    expect(termScores(index, 'ふがふがほげ', FIELD_BOOSTS, documentPositions(index, (id) => ids.indexOf(id))).size).toBe(0);
+    expect(termScores(index, 'ふがふがほげ', FIELD_BOOSTS, view).size).toBe(0);
   });
 
   it('gives every program of a term the term as what it matched', () => {
     const term = terms.find((t) => viaSearch(index, t, FIELD_BOOSTS).size >= 3)!;
-    const scores = termScores(index, term, FIELD_BOOSTS, documentPositions(index, (id) => ids.indexOf(id)));
+    const scores = termScores(index, term, FIELD_BOOSTS, view);
     for (const [, s] of scores.entries()) expect([...s.terms]).toEqual([term]);
   });
 });
