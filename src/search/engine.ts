@@ -13,7 +13,7 @@ import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
-import { ConsultationMatcher } from './consultation-match.js';
+import { ConsultationMatcher, type SerializedConsultations } from './consultation-match.js';
 import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, filterScores, intersect, NO_SCORES, scale, ScoresBuilder, softMax, type Scores } from './scores.js';
@@ -151,8 +151,8 @@ interface IndexedDocument extends Record<Field, string> {
   id: string;
 }
 
-// 2: MiniSearch's postings compact; 3: its radix tree written as it is (index-load.ts).
-const SERIALIZED_VERSION = 3;
+// 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
+const SERIALIZED_VERSION = 4;
 
 export interface SerializedSearchIndex {
   version: number;
@@ -164,6 +164,8 @@ export interface SerializedSearchIndex {
   docTerms: Array<[string, string[]]>;
   /** The general synonyms that touch this catalog (general-synonyms.ts). */
   generalSynonyms?: Array<[string, string[]]>;
+  /** Each program's 相談例 as words (consultation-match.ts), analysed when the index was built. */
+  consultations: SerializedConsultations;
 }
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
@@ -283,6 +285,7 @@ export class SearchEngine {
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
       ...(this.generalSynonyms.size ? { generalSynonyms: [...this.generalSynonyms] } : {}),
+      consultations: (this.consultations ??= this.consultationMatcher()).toJSON(),
     };
   }
 
@@ -303,7 +306,7 @@ export class SearchEngine {
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
-    engine.consultations = engine.consultationMatcher();
+    engine.consultations = ConsultationMatcher.fromJSON(json.consultations);
     engine.generalSynonyms = new Map(json.generalSynonyms ?? []);
     return engine;
   }

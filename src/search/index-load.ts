@@ -7,13 +7,13 @@ import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
  * `MiniSearch#toJSON` writes each term's postings as an object per field with a key per
  * document (`{"3": {"1234": 2, …}}`); parsed, that is an object per term and field holding
  * the document ids as strings, about 130 MB at 10,000 programs, which `loadJS` then turns into
- * Maps while all of it stays alive, and it inserts every term into the radix tree again
- * (string comparisons and node splits: a third of the bundled catalog's start). `CompactIndex`
- * writes the radix tree itself, node by node in its own order (`tree`), and each term's
- * postings as one flat array of numbers (`postings`, in the order the tree's leaves come);
- * `loadMiniSearchConsuming` rebuilds the tree's Maps as they were, dropping each postings
- * array once loaded: fewer bytes to parse, no insertion work, and never the parsed and the
- * loaded index whole at once.
+ * Maps, and it inserts every term into the radix tree again (string comparisons and node
+ * splits: a third of the bundled catalog's start). `CompactIndex` instead writes
+ * - the radix tree itself, node by node in its own order (`tree`), rebuilt as it was;
+ * - every term's postings as 32-bit integers in one base64 string (`postings`): no numbers for
+ *   JSON.parse to read one by one, and one ArrayBuffer in memory, outside V8's heap.
+ * A term's postings become MiniSearch's Maps only when something reads them (PackedPostings):
+ * a start makes none, and a running bot only those of the terms it was asked about.
  *
  * Reads and sets MiniSearch 7's private fields (`Internals`) exactly as its own toJSON/loadJS
  * do; tests/search/index-load.test.ts holds the result equal to MiniSearch's own round trip.
@@ -24,11 +24,14 @@ export interface CompactIndex extends Omit<AsPlainObject, 'index'> {
   index: [];
   /**
    * The radix tree, depth first: a node is its number of entries, then per entry its key and,
-   * for the leaf key '', the position of its postings, else the child node.
+   * for the leaf key '', where its term's postings start in `postings`, else the child node.
    */
   tree: Array<string | number>;
-  /** Per term, in the order of the tree's leaves: [fieldId, count, docId, tf, docId, tf, …, fieldId, count, …] (ids are MiniSearch's short ids). */
-  postings: Array<number[] | undefined>;
+  /**
+   * Base64 of little-endian int32s; per term: fieldCount, then per field fieldId, count,
+   * docId, tf, docId, tf, … (ids are MiniSearch's short ids).
+   */
+  postings: string;
 }
 
 type Postings = Map<number, Map<number, number>>;
@@ -52,14 +55,14 @@ interface Internals {
 export function compactIndex<T>(index: MiniSearch<T>): CompactIndex {
   const mini = index as unknown as Internals;
   const tree: CompactIndex['tree'] = [];
-  const postings: CompactIndex['postings'] = [];
+  const packed = new Int32Builder();
   const write = (node: TreeNode): void => {
     tree.push(node.size);
     for (const [key, child] of node) {
       tree.push(key);
       if (key === LEAF) {
-        tree.push(postings.length);
-        postings.push(flatPostings(child as Postings));
+        tree.push(packed.length);
+        packPostings(child as Postings, packed);
       } else {
         write(child as TreeNode);
       }
@@ -77,62 +80,147 @@ export function compactIndex<T>(index: MiniSearch<T>): CompactIndex {
     dirtCount: mini._dirtCount,
     index: [],
     tree,
-    postings,
+    postings: packed.base64(),
     serializationVersion: 2,
   };
 }
 
-function flatPostings(fields: Postings): number[] {
-  const flat: number[] = [];
+function packPostings(fields: Postings, out: Int32Builder): void {
+  out.push(fields.size);
   for (const [fieldId, freqs] of fields) {
-    flat.push(fieldId, freqs.size);
-    for (const [docId, tf] of freqs) flat.push(docId, tf);
+    out.push(fieldId);
+    out.push(freqs.size);
+    for (const [docId, tf] of freqs) {
+      out.push(docId);
+      out.push(tf);
+    }
   }
-  return flat;
 }
 
-function postingsFrom(flat: number[]): Postings {
-  const fields: Postings = new Map();
-  for (let at = 0; at < flat.length; ) {
-    const fieldId = flat[at++]!;
-    const end = at + 2 * flat[at++]!;
-    const freqs = new Map<number, number>();
-    for (; at < end; at += 2) freqs.set(flat[at]!, flat[at + 1]!);
-    fields.set(fieldId, freqs);
+/** A growing Int32Array, written out as base64 of little-endian int32s. */
+class Int32Builder {
+  private data = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
   }
-  return fields;
+
+  base64(): string {
+    const bytes = Buffer.alloc(this.length * 4);
+    for (let i = 0; i < this.length; i++) bytes.writeInt32LE(this.data[i]!, i * 4);
+    return bytes.toString('base64');
+  }
+}
+
+/** Base64 of little-endian int32s → Int32Array (copied: a Buffer's offset need not be aligned). */
+function int32sFromBase64(text: string): Int32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const out = new Int32Array(bytes.length >> 2);
+  if (IS_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 4));
+  else for (let i = 0; i < out.length; i++) out[i] = bytes.readInt32LE(i * 4);
+  return out;
+}
+const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * One term's postings as MiniSearch reads them (fieldId → docId → tf), made into Maps on the
+ * first read of any kind and kept: until then a leaf costs an object and an offset into the
+ * shared Int32Array. Every Map method that reads or writes decodes first, so MiniSearch (and
+ * term-scores.ts) see an ordinary Map.
+ */
+class PackedPostings extends Map<number, Map<number, number>> {
+  #packed: Int32Array | undefined;
+  readonly #at: number;
+
+  constructor(packed: Int32Array, at: number) {
+    super();
+    this.#packed = packed;
+    this.#at = at;
+  }
+
+  #decoded(): this {
+    const packed = this.#packed;
+    if (packed) {
+      this.#packed = undefined;
+      let at = this.#at;
+      for (let fields = packed[at++]!; fields > 0; fields--) {
+        const fieldId = packed[at++]!;
+        const freqs = new Map<number, number>();
+        for (let n = packed[at++]!; n > 0; n--, at += 2) freqs.set(packed[at]!, packed[at + 1]!);
+        super.set(fieldId, freqs);
+      }
+    }
+    return this;
+  }
+
+  override get size(): number {
+    return this.#decoded() && super.size;
+  }
+  override get(key: number): Map<number, number> | undefined {
+    return this.#decoded() && super.get(key);
+  }
+  override has(key: number): boolean {
+    return this.#decoded() && super.has(key);
+  }
+  override set(key: number, value: Map<number, number>): this {
+    return this.#decoded() && super.set(key, value);
+  }
+  override delete(key: number): boolean {
+    return this.#decoded() && super.delete(key);
+  }
+  override clear(): void {
+    this.#decoded();
+    super.clear();
+  }
+  override forEach(callback: (value: Map<number, number>, key: number, map: Map<number, Map<number, number>>) => void, thisArg?: unknown): void {
+    this.#decoded();
+    super.forEach(callback, thisArg);
+  }
+  override entries(): MapIterator<[number, Map<number, number>]> {
+    return this.#decoded() && super.entries();
+  }
+  override keys(): MapIterator<number> {
+    return this.#decoded() && super.keys();
+  }
+  override values(): MapIterator<Map<number, number>> {
+    return this.#decoded() && super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
+    return this.#decoded() && super[Symbol.iterator]();
+  }
 }
 
 /**
- * Loads a `CompactIndex` (or MiniSearch's own plain form), consuming it: each term's postings
- * are dropped from the serialised object once they are Maps in the instance, so the caller
- * must not use it afterwards (the engine loads each parsed index once).
+ * Loads a `CompactIndex` (or MiniSearch's own plain form), consuming it: the serialised tree
+ * and postings are dropped from the object once loaded, so the caller must not use it
+ * afterwards (the engine loads each parsed index once).
  */
 export function loadMiniSearchConsuming<T>(serialised: AsPlainObject | CompactIndex, options: Options<T>): MiniSearch<T> {
   if (serialised.serializationVersion !== 2) return MiniSearch.loadJS(serialised as AsPlainObject, options);
-  const { tree, postings: compact, index: plainTerms, ...rest } = serialised as CompactIndex & Pick<AsPlainObject, 'index'>;
+  const { tree, postings, index: plainTerms, ...rest } = serialised as CompactIndex & Pick<AsPlainObject, 'index'>;
   const mini = MiniSearch.loadJS({ ...rest, index: [] }, options);
   const index = (mini as unknown as Internals)._index;
   if (tree) {
+    const packed = int32sFromBase64(postings);
+    (serialised as Partial<CompactIndex>).postings = '';
     let at = 0;
     const read = (): TreeNode => {
       const node: TreeNode = new Map();
       for (let entries = tree[at++] as number; entries > 0; entries--) {
         const key = tree[at++] as string;
-        if (key === LEAF) {
-          const i = tree[at++] as number;
-          node.set(LEAF, postingsFrom(compact[i]!));
-          compact[i] = undefined; // garbage from here on
-        } else {
-          node.set(key, read());
-        }
+        node.set(key, key === LEAF ? new PackedPostings(packed, tree[at++] as number) : read());
       }
       return node;
     };
     index._tree = read();
     index._size = undefined;
     tree.length = 0;
-    compact.length = 0;
   }
   // MiniSearch's plain form (toJSON()).
   const terms = plainTerms as Array<AsPlainObject['index'][number] | undefined>;
