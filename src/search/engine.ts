@@ -219,6 +219,8 @@ export class SearchEngine {
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
   private readonly compactTexts = new Map<string, { names: string; all: string }>();
+  /** Every program's names and agency spellings in one string, for nameContaining; made on first use. */
+  private joinedNames?: { text: string; starts: Int32Array };
   private nearbyTerms?: NearbyTerms;
   /** MiniSearch's short id → the program's catalog position (what scores.ts names programs by), and its field lengths; made on the first query. */
   private postings?: PostingsView;
@@ -524,10 +526,47 @@ export class SearchEngine {
   private nameContaining(term: string): Scores {
     const out = new ScoresBuilder();
     const terms = new Set([term]);
-    this.input.programs.forEach((p, doc) => {
-      if (this.texts(p).names.includes(term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
-    });
+    const programs = this.input.programs;
+    // A term spanning a separator could match across two programs in the joined names (it never
+    // does: queries are stripped of controls); such a term is looked for program by program.
+    if (term.includes(SEP)) {
+      programs.forEach((p, doc) => {
+        if (this.texts(p).names.includes(term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
+      });
+      return out.build();
+    }
+    // One search through every program's names joined (programs in catalog order, each doc once):
+    // at 10,000 programs a word of a question that is in no index term (入れる) paid a scan of
+    // ten thousand strings, 4 ms.
+    const { text, starts } = (this.joinedNames ??= this.joinNames());
+    for (let at = text.indexOf(term); at >= 0; ) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      // The last program starting at or before `at`.
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      out.add(lo, NAME_CONTAINS_SCORE, terms);
+      at = lo + 1 < starts.length ? text.indexOf(term, starts[lo + 1]!) : -1;
+    }
     return out.build();
+  }
+
+  /** Every program's `names` (texts), in catalog order, joined by SEP; `starts[doc]`: where a program's begin. */
+  private joinNames(): { text: string; starts: Int32Array } {
+    const programs = this.input.programs;
+    const starts = new Int32Array(programs.length);
+    const parts: string[] = [];
+    let length = 0;
+    programs.forEach((p, doc) => {
+      starts[doc] = length;
+      const names = this.texts(p).names;
+      parts.push(names);
+      length += names.length + SEP.length;
+    });
+    return { text: parts.join(SEP), starts };
   }
 
   /**
