@@ -13,7 +13,7 @@
  *       Loads kuromoji's dictionary alone: time, and the RSS / heap it adds.
  *   prepare <size> <cacheDir> <rebuild 0|1>
  *       Makes sure an index of a catalog of <size> programs is cached in <cacheDir>:
- *       <size>-<fingerprint>.json (SearchEngine.toJSON, as `shien index` writes it),
+ *       <size>-<fingerprint>.json (the index file as `shien index` writes it: load.ts writeIndexFile),
  *       .meta.json (build time, when) and, for a synthetic catalog, .catalog/programs.yaml.
  *       The catalog is the bundled one when <size> is its size, else synthetic
  *       (bench-synthetic.mjs). Times SearchEngine.build only when there is no cache or
@@ -35,7 +35,7 @@ import { indexFingerprint, SearchEngine } from '../dist/search/engine.js';
 import { loadEvalQueries } from '../dist/search/evaluate.js';
 import { LexiconAnalyzer } from '../dist/search/lexicon-analyzer.js';
 import { loadSudachiGroups } from '../dist/search/general-synonyms.js';
-import { engineFromIndex, engineInput, readSources, sourceFilesFingerprint, writeIndexFile } from '../dist/search/load.js';
+import { engineFromIndex, engineInput, readIndexFile, readSources, sourceFilesFingerprint, writeIndexFile } from '../dist/search/load.js';
 import { Variants } from '../dist/search/variants.js';
 import { Vocabulary } from '../dist/search/vocabulary.js';
 import { syntheticCatalog } from './bench-synthetic.mjs';
@@ -197,7 +197,8 @@ async function load(paths) {
   const hashMs = since(start);
   start = performance.now();
   /** @type {any} */
-  const json = JSON.parse(await readFile(paths.indexFile, 'utf8'));
+  const json = await readIndexFile(paths.indexFile);
+  if (!json) throw new Error(`${paths.indexFile}: no index file to load`);
   const readParseMs = since(start);
   const fromIndex = Boolean(json.sources && json.files === files && json.code === BUILD_ID);
   start = performance.now();

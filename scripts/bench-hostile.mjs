@@ -24,11 +24,11 @@
  * Prints one JSON line: {path, programs, rssMB, queries: [{name, chars, coldMs, warmMs, maxMs,
  * cpuMs, gcMs, extraHeapMB, extraRssMB, total, shortened}]}.
  */
-import { readFile } from 'node:fs/promises';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { loadPaths } from '../dist/config.js';
-import { engineFromIndex, loadSearchEngine, readSources } from '../dist/search/load.js';
+import { engineFromIndex, loadSearchEngine, readIndexFile, readSources } from '../dist/search/load.js';
+import { decodeIndexFile, encodeIndexFile } from '../dist/search/index-file.js';
 
 const MB = 1024 * 1024;
 /** Times each query is asked (HOSTILE_RUNS overrides: 1 to survey slow code). */
@@ -133,12 +133,12 @@ async function engineFor(path) {
   if (path === 'kuromoji') return (await loadSearchEngine(paths, { useIndexFile: false })).engine;
   if (path !== 'lexicon') throw new Error(`bench-hostile: the path is lexicon or kuromoji (got ${path})`);
   const sources = await readSources(paths);
-  const file = await readFile(paths.indexFile, 'utf8').catch(() => undefined);
-  const served = file && (await engineFromIndex(JSON.parse(file), sources));
+  const file = await readIndexFile(paths.indexFile);
+  const served = file && (await engineFromIndex(file, sources));
   if (served) return served;
   // No current index file (the catalog changed since npm run build): serve one made now.
   const built = (await loadSearchEngine(paths, { sources, useIndexFile: false })).engine;
-  const engine = await engineFromIndex(JSON.parse(JSON.stringify(built.toJSON())), sources);
+  const engine = await engineFromIndex(decodeIndexFile(Buffer.concat(encodeIndexFile(built.toJSON()))), sources);
   if (!engine) throw new Error('bench-hostile: an index made now does not match its own sources');
   return engine;
 }

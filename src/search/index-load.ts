@@ -10,8 +10,9 @@ import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
  * Maps, and it inserts every term into the radix tree again (string comparisons and node
  * splits: a third of the bundled catalog's start). `CompactIndex` instead writes
  * - the radix tree itself, node by node in its own order (`tree`), rebuilt as it was;
- * - every term's postings as 32-bit integers in one base64 string (`postings`): no numbers for
- *   JSON.parse to read one by one, and one ArrayBuffer in memory, outside V8's heap.
+ * - every term's postings as 32-bit integers in one Int32Array (`postings`), which the index
+ *   file holds as raw bytes after its JSON (index-file.ts): no numbers for JSON.parse to read
+ *   one by one, and one ArrayBuffer in memory, outside V8's heap.
  * A term's postings become MiniSearch's Maps only when something reads them (PackedPostings):
  * a start makes none, and a running bot only those of the terms it was asked about.
  *
@@ -28,10 +29,10 @@ export interface CompactIndex extends Omit<AsPlainObject, 'index'> {
    */
   tree: Array<string | number>;
   /**
-   * Base64 of little-endian int32s; per term: fieldCount, then per field fieldId, count,
-   * docId, tf, docId, tf, … (ids are MiniSearch's short ids).
+   * Per term: fieldCount, then per field fieldId, count, docId, tf, docId, tf, … (ids are
+   * MiniSearch's short ids). Not JSON: index-file.ts writes and reads it as raw int32s.
    */
-  postings: string;
+  postings: Int32Array;
 }
 
 type Postings = Map<number, Map<number, number>>;
@@ -80,7 +81,7 @@ export function compactIndex<T>(index: MiniSearch<T>): CompactIndex {
     dirtCount: mini._dirtCount,
     index: [],
     tree,
-    postings: packed.base64(),
+    postings: packed.build(),
     serializationVersion: 2,
   };
 }
@@ -97,7 +98,7 @@ function packPostings(fields: Postings, out: Int32Builder): void {
   }
 }
 
-/** A growing Int32Array, written out as base64 of little-endian int32s. */
+/** A growing Int32Array. */
 class Int32Builder {
   private data = new Int32Array(1024);
   length = 0;
@@ -111,22 +112,11 @@ class Int32Builder {
     this.data[this.length++] = value;
   }
 
-  base64(): string {
-    const bytes = Buffer.alloc(this.length * 4);
-    for (let i = 0; i < this.length; i++) bytes.writeInt32LE(this.data[i]!, i * 4);
-    return bytes.toString('base64');
+  /** The values pushed, in an array of their own size. */
+  build(): Int32Array {
+    return this.data.slice(0, this.length);
   }
 }
-
-/** Base64 of little-endian int32s → Int32Array (copied: a Buffer's offset need not be aligned). */
-function int32sFromBase64(text: string): Int32Array {
-  const bytes = Buffer.from(text, 'base64');
-  const out = new Int32Array(bytes.length >> 2);
-  if (IS_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 4));
-  else for (let i = 0; i < out.length; i++) out[i] = bytes.readInt32LE(i * 4);
-  return out;
-}
-const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * One term's postings as MiniSearch reads them (fieldId → docId → tf), made into Maps on the
@@ -207,8 +197,8 @@ export function loadMiniSearchConsuming<T>(serialised: AsPlainObject | CompactIn
   const mini = MiniSearch.loadJS({ ...rest, index: [] }, options);
   const index = (mini as unknown as Internals)._index;
   if (tree) {
-    const packed = int32sFromBase64(postings);
-    (serialised as Partial<CompactIndex>).postings = '';
+    const packed = postings;
+    (serialised as Partial<CompactIndex>).postings = new Int32Array(0);
     let at = 0;
     const read = (): TreeNode => {
       const node: TreeNode = new Map();

@@ -6,6 +6,7 @@ import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { encodedSize, encodeIndexFile, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -92,11 +93,12 @@ interface IndexFile extends SerializedSearchIndex {
   sources?: Sources;
 }
 
-async function readIndexFile(file: string): Promise<IndexFile | undefined> {
+/** The index file as written by writeIndexFile; undefined when absent, unreadable or of another kind (then the catalog is analysed). */
+export async function readIndexFile(file: string): Promise<IndexFile | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as IndexFile;
+    return await readIndexFileContent<IndexFile>(file);
   } catch {
-    return undefined; // absent or unreadable: build instead
+    return undefined; // absent, unreadable or not an index: build instead
   }
 }
 
@@ -188,9 +190,9 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
  */
 export async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
   const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
-  const text = JSON.stringify(content);
-  await writeFileAtomic(file, text);
-  return Buffer.byteLength(text);
+  const chunks = encodeIndexFile(content);
+  await writeFileAtomic(file, chunks);
+  return encodedSize(chunks);
 }
 
 /** Builds the index with kuromoji and writes it to `paths.indexFile` (atomically). */

@@ -7,6 +7,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine, type SearchEngineInput, type SerializedSearchIndex } from '../../src/search/engine.js';
+import { decodeIndexFile, encodeIndexFile } from '../../src/search/index-file.js';
 import { engineFromIndex, engineInput, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
 import { Vocabulary } from '../../src/search/vocabulary.js';
 import { ANALYZER_TIMEOUT, bundledPaths, ids, tempDir } from './support.js';
@@ -29,8 +30,8 @@ let analyzer: Analyzer;
 let sources: Sources;
 let input: SearchEngineInput;
 let built: SearchEngine;
-/** The index as it is written to the file: a JSON string. */
-let written: string;
+/** The index as it is written to the file (index-file.ts: JSON and the packed postings). */
+let written: Buffer;
 const made: string[] = [];
 
 beforeAll(async () => {
@@ -38,14 +39,14 @@ beforeAll(async () => {
   sources = await readSources(bundledPaths());
   input = engineInput(sources, analyzer);
   built = await SearchEngine.build(input);
-  written = JSON.stringify(built.toJSON());
+  written = Buffer.concat(encodeIndexFile(built.toJSON()));
 }, ANALYZER_TIMEOUT);
 
 afterAll(async () => {
   await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const reread = () => JSON.parse(written) as SerializedSearchIndex;
+const reread = () => decodeIndexFile(written) as SerializedSearchIndex;
 
 describe('SearchEngine.fromJSON', () => {
   it(`answers ${QUERIES.length} queries exactly as the engine it was made from`, async () => {

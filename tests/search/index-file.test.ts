@@ -1,0 +1,61 @@
+/**
+ * The index file's container (src/search/index-file.ts): JSON, then the packed postings as raw
+ * int32s. What is written is read back the same, for every padding of the JSON; a file of
+ * another kind (an older all-JSON index) or a cut one is refused, so a start analyses the
+ * catalog instead of serving a broken index.
+ */
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeIndexFile, encodedSize, encodeIndexFile, NotAnIndexFileError, readIndexFileContent } from '../../src/search/index-file.js';
+import { writeFileAtomic } from '../../src/write-atomic.js';
+import { tempDir } from './support.js';
+
+interface Content {
+  index: { postings: Int32Array; note: string };
+  lexicon: string[];
+}
+
+const content = (note: string): Content => ({
+  index: { postings: Int32Array.from([3, -1, 0, 2 ** 31 - 1, -(2 ** 31), 42]), note },
+  lexicon: ['創業', '事業承継', 'ｶﾅ'],
+});
+
+describe('index file container', () => {
+  it('reads back what it wrote, postings as an Int32Array, for each padding of the JSON (0–3 bytes)', async () => {
+    const dir = await tempDir('index-file');
+    for (const note of ['', 'a', 'ab', 'abc', '相談']) {
+      const file = path.join(dir, `index-${note.length}.bin`);
+      const chunks = encodeIndexFile(content(note));
+      await writeFileAtomic(file, chunks);
+      expect((await readFile(file)).length).toBe(encodedSize(chunks));
+      const read = await readIndexFileContent<Content>(file);
+      expect(read.index.postings).toBeInstanceOf(Int32Array);
+      expect([...read.index.postings]).toEqual([...content(note).index.postings]);
+      expect({ ...read, index: { ...read.index, postings: [] } }).toEqual({ ...content(note), index: { ...content(note).index, postings: [] } });
+      expect(decodeIndexFile<Content>(await readFile(file))).toEqual(read);
+    }
+  });
+
+  it('leaves the content it wrote as it was (the postings are swapped back after writing the JSON)', () => {
+    const c = content('x');
+    const postings = c.index.postings;
+    encodeIndexFile(c);
+    expect(c.index.postings).toBe(postings);
+  });
+
+  it('refuses an older all-JSON index, an empty file and a cut one', async () => {
+    const dir = await tempDir('index-file-bad');
+    const json = path.join(dir, 'old.json');
+    await writeFile(json, JSON.stringify({ version: 3, index: { postings: [] } }));
+    await expect(readIndexFileContent(json)).rejects.toBeInstanceOf(NotAnIndexFileError);
+    const empty = path.join(dir, 'empty');
+    await writeFile(empty, '');
+    await expect(readIndexFileContent(empty)).rejects.toBeInstanceOf(NotAnIndexFileError);
+    const cut = path.join(dir, 'cut.bin');
+    await writeFileAtomic(cut, encodeIndexFile(content('cut')));
+    await truncate(cut, encodedSize(encodeIndexFile(content('cut'))) - 4);
+    await expect(readIndexFileContent(cut)).rejects.toBeInstanceOf(NotAnIndexFileError);
+    expect(() => decodeIndexFile(Buffer.from('{"version":3}'))).toThrow(NotAnIndexFileError);
+  });
+});
