@@ -14,6 +14,7 @@ import { makeSnippet, type Snippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
 import { ConsultationMatcher, type SerializedConsultations } from './consultation-match.js';
+import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
 import { addUp, filterScores, intersect, NO_SCORES, scale, ScoresBuilder, softMax, type Scores } from './scores.js';
@@ -255,12 +256,18 @@ export class SearchEngine {
    */
   static async build(input: SearchEngineInput, batchSize = 100): Promise<SearchEngine> {
     const engine = new SearchEngine(input);
-    const docs: IndexedDocument[] = [];
-    for (const [i, program] of input.programs.entries()) {
-      docs.push(engine.analyzeProgram(program));
-      if ((i + 1) % batchSize === 0) await yieldToEventLoop();
+    // Indexed batch by batch (in catalog order, as one addAll would): the analysed documents
+    // of a large catalog are never all alive at once (issue 13: the build's peak).
+    let batch: IndexedDocument[] = [];
+    for (const program of input.programs) {
+      batch.push(engine.analyzeProgram(program));
+      if (batch.length === batchSize) {
+        engine.index.addAll(batch);
+        batch = [];
+        await yieldToEventLoop();
+      }
     }
-    await engine.index.addAllAsync(docs, { chunkSize: batchSize });
+    engine.index.addAll(batch);
     engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
@@ -287,7 +294,7 @@ export class SearchEngine {
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
       ...(this.generalSynonyms.size ? { generalSynonyms: [...this.generalSynonyms] } : {}),
-      consultations: (this.consultations ??= this.consultationMatcher()).toJSON(),
+      consultations: this.servedConsultations().toJSON(),
     };
   }
 
@@ -492,6 +499,17 @@ export class SearchEngine {
     let spellings = this.agencySpellings.get(agency);
     if (!spellings) this.agencySpellings.set(agency, (spellings = [agency, ...this.agencies.spellingsOf(agency)].map(compactForm)));
     return spellings;
+  }
+
+  /**
+   * The 相談例 as a process serving this index file would analyse them: with the lexicon
+   * written beside them, which is what splits its questions (kuromoji may cut a word another
+   * way, and then an example would not say the question's word).
+   */
+  private servedConsultations(): ConsultationMatcher {
+    if (this.input.analyzer instanceof LexiconAnalyzer) return (this.consultations ??= this.consultationMatcher());
+    const served = foldingAnalyzer(new LexiconAnalyzer(this.lexicon.values()), this.variants);
+    return new ConsultationMatcher(this.input.programs, (text) => served.units(text).flatMap((u) => [u.term, ...u.parts]));
   }
 
   /** Each program's 相談例 as word sets: made with the index, so no question pays for analysing them. */

@@ -40,21 +40,51 @@ export function encodeIndexFile(content: IndexFileContent): Uint8Array[] {
   // The postings stand in the JSON as their count (swapped in and back: a replacer function
   // would be called for each of the millions of values of a large index).
   const index = content.index as { postings?: unknown };
-  const text = postings ? swapped(index, { int32s: postings.length }, () => JSON.stringify(content)) : JSON.stringify(content);
-  const json = Buffer.from(text, 'utf8');
+  const pieces = (): Buffer[] => Array.from(jsonPieces(content, 3), (text) => Buffer.from(text, 'utf8'));
+  const json = postings ? swapped(index, { int32s: postings.length }, pieces) : pieces();
+  const jsonBytes = encodedSize(json);
   const header = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(header, 0);
-  header.writeUInt32LE(json.length, 8);
+  header.writeUInt32LE(jsonBytes, 8);
   header.writeUInt32LE(postings?.length ?? 0, 12);
-  const padding = Buffer.alloc((4 - (json.length % 4)) % 4);
-  if (!postings) return [header, json, padding];
+  const padding = Buffer.alloc((4 - (jsonBytes % 4)) % 4);
+  if (!postings) return [header, ...json, padding];
   let ints: Uint8Array = new Uint8Array(postings.buffer, postings.byteOffset, postings.byteLength);
   if (!IS_LITTLE_ENDIAN) {
     const le = Buffer.alloc(postings.length * 4);
     postings.forEach((v, i) => le.writeInt32LE(v, i * 4));
     ints = le;
   }
-  return [header, json, padding, ints];
+  return [header, ...json, padding, ints];
+}
+
+/** Items of a long array stringified at a time: pieces of a few MB, never one string of the whole. */
+const SLICE = 1000;
+
+/**
+ * `JSON.stringify(value)` in pieces, for plain data: objects down to `depth` levels are
+ * written key by key and their long arrays slice by slice. At 100,000 programs the index's
+ * JSON is a few hundred MB; as one string (UTF-16, the catalog being Japanese) it was twice
+ * that in the build's peak.
+ */
+function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  if (depth > 0 && Array.isArray(value) && value.length > SLICE) {
+    yield '[';
+    for (let at = 0; at < value.length; at += SLICE) yield (at ? ',' : '') + JSON.stringify(value.slice(at, at + SLICE)).slice(1, -1);
+    yield ']';
+  } else if (depth > 0 && value !== null && typeof value === 'object' && !Array.isArray(value) && !('toJSON' in value)) {
+    let first = true;
+    yield '{';
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+      first = false;
+      yield* jsonPieces(item, depth - 1);
+    }
+    yield '}';
+  } else {
+    yield JSON.stringify(value) ?? 'null';
+  }
 }
 
 function swapped<T>(index: { postings?: unknown }, stand: unknown, run: () => T): T {

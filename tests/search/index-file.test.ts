@@ -59,3 +59,21 @@ describe('index file container', () => {
     expect(() => decodeIndexFile(Buffer.from('{"version":3}'))).toThrow(NotAnIndexFileError);
   });
 });
+
+describe('index file JSON, written in pieces', () => {
+  it('is the JSON.stringify of the content, for long arrays nested in objects and every kind of value', async () => {
+    const long = Array.from({ length: 2_345 }, (_, i) => (i % 3 ? { id: `p-${i}`, name: '事業\n"引用"', n: i, none: undefined, list: [1, null] } : [i, '創業']));
+    const content = {
+      index: { postings: Int32Array.from([1, 2, 3]), tree: Array.from({ length: 3_001 }, (_, i) => (i % 2 ? i : `k${i}`)) },
+      lexicon: long,
+      sources: { programs: long, agencies: [], nested: { deeper: { list: long.slice(0, 1_500) } } },
+      skipped: undefined,
+      empty: {},
+      flag: false,
+    };
+    const read = decodeIndexFile<typeof content>(Buffer.concat(encodeIndexFile(content)));
+    const { postings, ...index } = read.index;
+    expect([...postings]).toEqual([1, 2, 3]);
+    expect(JSON.stringify({ ...read, index })).toBe(JSON.stringify({ ...content, index: { ...content.index, postings: undefined } }));
+  });
+});
