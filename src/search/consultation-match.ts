@@ -83,9 +83,11 @@ export class ConsultationMatcher {
   /**
    * Programs (by position) whose closest example covers at least `minCover` of the question's
    * weight, with score = cover² × `score`. `question`: per word of the question, the forms that
-   * count as it (the word, its parts, its synonyms).
+   * count as it (the word, its parts, its synonyms). `minCover` is above 0: only examples that
+   * say a word of the question are looked at, so a program saying none of it is never listed.
    */
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
+    if (!(minCover > 0)) throw new RangeError(`minCover must be above 0 (${minCover})`);
     const out = new ScoresBuilder();
     if (question.length < 2) return out.build();
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));

@@ -137,10 +137,12 @@ describe('ConsultationMatcher: the closest 相談例 of each program', () => {
     const programs = fc.array(fc.record({ consultations: fc.option(fc.array(example, { maxLength: 4 }), { nil: undefined }) }), { maxLength: 12 });
     const question = fc.array(fc.uniqueArray(word, { minLength: 1, maxLength: 3 }).map((forms) => new Set(forms)), { maxLength: 4 });
     fc.assert(
-      fc.property(programs, question, fc.double({ min: 0, max: 1, noNaN: true }), (ps, q, minCover) => {
+      fc.property(programs, question, fc.double({ min: 0.01, max: 1, noNaN: true }), (ps, q, minCover) => {
         const m = new ConsultationMatcher(ps, (text) => text.split(' '));
         const got = [...m.match(q, 20, minCover).entries()].map(([doc, s]) => [doc, s.score, [...s.terms]]);
         expect(got).toEqual(reference(ps, q, 20, minCover));
+        // At 0 every program with an example would be listed, saying the question or not: refused.
+        expect(() => m.match(q, 20, 0)).toThrow(RangeError);
       }),
       { numRuns: 500 },
     );
