@@ -96,6 +96,23 @@ describe('synonym groups (hand-made catalogs, both engines)', () => {
       expect(ids(r), kind).toEqual(['fair', 'shop']);
     }
   });
+  it("an intent's several purposes add each program having any of them once, in catalog order", async () => {
+    const tiny = await tinyEngines(
+      analyzer,
+      [
+        program('cash', '甲事業', { overview: '乙を行う。', purposes: ['資金繰りを改善したい'] }),
+        program('both', '丙事業', { overview: '丁を行う。', purposes: ['販路拡大・海外展開をしたい', '資金繰りを改善したい'] }),
+        program('none', '戊事業', { overview: '己を行う。', purposes: ['人材育成を行いたい'] }),
+        program('sell', '庚事業', { overview: '辛を行う。', purposes: ['販路拡大・海外展開をしたい'] }),
+      ],
+      { intents: [{ says: ['困って'], means: ['融資'], purposes: ['販路拡大・海外展開をしたい', '資金繰りを改善したい', '販路拡大・海外展開をしたい'] }] },
+    );
+    for (const kind of ENGINE_KINDS) {
+      const r = tiny[kind].search('困っています', { limit: 10 });
+      expect(ids(r), kind).toEqual(['cash', 'both', 'sell']);
+      expect(new Set(r.hits.map((h) => h.score)).size, kind).toBe(1);
+    }
+  });
 });
 
 describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
