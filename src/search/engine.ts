@@ -402,6 +402,18 @@ export class SearchEngine {
 
   /** A word, whole or (a compound) by all its parts apart; `partSynonyms` lets each part match its synonyms. */
   private specScores(spec: { term: string; parts: string[] }, cache: Map<string, Scores>, partSynonyms = false): Scores {
+    // Made once per query: a synonym group's words are each other's synonyms, so a question whose
+    // intent means several of them asked for each of the others again (half of the calls of a
+    // colloquial question). Kept in the term cache under a key no term has (terms never hold SEP).
+    const key = `${SEP}${partSynonyms ? 1 : 0}${SEP}${spec.term}${SEP}${spec.parts.join(SEP)}`;
+    const made = cache.get(key);
+    if (made) return made;
+    const scores = this.specScoresOnce(spec, cache, partSynonyms);
+    cache.set(key, scores);
+    return scores;
+  }
+
+  private specScoresOnce(spec: { term: string; parts: string[] }, cache: Map<string, Scores>, partSynonyms: boolean): Scores {
     const alternatives = [this.termScores(spec.term, cache)];
     if (spec.parts.length >= 2) {
       const parts = spec.parts.map((p) => {
