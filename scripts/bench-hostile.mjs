@@ -138,7 +138,7 @@ async function engineFor(path) {
   if (served) return served;
   // No current index file (the catalog changed since npm run build): serve one made now.
   const built = (await loadSearchEngine(paths, { sources, useIndexFile: false })).engine;
-  const engine = await engineFromIndex(decodeIndexFile(Buffer.concat(encodeIndexFile(built.toJSON()))), sources);
+  const engine = await engineFromIndex(decodeIndexFile(encodeIndexFile(built.toJSON())), sources);
   if (!engine) throw new Error('bench-hostile: an index made now does not match its own sources');
   return engine;
 }

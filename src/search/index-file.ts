@@ -1,21 +1,25 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /**
- * The index file's container: a short header, the index as JSON, then the terms' postings as
- * raw little-endian int32s (index-load.ts packs them).
+ * The index file's container: a short header, the terms' postings as raw little-endian int32s
+ * (index-load.ts packs them), then the rest of the index as JSON.
  *
- *     bytes 0–7    "SHIENIX1"
- *     bytes 8–11   length of the JSON in bytes (uint32 LE)
- *     bytes 12–15  number of int32s (uint32 LE)
- *     JSON (UTF-8), zero bytes up to a multiple of 4, the int32s
+ *     bytes 0–7    "SHIENIX2"
+ *     bytes 8–11   number of int32s (uint32 LE)
+ *     bytes 12–15  zero
+ *     the int32s, then the JSON (UTF-8) to the end of the file
  *
  * Why not JSON throughout: the postings are most of the index (17 of 35 MB at 10,000
  * programs); as JSON numbers JSON.parse reads them one by one, as base64 they double a start's
  * peak (the file's text is a UTF-16 string, since the catalog is Japanese). Read here, they go
  * from the file straight into their Int32Array, and only the JSON part becomes a string.
  * In the JSON the postings stand as `{"int32s": <count>}`.
+ *
+ * The postings come first because their size is known before writing: the file is written as
+ * a stream (`indexFileChunks`), the JSON piece by piece, so writing a 100,000-program index
+ * never holds its JSON whole, as one string or as bytes (issue 13: the build's peak).
  */
-const MAGIC = Buffer.from('SHIENIX1', 'latin1');
+const MAGIC = Buffer.from('SHIENIX2', 'latin1');
 const HEADER_BYTES = 16;
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -34,28 +38,54 @@ function postingsOf(content: IndexFileContent): Int32Array | undefined {
   return postings instanceof Int32Array ? postings : undefined;
 }
 
-/** The file's bytes, as chunks to write one after the other (no copy of the postings). */
-export function encodeIndexFile(content: IndexFileContent): Uint8Array[] {
-  const postings = postingsOf(content);
-  // The postings stand in the JSON as their count (swapped in and back: a replacer function
-  // would be called for each of the millions of values of a large index).
-  const index = content.index as { postings?: unknown };
-  const pieces = (): Buffer[] => Array.from(jsonPieces(content, 3), (text) => Buffer.from(text, 'utf8'));
-  const json = postings ? swapped(index, { int32s: postings.length }, pieces) : pieces();
-  const jsonBytes = encodedSize(json);
+/** Bytes of JSON gathered before they are handed on: few writes, none of them large. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The file's bytes, made as they are consumed (a writer takes one chunk, then the next).
+ * `content` must not change until the last chunk is taken; its postings stand in for the
+ * JSON only while it is being written, and are put back afterwards.
+ */
+export function* indexFileChunks(content: IndexFileContent): Generator<Uint8Array> {
+  const postings = postingsOf(content) ?? new Int32Array(0);
   const header = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(header, 0);
-  header.writeUInt32LE(jsonBytes, 8);
-  header.writeUInt32LE(postings?.length ?? 0, 12);
-  const padding = Buffer.alloc((4 - (jsonBytes % 4)) % 4);
-  if (!postings) return [header, ...json, padding];
-  let ints: Uint8Array = new Uint8Array(postings.buffer, postings.byteOffset, postings.byteLength);
-  if (!IS_LITTLE_ENDIAN) {
+  header.writeUInt32LE(postings.length, 8);
+  yield header;
+  if (IS_LITTLE_ENDIAN) {
+    yield new Uint8Array(postings.buffer, postings.byteOffset, postings.byteLength);
+  } else {
     const le = Buffer.alloc(postings.length * 4);
     postings.forEach((v, i) => le.writeInt32LE(v, i * 4));
-    ints = le;
+    yield le;
   }
-  return [header, ...json, padding, ints];
+  const index = content.index as { postings?: unknown } | undefined;
+  const hasPostings = index !== undefined && postingsOf(content) !== undefined;
+  // The postings stand in the JSON as their count (swapped in and back: a replacer function
+  // would be called for each of the millions of values of a large index).
+  if (hasPostings) index.postings = { int32s: postings.length };
+  try {
+    let pending: string[] = [];
+    let pendingLength = 0;
+    for (const piece of jsonPieces(content, 3)) {
+      pending.push(piece);
+      pendingLength += piece.length;
+      // UTF-16 units, not bytes (a kanji is 3 bytes): about 1–3 MB per chunk.
+      if (pendingLength >= CHUNK_BYTES) {
+        yield Buffer.from(pending.join(''), 'utf8');
+        pending = [];
+        pendingLength = 0;
+      }
+    }
+    if (pending.length) yield Buffer.from(pending.join(''), 'utf8');
+  } finally {
+    if (hasPostings) index.postings = postings;
+  }
+}
+
+/** The whole file in memory (tests, tools): Buffer.concat of indexFileChunks. */
+export function encodeIndexFile(content: IndexFileContent): Buffer {
+  return Buffer.concat([...indexFileChunks(content)]);
 }
 
 /** Items of a long array stringified at a time: pieces of a few MB, never one string of the whole. */
@@ -87,74 +117,67 @@ function* jsonPieces(value: unknown, depth: number): Generator<string> {
   }
 }
 
-function swapped<T>(index: { postings?: unknown }, stand: unknown, run: () => T): T {
-  const postings = index.postings;
-  index.postings = stand;
-  try {
-    return run();
-  } finally {
-    index.postings = postings;
+/** The header's count of int32s, or NotAnIndexFileError when `header` is not this container's. */
+function int32Count(header: Uint8Array, size: number, what: string): number {
+  const bytes = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new NotAnIndexFileError(`${what} は検索索引のファイルではありません`);
+  const count = bytes.readUInt32LE(8);
+  if (HEADER_BYTES + count * 4 > size) throw new NotAnIndexFileError(`${what} は途中で切れているか、壊れています`);
+  return count;
+}
+
+/** The JSON with its postings put in (an Int32Array, little-endian bytes read into it). */
+function withPostings<T extends IndexFileContent>(json: string, postings: Int32Array): T {
+  if (!IS_LITTLE_ENDIAN) {
+    const view = new DataView(postings.buffer);
+    for (let i = 0; i < postings.length; i++) postings[i] = view.getInt32(i * 4, true);
   }
-}
-
-/** Size in bytes of what encodeIndexFile gave. */
-export function encodedSize(chunks: Uint8Array[]): number {
-  return chunks.reduce((n, c) => n + c.byteLength, 0);
-}
-
-/**
- * Reads an index container: the JSON parsed, with `index.postings` an Int32Array read from
- * the file into its own buffer. Throws NotAnIndexFileError for a file of another kind and
- * the file system's error when it cannot be read.
- */
-export async function readIndexFileContent<T extends IndexFileContent>(file: string): Promise<T> {
-  const handle = await open(file, 'r');
+  let content: T;
   try {
-    const header = Buffer.alloc(HEADER_BYTES);
-    const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
-    if (bytesRead < HEADER_BYTES || !header.subarray(0, MAGIC.length).equals(MAGIC)) throw new NotAnIndexFileError(`${file} は検索索引のファイルではありません`);
-    const jsonBytes = header.readUInt32LE(8);
-    const count = header.readUInt32LE(12);
-    const { size } = await handle.stat();
-    const intsAt = HEADER_BYTES + jsonBytes + ((4 - (jsonBytes % 4)) % 4);
-    if (intsAt + count * 4 !== size) throw new NotAnIndexFileError(`${file} は途中で切れているか、壊れています`);
-    const json = Buffer.alloc(jsonBytes);
-    await readFully(handle, json, HEADER_BYTES);
-    const content = JSON.parse(json.toString('utf8')) as T;
-    const postings = new Int32Array(count);
-    await readFully(handle, new Uint8Array(postings.buffer), intsAt);
-    if (!IS_LITTLE_ENDIAN) {
-      const view = new DataView(postings.buffer);
-      for (let i = 0; i < count; i++) postings[i] = view.getInt32(i * 4, true);
-    }
-    const index = content.index as { postings?: unknown } | undefined;
-    if (index && typeof index === 'object' && index.postings && typeof index.postings === 'object') index.postings = postings;
-    return content;
-  } finally {
-    await handle.close();
+    content = JSON.parse(json) as T;
+  } catch (error) {
+    throw new NotAnIndexFileError(`検索索引のファイルが途中で切れているか、壊れています (${(error as Error).message})`);
   }
-}
-
-/** decode of what encodeIndexFile gave, from bytes in memory (tests, tools): as readIndexFileContent. */
-export function decodeIndexFile<T extends IndexFileContent>(bytes: Uint8Array): T {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < HEADER_BYTES || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) throw new NotAnIndexFileError('検索索引のファイルではありません');
-  const jsonBytes = buffer.readUInt32LE(8);
-  const count = buffer.readUInt32LE(12);
-  const intsAt = HEADER_BYTES + jsonBytes + ((4 - (jsonBytes % 4)) % 4);
-  if (intsAt + count * 4 !== buffer.length) throw new NotAnIndexFileError('検索索引のファイルが途中で切れているか、壊れています');
-  const content = JSON.parse(buffer.toString('utf8', HEADER_BYTES, HEADER_BYTES + jsonBytes)) as T;
-  const postings = new Int32Array(count);
-  for (let i = 0; i < count; i++) postings[i] = buffer.readInt32LE(intsAt + i * 4);
   const index = content.index as { postings?: unknown } | undefined;
   if (index && typeof index === 'object' && index.postings && typeof index.postings === 'object') index.postings = postings;
   return content;
 }
 
-async function readFully(handle: import('node:fs/promises').FileHandle, into: Uint8Array, position: number): Promise<void> {
+/**
+ * Reads an index container: the JSON parsed, with `index.postings` an Int32Array read from
+ * the file into its own buffer. Throws NotAnIndexFileError for a file of another kind or a
+ * cut one, and the file system's error when it cannot be read.
+ */
+export async function readIndexFileContent<T extends IndexFileContent>(file: string): Promise<T> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const header = new Uint8Array(HEADER_BYTES);
+    await readFully(handle, header, 0, file);
+    const count = int32Count(header, size, file);
+    const postings = new Int32Array(count);
+    await readFully(handle, new Uint8Array(postings.buffer), HEADER_BYTES, file);
+    const json = Buffer.alloc(size - HEADER_BYTES - count * 4);
+    await readFully(handle, json, HEADER_BYTES + count * 4, file);
+    return withPostings<T>(json.toString('utf8'), postings);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readIndexFileContent of bytes in memory (tests, tools). */
+export function decodeIndexFile<T extends IndexFileContent>(bytes: Uint8Array): T {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = int32Count(buffer.subarray(0, HEADER_BYTES), buffer.length, '検索索引');
+  const postings = new Int32Array(count);
+  new Uint8Array(postings.buffer).set(buffer.subarray(HEADER_BYTES, HEADER_BYTES + count * 4));
+  return withPostings<T>(buffer.toString('utf8', HEADER_BYTES + count * 4), postings);
+}
+
+async function readFully(handle: FileHandle, into: Uint8Array, position: number, file: string): Promise<void> {
   for (let done = 0; done < into.byteLength; ) {
     const { bytesRead } = await handle.read(into, done, into.byteLength - done, position + done);
-    if (bytesRead === 0) throw new NotAnIndexFileError('検索索引のファイルが途中で切れています');
+    if (bytesRead === 0) throw new NotAnIndexFileError(`${file} は途中で切れています`);
     done += bytesRead;
   }
 }

@@ -6,7 +6,7 @@ import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { encodedSize, encodeIndexFile, readIndexFileContent } from './index-file.js';
+import { indexFileChunks, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -190,9 +190,15 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
  */
 export async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
   const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
-  const chunks = encodeIndexFile(content);
-  await writeFileAtomic(file, chunks);
-  return encodedSize(chunks);
+  let bytes = 0;
+  const counted = function* () {
+    for (const chunk of indexFileChunks(content)) {
+      bytes += chunk.byteLength;
+      yield chunk;
+    }
+  };
+  await writeFileAtomic(file, counted());
+  return bytes;
 }
 
 /** Builds the index with kuromoji and writes it to `paths.indexFile` (atomically). */

@@ -7,7 +7,7 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIndexFile, encodedSize, encodeIndexFile, NotAnIndexFileError, readIndexFileContent } from '../../src/search/index-file.js';
+import { decodeIndexFile, encodeIndexFile, indexFileChunks, NotAnIndexFileError, readIndexFileContent } from '../../src/search/index-file.js';
 import { writeFileAtomic } from '../../src/write-atomic.js';
 import { tempDir } from './support.js';
 
@@ -22,13 +22,12 @@ const content = (note: string): Content => ({
 });
 
 describe('index file container', () => {
-  it('reads back what it wrote, postings as an Int32Array, for each padding of the JSON (0–3 bytes)', async () => {
+  it('reads back what it wrote (as a stream of chunks), postings as an Int32Array, whatever the JSON’s length', async () => {
     const dir = await tempDir('index-file');
     for (const note of ['', 'a', 'ab', 'abc', '相談']) {
       const file = path.join(dir, `index-${note.length}.bin`);
-      const chunks = encodeIndexFile(content(note));
-      await writeFileAtomic(file, chunks);
-      expect((await readFile(file)).length).toBe(encodedSize(chunks));
+      await writeFileAtomic(file, indexFileChunks(content(note)));
+      expect(await readFile(file)).toEqual(encodeIndexFile(content(note)));
       const read = await readIndexFileContent<Content>(file);
       expect(read.index.postings).toBeInstanceOf(Int32Array);
       expect([...read.index.postings]).toEqual([...content(note).index.postings]);
@@ -53,9 +52,14 @@ describe('index file container', () => {
     await writeFile(empty, '');
     await expect(readIndexFileContent(empty)).rejects.toBeInstanceOf(NotAnIndexFileError);
     const cut = path.join(dir, 'cut.bin');
-    await writeFileAtomic(cut, encodeIndexFile(content('cut')));
-    await truncate(cut, encodedSize(encodeIndexFile(content('cut'))) - 4);
-    await expect(readIndexFileContent(cut)).rejects.toBeInstanceOf(NotAnIndexFileError);
+    const whole = encodeIndexFile(content('cut'));
+    // Cut in the JSON, and cut in the postings.
+    for (const length of [whole.length - 4, 16 + 8]) {
+      await writeFileAtomic(cut, whole);
+      await truncate(cut, length);
+      await expect(readIndexFileContent(cut)).rejects.toBeInstanceOf(NotAnIndexFileError);
+      expect(() => decodeIndexFile(whole.subarray(0, length))).toThrow(NotAnIndexFileError);
+    }
     expect(() => decodeIndexFile(Buffer.from('{"version":3}'))).toThrow(NotAnIndexFileError);
   });
 });
@@ -71,7 +75,10 @@ describe('index file JSON, written in pieces', () => {
       empty: {},
       flag: false,
     };
-    const read = decodeIndexFile<typeof content>(Buffer.concat(encodeIndexFile(content)));
+    const read = decodeIndexFile<typeof content>(encodeIndexFile(content));
+    // Written in many chunks, none of them the whole JSON.
+    const chunks = [...indexFileChunks(content)];
+    expect(chunks.length).toBeGreaterThan(2);
     const { postings, ...index } = read.index;
     expect([...postings]).toEqual([1, 2, 3]);
     expect(JSON.stringify({ ...read, index })).toBe(JSON.stringify({ ...content, index: { ...content.index, postings: undefined } }));

@@ -31,7 +31,7 @@ function plain(): AsPlainObject {
 }
 /** The compact form as the index file holds it (written, then read: index-file.ts). */
 function compact(): CompactIndex {
-  return decodeIndexFile<{ index: CompactIndex }>(Buffer.concat(encodeIndexFile({ index: compactIndex(built()) }))).index;
+  return decodeIndexFile<{ index: CompactIndex }>(encodeIndexFile({ index: compactIndex(built()) })).index;
 }
 
 describe('loadMiniSearchConsuming', () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   sources = await readSources(bundledPaths());
   input = engineInput(sources, analyzer);
   built = await SearchEngine.build(input);
-  written = Buffer.concat(encodeIndexFile(built.toJSON()));
+  written = encodeIndexFile(built.toJSON());
 }, ANALYZER_TIMEOUT);
 
 afterAll(async () => {
