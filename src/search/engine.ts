@@ -17,7 +17,7 @@ import { ConsultationMatcher, type SerializedConsultations } from './consultatio
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings } from './kana-reading.js';
 import type { Vocabulary } from './vocabulary.js';
-import { addUp, filterScores, intersect, NO_SCORES, scale, Scores, ScoresBuilder, softMax } from './scores.js';
+import { addUp, filterScores, forgetTermUnions, intersect, NO_SCORES, scale, Scores, ScoresBuilder, softMax } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { firstInOrder } from './rank.js';
@@ -673,6 +673,8 @@ export class SearchEngine {
 
     const allowed = this.allowedIds(parsed, errors, options.now ?? new Date());
     const cache = new Map<string, Scores>();
+    // Matched-term sets are made per query (termScores): the last query's unions are garbage now.
+    forgetTermUnions();
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.unitsOf(chunk));
@@ -746,7 +748,8 @@ export class SearchEngine {
     // Only as far as the page asked for is put in order (rank.ts): the same page, far fewer comparisons.
     // Entries are positions in `combined`; a program's catalog position is its doc.
     const { docs, scores, terms } = combined;
-    const entries = Array.from(docs.keys());
+    const entries = new Array<number>(docs.length);
+    for (let i = 0; i < entries.length; i++) entries[i] = i;
     const ranked = firstInOrder(
       entries,
       options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit,

@@ -74,13 +74,22 @@ export class ScoresBuilder {
   }
 
   build(): Scores {
-    return this.docs.length ? new Scores(Int32Array.from(this.docs), Float64Array.from(this.scores), this.terms) : NO_SCORES;
+    // The constructors copy an array directly; TypedArray.from goes through its iterator (slower).
+    return this.docs.length ? new Scores(new Int32Array(this.docs), new Float64Array(this.scores), this.terms) : NO_SCORES;
   }
 }
 
 // ---- term sets --------------------------------------------------------------------------
 
-const unions = new WeakMap<TermSet, WeakMap<TermSet, TermSet>>();
+/** Unions made since forgetTermUnions (one query's: its sets are made per query). */
+let unions = new Map<TermSet, Map<TermSet, TermSet>>();
+let lastUnion: { a?: TermSet; b?: TermSet; out?: TermSet } = {};
+
+/** Lets go of the unions made so far (the engine calls it as each query starts). */
+export function forgetTermUnions(): void {
+  if (unions.size) unions = new Map();
+  lastUnion = {};
+}
 
 /**
  * `a`'s terms, then those of `b` it lacks (the order the Map version added them in). Made once
@@ -89,8 +98,10 @@ const unions = new WeakMap<TermSet, WeakMap<TermSet, TermSet>>();
 export function unionTerms(a: TermSet, b: TermSet): TermSet {
   if (a === b || !b.size) return a;
   if (!a.size) return b;
+  // Entries next to each other mostly pair the same two sets: the last pair is kept at hand.
+  if (a === lastUnion.a && b === lastUnion.b) return lastUnion.out!;
   let byB = unions.get(a);
-  if (!byB) unions.set(a, (byB = new WeakMap()));
+  if (!byB) unions.set(a, (byB = new Map()));
   let out = byB.get(b);
   if (!out) {
     let added: Set<string> | undefined;
@@ -102,6 +113,7 @@ export function unionTerms(a: TermSet, b: TermSet): TermSet {
     out = added ?? a;
     byB.set(b, out);
   }
+  lastUnion = { a, b, out };
   return out;
 }
 
@@ -121,13 +133,6 @@ function nextMark(): number {
     generation = 0;
   }
   return ++generation;
-}
-
-/** Makes the scratch arrays long enough for every doc of `lists`. */
-function reserve(lists: readonly Scores[]): void {
-  let max = -1;
-  for (const l of lists) for (let i = 0; i < l.docs.length; i++) if (l.docs[i]! > max) max = l.docs[i]!;
-  reserveDocs(max + 1);
 }
 
 /** Scratch long enough for docs below `bound`. */
@@ -194,7 +199,6 @@ export function softMax(alternatives: Scores[], rest: number): Scores {
   const present = alternatives.filter((scores) => scores.size);
   // One alternative with programs (most words have no synonym that matches): it is the answer.
   if (present.length <= 1) return present[0] ?? NO_SCORES;
-  reserve(present);
   const acc = new Accumulator(totalSize(present));
   const best = new Float64Array(acc.docs.length);
   for (const list of present) {
@@ -222,11 +226,11 @@ export function intersect(lists: Scores[]): Scores {
   const [first, ...others] = [...lists].sort((a, b) => a.size - b.size);
   if (!first || !first.size) return NO_SCORES;
   if (!others.length) return first;
-  reserve([first]);
   const mark = nextMark();
   // count[doc]: how many of `others` (in order) have the doc so far; only docs of `first` count.
   for (let i = 0; i < first.docs.length; i++) {
     const d = first.docs[i]!;
+    if (d >= stamp.length) reserveDocs(d + 1);
     stamp[d] = mark;
     count[d] = 0;
     sum[d] = first.scores[i]!;
@@ -255,7 +259,6 @@ export function addUp(lists: Scores[], extra?: Scores): Scores {
   const all = (extra ? [...lists, extra] : lists).filter((l) => l.size);
   if (all.length === 1) return all[0]!;
   if (!all.length) return NO_SCORES;
-  reserve(all);
   const acc = new Accumulator(totalSize(all));
   for (const { docs, scores, terms } of all) {
     for (let i = 0; i < docs.length; i++) {
@@ -272,11 +275,11 @@ export function addUp(lists: Scores[], extra?: Scores): Scores {
 export function addWithin(base: Scores, extra: Scores[]): Scores {
   const lists = extra.filter((l) => l.size);
   if (!lists.length || !base.size) return base;
-  reserve([base]);
   const mark = nextMark();
-  const scores = Float64Array.from(base.scores);
+  const scores = base.scores.slice();
   const terms = [...base.terms];
   for (let i = 0; i < base.docs.length; i++) {
+    if (base.docs[i]! >= stamp.length) reserveDocs(base.docs[i]! + 1);
     stamp[base.docs[i]!] = mark;
     position[base.docs[i]!] = i;
   }

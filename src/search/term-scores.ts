@@ -41,6 +41,8 @@ export interface PostingsView {
   /** lengths[shortId * fieldCount + fieldId]. */
   lengths: Uint32Array;
   fieldCount: number;
+  /** MiniSearch's fields and their ids, in its order. */
+  fields: Array<[string, number]>;
 }
 
 /** `positionOf`: a program id's place in the catalog. The index must not change afterwards. */
@@ -56,7 +58,7 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
     if (shortId > max) continue;
     for (let f = 0; f < fieldCount; f++) lengths[shortId * fieldCount + f] = fieldLengths[f] ?? 0;
   }
-  return { positions, lengths, fieldCount };
+  return { positions, lengths, fieldCount, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
@@ -68,12 +70,8 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   const mini = index as unknown as Internals;
   const data = mini._index.get(term);
   if (!data) return NO_SCORES;
-  const fields = Object.entries(mini._fieldIds).flatMap(([field, fieldId]) => {
-    const postings = data.get(fieldId);
-    return postings ? [{ field, fieldId, postings }] : [];
-  });
   let capacity = 0;
-  for (const f of fields) capacity += f.postings.size;
+  for (const postings of data.values()) capacity += postings.size;
   // Each program once, its fields' scores summed in field order; every entry shares one terms set.
   const acc = new Accumulator(capacity);
   const terms = new Set([term]);
@@ -81,7 +79,9 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   const total = mini._documentCount;
   const { positions, lengths, fieldCount } = view;
   // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
-  for (const { field, fieldId, postings } of fields) {
+  for (const [field, fieldId] of view.fields) {
+    const postings = data.get(fieldId);
+    if (!postings) continue;
     const boost = boosts[field] || 1;
     const avgLength = mini._avgFieldLength[fieldId]!;
     const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
