@@ -103,8 +103,9 @@ export class ConsultationMatcher {
     }
     const mark = ++this.mark;
     const { covered, lastWord, seen } = this;
-    const docs: number[] = [];
-    const bestOf = new Map<number, number>();
+    // The examples reached, each once: numbered in catalog order, so once sorted a program's
+    // come together and in its own order (no second walk of the lists, no map by program).
+    const reached: number[] = [];
     question.forEach((forms, i) => {
       for (const form of forms) {
         for (const example of this.examplesWith.get(form) ?? []) {
@@ -112,6 +113,7 @@ export class ConsultationMatcher {
             seen[example] = mark;
             covered[example] = 0;
             lastWord[example] = -1;
+            reached.push(example);
           }
           if (lastWord[example] === i) continue; // an earlier form of this word is its hit
           lastWord[example] = i;
@@ -119,29 +121,21 @@ export class ConsultationMatcher {
         }
       }
     });
-    // Per program, its example covering the most (the first such, in its order).
-    for (const forms of question) {
-      for (const form of forms) {
-        for (const example of this.examplesWith.get(form) ?? []) {
-          const doc = this.programOf[example]!;
-          const best = bestOf.get(doc);
-          if (best === undefined) {
-            bestOf.set(doc, example);
-            docs.push(doc);
-          } else if (covered[example]! > covered[best]! || (covered[example] === covered[best] && example < best)) bestOf.set(doc, example);
-        }
+    const examples = new Int32Array(reached).sort();
+    // Per program, its first example covering the most.
+    for (let k = 0; k < examples.length; ) {
+      const doc = this.programOf[examples[k]!]!;
+      let best = examples[k]!;
+      for (k++; k < examples.length && this.programOf[examples[k]!] === doc; k++) {
+        if (covered[examples[k]!]! > covered[best]!) best = examples[k]!;
       }
-    }
-    docs.sort((a, b) => a - b);
-    for (const doc of docs) {
-      const example = bestOf.get(doc)!;
-      const cover = covered[example]! / total;
+      const cover = covered[best]! / total;
       if (cover < minCover) continue;
       // What the example matched: per word, the first of its forms it says.
       const terms = new Set<string>();
       for (const forms of question) {
         for (const form of forms) {
-          if (this.says(example, form)) {
+          if (this.says(best, form)) {
             terms.add(form);
             break;
           }
