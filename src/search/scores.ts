@@ -151,17 +151,32 @@ export function reserveDocs(bound: number): void {
   sum = grow(sum, (n) => new Float64Array(n));
 }
 
+// What an Accumulator fills, shared by all (one is in use at a time): a call allocates only its
+// result, of its exact length, not also buffers as long as all its inputs together.
+let pendingDocs = new Int32Array(1024);
+let pendingScores = new Float64Array(1024);
+let pendingBest = new Float64Array(1024);
+
 /** Entries by doc, first seen first, for one call of the functions below (or term-scores.ts). */
 export class Accumulator {
   readonly docs: Int32Array;
   readonly scores: Float64Array;
+  /** For softMax: each entry's best score so far. */
+  readonly best: Float64Array;
   readonly terms: TermSet[] = [];
   n = 0;
   readonly mark = nextMark();
 
   constructor(capacity: number) {
-    this.docs = new Int32Array(capacity);
-    this.scores = new Float64Array(capacity);
+    if (capacity > pendingDocs.length) {
+      const length = Math.max(capacity, pendingDocs.length * 2);
+      pendingDocs = new Int32Array(length);
+      pendingScores = new Float64Array(length);
+      pendingBest = new Float64Array(length);
+    }
+    this.docs = pendingDocs;
+    this.scores = pendingScores;
+    this.best = pendingBest;
   }
 
   /** Position of `doc`, or -1 after adding it with `score` and `terms`. */
@@ -200,7 +215,7 @@ export function softMax(alternatives: Scores[], rest: number): Scores {
   // One alternative with programs (most words have no synonym that matches): it is the answer.
   if (present.length <= 1) return present[0] ?? NO_SCORES;
   const acc = new Accumulator(totalSize(present));
-  const best = new Float64Array(acc.docs.length);
+  const { best } = acc;
   for (const list of present) {
     const { docs, scores, terms } = list;
     for (let i = 0; i < docs.length; i++) {
