@@ -317,7 +317,9 @@ export class SearchEngine {
     for (const entry of json.lexicon) engine.learn(entry);
     for (const [t, n] of json.documentFrequency) engine.documentFrequency.set(t, n);
     for (const [id, terms] of json.docTerms) engine.docTerms.set(id, terms);
-    engine.consultations = ConsultationMatcher.fromJSON(json.consultations);
+    // The stored words are the lexicon's (servedConsultations); an engine given another
+    // analyser (kuromoji: tests, tools) analyses them as it will analyse the questions.
+    engine.consultations = input.analyzer instanceof LexiconAnalyzer ? ConsultationMatcher.fromJSON(json.consultations) : engine.consultationMatcher();
     engine.generalSynonyms = new Map(json.generalSynonyms ?? []);
     return engine;
   }
@@ -827,7 +829,7 @@ export class SearchEngine {
 const NEARBY_MIN_SCORE = 0.7;
 
 /** What a program whose one 相談例 says all of a question adds (less as it says less). */
-const CONSULTATION_SCORE = 20;
+const CONSULTATION_SCORE = 30;
 
 /** Score of a word found only inside a name (about what a single name-field hit scores). */
 const NAME_CONTAINS_SCORE = 10;

@@ -1,11 +1,14 @@
 /**
  * The floor under search quality: recall@5 and MRR on tests/fixtures/queries.yaml (written
  * from the catalog's content, see the file's header) against the bundled catalog. The floors
- * are the figures last measured (`npm run eval`, after issue 16; kuromoji: overall recall@5
- * 0.913, MRR 0.977, keyword 0.897, colloquial 0.835 (MRR 0.932), kana 0.924, agency 1.000,
- * filter 0.975, phrase 0.880, normalisation 0.980; `--lexicon`, as served: 0.914, 0.984,
- * 0.908, colloquial 0.824 (MRR 0.964)), the lower of the two rounded down to 0.01. Raise them
- * when the engine gets better; a change that lowers them needs a reason.
+ * are the figures last measured (`npm run eval`, after the 相談例 were extended to 8–10 per
+ * program; kuromoji: overall recall@5 0.917, MRR 0.980, keyword 0.897, colloquial 0.858 (MRR
+ * 0.943), kana 0.924, agency 1.000, filter 0.961, phrase 0.880, normalisation 1.000;
+ * `--lexicon`, as served: 0.922, 0.981, 0.908, colloquial 0.861 (MRR 0.948)), the lower of
+ * the two rounded down to 0.01. Raise them when the engine gets better; a change that lowers
+ * them needs a reason. Lowered once: filter 0.97 → 0.96 with the longer 相談例 (one query,
+ * 「機関:商工会議所 セミナー」, now lists a newsletter that announces seminars in its top 5
+ * instead of one expected program; the held-out set gained 0.05–0.07 recall@5 and 0.10–0.12 MRR).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
@@ -16,13 +19,13 @@ const FLOORS = {
   overallRecall: 0.91,
   overallMrr: 0.97,
   keywordRecall: 0.89,
-  colloquialRecall: 0.82,
+  colloquialRecall: 0.85,
   colloquialMrr: 0.93,
   kanaRecall: 0.92,
   agencyRecall: 1.0,
-  filterRecall: 0.97,
+  filterRecall: 0.96,
   phraseRecall: 0.88,
-  normalisationRecall: 0.98,
+  normalisationRecall: 0.99,
 };
 
 /**
@@ -30,9 +33,10 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
-// Measured after issue 16: kuromoji 0.568 / 0.682, served 0.562 / 0.650 (before it: 0.430 / 0.493;
-// the naive kuromoji + MiniSearch build of scripts/naive-search.ts: 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.56, mrr: 0.64 };
+// Measured with 8–10 相談例 per program: kuromoji 0.639 / 0.781, served 0.613 / 0.775 (with 2–4:
+// 0.568 / 0.682 and 0.562 / 0.650; before issue 16: 0.430 / 0.493; the naive kuromoji +
+// MiniSearch build of scripts/naive-search.ts: 0.344 / 0.445).
+const HELD_OUT_FLOORS = { recall: 0.61, mrr: 0.77 };
 
 let engines: Engines;
 let queries: EvalQuery[];
