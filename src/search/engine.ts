@@ -1,27 +1,31 @@
-import { createHash } from 'node:crypto';
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
 import { AGENCY_KINDS, PURPOSES, type Purpose } from '../catalog/constants.js';
-import type { Agency, Program } from '../catalog/schema.js';
+import type { Program } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
-import { compactForm, isKanaOnly, normalizeText, termForm } from './normalize.js';
+import { compactForm, isKanaOnly, termForm } from './normalize.js';
 import { byDeadline, periodFilters } from './period-filter.js';
 import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
-import { makeSnippet, type Snippet } from './snippet.js';
+import { makeSnippet } from './snippet.js';
 import { foldingAnalyzer, Variants } from './variants.js';
-import { generalSynonymMap, type SudachiGroup } from './general-synonyms.js';
-import { ConsultationMatcher, type SerializedConsultations } from './consultation-match.js';
+import { generalSynonymMap } from './general-synonyms.js';
+import { ConsultationMatcher } from './consultation-match.js';
+import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
+import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
+import { ProgramTexts } from './program-texts.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings } from './kana-reading.js';
-import type { Vocabulary } from './vocabulary.js';
 import { addUp, filterScores, forgetTermUnions, intersect, NO_SCORES, scale, Scores, ScoresBuilder, softMax } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { firstInOrder } from './rank.js';
-import { answerInSteps, isCommon, partsToTry, stemOf, type AnswerStep, type QueryWord } from './fallback.js';
+import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
+
+export { indexFingerprint, sourcesFingerprint, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
+export type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 
 /**
  * The search engine every surface calls (Slack, console, command line, notices, bench).
@@ -53,20 +57,6 @@ export const FIELD_BOOSTS = {
 type Field = keyof typeof FIELD_BOOSTS;
 const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
 
-export interface SearchEngineOptions {
-  /** Weight of a compound matched by its parts apart (事業 … 承継). */
-  partsWeight?: number;
-  /** Weight of a synonym of a query word. */
-  synonymWeight?: number;
-  /** Weight of words read into a colloquial question (お金を借りたい → 融資). */
-  intentWeight?: number;
-  /** How much the alternatives of a word after its best match add (soft maximum). */
-  softMaxRest?: number;
-  /** Score a program gets for having a purpose a matched intent names. */
-  purposeScore?: number;
-  /** Weight of a synonym from the general dictionary (general-synonyms.ts), under synonymWeight. */
-  generalSynonymWeight?: number;
-}
 // Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
 // the grid, so these are not finely tuned; vocabulary matters far more). Issue 16 swept the
 // intents again: intentWeight 1 → 0.5 and purposeScore 8 → 16 (colloquial recall@5 0.794 →
@@ -79,114 +69,8 @@ const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeigh
  */
 const ASKER_WORDS = new Set(['会社', '商品', 'お金', '金', '社員', '従業員', '自社', '当社', 'うち', 'お店', '店', '人', '製品', '事業'].map(termForm));
 
-export interface SearchHit {
-  program: Program;
-  score: number;
-  /** Index terms of the query that this program matched (normalised). */
-  terms: string[];
-  snippet: Snippet;
-}
-
-/**
- * - `all`: every hit has all the words; `any`: none had all, hits have some;
- * - `filters`: no words, the hits are every program the filters allow, in catalog order;
- * - `none`: nothing matched (see suggestions); `empty`: nothing was asked.
- */
-export type MatchMode = 'all' | 'any' | 'filters' | 'none' | 'empty';
-
-export interface Suggestions {
-  /** Words from the catalog's vocabulary that look like the query's words. */
-  terms: string[];
-  /** Words staff listed as synonyms of the query's words. */
-  synonyms: string[];
-  /** Purpose categories with how many programs each has. */
-  purposes: Array<{ purpose: Purpose; count: number }>;
-}
-
-export interface SearchResponse {
-  /** The query as searched: controls removed, within the limits of query-bounds.ts. */
-  query: string;
-  /** The query was cut to fit those limits (every surface says so). */
-  shortened: boolean;
-  parsed: ParsedQuery;
-  /** All matches, best first (`limit`/`offset` only cut this list). */
-  hits: SearchHit[];
-  total: number;
-  mode: MatchMode;
-  /** Messages for filters that could not be read (the rest of the query still ran). */
-  errors: string[];
-  /** Synonyms and intent words the query was widened with, as staff wrote them. */
-  expandedWith: string[];
-  /** Present when nothing matched. */
-  suggestions?: Suggestions;
-  /** Which step of fallback.ts answered (all words, the meaning, any word, nearby words). */
-  step?: AnswerStep;
-  /** Words of the query that matched nothing (the others answered). */
-  notFound?: string[];
-  /** Words that matched nothing, and the catalog's words searched instead (step `nearby`). */
-  usedInstead?: Array<{ word: string; used: string[] }>;
-  /** Programs with every word, when fewer than a page: they come first, programs with some of the words follow. */
-  allCount?: number;
-}
-
-export interface SearchOptions {
-  limit?: number;
-  offset?: number;
-  /** The time period filters (受付中, 締切:…) are read at; now by default. */
-  now?: Date;
-}
-
-export interface SearchEngineInput {
-  programs: readonly Program[];
-  agencies: readonly Agency[];
-  vocabulary: Vocabulary;
-  analyzer: Analyzer;
-  /** Spelling variants (seeds/variants.yaml), folded in program texts and queries alike. */
-  variants?: Variants;
-  /** Sudachi's synonym groups (general-synonyms.ts), read when building; a loaded index carries what it needs of them. */
-  generalSynonymGroups?: readonly SudachiGroup[];
-  options?: SearchEngineOptions;
-}
-
 interface IndexedDocument extends Record<Field, string> {
   id: string;
-}
-
-// 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
-const SERIALIZED_VERSION = 4;
-
-export interface SerializedSearchIndex {
-  version: number;
-  /** Fingerprint of the programs the index was built from. */
-  catalog: string;
-  index: unknown;
-  lexicon: LexiconEntry[];
-  documentFrequency: Array<[string, number]>;
-  docTerms: Array<[string, string[]]>;
-  /** The general synonyms that touch this catalog (general-synonyms.ts). */
-  generalSynonyms?: Array<[string, string[]]>;
-  /** Each program's 相談例 as words (consultation-match.ts), analysed when the index was built. */
-  consultations: SerializedConsultations;
-}
-
-/** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
-export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary' | 'variants'>): string {
-  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source, variants: input.variants?.source });
-}
-
-/** The same fingerprint from the files as read (catalog, agencies, synonyms), before any index exists. */
-export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown; variants?: unknown }): string {
-  // Variants join the list only when there are some, so an index of a seeds directory without variants.yaml keeps its fingerprint.
-  const variants = (sources.variants as { variants?: unknown[] } | undefined)?.variants?.length ? [sources.variants] : [];
-  return createHash('sha256')
-    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms, ...variants]))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-/** A serialised index that does not belong to the sources it is loaded with. */
-export class StaleIndexError extends Error {
-  override name = 'StaleIndexError';
 }
 
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
@@ -219,11 +103,10 @@ export class SearchEngine {
   private readonly lexicon = new Map<string, LexiconEntry>();
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
-  private readonly compactTexts = new Map<string, { names: string; all: string }>();
   /** Purpose → the programs having it (catalog positions, ascending), for purposeScores; made on first use. */
   private purposeDocs?: Map<Purpose, Int32Array>;
-  /** Every program's names and agency spellings in one string, for nameContaining; made on first use. */
-  private joinedNames?: { text: string; starts: Int32Array };
+  /** Programs' names and texts in compact form, for words inside names and phrases; made on first use. */
+  private programTexts?: ProgramTexts;
   private nearbyTerms?: NearbyTerms;
   /** MiniSearch's short id → the program's catalog position (what scores.ts names programs by), and its field lengths; made on the first query. */
   private postings?: PostingsView;
@@ -477,7 +360,8 @@ export class SearchEngine {
   }
 
   private allowedIds(parsed: ParsedQuery, errors: string[], now: Date): Set<string> | undefined {
-    const filters: Array<(p: Program) => boolean> = periodFilters(parsed.period, now);
+    // A filter reads the program, or its catalog position (`doc`).
+    const filters: Array<(p: Program, doc: number) => boolean> = periodFilters(parsed.period, now);
     // A filter said twice is one filter (and one message when it cannot be read).
     for (const value of new Set(parsed.agencies)) {
       const v = compactForm(value);
@@ -503,11 +387,11 @@ export class SearchEngine {
       else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
     }
     for (const phrase of new Set(parsed.phrases)) {
-      const form = compactForm(phrase);
-      filters.push((p) => this.texts(p).all.includes(form));
+      const containing = new Set(this.texts().containing('all', compactForm(phrase)));
+      filters.push((_, doc) => containing.has(doc));
     }
     if (!filters.length) return undefined;
-    return new Set(this.input.programs.filter((p) => filters.every((f) => f(p))).map((p) => p.id));
+    return new Set(this.input.programs.filter((p, doc) => filters.every((f) => f(p, doc))).map((p) => p.id));
   }
 
   /** An agency as written and its other spellings, in compact form (made once per agency). */
@@ -589,63 +473,12 @@ export class SearchEngine {
   private nameContaining(term: string): Scores {
     const out = new ScoresBuilder();
     const terms = new Set([term]);
-    const programs = this.input.programs;
-    // A term spanning a separator could match across two programs in the joined names (it never
-    // does: queries are stripped of controls); such a term is looked for program by program.
-    if (term.includes(SEP)) {
-      programs.forEach((p, doc) => {
-        if (this.texts(p).names.includes(term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
-      });
-      return out.build();
-    }
-    // One search through every program's names joined (programs in catalog order, each doc once):
-    // at 10,000 programs a word of a question that is in no index term (入れる) paid a scan of
-    // ten thousand strings, 4 ms.
-    const { text, starts } = (this.joinedNames ??= this.joinNames());
-    for (let at = text.indexOf(term); at >= 0; ) {
-      let lo = 0;
-      let hi = starts.length - 1;
-      // The last program starting at or before `at`.
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (starts[mid]! <= at) lo = mid;
-        else hi = mid - 1;
-      }
-      out.add(lo, NAME_CONTAINS_SCORE, terms);
-      at = lo + 1 < starts.length ? text.indexOf(term, starts[lo + 1]!) : -1;
-    }
+    for (const doc of this.texts().containing('names', term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
     return out.build();
   }
 
-  /** Every program's `names` (texts), in catalog order, joined by SEP; `starts[doc]`: where a program's begin. */
-  private joinNames(): { text: string; starts: Int32Array } {
-    const programs = this.input.programs;
-    const starts = new Int32Array(programs.length);
-    const parts: string[] = [];
-    let length = 0;
-    programs.forEach((p, doc) => {
-      starts[doc] = length;
-      const names = this.texts(p).names;
-      parts.push(names);
-      length += names.length + SEP.length;
-    });
-    return { text: parts.join(SEP), starts };
-  }
-
-  /**
-   * A program's text in compact form, made once per program on first use: `names` (name and
-   * agency spellings) and `all` (name, agency, overview, results, related organisations).
-   * Fields are kept apart by a character no query contains, so a phrase never spans two.
-   */
-  private texts(p: Program): { names: string; all: string } {
-    let t = this.compactTexts.get(p.id);
-    if (!t) {
-      const fold = (f: string | undefined) => compactForm(this.variants.fold(f ?? ''));
-      const names = [p.name, p.agency, ...this.agencies.spellingsOf(p.agency)].map(fold).join(SEP);
-      const all = [p.name, p.agency, p.overview, p.results, p.relatedOrgs].map(fold).join(SEP);
-      this.compactTexts.set(p.id, (t = { names, all }));
-    }
-    return t;
+  private texts(): ProgramTexts {
+    return (this.programTexts ??= new ProgramTexts(this.input.programs, (f) => compactForm(this.variants.fold(f)), (agency) => this.agencies.spellingsOf(agency)));
   }
 
   /** Answers any text: it is bounded first (query-bounds.ts), so no query can stall the process. */

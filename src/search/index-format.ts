@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { Agency, Program } from '../catalog/schema.js';
+import type { LexiconEntry } from './analyzer.js';
+import type { SerializedConsultations } from './consultation-match.js';
+import type { SearchEngineInput } from './search-types.js';
+
+/** The serialised engine (SearchEngine#toJSON, loaded by fromJSON) and what makes one valid for a catalog. */
+
+// 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
+export const SERIALIZED_VERSION = 4;
+
+export interface SerializedSearchIndex {
+  version: number;
+  /** Fingerprint of the programs the index was built from. */
+  catalog: string;
+  index: unknown;
+  lexicon: LexiconEntry[];
+  documentFrequency: Array<[string, number]>;
+  docTerms: Array<[string, string[]]>;
+  /** The general synonyms that touch this catalog (general-synonyms.ts). */
+  generalSynonyms?: Array<[string, string[]]>;
+  /** Each program's 相談例 as words (consultation-match.ts), analysed when the index was built. */
+  consultations: SerializedConsultations;
+}
+
+/** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */
+export function indexFingerprint(input: Pick<SearchEngineInput, 'programs' | 'agencies' | 'vocabulary' | 'variants'>): string {
+  return sourcesFingerprint({ programs: input.programs, agencies: input.agencies, synonyms: input.vocabulary.source, variants: input.variants?.source });
+}
+
+/** The same fingerprint from the files as read (catalog, agencies, synonyms), before any index exists. */
+export function sourcesFingerprint(sources: { programs: readonly Program[]; agencies: readonly Agency[]; synonyms: unknown; variants?: unknown }): string {
+  // Variants join the list only when there are some, so an index of a seeds directory without variants.yaml keeps its fingerprint.
+  const variants = (sources.variants as { variants?: unknown[] } | undefined)?.variants?.length ? [sources.variants] : [];
+  return createHash('sha256')
+    .update(JSON.stringify([SERIALIZED_VERSION, sources.programs, sources.agencies, sources.synonyms, ...variants]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** A serialised index that does not belong to the sources it is loaded with. */
+export class StaleIndexError extends Error {
+  override name = 'StaleIndexError';
+}

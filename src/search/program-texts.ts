@@ -1,0 +1,77 @@
+import type { Program } from '../catalog/schema.js';
+
+/** Keeps a program's fields (and programs) apart in the joined texts: no query contains it (query-bounds.ts strips controls). */
+export const TEXT_SEP = '\u0000';
+
+export type TextKind = 'names' | 'all';
+
+interface Joined {
+  text: string;
+  /** starts[doc]: where the program at catalog position `doc` begins in `text`. */
+  starts: Int32Array;
+}
+
+/**
+ * The programs' texts in compact form, for what the index cannot answer: a word found only
+ * inside names (`names`: name and agency spellings) and a quoted phrase (`all`: name, agency,
+ * overview, results, related organisations). Each kind is every program's text joined into
+ * one string, made on the first search of that kind, and searched with indexOf: at 10,000
+ * programs a scan of ten thousand strings cost a question 4 ms, and at 100,000 a phrase about
+ * 100 ms.
+ */
+export class ProgramTexts {
+  private readonly joined: Partial<Record<TextKind, Joined>> = {};
+
+  /** `fold`: a field to its compact form (variants folded); `spellingsOf`: an agency's other names. */
+  constructor(
+    private readonly programs: readonly Program[],
+    private readonly fold: (text: string) => string,
+    private readonly spellingsOf: (agency: string) => readonly string[],
+  ) {}
+
+  /** Catalog positions of the programs whose `kind` text contains `text` (compact form), ascending, each once. */
+  containing(kind: TextKind, text: string): number[] {
+    const docs: number[] = [];
+    if (!text) return docs;
+    // A text spanning a separator could match across two programs in the joined string (it never
+    // does: queries are stripped of controls); such a text is looked for program by program.
+    if (text.includes(TEXT_SEP)) {
+      this.programs.forEach((p, doc) => {
+        if (this.textOf(p, kind).includes(text)) docs.push(doc);
+      });
+      return docs;
+    }
+    const { text: all, starts } = (this.joined[kind] ??= this.join(kind));
+    for (let at = all.indexOf(text); at >= 0; ) {
+      // The last program starting at or before `at`.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      docs.push(lo);
+      at = lo + 1 < starts.length ? all.indexOf(text, starts[lo + 1]!) : -1;
+    }
+    return docs;
+  }
+
+  private textOf(p: Program, kind: TextKind): string {
+    const fields = kind === 'names' ? [p.name, p.agency, ...this.spellingsOf(p.agency)] : [p.name, p.agency, p.overview, p.results, p.relatedOrgs];
+    return fields.map((f) => this.fold(f ?? '')).join(TEXT_SEP);
+  }
+
+  private join(kind: TextKind): Joined {
+    const starts = new Int32Array(this.programs.length);
+    const parts: string[] = [];
+    let length = 0;
+    this.programs.forEach((p, doc) => {
+      starts[doc] = length;
+      const text = this.textOf(p, kind);
+      parts.push(text);
+      length += text.length + TEXT_SEP.length;
+    });
+    return { text: parts.join(TEXT_SEP), starts };
+  }
+}

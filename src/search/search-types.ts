@@ -1,0 +1,95 @@
+import type { Purpose } from '../catalog/constants.js';
+import type { Agency, Program } from '../catalog/schema.js';
+import type { Analyzer } from './analyzer.js';
+import type { AnswerStep } from './fallback.js';
+import type { SudachiGroup } from './general-synonyms.js';
+import type { ParsedQuery } from './query.js';
+import type { Snippet } from './snippet.js';
+import type { Variants } from './variants.js';
+import type { Vocabulary } from './vocabulary.js';
+
+/** What the search engine (engine.ts) is given and gives: the shapes every surface reads. */
+
+export interface SearchEngineOptions {
+  /** Weight of a compound matched by its parts apart (事業 … 承継). */
+  partsWeight?: number;
+  /** Weight of a synonym of a query word. */
+  synonymWeight?: number;
+  /** Weight of words read into a colloquial question (お金を借りたい → 融資). */
+  intentWeight?: number;
+  /** How much the alternatives of a word after its best match add (soft maximum). */
+  softMaxRest?: number;
+  /** Score a program gets for having a purpose a matched intent names. */
+  purposeScore?: number;
+  /** Weight of a synonym from the general dictionary (general-synonyms.ts), under synonymWeight. */
+  generalSynonymWeight?: number;
+}
+
+export interface SearchHit {
+  program: Program;
+  score: number;
+  /** Index terms of the query that this program matched (normalised). */
+  terms: string[];
+  snippet: Snippet;
+}
+
+/**
+ * - `all`: every hit has all the words; `any`: none had all, hits have some;
+ * - `filters`: no words, the hits are every program the filters allow, in catalog order;
+ * - `none`: nothing matched (see suggestions); `empty`: nothing was asked.
+ */
+export type MatchMode = 'all' | 'any' | 'filters' | 'none' | 'empty';
+
+export interface Suggestions {
+  /** Words from the catalog's vocabulary that look like the query's words. */
+  terms: string[];
+  /** Words staff listed as synonyms of the query's words. */
+  synonyms: string[];
+  /** Purpose categories with how many programs each has. */
+  purposes: Array<{ purpose: Purpose; count: number }>;
+}
+
+export interface SearchResponse {
+  /** The query as searched: controls removed, within the limits of query-bounds.ts. */
+  query: string;
+  /** The query was cut to fit those limits (every surface says so). */
+  shortened: boolean;
+  parsed: ParsedQuery;
+  /** All matches, best first (`limit`/`offset` only cut this list). */
+  hits: SearchHit[];
+  total: number;
+  mode: MatchMode;
+  /** Messages for filters that could not be read (the rest of the query still ran). */
+  errors: string[];
+  /** Synonyms and intent words the query was widened with, as staff wrote them. */
+  expandedWith: string[];
+  /** Present when nothing matched. */
+  suggestions?: Suggestions;
+  /** Which step of fallback.ts answered (all words, the meaning, any word, nearby words). */
+  step?: AnswerStep;
+  /** Words of the query that matched nothing (the others answered). */
+  notFound?: string[];
+  /** Words that matched nothing, and the catalog's words searched instead (step `nearby`). */
+  usedInstead?: Array<{ word: string; used: string[] }>;
+  /** Programs with every word, when fewer than a page: they come first, programs with some of the words follow. */
+  allCount?: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  /** The time period filters (受付中, 締切:…) are read at; now by default. */
+  now?: Date;
+}
+
+export interface SearchEngineInput {
+  programs: readonly Program[];
+  agencies: readonly Agency[];
+  vocabulary: Vocabulary;
+  analyzer: Analyzer;
+  /** Spelling variants (seeds/variants.yaml), folded in program texts and queries alike. */
+  variants?: Variants;
+  /** Sudachi's synonym groups (general-synonyms.ts), read when building; a loaded index carries what it needs of them. */
+  generalSynonymGroups?: readonly SudachiGroup[];
+  options?: SearchEngineOptions;
+}

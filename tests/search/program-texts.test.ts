@@ -1,0 +1,50 @@
+/**
+ * ProgramTexts (src/search/program-texts.ts): the programs' texts joined into one string per
+ * kind and searched with indexOf. Each program containing a text is found once, in catalog
+ * order, the first and the last included; a text only two neighbours' halves make, or two
+ * fields of one program, is not found; the answer equals a program-by-program search.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Program } from '../../src/catalog/schema.js';
+import { ProgramTexts, TEXT_SEP } from '../../src/search/program-texts.js';
+
+const p = (id: string, name: string, overview = '', agency = '県'): Program => ({ id, name, agency, overview }) as Program;
+
+const programs = [
+  p('a', '創業支援', '創業の相談に応じる'),
+  p('b', '販路開拓', '商談会を開く。創業'),
+  p('c', '商談', '会の運営'), // 商談 | 会: 「商談会」 only across two fields
+  p('d', '事業承継', '後継者を探す', 'よろず'),
+  p('e', '創業塾', '創業者を育てる'),
+];
+const texts = new ProgramTexts(programs, (t) => t, (agency) => (agency === 'よろず' ? ['よろず支援拠点'] : []));
+const oneByOne = (kind: 'names' | 'all', text: string) =>
+  programs.flatMap((prog, doc) => {
+    const fields = kind === 'names' ? [prog.name, prog.agency, ...(prog.agency === 'よろず' ? ['よろず支援拠点'] : [])] : [prog.name, prog.agency, prog.overview, prog.results, prog.relatedOrgs];
+    return fields.some((f) => (f ?? '').includes(text)) ? [doc] : [];
+  });
+
+describe('ProgramTexts.containing', () => {
+  it('finds each program once, in catalog order, first and last included', () => {
+    expect(texts.containing('all', '創業')).toEqual([0, 1, 4]);
+    expect(texts.containing('names', '創業')).toEqual([0, 4]);
+    expect(texts.containing('names', '支援拠点')).toEqual([3]);
+  });
+
+  it('never finds a text across two fields or two programs', () => {
+    expect(texts.containing('all', '商談会')).toEqual([1]);
+    expect(texts.containing('all', '創業商談')).toEqual([]);
+    expect(texts.containing('all', `商談${TEXT_SEP}会`)).toEqual([]);
+  });
+
+  it('answers as a program-by-program search, for every substring of the texts', () => {
+    const all = programs.map((prog) => [prog.name, prog.overview].join('')).join('');
+    for (let i = 0; i < all.length; i++) {
+      for (const len of [1, 2, 3]) {
+        const text = all.slice(i, i + len);
+        for (const kind of ['names', 'all'] as const) expect(texts.containing(kind, text), `${kind} ${text}`).toEqual(oneByOne(kind, text));
+      }
+    }
+    expect(texts.containing('all', '')).toEqual([]);
+  });
+});
