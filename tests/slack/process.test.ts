@@ -313,6 +313,9 @@ describe('HTTP mode against a fake Slack', () => {
   });
 
   it('GET /healthz answers 200 JSON: ok, and the 143 programs of the bundled catalog', async () => {
+    // auth.test runs beside the server's start: until Slack has accepted the token, /healthz
+    // truthfully answers 503 (not_checked). CI once asked in between, on a busy machine.
+    await child.waitForLine(logWith({ msg: 'slack token accepted' }), 10_000);
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
