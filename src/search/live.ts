@@ -42,8 +42,9 @@ export class LiveEngine {
    * is told, for a log line.
    */
   static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void): Promise<LiveEngine> {
-    const { engine, analyzer, fingerprint } = await loadPersisting(paths, undefined, onRebuilt);
-    return new LiveEngine(paths, engine, analyzer, fingerprint, onRebuilt);
+    const read = await readWithFingerprint(paths);
+    const { engine, analyzer } = await loadPersisting(paths, read, onRebuilt);
+    return new LiveEngine(paths, engine, analyzer, sourcesFingerprint(read.sources), onRebuilt);
   }
 
   get current(): SearchEngine {
@@ -60,11 +61,10 @@ export class LiveEngine {
 
   private async reloadNow(): Promise<ReloadResult> {
     try {
-      const files = this.paths.persistIndex ? await sourceFilesFingerprint(this.paths) : undefined;
-      const sources = await readSources(this.paths);
-      const fingerprint = sourcesFingerprint(sources);
+      const read = await readWithFingerprint(this.paths);
+      const fingerprint = sourcesFingerprint(read.sources);
       if (fingerprint === this.fingerprint) return { status: 'unchanged' };
-      const { engine, analyzer } = await loadPersisting(this.paths, { sources, files, ...(this.analyzer ? { analyzer: this.analyzer } : {}) }, this.onRebuilt);
+      const { engine, analyzer } = await loadPersisting(this.paths, { ...read, ...(this.analyzer ? { analyzer: this.analyzer } : {}) }, this.onRebuilt);
       this.analyzer = analyzer ?? this.analyzer;
       this.engine = engine;
       this.fingerprint = fingerprint;
@@ -77,25 +77,29 @@ export class LiveEngine {
 }
 
 /**
- * Reads the sources (unless given) and loads or builds their engine, saving a rebuilt index.
- * `files`: the source files' fingerprint taken before `sources` were read.
+ * The sources as read, and (where the index may be saved) the fingerprint of their files taken
+ * before reading them: a file changed in between then makes the next start look again.
  */
+async function readWithFingerprint(paths: Paths): Promise<{ sources: Sources; files: string | undefined }> {
+  const files = paths.persistIndex ? await sourceFilesFingerprint(paths) : undefined;
+  return { sources: await readSources(paths), files };
+}
+
+/** Loads or builds the engine of `read.sources`, saving a rebuilt index and telling `onRebuilt`. */
 async function loadPersisting(
   paths: Paths,
-  given: { sources: Sources; files: string | undefined; analyzer?: Analyzer } | undefined,
+  read: { sources: Sources; files: string | undefined; analyzer?: Analyzer },
   onRebuilt?: (rebuilt: IndexRebuilt) => void,
-): Promise<{ engine: SearchEngine; analyzer?: Analyzer; fingerprint: string }> {
+): Promise<{ engine: SearchEngine; analyzer?: Analyzer }> {
   const started = performance.now();
-  const files = given ? given.files : paths.persistIndex ? await sourceFilesFingerprint(paths) : undefined;
-  const sources = given?.sources ?? (await readSources(paths));
   const loaded = await loadSearchEngine(paths, {
-    sources,
+    sources: read.sources,
     persist: true,
-    ...(files !== undefined ? { filesFingerprint: files } : {}),
-    ...(given?.analyzer ? { analyzer: given.analyzer } : {}),
+    ...(read.files !== undefined ? { filesFingerprint: read.files } : {}),
+    ...(read.analyzer ? { analyzer: read.analyzer } : {}),
   });
   if (loaded.stale) {
     onRebuilt?.({ stale: loaded.stale, ms: Math.round(performance.now() - started), ...(loaded.wrote ? { wrote: loaded.wrote } : {}), ...(loaded.writeFailed ? { writeFailed: loaded.writeFailed } : {}) });
   }
-  return { engine: loaded.engine, ...(loaded.analyzer ? { analyzer: loaded.analyzer } : {}), fingerprint: sourcesFingerprint(sources) };
+  return { engine: loaded.engine, ...(loaded.analyzer ? { analyzer: loaded.analyzer } : {}) };
 }
