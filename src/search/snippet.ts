@@ -23,14 +23,35 @@ export function sentencesOf(program: Program): string[] {
   return out;
 }
 
-function findAll(haystack: string, needles: string[]): Array<[number, number]> {
-  const lower = haystack.toLowerCase();
+/**
+ * A program's sentences and their lower-case forms, for the programs shown most recently.
+ * Every page made them again for each hit (NFKC, splitting, lower-casing each sentence once
+ * per call): about a third of a query's time at 143 programs, and most of its garbage
+ * (issue 13, the p99). A program's text never changes (a catalog reload makes new Program
+ * objects), so an entry stays right; the cache is bounded so a large catalog holds only the
+ * programs people are being shown, not every program's text twice.
+ */
+const SENTENCE_CACHE_SIZE = 1024;
+const sentenceCache = new Map<Program, { sentences: string[]; lower: string[] }>();
+
+function cachedSentences(program: Program): { sentences: string[]; lower: string[] } {
+  let entry = sentenceCache.get(program);
+  if (entry) return entry;
+  const sentences = sentencesOf(program);
+  entry = { sentences, lower: sentences.map((s) => s.toLowerCase()) };
+  if (sentenceCache.size >= SENTENCE_CACHE_SIZE) sentenceCache.delete(sentenceCache.keys().next().value!);
+  sentenceCache.set(program, entry);
+  return entry;
+}
+
+/** Spans of `needles` (already lower-case) in `lower` (a sentence, lower-case), sorted and merged. */
+function findAll(lower: string, needles: string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const needle of needles) {
-    const n = needle.toLowerCase();
+  for (const n of needles) {
     if (!n) continue;
     for (let i = lower.indexOf(n); i >= 0; i = lower.indexOf(n, i + 1)) spans.push([i, i + n.length]);
   }
+  if (!spans.length) return spans;
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: Array<[number, number]> = [];
   for (const span of spans) {
@@ -47,10 +68,14 @@ function findAll(haystack: string, needles: string[]): Array<[number, number]> {
  * in text); a program matched only by name or agency gets the start of its overview.
  */
 export function makeSnippet(program: Program, surfaces: string[], maxChars = SNIPPET_MAX_CHARS): Snippet {
-  const sentences = sentencesOf(program);
+  const { sentences, lower } = cachedSentences(program);
+  const needles = surfaces.map((s) => s.toLowerCase());
   let best: { sentence: string; spans: Array<[number, number]>; score: number } | undefined;
-  for (const sentence of sentences) {
-    const spans = findAll(sentence, surfaces);
+  for (let k = 0; k < sentences.length; k++) {
+    const sentence = sentences[k]!;
+    const spans = findAll(lower[k]!, needles);
+    // A sentence that says none of the words scores 0 and is never the one shown.
+    if (!spans.length) continue;
     const distinct = new Set(spans.map(([s, e]) => sentence.slice(s, e).toLowerCase())).size;
     const covered = spans.reduce((n, [s, e]) => n + e - s, 0);
     const score = distinct * 1000 + covered;

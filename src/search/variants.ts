@@ -12,12 +12,16 @@ const DASHES = /(?<=\p{Script=Katakana})[-‐‑–—―−](?=\p{Script=Kataka
 /** A final ー of a loanword of two kana or more (JIS Z 8301 drops it: サーバ, センタ). */
 const FINAL_LONG_VOWEL = /(\p{Script=Katakana}[\p{Script=Katakana}ー]*\p{Script=Katakana})ー(?![\p{Script=Katakana}ー])/gu;
 
+/** Words whose spellings are kept (spellingsOf); past it the table starts again. */
+const SPELLINGS_CACHE_SIZE = 4096;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class Variants {
   private readonly toCanonical = new Map<string, string>();
   private readonly byCanonical = new Map<string, string[]>();
   private readonly pattern?: RegExp;
+  private readonly spellings = new Map<string, readonly string[]>();
 
   constructor(readonly source: VariantsFile = { variants: [] }) {
     for (const group of source.variants) {
@@ -38,8 +42,23 @@ export class Variants {
     return s;
   }
 
-  /** Ways a folded word may be written in a program's text (for highlighting it there). */
-  spellingsOf(folded: string): string[] {
+  /**
+   * Ways a folded word may be written in a program's text (for highlighting it there). Each
+   * hit of a page asks for every surface of its terms, the same few words again and again:
+   * kept per word (bounded), since walking every group for each was most of a page's garbage
+   * (issue 13, the p99). Callers must not change the list.
+   */
+  spellingsOf(folded: string): readonly string[] {
+    let spellings = this.spellings.get(folded);
+    if (!spellings) {
+      spellings = this.findSpellings(folded);
+      if (this.spellings.size >= SPELLINGS_CACHE_SIZE) this.spellings.clear();
+      this.spellings.set(folded, spellings);
+    }
+    return spellings;
+  }
+
+  private findSpellings(folded: string): string[] {
     const out = new Set<string>();
     for (const [canonical, others] of this.byCanonical) {
       if (folded.includes(canonical)) for (const o of others) out.add(folded.split(canonical).join(o));
