@@ -1,4 +1,5 @@
 import type MiniSearch from 'minisearch';
+import { packedPostingsOf } from './index-load.js';
 import { Accumulator, NO_SCORES, type Scores } from './scores.js';
 
 /**
@@ -70,6 +71,8 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   const mini = index as unknown as Internals;
   const data = mini._index.get(term);
   if (!data) return NO_SCORES;
+  const packed = packedPostingsOf(data);
+  if (packed) return packedTermScores(mini, term, boosts, view, packed.packed, packed.at);
   let capacity = 0;
   for (const postings of data.values()) capacity += postings.size;
   // Each program once, its fields' scores summed in field order; every entry shares one terms set.
@@ -95,6 +98,51 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
       const prev = acc.addOrFind(doc, score, terms);
       if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
     });
+  }
+  return acc.result();
+}
+
+/**
+ * `termScores` over postings still packed as the index file holds them (index-load.ts: per
+ * field fieldId, count, then docId, tf pairs): the same numbers in the same order (fields in
+ * MiniSearch's order, each field's postings in their stored order, which is the Maps' order),
+ * without making the Maps. A loaded index's terms are all packed until something else reads them.
+ */
+function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record<string, number>>, view: PostingsView, packed: Int32Array, start: number): Scores {
+  // Where each field's postings start, by fieldId (a term has a few fields).
+  const fieldAt = new Map<number, number>();
+  let capacity = 0;
+  let at = start;
+  for (let fields = packed[at++]!; fields > 0; fields--) {
+    const fieldId = packed[at]!;
+    const n = packed[at + 1]!;
+    fieldAt.set(fieldId, at + 1);
+    capacity += n;
+    at += 2 + 2 * n;
+  }
+  const acc = new Accumulator(capacity);
+  const terms = new Set([term]);
+  const { k, b, d } = BM25;
+  const total = mini._documentCount;
+  const { positions, lengths, fieldCount } = view;
+  const { scores } = acc;
+  for (const [field, fieldId] of view.fields) {
+    const from = fieldAt.get(fieldId);
+    if (from === undefined) continue;
+    const n = packed[from]!;
+    const boost = boosts[field] || 1;
+    const avgLength = mini._avgFieldLength[fieldId]!;
+    const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    for (let i = from + 1, end = from + 1 + 2 * n; i < end; i += 2) {
+      const shortId = packed[i]!;
+      const tf = packed[i + 1]!;
+      const doc = positions[shortId] ?? -1;
+      if (doc < 0) continue;
+      const length = lengths[shortId * fieldCount + fieldId]!;
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
+      const prev = acc.addOrFind(doc, score, terms);
+      if (prev >= 0) scores[prev] = scores[prev]! + score;
+    }
   }
   return acc.result();
 }

@@ -8,7 +8,7 @@ import type MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
 import { FIELD_BOOSTS, type SerializedSearchIndex } from '../../src/search/engine.js';
-import { loadMiniSearchConsuming, type CompactIndex } from '../../src/search/index-load.js';
+import { loadMiniSearchConsuming, packedPostingsOf, type CompactIndex } from '../../src/search/index-load.js';
 import { postingsView, termScores, type PostingsView } from '../../src/search/term-scores.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
 
@@ -30,9 +30,13 @@ describe('termScores', () => {
   let terms: string[];
   let ids: string[];
   let view: PostingsView;
+  /** The same index loaded again and never searched: every term's postings still packed. */
+  let packed: MiniSearch;
   beforeAll(async () => {
-    const json = (await bundledEngine(await loadAnalyzer())).toJSON() as SerializedSearchIndex;
+    const engine = await bundledEngine(await loadAnalyzer());
+    const json = engine.toJSON() as SerializedSearchIndex;
     index = loadMiniSearchConsuming(json.index as CompactIndex, options);
+    packed = loadMiniSearchConsuming((engine.toJSON() as SerializedSearchIndex).index as CompactIndex, options);
     terms = [...(index as unknown as { _index: { keys(): Iterable<string> } })._index.keys()];
     // Program ids in reverse: a catalog position need not be MiniSearch's short id.
     ids = [...(index as unknown as { _documentIds: Map<number, string> })._documentIds.values()].reverse();
@@ -61,6 +65,22 @@ describe('termScores', () => {
       for (const [id, score] of expected) expect(got.get(id)).toBe(score);
     }
     expect(termScores(index, 'ふがふがほげ', FIELD_BOOSTS, view).size).toBe(0);
+  });
+
+  it('reads postings still packed as the index file holds them exactly as decoded ones: same programs, order and scores to the bit', () => {
+    const packedView = postingsView(packed, (id) => ids.indexOf(id));
+    const sample = terms.filter((_, i) => i % 3 === 0);
+    for (const term of sample) {
+      const fromPacked = termScores(packed, term, FIELD_BOOSTS, packedView);
+      // `index` has decoded this term's Maps by now (MiniSearch's search in the tests above, or here).
+      index.search(term);
+      const fromMaps = termScores(index, term, FIELD_BOOSTS, view);
+      expect([...fromPacked.docs], term).toEqual([...fromMaps.docs]);
+      expect([...fromPacked.scores], term).toEqual([...fromMaps.scores]);
+    }
+    // Reading them did not decode them (a query makes no Maps).
+    const leaf = (packed as unknown as { _index: { get(t: string): unknown } })._index.get(sample[0]!);
+    expect(packedPostingsOf(leaf as Map<number, Map<number, number>>)).toBeDefined();
   });
 
   it('gives every program of a term the term as what it matched', () => {
