@@ -27,6 +27,8 @@ export class ConsultationMatcher {
   private covered = new Float64Array(0);
   private lastWord = new Int32Array(0);
   private seen = new Int32Array(0);
+  /** Bit i: the example says word i of the question (for questions of up to 31 words). */
+  private wordsSaid = new Int32Array(0);
   private mark = 0;
 
   constructor(programs: Iterable<{ consultations?: string[] }>, words: (text: string) => string[]) {
@@ -93,6 +95,12 @@ export class ConsultationMatcher {
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
     const total = weights.reduce((a, b) => a + b, 0);
     if (!total) return out.build();
+    // Only the examples saying an "essential" word can reach minCover: the lightest words whose
+    // weights add up to less than minCover of the total cannot reach it on their own (MaxScore's
+    // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs), so they
+    // are not walked; an example reached otherwise is checked for them one by one (`says`).
+    const light = lightWords(weights, minCover * total);
+    const anyLight = light.includes(true) && question.length <= 31;
     // Per example that says a word of the question: the weight it covers, added word by word in
     // the question's order (so the sums are the same to the bit as trying each example in turn).
     const n = this.programOf.length;
@@ -100,27 +108,43 @@ export class ConsultationMatcher {
       this.covered = new Float64Array(n);
       this.lastWord = new Int32Array(n);
       this.seen = new Int32Array(n);
+      this.wordsSaid = new Int32Array(n);
     }
     const mark = ++this.mark;
-    const { covered, lastWord, seen } = this;
+    const { covered, lastWord, seen, wordsSaid } = this;
     // The examples reached, each once: numbered in catalog order, so once sorted a program's
     // come together and in its own order (no second walk of the lists, no map by program).
     const reached: number[] = [];
     question.forEach((forms, i) => {
+      if (anyLight && light[i]) return;
       for (const form of forms) {
         for (const example of this.examplesWith.get(form) ?? []) {
           if (seen[example] !== mark) {
             seen[example] = mark;
             covered[example] = 0;
             lastWord[example] = -1;
+            wordsSaid[example] = 0;
             reached.push(example);
           }
           if (lastWord[example] === i) continue; // an earlier form of this word is its hit
           lastWord[example] = i;
           covered[example] = covered[example]! + weights[i]!;
+          wordsSaid[example] = wordsSaid[example]! | (1 << i);
         }
       }
     });
+    if (anyLight) {
+      // The light words each example says, and its cover summed again in the question's order.
+      for (const example of reached) {
+        let said = wordsSaid[example]!;
+        let sum = 0;
+        question.forEach((forms, i) => {
+          if (light[i] && [...forms].some((f) => this.says(example, f))) said |= 1 << i;
+          if (said & (1 << i)) sum += weights[i]!;
+        });
+        covered[example] = sum;
+      }
+    }
     const examples = new Int32Array(reached).sort();
     // Per program, its first example covering the most.
     for (let k = 0; k < examples.length; ) {
@@ -145,4 +169,23 @@ export class ConsultationMatcher {
     }
     return out.build();
   }
+}
+
+/**
+ * Per word, whether it is light: the lightest words, taken from the lightest up while their
+ * weights add up to less than `needed` (with a margin, so that a sum in another order, a bit
+ * larger in its last place, still falls short). An example saying only light words covers less
+ * than `needed`.
+ */
+function lightWords(weights: readonly number[], needed: number): boolean[] {
+  const light = weights.map(() => false);
+  const lightest = weights.map((_, i) => i).sort((a, b) => weights[a]! - weights[b]!);
+  const limit = needed * (1 - 1e-9);
+  let sum = 0;
+  for (const i of lightest) {
+    if (sum + weights[i]! >= limit) break;
+    sum += weights[i]!;
+    light[i] = true;
+  }
+  return light;
 }
