@@ -304,8 +304,11 @@ export class SearchEngine {
       const parts = spec.parts.map((p) => {
         const own = this.termScores(p, cache);
         if (!partSynonyms) return own;
-        const synonyms = this.input.vocabulary.synonymsOf(p).map((s) => scale(this.specScores(s, cache), this.options.synonymWeight));
-        return softMax([own, ...synonyms], this.options.softMaxRest);
+        // Pushed, not spread from a mapped array: an empty map() result has another elements
+        // kind than a full one, and the spread's optimised code was thrown away on the change.
+        const withSynonyms = [own];
+        for (const s of this.input.vocabulary.synonymsOf(p)) withSynonyms.push(scale(this.specScores(s, cache), this.options.synonymWeight));
+        return softMax(withSynonyms, this.options.softMaxRest);
       });
       alternatives.push(scale(intersect(parts), this.options.partsWeight));
     }

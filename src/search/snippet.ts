@@ -69,9 +69,10 @@ function findAll(lower: string, needles: string[]): Array<[number, number]> {
  */
 export function makeSnippet(program: Program, surfaces: string[], maxChars = SNIPPET_MAX_CHARS): Snippet {
   const { sentences, lower } = cachedSentences(program);
-  const needles = surfaces.map((s) => s.toLowerCase());
   let best: { sentence: string; spans: Array<[number, number]>; score: number } | undefined;
-  for (let k = 0; k < sentences.length; k++) {
+  // No words (a program listed by filters alone): no sentence can match, none is searched.
+  const needles = surfaces.length ? surfaces.map((s) => s.toLowerCase()) : undefined;
+  for (let k = 0; needles && k < sentences.length; k++) {
     const sentence = sentences[k]!;
     const spans = findAll(lower[k]!, needles);
     // A sentence that says none of the words scores 0 and is never the one shown.
