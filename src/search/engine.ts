@@ -21,6 +21,7 @@ import { KanaReadings } from './kana-reading.js';
 import { addUp, filterScores, forgetTermUnions, intersect, NO_SCORES, scale, Scores, ScoresBuilder, softMax } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
+import { compactPacked, PostingsPacker, type PackedTerms } from './index-build.js';
 import { firstInOrder } from './rank.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
 
@@ -122,6 +123,8 @@ export class SearchEngine {
   /** The input's analyzer behind the variant folding. */
   private readonly analyzer: Analyzer;
   private index: MiniSearch<IndexedDocument>;
+  /** The postings as the build packed them (index-build.ts), for toJSON; a loaded index has none. */
+  private packedTerms?: PackedTerms;
 
   private constructor(private readonly input: SearchEngineInput) {
     this.options = { ...DEFAULTS, ...input.options };
@@ -143,6 +146,9 @@ export class SearchEngine {
     const engine = new SearchEngine(input);
     // Indexed batch by batch (in catalog order, as one addAll would): the analysed documents
     // of a large catalog are never all alive at once (issue 13: the build's peak).
+    // MiniSearch's postings kept packed (index-build.ts): its Maps held them at 48 bytes
+    // each, the largest part of a 100,000-program build.
+    const packer = new PostingsPacker(engine.index);
     let batch: IndexedDocument[] = [];
     for (const program of input.programs) {
       batch.push(engine.analyzeProgram(program));
@@ -153,6 +159,7 @@ export class SearchEngine {
       }
     }
     engine.index.addAll(batch);
+    engine.packedTerms = packer.finish(miniSearchOptions());
     engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
@@ -174,7 +181,7 @@ export class SearchEngine {
     return {
       version: SERIALIZED_VERSION,
       catalog: indexFingerprint(this.input),
-      index: compactIndex(this.index),
+      index: this.packedTerms ? compactPacked(this.index, this.packedTerms) : compactIndex(this.index),
       lexicon: [...this.lexicon.values()],
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],

@@ -1,0 +1,154 @@
+import type MiniSearch from 'minisearch';
+import type { AsPlainObject, Options } from 'minisearch';
+import { loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
+
+/**
+ * MiniSearch's postings packed while the index is being built (issue 13: the build's peak).
+ *
+ * MiniSearch keeps a term's postings as a Map per field of document id → term frequency: about
+ * 48 bytes of heap per posting, 1.3 GB of a 100,000-program build (27 million postings), where
+ * the packed form index-load.ts writes takes 8. While the engine builds, `PostingsPacker`
+ * takes MiniSearch's `addTerm` (the one place it adds a posting) and keeps each term's field's
+ * postings as one array of (id, tf) pairs instead. Everything else is MiniSearch's own: it
+ * adds every document, makes the radix tree (the term's leaf is still a Map by field, in the
+ * order the fields first had the term), the field lengths and their averages. The arrays hold
+ * what the Maps would: MiniSearch adds a document's fields one by one, a field's terms
+ * together, and the ids ascending, so a document already counted for a term's field is the
+ * last pair of that field's array, and the pairs are in the order the Map would hold them.
+ *
+ * `finish` packs the pairs in the tree's order, exactly as `compactIndex` packs MiniSearch's
+ * Maps (the index file is byte for byte the same), and swaps MiniSearch's term tree for the
+ * same tree whose leaves read the packed postings, as a loaded index's do (index-load.ts):
+ * the built engine answers from them, and `toJSON` writes them without packing again.
+ * (Packing MiniSearch's Maps every thousand programs instead left their entries as garbage
+ * for V8's old generation: the build's peak grew.)
+ *
+ * Reads and sets MiniSearch 7's private fields as index-load.ts does.
+ */
+
+type Freqs = Map<number, number>;
+type Postings = Map<number, Freqs>;
+type TreeNode = Map<string, TreeNode | Postings>;
+/** A term's leaf while building: fieldId → its (id, tf) pairs. */
+type BuildingPostings = Map<number, number[]>;
+const LEAF = '';
+
+interface Internals {
+  _index: { _tree: TreeNode; _size: number | undefined; fetch(term: string, initial: () => BuildingPostings): BuildingPostings };
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, unknown>;
+  _dirtCount: number;
+  addTerm?: (fieldId: number, documentId: number, term: string) => void;
+}
+
+/** The packed postings and the tree that says where each term's start (CompactIndex's `tree` and `postings`). */
+export interface PackedTerms {
+  tree: CompactIndex['tree'];
+  postings: Int32Array;
+}
+
+const newLeaf = (): BuildingPostings => new Map();
+
+export class PostingsPacker<T> {
+  /** `index` must be empty: its postings are kept here from the first document on. */
+  constructor(private readonly index: MiniSearch<T>) {
+    const mini = this.mini;
+    if (mini._documentCount || mini._index._tree.size) throw new Error('PostingsPacker: the index is not empty');
+    // MiniSearch#addTerm (fieldIndex.set(id, (fieldIndex.get(id) || 0) + 1)) on an array of pairs.
+    mini.addTerm = (fieldId, documentId, term) => {
+      const leaf = mini._index.fetch(term, newLeaf);
+      const pairs = leaf.get(fieldId);
+      if (!pairs) leaf.set(fieldId, [documentId, 1]);
+      else if (pairs[pairs.length - 2] === documentId) pairs[pairs.length - 1]!++;
+      else pairs.push(documentId, 1);
+    };
+  }
+
+  /**
+   * Packs the pairs, term by term in the tree's order, and makes the index read them (see
+   * the class); MiniSearch adds postings as usual again. Nothing may be added to the index
+   * afterwards (the packed postings would not have it).
+   */
+  finish(options: Options<T>): PackedTerms {
+    const mini = this.mini;
+    delete mini.addTerm;
+    const root = mini._index._tree as unknown as Map<string, unknown>;
+    // Sized exactly first, as compactIndex does: a growing array would hold the postings twice.
+    let total = 0;
+    const size = (node: Map<string, unknown>): void => {
+      for (const [key, child] of node) {
+        if (key !== LEAF) size(child as Map<string, unknown>);
+        else {
+          total += 1;
+          for (const pairs of (child as BuildingPostings).values()) total += 2 + pairs.length;
+        }
+      }
+    };
+    size(root);
+    const postings = new Int32Array(total);
+    const tree: PackedTerms['tree'] = [];
+    let at = 0;
+    const write = (node: Map<string, unknown>): void => {
+      tree.push(node.size);
+      for (const [key, child] of node) {
+        tree.push(key);
+        if (key !== LEAF) {
+          write(child as Map<string, unknown>);
+          continue;
+        }
+        tree.push(at);
+        const fields = child as BuildingPostings;
+        postings[at++] = fields.size;
+        for (const [fieldId, pairs] of fields) {
+          postings[at++] = fieldId;
+          postings[at++] = pairs.length / 2;
+          postings.set(pairs, at);
+          at += pairs.length;
+          pairs.length = 0;
+        }
+      }
+    };
+    write(root);
+    // The same tree with leaves reading `postings` (loadMiniSearchConsuming consumes its input: a copy of the tree).
+    const reading = loadMiniSearchConsuming(packedOnly({ tree: tree.slice(), postings }, mini._fieldIds), options);
+    mini._index._tree = (reading as unknown as Internals)._index._tree;
+    mini._index._size = undefined;
+    return { tree, postings };
+  }
+
+  private get mini(): Internals {
+    return this.index as unknown as Internals;
+  }
+}
+
+/** A CompactIndex of no documents holding `terms`: loads as the term tree alone. */
+function packedOnly(terms: PackedTerms, fieldIds: Record<string, number>): CompactIndex {
+  return { documentCount: 0, nextId: 0, documentIds: {}, fieldIds, fieldLength: {}, averageFieldLength: [], storedFields: {}, dirtCount: 0, index: [], ...terms, serializationVersion: 2 };
+}
+
+/**
+ * What `compactIndex(index)` gives for an index whose postings `finish` packed, from `terms`
+ * (no Map is made from the packed postings). The tree is a copy: a loader consumes it.
+ */
+export function compactPacked<T>(index: MiniSearch<T>, terms: PackedTerms): CompactIndex {
+  const mini = index as unknown as Internals;
+  return {
+    documentCount: mini._documentCount,
+    nextId: mini._nextId,
+    documentIds: Object.fromEntries(mini._documentIds) as AsPlainObject['documentIds'],
+    fieldIds: mini._fieldIds,
+    fieldLength: Object.fromEntries(mini._fieldLength) as AsPlainObject['fieldLength'],
+    averageFieldLength: mini._avgFieldLength,
+    storedFields: Object.fromEntries(mini._storedFields) as AsPlainObject['storedFields'],
+    dirtCount: mini._dirtCount,
+    index: [],
+    tree: terms.tree.slice(),
+    postings: terms.postings,
+    serializationVersion: 2,
+  };
+}
