@@ -44,6 +44,16 @@ function cachedSentences(program: Program): { sentences: string[]; lower: string
   return entry;
 }
 
+/**
+ * `words` lower-cased, in a list of one elements kind: map() made packed lists until V8
+ * optimised its caller and holey ones after, and each change threw findAll's optimised code away.
+ */
+function lowerCased(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) out.push(w.toLowerCase());
+  return out;
+}
+
 /** Spans of `needles` (already lower-case) in `lower` (a sentence, lower-case), sorted and merged. */
 function findAll(lower: string, needles: string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -71,7 +81,7 @@ export function makeSnippet(program: Program, surfaces: string[], maxChars = SNI
   const { sentences, lower } = cachedSentences(program);
   let best: { sentence: string; spans: Array<[number, number]>; score: number } | undefined;
   // No words (a program listed by filters alone): no sentence can match, none is searched.
-  const needles = surfaces.length ? surfaces.map((s) => s.toLowerCase()) : undefined;
+  const needles = surfaces.length ? lowerCased(surfaces) : undefined;
   for (let k = 0; needles && k < sentences.length; k++) {
     const sentence = sentences[k]!;
     const spans = findAll(lower[k]!, needles);
