@@ -1,4 +1,4 @@
-import { ScoresBuilder, type Scores } from './scores.js';
+import { NO_SCORES, ScoresBuilder, type Scores, type TermSet } from './scores.js';
 
 /**
  * A question matched against each program's 相談例 (consultations) one by one: how much of
@@ -29,6 +29,8 @@ export class ConsultationMatcher {
   private seen = new Int32Array(0);
   /** Bit i: the example says word i of the question (for questions of up to 31 words). */
   private wordsSaid = new Int32Array(0);
+  /** Scratch: the examples a question reached. */
+  private reached: Int32Array = new Int32Array(1024);
   private mark = 0;
 
   constructor(programs: Iterable<{ consultations?: string[] }>, words: (text: string) => string[]) {
@@ -90,11 +92,11 @@ export class ConsultationMatcher {
    */
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
     if (!(minCover > 0)) throw new RangeError(`minCover must be above 0 (${minCover})`);
-    const out = new ScoresBuilder();
-    if (question.length < 2) return out.build();
+    if (question.length < 2) return NO_SCORES;
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
     const total = weights.reduce((a, b) => a + b, 0);
-    if (!total) return out.build();
+    if (!total) return NO_SCORES;
+    const formLists = question.map((forms) => [...forms]);
     // Only the examples saying an "essential" word can reach minCover: the lightest words whose
     // weights add up to less than minCover of the total cannot reach it on their own (MaxScore's
     // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs), so they
@@ -114,8 +116,9 @@ export class ConsultationMatcher {
     const { covered, lastWord, seen, wordsSaid } = this;
     // The examples reached, each once: numbered in catalog order, so once sorted a program's
     // come together and in its own order (no second walk of the lists, no map by program).
-    const reached: number[] = [];
-    question.forEach((forms, i) => {
+    let reached = this.reached;
+    let count = 0;
+    formLists.forEach((forms, i) => {
       if (anyLight && light[i]) return;
       for (const form of forms) {
         for (const example of this.examplesWith.get(form) ?? []) {
@@ -124,7 +127,8 @@ export class ConsultationMatcher {
             covered[example] = 0;
             lastWord[example] = -1;
             wordsSaid[example] = 0;
-            reached.push(example);
+            if (count === reached.length) reached = this.reached = growInt32(reached);
+            reached[count++] = example;
           }
           if (lastWord[example] === i) continue; // an earlier form of this word is its hit
           lastWord[example] = i;
@@ -135,18 +139,21 @@ export class ConsultationMatcher {
     });
     if (anyLight) {
       // The light words each example says, and its cover summed again in the question's order.
-      for (const example of reached) {
+      for (let r = 0; r < count; r++) {
+        const example = reached[r]!;
         let said = wordsSaid[example]!;
         let sum = 0;
-        question.forEach((forms, i) => {
-          if (light[i] && [...forms].some((f) => this.says(example, f))) said |= 1 << i;
+        for (let i = 0; i < formLists.length; i++) {
+          if (light[i] && formLists[i]!.some((f) => this.says(example, f))) said |= 1 << i;
           if (said & (1 << i)) sum += weights[i]!;
-        });
+        }
         covered[example] = sum;
       }
     }
-    const examples = new Int32Array(reached).sort();
+    const examples = reached.subarray(0, count).sort();
     // Per program, its first example covering the most.
+    const out = new ScoresBuilder(count);
+    const bestOf: number[] = [];
     for (let k = 0; k < examples.length; ) {
       const doc = this.programOf[examples[k]!]!;
       let best = examples[k]!;
@@ -155,20 +162,33 @@ export class ConsultationMatcher {
       }
       const cover = covered[best]! / total;
       if (cover < minCover) continue;
-      // What the example matched: per word, the first of its forms it says.
-      const terms = new Set<string>();
-      for (const forms of question) {
-        for (const form of forms) {
-          if (this.says(best, form)) {
-            terms.add(form);
-            break;
-          }
+      out.add(doc, cover * cover * score);
+      bestOf.push(best);
+    }
+    // What an entry's example matched (per word, the first of its forms it says): worked out
+    // only for the programs shown (scores.ts: termsOf).
+    return out.build({ kind: 'each', at: (i) => this.termsSaid(bestOf[i]!, formLists) });
+  }
+
+  private termsSaid(example: number, formLists: readonly string[][]): TermSet {
+    const terms = new Set<string>();
+    for (const forms of formLists) {
+      for (const form of forms) {
+        if (this.says(example, form)) {
+          terms.add(form);
+          break;
         }
       }
-      out.add(doc, cover * cover * score, terms);
     }
-    return out.build();
+    return terms;
   }
+}
+
+/** A copy twice as long (at least 1,024). */
+function growInt32(old: Int32Array): Int32Array {
+  const next = new Int32Array(Math.max(1024, old.length * 2));
+  next.set(old);
+  return next;
 }
 
 /**

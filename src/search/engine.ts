@@ -18,7 +18,7 @@ import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, Sear
 import { ProgramTexts } from './program-texts.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings } from './kana-reading.js';
-import { addUp, filterScores, forgetTermUnions, intersect, NO_SCORES, scale, Scores, ScoresBuilder, softMax } from './scores.js';
+import { addUp, constantScores, DocSet, filterScores, intersect, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { compactPacked, PostingsPacker, type PackedTerms } from './index-build.js';
@@ -323,12 +323,12 @@ export class SearchEngine {
   }
 
   /** One word of the query with everything it may match, weighted. */
-  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: Set<number>): Scores {
+  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: DocSet): Scores {
     let own = this.specScores(unit, cache);
     // A word the index does not hold as a term may still be part of a name (そうしん in
     // そうしんTOBO会): look for it in names and agency spellings.
     if (!own.size && unit.term.length >= 2) own = this.nameContaining(unit.term);
-    if (literal) for (const doc of own.docs) literal.add(doc);
+    literal?.addAll(own.docs);
     const alternatives = [own];
     if (unit.parts.length >= 2) alternatives.push(this.specScores(unit, cache, true));
     const handKept = this.input.vocabulary.synonymsOf(unit.term);
@@ -369,7 +369,7 @@ export class SearchEngine {
     return this.analyzer.units(normalized);
   }
 
-  private allowedIds(parsed: ParsedQuery, errors: string[], now: Date): Set<string> | undefined {
+  private allowedDocs(parsed: ParsedQuery, errors: string[], now: Date): DocSet | undefined {
     // A filter reads the program, or its catalog position (`doc`).
     const filters: Array<(p: Program, doc: number) => boolean> = periodFilters(parsed.period, now);
     // A filter said twice is one filter (and one message when it cannot be read).
@@ -377,12 +377,19 @@ export class SearchEngine {
       const v = compactForm(value);
       // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
       const isKind = (AGENCY_KINDS as readonly string[]).some((k) => termForm(k) === v);
-      const matches = (p: Program) => {
+      const matchesAgency = (name: string) => {
         if (isKind) {
-          const agency = this.agencies.resolve(p.agency);
+          const agency = this.agencies.resolve(name);
           return agency ? termForm(agency.kind) === v : false;
         }
-        return this.compactSpellings(p.agency).some((s) => s === v || (v.length >= 2 && s.includes(v)));
+        return this.compactSpellings(name).some((s) => s === v || (v.length >= 2 && s.includes(v)));
+      };
+      // Once per agency named in the catalog, not per program (100,000 programs, a few hundred agencies).
+      const byAgency = new Map<string, boolean>();
+      const matches = (p: Program) => {
+        let yes = byAgency.get(p.agency);
+        if (yes === undefined) byAgency.set(p.agency, (yes = matchesAgency(p.agency)));
+        return yes;
       };
       if (this.input.programs.some(matches)) filters.push(matches);
       else errors.push(`機関「${value}」の事業はカタログにありません。${FILTER_FORMS.agency} のように、機関名・略称・種類 (県, 市, 商工会議所, 商工会, 金融機関, 大学, 国の機関, 団体) で指定してください。`);
@@ -397,11 +404,16 @@ export class SearchEngine {
       else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
     }
     for (const phrase of new Set(parsed.phrases)) {
-      const containing = new Set(this.texts().containing('all', compactForm(phrase)));
+      const containing = new DocSet(this.size);
+      for (const doc of this.texts().containing('all', compactForm(phrase))) containing.add(doc);
       filters.push((_, doc) => containing.has(doc));
     }
     if (!filters.length) return undefined;
-    return new Set(this.input.programs.filter((p, doc) => filters.every((f) => f(p, doc))).map((p) => p.id));
+    const allowed = new DocSet(this.size);
+    this.input.programs.forEach((p, doc) => {
+      if (filters.every((f) => f(p, doc))) allowed.add(doc);
+    });
+    return allowed;
   }
 
   /** An agency as written and its other spellings, in compact form (made once per agency). */
@@ -475,16 +487,13 @@ export class SearchEngine {
     if (!lists.length) return NO_SCORES;
     // One list is in catalog order already; several are merged, a program once.
     const docs = lists.length === 1 ? lists[0]! : Int32Array.from(new Set(lists.flatMap((l) => [...l]))).sort();
-    const none: ReadonlySet<string> = new Set<string>();
-    return new Scores(docs, new Float64Array(docs.length).fill(this.options.purposeScore), new Array<ReadonlySet<string>>(docs.length).fill(none));
+    return constantScores(docs, this.options.purposeScore, new Set<string>());
   }
 
   /** Programs whose name or agency spelling contains `term`, at a modest fixed score. */
   private nameContaining(term: string): Scores {
-    const out = new ScoresBuilder();
-    const terms = new Set([term]);
-    for (const doc of this.texts().containing('names', term)) out.add(doc, NAME_CONTAINS_SCORE, terms);
-    return out.build();
+    const docs = Int32Array.from(this.texts().containing('names', term));
+    return constantScores(docs, NAME_CONTAINS_SCORE, new Set([term]));
   }
 
   private texts(): ProgramTexts {
@@ -516,10 +525,10 @@ export class SearchEngine {
     };
     if (isEmptyQuery(parsed)) return respond(0, nothing, errors.length ? 'none' : 'empty');
 
-    const allowed = this.allowedIds(parsed, errors, options.now ?? new Date());
+    // The lists of the last search are not read any more: their memory is used again (scores.ts).
+    startQuery();
+    const allowed = this.allowedDocs(parsed, errors, options.now ?? new Date());
     const cache = new Map<string, Scores>();
-    // Matched-term sets are made per query (termScores): the last query's unions are garbage now.
-    forgetTermUnions();
     const chunks: string[] = [...parsed.words, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.unitsOf(chunk));
@@ -538,7 +547,7 @@ export class SearchEngine {
     }
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
     // Per word, the programs that contain it as written (not through a synonym).
-    const exact = units.map(() => new Set<number>());
+    const exact = units.map(() => new DocSet(this.size));
     const wordScores = units.map((unit, i) => this.unitScores(unit, cache, expanded, exact[i]));
     for (const s of intents) expanded.add(s.label);
     let intentScores = intents.length
@@ -553,13 +562,13 @@ export class SearchEngine {
     if (!units.length && !intentScores) {
       if (chunks.length || !allowed) return respond(0, nothing, 'none'); // only empty words (どうすればいい)
       // Programs with a deadline first, soonest first (catalog programs keep their order after them).
-      const listed = byDeadline(this.input.programs.filter((p) => allowed.has(p.id)), options.now ?? new Date());
+      const listed = byDeadline(this.input.programs.filter((_, doc) => allowed.has(doc)), options.now ?? new Date());
       const make = (i: number): SearchHit => ({ program: listed[i]!, score: 0, terms: [], snippet: makeSnippet(listed[i]!, parsed.phrases) });
       return respond(listed.length, make, listed.length ? 'filters' : 'none');
     }
 
     const programs = this.input.programs;
-    const keep = (scores: Scores) => (allowed ? filterScores(scores, (doc) => allowed.has(programs[doc]!.id)) : scores);
+    const keep = (scores: Scores) => (allowed ? filterScores(scores, (doc) => allowed.has(doc)) : scores);
     // A word that matched nothing whole is looked for by its parts and stem (IT化 → IT).
     // A word with a suffix also stands for its stem, and what its synonyms find (IT化 → IT, DX).
     units.forEach((unit, i) => {
@@ -592,7 +601,7 @@ export class SearchEngine {
     const exactWords = answer.exactCount;
     // Only as far as the page asked for is put in order (rank.ts): the same page, far fewer comparisons.
     // Entries are positions in `combined`; a program's catalog position is its doc.
-    const { docs, scores, terms } = combined;
+    const { docs, scores } = combined;
     const entries = new Array<number>(docs.length);
     for (let i = 0; i < entries.length; i++) entries[i] = i;
     const ranked = firstInOrder(
@@ -600,9 +609,12 @@ export class SearchEngine {
       options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit,
       (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
     );
+    // What the page's programs matched, worked out for them alone (scores.ts: termsOf).
+    let pageTerms: Map<number, ReadonlySet<string>> | undefined;
     const make = (i: number): SearchHit => {
       const k = ranked[i]!;
-      return this.hit(programs[docs[k]!]!.id, scores[k]!, [...terms[k]!], parsed.phrases);
+      pageTerms ??= termsOf(combined, ranked.slice(options.offset ?? 0).map((e) => docs[e]!));
+      return this.hit(programs[docs[k]!]!.id, scores[k]!, [...(pageTerms.get(docs[k]!) ?? [])], parsed.phrases);
     };
     return respond(entries.length, make, mode);
   }

@@ -31,7 +31,7 @@ export interface QueryWord {
   /** Programs it matches (within the query's filters). */
   scores: Scores;
   /** Programs (catalog positions) containing it as written (not through a synonym). */
-  exact: Set<number>;
+  exact: { has(doc: number): boolean };
   /** How many programs of the whole catalog it matches (filters aside): what makes it common. */
   matched: number;
 }

@@ -3,21 +3,44 @@
  * engine's ranking (engine.ts) and its fallback steps (fallback.ts) share them.
  *
  * A program is named by its position in the catalog (its "doc"), and a list of scores is
- * three parallel arrays (docs, scores, what each matched) rather than a Map keyed by the
- * program's id: at 10,000 programs a question's words and their synonyms produce tens of
- * thousands of entries, and a Map entry, its object and its hashing per entry per step was
- * most of a query's time and garbage (issue 13). Combining uses scratch arrays indexed by doc,
- * shared by every call (a call never runs inside another), so a step allocates only its result.
+ * two parallel typed arrays (docs, scores) rather than a Map keyed by the program's id: at
+ * 10,000 programs a question's words and their synonyms produce tens of thousands of entries,
+ * and a Map entry, its object and its hashing per entry per step was most of a query's time
+ * and garbage (issue 13). Combining uses scratch arrays indexed by doc, shared by every call
+ * (a call never runs inside another), so a step allocates only its result.
+ *
+ * What each program matched (its terms) is not carried along: only the page's hits show it,
+ * and at 100,000 programs carrying a terms set per entry through every step (an array of
+ * pointers per list, a union per entry) was most of a query's garbage. A list remembers how it
+ * was made (`Origin`), and `termsOf` works a few programs' terms out from that afterwards.
  *
  * Every result is exactly what the Map version gave: the same programs in the same order
  * (first seen first), each score summed in the same order (so equal to the bit), and the same
- * matched terms in the same order.
+ * matched terms in the same order (tests/search/scores.test.ts holds them to it).
  */
 
 /** Index terms a program matched. Shared between entries and lists: never changed once made. */
 export type TermSet = ReadonlySet<string>;
 
-/** An immutable list of programs with a score and the terms each matched. */
+/**
+ * How a list's entries got their terms:
+ * - `same`: every entry has the same terms (a term's postings, a purpose's programs);
+ * - `each`: made per entry on demand (`at(i)`: the i-th entry's);
+ * - `scaled`: the input's programs and terms (scale);
+ * - `filtered`: some of the input's programs, with their terms there;
+ * - `any` (softMax, addUp), `all` (intersect), `within` (addWithin: listed when the first input
+ *   lists it): the inputs that list the program, in order, their terms joined in that order
+ *   (an input's terms first, then those of the next it lacks), as the combining added them.
+ */
+export type Origin =
+  | { kind: 'same'; terms: TermSet }
+  | { kind: 'each'; at: (i: number) => TermSet }
+  | { kind: 'scaled' | 'filtered'; input: Scores }
+  | { kind: 'any' | 'all' | 'within'; inputs: readonly Scores[] };
+
+const NO_TERMS: TermSet = new Set<string>();
+
+/** An immutable list of programs with a score each, and how their matched terms are found. */
 export class Scores {
   private positions?: Map<number, number>;
 
@@ -25,7 +48,7 @@ export class Scores {
     /** Catalog positions of the programs, in the order they were found. */
     readonly docs: Int32Array,
     readonly scores: Float64Array,
-    readonly terms: readonly TermSet[],
+    readonly origin: Origin,
   ) {}
 
   get size(): number {
@@ -47,74 +70,202 @@ export class Scores {
 
   get(doc: number): { score: number; terms: TermSet } | undefined {
     const i = this.positionOf(doc);
-    return i === undefined ? undefined : { score: this.scores[i]!, terms: this.terms[i]! };
+    return i === undefined ? undefined : { score: this.scores[i]!, terms: termsOf(this, [doc]).get(doc)! };
   }
 
   *entries(): IterableIterator<[number, { score: number; terms: TermSet }]> {
-    for (let i = 0; i < this.docs.length; i++) yield [this.docs[i]!, { score: this.scores[i]!, terms: this.terms[i]! }];
+    const terms = termsOf(this, this.docs);
+    for (let i = 0; i < this.docs.length; i++) yield [this.docs[i]!, { score: this.scores[i]!, terms: terms.get(this.docs[i]!)! }];
   }
 }
 
-export const NO_SCORES = new Scores(new Int32Array(0), new Float64Array(0), []);
+export const NO_SCORES = new Scores(new Int32Array(0), new Float64Array(0), { kind: 'same', terms: NO_TERMS });
 
-/** Builds a Scores entry by entry (each doc once). */
+/** Builds a Scores entry by entry (each doc once), for at most `capacity` entries. */
 export class ScoresBuilder {
-  private docs: number[] = [];
-  private scores: number[] = [];
-  private terms: TermSet[] = [];
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.docs = queryInt32s(capacity);
+    this.scores = queryFloat64s(capacity);
+  }
 
   get size(): number {
-    return this.docs.length;
+    return this.n;
   }
 
-  add(doc: number, score: number, terms: TermSet): void {
-    this.docs.push(doc);
-    this.scores.push(score);
-    this.terms.push(terms);
+  add(doc: number, score: number): void {
+    this.docs[this.n] = doc;
+    this.scores[this.n] = score;
+    this.n++;
   }
 
-  build(): Scores {
-    // The constructors copy an array directly; TypedArray.from goes through its iterator (slower).
-    return this.docs.length ? new Scores(new Int32Array(this.docs), new Float64Array(this.scores), this.terms) : NO_SCORES;
+  build(origin: Origin): Scores {
+    if (!this.n) return NO_SCORES;
+    return this.n === this.docs.length ? new Scores(this.docs, this.scores, origin) : new Scores(this.docs.subarray(0, this.n), this.scores.subarray(0, this.n), origin);
   }
 }
 
-// ---- term sets --------------------------------------------------------------------------
+/** A list whose every entry matched `terms`. */
+export function sameTerms(docs: Int32Array, scores: Float64Array, terms: TermSet): Scores {
+  return docs.length ? new Scores(docs, scores, { kind: 'same', terms }) : NO_SCORES;
+}
 
-/** Unions made since forgetTermUnions (one query's: its sets are made per query). */
-let unions = new Map<TermSet, Map<TermSet, TermSet>>();
-let lastUnion: { a?: TermSet; b?: TermSet; out?: TermSet } = {};
+/** `docs`, each at `score`, every one having matched `terms`. */
+export function constantScores(docs: Int32Array, score: number, terms: TermSet): Scores {
+  return sameTerms(docs, queryFloat64s(docs.length).fill(score), terms);
+}
 
-/** Lets go of the unions made so far (the engine calls it as each query starts). */
-export function forgetTermUnions(): void {
-  if (unions.size) unions = new Map();
-  lastUnion = {};
+// ---- a query's memory ---------------------------------------------------------------------
+
+/*
+ * The lists a query makes live only while it is answered, and at 100,000 programs a broad
+ * question makes tens of megabytes of them. Allocated one by one, as typed arrays of their own,
+ * their memory (outside V8's heap) made V8 run full collections of the whole index, 130–660 ms
+ * each on a 650 MB heap, in the middle of questions. They are cut instead from a few large
+ * blocks that every query uses again: `startQuery` (the engine calls it as each search starts,
+ * and nothing made for an earlier search is read after that) hands the blocks out from the
+ * start again. Without it the blocks are simply used up and new ones made, so code that never
+ * calls it (tools, tests) just allocates as before.
+ */
+let int32Block = new Int32Array(1 << 12);
+let int32Used = 0;
+let float64Block = new Float64Array(1 << 12);
+let float64Used = 0;
+let uint8Block = new Uint8Array(1 << 12);
+let uint8Used = 0;
+
+/** Hands a query's memory out from the start again: nothing made before may be read afterwards. */
+export function startQuery(): void {
+  int32Used = 0;
+  float64Used = 0;
+  uint8Used = 0;
+}
+
+function queryInt32s(n: number): Int32Array {
+  if (int32Used + n > int32Block.length) {
+    int32Block = new Int32Array(Math.max(n, int32Block.length * 2));
+    int32Used = 0;
+  }
+  return int32Block.subarray(int32Used, (int32Used += n));
+}
+
+function queryFloat64s(n: number): Float64Array {
+  if (float64Used + n > float64Block.length) {
+    float64Block = new Float64Array(Math.max(n, float64Block.length * 2));
+    float64Used = 0;
+  }
+  return float64Block.subarray(float64Used, (float64Used += n));
+}
+
+/** Zeros. */
+function queryUint8s(n: number): Uint8Array {
+  if (uint8Used + n > uint8Block.length) {
+    uint8Block = new Uint8Array(Math.max(n, uint8Block.length * 2));
+    uint8Used = 0;
+  }
+  return uint8Block.subarray(uint8Used, (uint8Used += n)).fill(0);
 }
 
 /**
- * `a`'s terms, then those of `b` it lacks (the order the Map version added them in). Made once
- * per pair of sets: a query's lists share a few sets among thousands of entries.
+ * Programs (catalog positions below `bound`) as one byte each: the ranking asks whether a
+ * program contains a word as written for nearly every hit, and a Set of 50,000 numbers per
+ * word was a good part of a broad question's garbage at 100,000 programs.
  */
-export function unionTerms(a: TermSet, b: TermSet): TermSet {
+export class DocSet {
+  private marks?: Uint8Array;
+
+  constructor(private readonly bound: number) {}
+
+  add(doc: number): void {
+    (this.marks ??= queryUint8s(this.bound))[doc] = 1;
+  }
+
+  addAll(docs: Int32Array): void {
+    if (!docs.length) return;
+    const marks = (this.marks ??= queryUint8s(this.bound));
+    for (let i = 0; i < docs.length; i++) marks[docs[i]!] = 1;
+  }
+
+  has(doc: number): boolean {
+    return this.marks !== undefined && this.marks[doc] === 1;
+  }
+}
+
+// ---- terms, for the few programs shown ------------------------------------------------------
+
+/**
+ * The terms each of `docs` matched in `list` (docs the list lacks are left out), worked out
+ * from the lists it was made of. Each list on the way is read once for all of `docs`.
+ */
+export function termsOf(list: Scores, docs: ArrayLike<number>): Map<number, TermSet> {
+  const wanted = new Map<number, number>();
+  for (let i = 0; i < docs.length; i++) if (!wanted.has(docs[i]!)) wanted.set(docs[i]!, wanted.size);
+  const found = resolve(list, wanted, new Map());
+  const out = new Map<number, TermSet>();
+  for (const [doc, k] of wanted) if (found[k]) out.set(doc, found[k]!);
+  return out;
+}
+
+/**
+ * Per wanted doc (by its number in `wanted`), its terms in `list`, or undefined when not listed.
+ * Only the lists a query started from (and filtered ones) are read through: whether a combined
+ * list has a program follows from its inputs.
+ */
+function resolve(list: Scores, wanted: Map<number, number>, memo: Map<Scores, Array<TermSet | undefined>>): Array<TermSet | undefined> {
+  const known = memo.get(list);
+  if (known) return known;
+  const { origin, docs } = list;
+  let out = new Array<TermSet | undefined>(wanted.size);
+  switch (origin.kind) {
+    case 'same':
+    case 'each':
+      for (let i = 0; i < docs.length; i++) {
+        const k = wanted.get(docs[i]!);
+        if (k !== undefined) out[k] = origin.kind === 'same' ? origin.terms : origin.at(i);
+      }
+      break;
+    case 'scaled':
+      out = resolve(origin.input, wanted, memo);
+      break;
+    case 'filtered': {
+      const input = resolve(origin.input, wanted, memo);
+      for (let i = 0; i < docs.length; i++) {
+        const k = wanted.get(docs[i]!);
+        if (k !== undefined) out[k] = input[k];
+      }
+      break;
+    }
+    default: {
+      const inputs = origin.inputs.map((input) => resolve(input, wanted, memo));
+      for (let k = 0; k < out.length; k++) {
+        if (origin.kind === 'all' ? inputs.some((found) => !found[k]) : origin.kind === 'within' && !inputs[0]![k]) continue;
+        let terms: TermSet | undefined;
+        for (const found of inputs) {
+          const more = found[k];
+          if (more) terms = terms ? unionTerms(terms, more) : more;
+        }
+        out[k] = terms;
+      }
+    }
+  }
+  memo.set(list, out);
+  return out;
+}
+
+/** `a`'s terms, then those of `b` it lacks (the order the Map version added them in). */
+function unionTerms(a: TermSet, b: TermSet): TermSet {
   if (a === b || !b.size) return a;
   if (!a.size) return b;
-  // Entries next to each other mostly pair the same two sets: the last pair is kept at hand.
-  if (a === lastUnion.a && b === lastUnion.b) return lastUnion.out!;
-  let byB = unions.get(a);
-  if (!byB) unions.set(a, (byB = new Map()));
-  let out = byB.get(b);
-  if (!out) {
-    let added: Set<string> | undefined;
-    for (const t of b) {
-      if (a.has(t)) continue;
-      added ??= new Set(a);
-      added.add(t);
-    }
-    out = added ?? a;
-    byB.set(b, out);
+  let added: Set<string> | undefined;
+  for (const t of b) {
+    if (a.has(t)) continue;
+    added ??= new Set(a);
+    added.add(t);
   }
-  lastUnion = { a, b, out };
-  return out;
+  return added ?? a;
 }
 
 // ---- scratch, indexed by doc --------------------------------------------------------------
@@ -123,7 +274,6 @@ let stamp = new Int32Array(0);
 let position = new Int32Array(0);
 let count = new Int32Array(0);
 let sum = new Float64Array(0);
-let termsOf: TermSet[] = [];
 let generation = 0;
 
 /** A fresh mark for one call: stamp[doc] === mark means the doc was seen in this call. */
@@ -163,7 +313,6 @@ export class Accumulator {
   readonly scores: Float64Array;
   /** For softMax: each entry's best score so far. */
   readonly best: Float64Array;
-  readonly terms: TermSet[] = [];
   n = 0;
   readonly mark = nextMark();
 
@@ -179,22 +328,25 @@ export class Accumulator {
     this.best = pendingBest;
   }
 
-  /** Position of `doc`, or -1 after adding it with `score` and `terms`. */
-  addOrFind(doc: number, score: number, terms: TermSet): number {
+  /** Position of `doc`, or -1 after adding it with `score`. */
+  addOrFind(doc: number, score: number): number {
     if (doc >= stamp.length) reserveDocs(doc + 1);
     else if (stamp[doc] === this.mark) return position[doc]!;
     stamp[doc] = this.mark;
     position[doc] = this.n;
     this.docs[this.n] = doc;
     this.scores[this.n] = score;
-    this.terms.push(terms);
     this.n++;
     return -1;
   }
 
-  result(): Scores {
+  result(origin: Origin): Scores {
     if (!this.n) return NO_SCORES;
-    return new Scores(this.docs.slice(0, this.n), this.scores.slice(0, this.n), this.terms);
+    const docs = queryInt32s(this.n);
+    const scores = queryFloat64s(this.n);
+    docs.set(this.docs.subarray(0, this.n));
+    scores.set(this.scores.subarray(0, this.n));
+    return new Scores(docs, scores, origin);
   }
 }
 
@@ -204,9 +356,9 @@ const totalSize = (lists: readonly Scores[]) => lists.reduce((n, l) => n + l.siz
 
 export function scale(scores: Scores, factor: number): Scores {
   if (!scores.size) return NO_SCORES;
-  const out = new Float64Array(scores.size);
+  const out = queryFloat64s(scores.size);
   for (let i = 0; i < out.length; i++) out[i] = scores.scores[i]! * factor;
-  return new Scores(scores.docs, out, scores.terms);
+  return new Scores(scores.docs, out, { kind: 'scaled', input: scores });
 }
 
 /** Best alternative in full, the others at `rest` of theirs. */
@@ -215,30 +367,30 @@ export function softMax(alternatives: Scores[], rest: number): Scores {
   // One alternative with programs (most words have no synonym that matches): it is the answer.
   if (present.length <= 1) return present[0] ?? NO_SCORES;
   const acc = new Accumulator(totalSize(present));
-  const { best } = acc;
+  const { best, scores: out } = acc;
   for (const list of present) {
-    const { docs, scores, terms } = list;
+    const { docs, scores } = list;
     for (let i = 0; i < docs.length; i++) {
       const s = scores[i]!;
-      const k = acc.addOrFind(docs[i]!, s, terms[i]!);
+      const k = acc.addOrFind(docs[i]!, s);
       if (k < 0) {
         best[acc.n - 1] = s;
         continue;
       }
-      acc.terms[k] = unionTerms(acc.terms[k]!, terms[i]!);
       const b = best[k]!;
       if (s > b) {
-        acc.scores[k] = s + (acc.scores[k]! - b) + rest * b;
+        out[k] = s + (out[k]! - b) + rest * b;
         best[k] = s;
-      } else acc.scores[k] = acc.scores[k]! + rest * s;
+      } else out[k] = out[k]! + rest * s;
     }
   }
-  return acc.result();
+  return acc.result({ kind: 'any', inputs: present });
 }
 
 /** Programs in every list, scores added up. */
 export function intersect(lists: Scores[]): Scores {
-  const [first, ...others] = [...lists].sort((a, b) => a.size - b.size);
+  const sorted = [...lists].sort((a, b) => a.size - b.size);
+  const [first, ...others] = sorted;
   if (!first || !first.size) return NO_SCORES;
   if (!others.length) return first;
   const mark = nextMark();
@@ -249,24 +401,23 @@ export function intersect(lists: Scores[]): Scores {
     stamp[d] = mark;
     count[d] = 0;
     sum[d] = first.scores[i]!;
-    termsOf[d] = first.terms[i]!;
   }
   for (let j = 0; j < others.length; j++) {
-    const { docs, scores, terms } = others[j]!;
+    const { docs, scores } = others[j]!;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i]!;
       if (d >= stamp.length || stamp[d] !== mark || count[d] !== j) continue;
       count[d] = j + 1;
       sum[d] = sum[d]! + scores[i]!;
-      termsOf[d] = unionTerms(termsOf[d]!, terms[i]!);
     }
   }
-  const out = new ScoresBuilder();
+  const out = new ScoresBuilder(first.size);
   for (let i = 0; i < first.docs.length; i++) {
     const d = first.docs[i]!;
-    if (count[d] === others.length) out.add(d, sum[d]!, termsOf[d]!);
+    if (count[d] === others.length) out.add(d, sum[d]!);
   }
-  return out.build();
+  // Terms joined in the order the lists were added up: the shortest first.
+  return out.build({ kind: 'all', inputs: sorted });
 }
 
 /** Programs in any list (and the optional extra), scores added up. */
@@ -275,15 +426,14 @@ export function addUp(lists: Scores[], extra?: Scores): Scores {
   if (all.length === 1) return all[0]!;
   if (!all.length) return NO_SCORES;
   const acc = new Accumulator(totalSize(all));
-  for (const { docs, scores, terms } of all) {
+  const out = acc.scores;
+  for (const { docs, scores } of all) {
     for (let i = 0; i < docs.length; i++) {
-      const k = acc.addOrFind(docs[i]!, scores[i]!, terms[i]!);
-      if (k < 0) continue;
-      acc.scores[k] = acc.scores[k]! + scores[i]!;
-      acc.terms[k] = unionTerms(acc.terms[k]!, terms[i]!);
+      const k = acc.addOrFind(docs[i]!, scores[i]!);
+      if (k >= 0) out[k] = out[k]! + scores[i]!;
     }
   }
-  return acc.result();
+  return acc.result({ kind: 'any', inputs: all });
 }
 
 /** `base` with what `extra` gives its programs added; programs only in `extra` are not listed. */
@@ -291,8 +441,8 @@ export function addWithin(base: Scores, extra: Scores[]): Scores {
   const lists = extra.filter((l) => l.size);
   if (!lists.length || !base.size) return base;
   const mark = nextMark();
-  const scores = base.scores.slice();
-  const terms = [...base.terms];
+  const scores = queryFloat64s(base.size);
+  scores.set(base.scores);
   for (let i = 0; i < base.docs.length; i++) {
     if (base.docs[i]! >= stamp.length) reserveDocs(base.docs[i]! + 1);
     stamp[base.docs[i]!] = mark;
@@ -304,15 +454,14 @@ export function addWithin(base: Scores, extra: Scores[]): Scores {
       if (d >= stamp.length || stamp[d] !== mark) continue;
       const k = position[d]!;
       scores[k] = scores[k]! + list.scores[i]!;
-      terms[k] = unionTerms(terms[k]!, list.terms[i]!);
     }
   }
-  return new Scores(base.docs, scores, terms);
+  return new Scores(base.docs, scores, { kind: 'within', inputs: [base, ...lists] });
 }
 
 /** The entries whose doc `keep` accepts, in their order. */
 export function filterScores(scores: Scores, keep: (doc: number) => boolean): Scores {
-  const out = new ScoresBuilder();
-  for (let i = 0; i < scores.docs.length; i++) if (keep(scores.docs[i]!)) out.add(scores.docs[i]!, scores.scores[i]!, scores.terms[i]!);
-  return out.size === scores.size ? scores : out.build();
+  const out = new ScoresBuilder(scores.size);
+  for (let i = 0; i < scores.docs.length; i++) if (keep(scores.docs[i]!)) out.add(scores.docs[i]!, scores.scores[i]!);
+  return out.size === scores.size ? scores : out.build({ kind: 'filtered', input: scores });
 }

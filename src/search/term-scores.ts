@@ -75,7 +75,7 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   if (packed) return packedTermScores(mini, term, boosts, view, packed.packed, packed.at);
   let capacity = 0;
   for (const postings of data.values()) capacity += postings.size;
-  // Each program once, its fields' scores summed in field order; every entry shares one terms set.
+  // Each program once, its fields' scores summed in field order; every entry matched the term.
   const acc = new Accumulator(capacity);
   const terms = new Set([term]);
   const { k, b, d } = BM25;
@@ -95,11 +95,11 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
       const length = lengths[shortId * fieldCount + fieldId]!;
       // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
       const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
-      const prev = acc.addOrFind(doc, score, terms);
+      const prev = acc.addOrFind(doc, score);
       if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
     });
   }
-  return acc.result();
+  return acc.result({ kind: 'same', terms });
 }
 
 /**
@@ -140,9 +140,9 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
       if (doc < 0) continue;
       const length = lengths[shortId * fieldCount + fieldId]!;
       const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
-      const prev = acc.addOrFind(doc, score, terms);
+      const prev = acc.addOrFind(doc, score);
       if (prev >= 0) scores[prev] = scores[prev]! + score;
     }
   }
-  return acc.result();
+  return acc.result({ kind: 'same', terms });
 }

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addUp, addWithin, filterScores, intersect, scale, ScoresBuilder, softMax, type Scores } from '../../src/search/scores.js';
+import { addUp, addWithin, filterScores, intersect, scale, ScoresBuilder, softMax, type Scores, type TermSet } from '../../src/search/scores.js';
 
 type MapScores = Map<number, { score: number; terms: Set<string> }>;
 
@@ -85,14 +85,16 @@ const list = fc
   .uniqueArray(fc.record({ doc: fc.integer({ min: 0, max: 60 }), score: fc.double({ min: 0.001, max: 50, noNaN: true }), term: fc.constantFrom('a', 'b', 'c', 'd') }), { selector: (e) => e.doc, maxLength: 40 })
   .map((entries) => {
     const sets = new Map<string, Set<string>>();
-    const builder = new ScoresBuilder();
+    const builder = new ScoresBuilder(entries.length);
+    const termsAt: TermSet[] = [];
     const map: MapScores = new Map();
     for (const e of entries) {
       if (!sets.has(e.term)) sets.set(e.term, new Set([e.term]));
-      builder.add(e.doc, e.score, sets.get(e.term)!);
+      builder.add(e.doc, e.score);
+      termsAt.push(sets.get(e.term)!);
       map.set(e.doc, { score: e.score, terms: new Set([e.term]) });
     }
-    return { scores: builder.build(), map };
+    return { scores: builder.build({ kind: 'each', at: (i) => termsAt[i]! }), map };
   });
 
 describe('scores: arrays by catalog position, as the Map version', () => {
@@ -115,14 +117,14 @@ describe('scores: arrays by catalog position, as the Map version', () => {
   });
 
   it('never changes its inputs, and filters by catalog position', () => {
-    const a = new ScoresBuilder();
+    const a = new ScoresBuilder(2);
     const t = new Set(['x']);
-    a.add(3, 1.5, t);
-    a.add(7, 2, t);
-    const b = new ScoresBuilder();
-    b.add(7, 1, new Set(['y']));
-    const left = a.build();
-    const right = b.build();
+    a.add(3, 1.5);
+    a.add(7, 2);
+    const b = new ScoresBuilder(1);
+    b.add(7, 1);
+    const left = a.build({ kind: 'same', terms: t });
+    const right = b.build({ kind: 'same', terms: new Set(['y']) });
     const before = [plain(left), plain(right)];
     addUp([left, right]);
     softMax([left, right], 0.5);

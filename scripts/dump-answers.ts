@@ -1,0 +1,30 @@
+/**
+ * Every answer of the evaluation questions (and some more), in full: ids, scores, matched
+ * terms, totals and steps, as JSON lines. For checking that a change meant to be invisible
+ * (a faster way to the same answer) is: run it before and after and compare the outputs.
+ *   npx tsx scripts/dump-answers.ts > before.jsonl   (both engines: built with kuromoji, and loaded with the lexicon)
+ */
+import path from 'node:path';
+import { loadPaths, PROJECT_ROOT } from '../src/config.js';
+import { loadEvalQueries } from '../src/search/evaluate.js';
+import { loadSearchEngine } from '../src/search/load.js';
+
+const paths = loadPaths();
+const engines = {
+  built: (await loadSearchEngine(paths, { useIndexFile: false })).engine,
+  served: (await loadSearchEngine(paths)).engine,
+};
+const queries = new Set<string>();
+for (const file of ['queries.yaml', 'queries-heldout.yaml']) {
+  for (const q of await loadEvalQueries(path.join(PROJECT_ROOT, 'tests', 'fixtures', file)).catch(() => [])) queries.add(q.query);
+}
+for (const q of ['創業', '補助金', '鹿児島 事業', '"事業承継"', '機関:商工会 創業', 'そうしん', 'IT化したい', '障がい者', 'ほげほげ', '創業 補助金 融資 海外']) queries.add(q);
+for (const [name, engine] of Object.entries(engines)) {
+  for (const q of queries) {
+    for (const limit of [5, undefined]) {
+      const r = engine.search(q, limit === undefined ? {} : { limit, offset: 0 });
+      const { hits, suggestions, parsed, ...rest } = r;
+      process.stdout.write(JSON.stringify({ engine: name, q, limit, ...rest, hits: hits.slice(0, 40).map((h) => [h.program.id, h.score, h.terms, h.snippet]) }) + '\n');
+    }
+  }
+}
