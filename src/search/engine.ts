@@ -21,7 +21,7 @@ import { KanaReadings } from './kana-reading.js';
 import { addUp, constantScores, DocSet, filterScores, intersect, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
-import { compactPacked, PostingsPacker, type PackedTerms } from './index-build.js';
+import { compactPacked, PostingsPacker, WordPool, type PackedTerms } from './index-build.js';
 import { firstInOrder } from './rank.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
 
@@ -125,6 +125,8 @@ export class SearchEngine {
   private index: MiniSearch<IndexedDocument>;
   /** The postings as the build packed them (index-build.ts), for toJSON; a loaded index has none. */
   private packedTerms?: PackedTerms;
+  /** While building: one copy of each word kept per program (index-build.ts). */
+  private wordPool?: WordPool;
 
   private constructor(private readonly input: SearchEngineInput) {
     this.options = { ...DEFAULTS, ...input.options };
@@ -149,6 +151,7 @@ export class SearchEngine {
     // MiniSearch's postings kept packed (index-build.ts): its Maps held them at 48 bytes
     // each, the largest part of a 100,000-program build.
     const packer = new PostingsPacker(engine.index);
+    engine.wordPool = new WordPool();
     let batch: IndexedDocument[] = [];
     for (const program of input.programs) {
       batch.push(engine.analyzeProgram(program));
@@ -160,6 +163,7 @@ export class SearchEngine {
     }
     engine.index.addAll(batch);
     engine.packedTerms = packer.finish(miniSearchOptions());
+    engine.wordPool = undefined;
     engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
@@ -268,7 +272,9 @@ export class SearchEngine {
       own.add(unit.term);
       for (const p of unit.parts) own.add(p);
     }
-    this.docTerms.set(program.id, [...own].slice(0, 40));
+    const words = [...own].slice(0, 40);
+    const pool = this.wordPool;
+    this.docTerms.set(program.id, pool ? words.map((w) => pool.of(w)) : words);
     return doc;
   }
 
