@@ -201,12 +201,34 @@ export class DocSet {
  * from the lists it was made of. Each list on the way is read once for all of `docs`.
  */
 export function termsOf(list: Scores, docs: ArrayLike<number>): Map<number, TermSet> {
-  const wanted = new Map<number, number>();
-  for (let i = 0; i < docs.length; i++) if (!wanted.has(docs[i]!)) wanted.set(docs[i]!, wanted.size);
-  const found = resolve(list, wanted, new Map());
+  // wanted: stamp[doc] === mark, and position[doc] its number (scratch, as the combining uses it).
+  const mark = nextMark();
+  const numbered: number[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    if (doc >= stamp.length) reserveDocs(doc + 1);
+    if (stamp[doc] === mark) continue;
+    stamp[doc] = mark;
+    position[doc] = numbered.length;
+    numbered.push(doc);
+  }
+  const found = resolve(list, { mark, count: numbered.length }, new Map());
   const out = new Map<number, TermSet>();
-  for (const [doc, k] of wanted) if (found[k]) out.set(doc, found[k]!);
+  numbered.forEach((doc, k) => {
+    if (found[k]) out.set(doc, found[k]!);
+  });
   return out;
+}
+
+/** The docs termsOf asks about: stamp[doc] === mark, numbered by position[doc]. */
+interface Wanted {
+  mark: number;
+  count: number;
+}
+
+/** The number of `doc` among the wanted ones, or -1. */
+function wantedNumber(doc: number, wanted: Wanted): number {
+  return doc < stamp.length && stamp[doc] === wanted.mark ? position[doc]! : -1;
 }
 
 /**
@@ -214,17 +236,17 @@ export function termsOf(list: Scores, docs: ArrayLike<number>): Map<number, Term
  * Only the lists a query started from (and filtered ones) are read through: whether a combined
  * list has a program follows from its inputs.
  */
-function resolve(list: Scores, wanted: Map<number, number>, memo: Map<Scores, Array<TermSet | undefined>>): Array<TermSet | undefined> {
+function resolve(list: Scores, wanted: Wanted, memo: Map<Scores, Array<TermSet | undefined>>): Array<TermSet | undefined> {
   const known = memo.get(list);
   if (known) return known;
   const { origin, docs } = list;
-  let out = new Array<TermSet | undefined>(wanted.size);
+  let out = new Array<TermSet | undefined>(wanted.count);
   switch (origin.kind) {
     case 'same':
     case 'each':
       for (let i = 0; i < docs.length; i++) {
-        const k = wanted.get(docs[i]!);
-        if (k !== undefined) out[k] = origin.kind === 'same' ? origin.terms : origin.at(i);
+        const k = wantedNumber(docs[i]!, wanted);
+        if (k >= 0) out[k] = origin.kind === 'same' ? origin.terms : origin.at(i);
       }
       break;
     case 'scaled':
@@ -233,8 +255,8 @@ function resolve(list: Scores, wanted: Map<number, number>, memo: Map<Scores, Ar
     case 'filtered': {
       const input = resolve(origin.input, wanted, memo);
       for (let i = 0; i < docs.length; i++) {
-        const k = wanted.get(docs[i]!);
-        if (k !== undefined) out[k] = input[k];
+        const k = wantedNumber(docs[i]!, wanted);
+        if (k >= 0) out[k] = input[k];
       }
       break;
     }

@@ -39,8 +39,12 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
  */
 export interface PostingsView {
   positions: Int32Array;
-  /** lengths[shortId * fieldCount + fieldId]. */
-  lengths: Uint32Array;
+  /**
+   * BM25's length part per document and field, norms[shortId * fieldCount + fieldId] =
+   * k · (1 − b + b · length / average length), computed once in MiniSearch's order of
+   * operations (so a score is the same to the bit): two divisions fewer per posting.
+   */
+  norms: Float64Array;
   fieldCount: number;
   /** MiniSearch's fields and their ids, in its order. */
   fields: Array<[string, number]>;
@@ -54,12 +58,16 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
   const positions = new Int32Array(max + 1).fill(-1);
   for (const [shortId, id] of mini._documentIds) positions[shortId] = positionOf(id as string) ?? -1;
   const fieldCount = Object.keys(mini._fieldIds).length;
-  const lengths = new Uint32Array((max + 1) * fieldCount);
+  const norms = new Float64Array((max + 1) * fieldCount);
+  const { k, b } = BM25;
   for (const [shortId, fieldLengths] of mini._fieldLength) {
     if (shortId > max) continue;
-    for (let f = 0; f < fieldCount; f++) lengths[shortId * fieldCount + f] = fieldLengths[f] ?? 0;
+    for (let f = 0; f < fieldCount; f++) {
+      const length = fieldLengths[f] ?? 0;
+      norms[shortId * fieldCount + f] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
+    }
   }
-  return { positions, lengths, fieldCount, fields: Object.entries(mini._fieldIds) };
+  return { positions, norms, fieldCount, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
@@ -78,23 +86,21 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   // Each program once, its fields' scores summed in field order; every entry matched the term.
   const acc = new Accumulator(capacity);
   const terms = new Set([term]);
-  const { k, b, d } = BM25;
+  const { k, d } = BM25;
   const total = mini._documentCount;
-  const { positions, lengths, fieldCount } = view;
+  const { positions, norms, fieldCount } = view;
   // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
   for (const [field, fieldId] of view.fields) {
     const postings = data.get(fieldId);
     if (!postings) continue;
     const boost = boosts[field] || 1;
-    const avgLength = mini._avgFieldLength[fieldId]!;
     const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
     postings.forEach((tf, shortId) => {
       const doc = positions[shortId] ?? -1;
       // A removed document's postings are cleaned lazily by MiniSearch; the engine never removes one.
       if (doc < 0) return;
-      const length = lengths[shortId * fieldCount + fieldId]!;
       // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
-      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[shortId * fieldCount + fieldId]!)));
       const prev = acc.addOrFind(doc, score);
       if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
     });
@@ -122,24 +128,22 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
   }
   const acc = new Accumulator(capacity);
   const terms = new Set([term]);
-  const { k, b, d } = BM25;
+  const { k, d } = BM25;
   const total = mini._documentCount;
-  const { positions, lengths, fieldCount } = view;
+  const { positions, norms, fieldCount } = view;
   const { scores } = acc;
   for (const [field, fieldId] of view.fields) {
     const from = fieldAt.get(fieldId);
     if (from === undefined) continue;
     const n = packed[from]!;
     const boost = boosts[field] || 1;
-    const avgLength = mini._avgFieldLength[fieldId]!;
     const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
     for (let i = from + 1, end = from + 1 + 2 * n; i < end; i += 2) {
       const shortId = packed[i]!;
       const tf = packed[i + 1]!;
       const doc = positions[shortId] ?? -1;
       if (doc < 0) continue;
-      const length = lengths[shortId * fieldCount + fieldId]!;
-      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength))));
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[shortId * fieldCount + fieldId]!)));
       const prev = acc.addOrFind(doc, score);
       if (prev >= 0) scores[prev] = scores[prev]! + score;
     }
