@@ -350,6 +350,16 @@ export class Accumulator {
     this.best = pendingBest;
   }
 
+  /**
+   * The marks addOrFind uses, long enough for docs below `bound`, for a loop that inlines it
+   * (term-scores.ts: a posting at a time, a million per broad question at 100,000 programs).
+   * Valid until the next Accumulator or combining call.
+   */
+  marks(bound: number): { stamp: Int32Array; position: Int32Array } {
+    reserveDocs(bound);
+    return { stamp, position };
+  }
+
   /** Position of `doc`, or -1 after adding it with `score`. */
   addOrFind(doc: number, score: number): number {
     if (doc >= stamp.length) reserveDocs(doc + 1);

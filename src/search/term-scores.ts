@@ -39,6 +39,8 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
  */
 export interface PostingsView {
   positions: Int32Array;
+  /** Above every position in `positions`. */
+  docBound: number;
   /**
    * BM25's length part per document and field, norms[shortId * fieldCount + fieldId] =
    * k · (1 − b + b · length / average length), computed once in MiniSearch's order of
@@ -56,7 +58,12 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
   let max = -1;
   for (const shortId of mini._documentIds.keys()) if (shortId > max) max = shortId;
   const positions = new Int32Array(max + 1).fill(-1);
-  for (const [shortId, id] of mini._documentIds) positions[shortId] = positionOf(id as string) ?? -1;
+  let docBound = 0;
+  for (const [shortId, id] of mini._documentIds) {
+    const doc = positionOf(id as string) ?? -1;
+    positions[shortId] = doc;
+    if (doc >= docBound) docBound = doc + 1;
+  }
   const fieldCount = Object.keys(mini._fieldIds).length;
   const norms = new Float64Array((max + 1) * fieldCount);
   const { k, b } = BM25;
@@ -67,7 +74,7 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
       norms[shortId * fieldCount + f] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
     }
   }
-  return { positions, norms, fieldCount, fields: Object.entries(mini._fieldIds) };
+  return { positions, docBound, norms, fieldCount, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
@@ -131,7 +138,10 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
   const { k, d } = BM25;
   const total = mini._documentCount;
   const { positions, norms, fieldCount } = view;
-  const { scores } = acc;
+  // acc.addOrFind inlined, with its arrays in locals: this loop is most of a broad question's time.
+  const { docs, scores, mark } = acc;
+  const { stamp, position } = acc.marks(view.docBound);
+  let count = 0;
   for (const [field, fieldId] of view.fields) {
     const from = fieldAt.get(fieldId);
     if (from === undefined) continue;
@@ -141,12 +151,22 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
     for (let i = from + 1, end = from + 1 + 2 * n; i < end; i += 2) {
       const shortId = packed[i]!;
       const tf = packed[i + 1]!;
-      const doc = positions[shortId] ?? -1;
-      if (doc < 0) continue;
+      const doc = positions[shortId]!;
+      // A removed document (-1), or none at all (undefined): MiniSearch cleans postings lazily.
+      if (!(doc >= 0)) continue;
       const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[shortId * fieldCount + fieldId]!)));
-      const prev = acc.addOrFind(doc, score);
-      if (prev >= 0) scores[prev] = scores[prev]! + score;
+      if (stamp[doc] === mark) {
+        const p = position[doc]!;
+        scores[p] = scores[p]! + score;
+      } else {
+        stamp[doc] = mark;
+        position[doc] = count;
+        docs[count] = doc;
+        scores[count] = score;
+        count++;
+      }
     }
   }
+  acc.n = count;
   return acc.result({ kind: 'same', terms });
 }
