@@ -9,14 +9,14 @@ import { loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
  * 48 bytes of heap per posting, 1.3 GB of a 100,000-program build (27 million postings), where
  * the packed form index-load.ts writes takes 8. While the engine builds, `PostingsPacker`
  * takes MiniSearch's `addTerm` (the one place it adds a posting) and keeps each term's field's
- * postings as one array of (id, tf) pairs instead. Everything else is MiniSearch's own: it
+ * postings in one array instead, a posting as one small integer (id and tf together: `TF`). Everything else is MiniSearch's own: it
  * adds every document, makes the radix tree (the term's leaf is still a Map by field, in the
  * order the fields first had the term), the field lengths and their averages. The arrays hold
  * what the Maps would: MiniSearch adds a document's fields one by one, a field's terms
  * together, and the ids ascending, so a document already counted for a term's field is the
- * last pair of that field's array, and the pairs are in the order the Map would hold them.
+ * last posting of that field's array, and the postings are in the order the Map would hold them.
  *
- * `finish` packs the pairs in the tree's order, exactly as `compactIndex` packs MiniSearch's
+ * `finish` packs the postings in the tree's order, exactly as `compactIndex` packs MiniSearch's
  * Maps (the index file is byte for byte the same), and swaps MiniSearch's term tree for the
  * same tree whose leaves read the packed postings, as a loaded index's do (index-load.ts):
  * the built engine answers from them, and `toJSON` writes them without packing again.
@@ -29,8 +29,13 @@ import { loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 type Freqs = Map<number, number>;
 type Postings = Map<number, Freqs>;
 type TreeNode = Map<string, TreeNode | Postings>;
-/** A term's leaf while building: fieldId → its (id, tf) pairs. */
+/** A term's leaf while building: fieldId → its postings, one number each (see TF). */
 type BuildingPostings = Map<number, number[]>;
+/**
+ * A posting while building is one number, `id * TF + tf` (an SMI: 4 bytes in V8's heap,
+ * half of an (id, tf) pair); a tf of TF or more is written `id * TF` followed by `-tf`.
+ */
+const TF = 64;
 const LEAF = '';
 
 interface Internals {
@@ -59,18 +64,36 @@ export class PostingsPacker<T> {
   constructor(private readonly index: MiniSearch<T>) {
     const mini = this.mini;
     if (mini._documentCount || mini._index._tree.size) throw new Error('PostingsPacker: the index is not empty');
-    // MiniSearch#addTerm (fieldIndex.set(id, (fieldIndex.get(id) || 0) + 1)) on an array of pairs.
+    // MiniSearch#addTerm (fieldIndex.set(id, (fieldIndex.get(id) || 0) + 1)) on an array of postings.
     mini.addTerm = (fieldId, documentId, term) => {
       const leaf = mini._index.fetch(term, newLeaf);
-      const pairs = leaf.get(fieldId);
-      if (!pairs) leaf.set(fieldId, [documentId, 1]);
-      else if (pairs[pairs.length - 2] === documentId) pairs[pairs.length - 1]!++;
-      else pairs.push(documentId, 1);
+      const list = leaf.get(fieldId);
+      if (!list) {
+        leaf.set(fieldId, [documentId * TF + 1]);
+        return;
+      }
+      const last = list.length - 1;
+      const value = list[last]!;
+      if (value < 0) {
+        // This document's tf is past TF already: count on.
+        if (Math.floor(list[last - 1]! / TF) === documentId) {
+          list[last] = value - 1;
+          return;
+        }
+      } else if (Math.floor(value / TF) === documentId) {
+        if (value % TF < TF - 1) list[last] = value + 1;
+        else {
+          list[last] = documentId * TF;
+          list.push(-TF);
+        }
+        return;
+      }
+      list.push(documentId * TF + 1);
     };
   }
 
   /**
-   * Packs the pairs, term by term in the tree's order, and makes the index read them (see
+   * Packs the postings, term by term in the tree's order, and makes the index read them (see
    * the class); MiniSearch adds postings as usual again. Nothing may be added to the index
    * afterwards (the packed postings would not have it).
    */
@@ -85,7 +108,7 @@ export class PostingsPacker<T> {
         if (key !== LEAF) size(child as Map<string, unknown>);
         else {
           total += 1;
-          for (const pairs of (child as BuildingPostings).values()) total += 2 + pairs.length;
+          for (const list of (child as BuildingPostings).values()) total += 2 + 2 * postingCount(list);
         }
       }
     };
@@ -104,12 +127,21 @@ export class PostingsPacker<T> {
         tree.push(at);
         const fields = child as BuildingPostings;
         postings[at++] = fields.size;
-        for (const [fieldId, pairs] of fields) {
+        for (const [fieldId, list] of fields) {
           postings[at++] = fieldId;
-          postings[at++] = pairs.length / 2;
-          postings.set(pairs, at);
-          at += pairs.length;
-          pairs.length = 0;
+          postings[at++] = postingCount(list);
+          for (let i = 0; i < list.length; i++) {
+            const value = list[i]!;
+            const next = list[i + 1];
+            postings[at++] = Math.floor(value / TF);
+            if (next !== undefined && next < 0) {
+              postings[at++] = -next;
+              i++;
+            } else {
+              postings[at++] = value % TF;
+            }
+          }
+          list.length = 0;
         }
       }
     };
@@ -124,6 +156,13 @@ export class PostingsPacker<T> {
   private get mini(): Internals {
     return this.index as unknown as Internals;
   }
+}
+
+/** Postings in a list made by PostingsPacker's addTerm (a large tf takes two numbers). */
+function postingCount(list: number[]): number {
+  let n = 0;
+  for (const value of list) if (value >= 0) n++;
+  return n;
 }
 
 /** A CompactIndex of no documents holding `terms`: loads as the term tree alone. */

@@ -20,6 +20,9 @@ const docs = [
   // Terms sharing prefixes: the radix tree splits and merges edges for them.
   { id: 'e', title: 'abc abd', text: 'ab a abcd b 創業者 創 創業' },
   { id: 'f', title: '補助金', text: '補助金 創業 創業 創業', extra: 'abc' },
+  // Term frequencies around 64, where the packer writes a posting in two numbers, and after it.
+  { id: 'g', title: 'x '.repeat(63), text: '創業 '.repeat(64), extra: '相談 '.repeat(200) + '補助金 '.repeat(62) },
+  { id: 'h', title: 'x '.repeat(65), text: '創業', extra: '相談 '.repeat(64) },
 ];
 
 function ordinary(): MiniSearch {
