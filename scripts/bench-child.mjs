@@ -115,6 +115,21 @@ async function prepare(size, cacheDir, rebuild) {
     await mkdir(cacheDir, { recursive: true });
     for (const f of await readdir(cacheDir)) if (f.startsWith(`${size}-`)) await rm(path.join(cacheDir, f), { recursive: true });
 
+    if (!bundled) {
+      // As YAML, so the command-line tool loads it like the real catalog (SHIEN_CATALOG_DIR).
+      // Written before the index is built: the YAML library's garbage (about 200 MiB at 20,000
+      // programs) then comes while the process holds only the programs, not on top of the
+      // built index and kuromoji, where it made the build process's peak, which is the index
+      // build's figure. In slices: one YAML document of 100,000 programs built at once was
+      // gigabytes. Consecutive slices of one top-level list concatenate into that list.
+      await mkdir(files.catalogDir, { recursive: true });
+      const yamlFile = await open(path.join(files.catalogDir, 'programs.yaml'), 'w');
+      try {
+        for (let at = 0; at < programs.length; at += 1000) await yamlFile.write(stringify(programs.slice(at, at + 1000), { lineWidth: 0 }));
+      } finally {
+        await yamlFile.close();
+      }
+    }
     const kuromoji = await loadAnalyzer();
     // The engine asks for a program's units once per program (analyzeProgram), so counting
     // them says how far a build got; a line on stderr every 10 s says so to the parent, which
@@ -135,19 +150,6 @@ async function prepare(size, cacheDir, rebuild) {
     const engine = await SearchEngine.build(input);
     const buildMs = since(start);
     clearInterval(report);
-    if (!bundled) {
-      // As YAML, so the command-line tool loads it like the real catalog (SHIEN_CATALOG_DIR).
-      await mkdir(files.catalogDir, { recursive: true });
-      // In slices: one YAML document of 100,000 programs built at once was gigabytes of the
-      // build process's peak, which is the index build's figure. Consecutive slices of one
-      // top-level list concatenate into that list.
-      const yamlFile = await open(path.join(files.catalogDir, 'programs.yaml'), 'w');
-      try {
-        for (let at = 0; at < programs.length; at += 1000) await yamlFile.write(stringify(programs.slice(at, at + 1000), { lineWidth: 0 }));
-      } finally {
-        await yamlFile.close();
-      }
-    }
     // Written as a deployment writes it (load.ts writeIndexFile): with the validated sources,
     // the hash of the files they came from and the build, so a start whose files match takes
     // the programs from here instead of parsing the YAML (what `npm start` and the CLI do).
