@@ -83,4 +83,15 @@ describe('index file JSON, written in pieces', () => {
     expect([...postings]).toEqual([1, 2, 3]);
     expect(JSON.stringify({ ...read, index })).toBe(JSON.stringify({ ...content, index: { ...content.index, postings: undefined } }));
   });
+
+  it('writes a long array of large items (the 相談例 word lists) an item at a time, and items JSON leaves out as null', () => {
+    // 1,500 words × 2,000 examples: a slice of a thousand of them was one string of about 12 MB.
+    const examplesWith = Array.from({ length: 1_500 }, (_, i) => [`語${i}`, Array.from({ length: 2_000 }, (_, k) => k * 7 + i)]);
+    const odd = Array.from({ length: 1_200 }, (_, i) => (i % 4 === 0 ? undefined : i % 4 === 1 ? () => i : i % 4 === 2 ? { i, none: undefined } : [i]));
+    const content = { index: { postings: Int32Array.from([5]) }, consultations: { programOf: [0, 1], examplesWith }, odd };
+    const chunks = [...indexFileChunks(content)];
+    expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThan(4 * 1024 * 1024);
+    const json = Buffer.concat(chunks.slice(2)).toString('utf8');
+    expect(json).toBe(JSON.stringify({ ...content, index: { postings: { int32s: 1 } } }));
+  });
 });
