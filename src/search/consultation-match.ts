@@ -93,10 +93,20 @@ export class ConsultationMatcher {
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
     if (!(minCover > 0)) throw new RangeError(`minCover must be above 0 (${minCover})`);
     if (question.length < 2) return NO_SCORES;
-    const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
-    const total = weights.reduce((a, b) => a + b, 0);
+    // Built by index, not by map(): map() hands back packed or holey arrays depending on
+    // whether its caller runs optimised, and code optimised for one is thrown away on the other.
+    const formLists: string[][] = [];
+    const weights = new Float64Array(question.length);
+    for (let i = 0; i < question.length; i++) {
+      const forms = [...question[i]!];
+      formLists.push(forms);
+      let max = -Infinity;
+      for (const f of forms) max = Math.max(max, this.weight(f));
+      weights[i] = max;
+    }
+    let total = 0;
+    for (let i = 0; i < weights.length; i++) total += weights[i]!;
     if (!total) return NO_SCORES;
-    const formLists = question.map((forms) => [...forms]);
     // Only the examples saying an "essential" word can reach minCover: the lightest words whose
     // weights add up to less than minCover of the total cannot reach it on their own (MaxScore's
     // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs), so they
@@ -231,9 +241,14 @@ function growInt32(old: Int32Array): Int32Array {
  * larger in its last place, still falls short). An example saying only light words covers less
  * than `needed`.
  */
-function lightWords(weights: readonly number[], needed: number): boolean[] {
-  const light = weights.map(() => false);
-  const lightest = weights.map((_, i) => i).sort((a, b) => weights[a]! - weights[b]!);
+function lightWords(weights: Float64Array, needed: number): boolean[] {
+  const light: boolean[] = [];
+  const lightest: number[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    light.push(false);
+    lightest.push(i);
+  }
+  lightest.sort((a, b) => weights[a]! - weights[b]!);
   const limit = needed * (1 - 1e-9);
   let sum = 0;
   for (const i of lightest) {
