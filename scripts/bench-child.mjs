@@ -130,6 +130,9 @@ async function prepare(size, cacheDir, rebuild) {
         await yamlFile.close();
       }
     }
+    // The catalog's files hashed now, before the build: at 100,000 programs its YAML is read
+    // whole (hundreds of MB), which after the build was on top of the built index.
+    const filesFingerprint = await sourceFilesFingerprint({ ...paths, catalogDir: files.catalogDir });
     const kuromoji = await loadAnalyzer();
     // The engine asks for a program's units once per program (analyzeProgram), so counting
     // them says how far a build got; a line on stderr every 10 s says so to the parent, which
@@ -154,7 +157,7 @@ async function prepare(size, cacheDir, rebuild) {
     // the hash of the files they came from and the build, so a start whose files match takes
     // the programs from here instead of parsing the YAML (what `npm start` and the CLI do).
     start = performance.now();
-    await writeIndexFile(files.index, engine, served, await sourceFilesFingerprint({ ...paths, catalogDir: files.catalogDir }));
+    await writeIndexFile(files.index, engine, served, filesFingerprint);
     const serializeMs = since(start);
     const peakRssMB = process.resourceUsage().maxRSS / 1024;
     const meta = { size, bundled, fingerprint, buildMs, serializeMs, peakRssMB, builtAt: new Date().toISOString(), node: process.version, code: BUILD_ID };
