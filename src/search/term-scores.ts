@@ -42,11 +42,17 @@ export interface PostingsView {
   /** Above every position in `positions`. */
   docBound: number;
   /**
-   * BM25's length part per document and field, norms[shortId * fieldCount + fieldId] =
+   * BM25's length part per document and field, norms[fieldId * stride + shortId] =
    * k · (1 − b + b · length / average length), computed once in MiniSearch's order of
    * operations (so a score is the same to the bit): two divisions fewer per posting.
    */
   norms: Float64Array;
+  /**
+   * Documents per field in `norms`. Field by field, so that a term's postings (a field's in
+   * ascending ids) read it in order: by document it was a cache line per posting, most of a
+   * broad question's time at 100,000 programs.
+   */
+  stride: number;
   fieldCount: number;
   /** MiniSearch's fields and their ids, in its order. */
   fields: Array<[string, number]>;
@@ -65,16 +71,17 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
     if (doc >= docBound) docBound = doc + 1;
   }
   const fieldCount = Object.keys(mini._fieldIds).length;
-  const norms = new Float64Array((max + 1) * fieldCount);
+  const stride = max + 1;
+  const norms = new Float64Array(stride * fieldCount);
   const { k, b } = BM25;
   for (const [shortId, fieldLengths] of mini._fieldLength) {
     if (shortId > max) continue;
     for (let f = 0; f < fieldCount; f++) {
       const length = fieldLengths[f] ?? 0;
-      norms[shortId * fieldCount + f] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
+      norms[f * stride + shortId] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
     }
   }
-  return { positions, docBound, norms, fieldCount, fields: Object.entries(mini._fieldIds) };
+  return { positions, docBound, norms, stride, fieldCount, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
@@ -95,7 +102,7 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   const terms = new Set([term]);
   const { k, d } = BM25;
   const total = mini._documentCount;
-  const { positions, norms, fieldCount } = view;
+  const { positions, norms, stride } = view;
   // Every indexed field, in MiniSearch's order; a field without a boost weighs 1, as there.
   for (const [field, fieldId] of view.fields) {
     const postings = data.get(fieldId);
@@ -107,7 +114,7 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
       // A removed document's postings are cleaned lazily by MiniSearch; the engine never removes one.
       if (doc < 0) return;
       // In MiniSearch's order of operations, so the floating-point result is the same to the bit.
-      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[shortId * fieldCount + fieldId]!)));
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[fieldId * stride + shortId]!)));
       const prev = acc.addOrFind(doc, score);
       if (prev >= 0) acc.scores[prev] = acc.scores[prev]! + score;
     });
@@ -137,7 +144,7 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
   const terms = new Set([term]);
   const { k, d } = BM25;
   const total = mini._documentCount;
-  const { positions, norms, fieldCount } = view;
+  const { positions, norms, stride } = view;
   // acc.addOrFind inlined, with its arrays in locals: this loop is most of a broad question's time.
   const { docs, scores, mark } = acc;
   const { stamp, position } = acc.marks(view.docBound);
@@ -148,13 +155,14 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
     const n = packed[from]!;
     const boost = boosts[field] || 1;
     const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    const normsAt = fieldId * stride;
     for (let i = from + 1, end = from + 1 + 2 * n; i < end; i += 2) {
       const shortId = packed[i]!;
       const tf = packed[i + 1]!;
       const doc = positions[shortId]!;
       // A removed document (-1), or none at all (undefined): MiniSearch cleans postings lazily.
       if (!(doc >= 0)) continue;
-      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[shortId * fieldCount + fieldId]!)));
+      const score = boost * (idf * (d + (tf * (k + 1)) / (tf + norms[normsAt + shortId]!)));
       if (stamp[doc] === mark) {
         const p = position[doc]!;
         scores[p] = scores[p]! + score;
