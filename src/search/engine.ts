@@ -118,6 +118,7 @@ export class SearchEngine {
   /** term → catalog words the general dictionary gives as its synonyms. */
   private generalSynonyms = new Map<string, string[]>();
   private readonly agencySpellings = new Map<string, string[]>();
+  private agencyIndex?: { agencyOf: Int32Array; names: string[] };
   private readonly options: Required<SearchEngineOptions>;
   private readonly variants: Variants;
   /** The input's analyzer behind the variant folding. */
@@ -391,13 +392,12 @@ export class SearchEngine {
         return this.compactSpellings(name).some((s) => s === v || (v.length >= 2 && s.includes(v)));
       };
       // Once per agency named in the catalog, not per program (100,000 programs, a few hundred agencies).
-      const byAgency = new Map<string, boolean>();
-      const matches = (p: Program) => {
-        let yes = byAgency.get(p.agency);
-        if (yes === undefined) byAgency.set(p.agency, (yes = matchesAgency(p.agency)));
-        return yes;
-      };
-      if (this.input.programs.some(matches)) filters.push(matches);
+      const { agencyOf, names } = this.agencyNumbers();
+      const yes = new Uint8Array(names.length);
+      names.forEach((name, i) => {
+        if (matchesAgency(name)) yes[i] = 1;
+      });
+      if (yes.includes(1)) filters.push((_, doc) => yes[agencyOf[doc]!] === 1);
       else errors.push(`機関「${value}」の事業はカタログにありません。${FILTER_FORMS.agency} のように、機関名・略称・種類 (県, 市, 商工会議所, 商工会, 金融機関, 大学, 国の機関, 団体) で指定してください。`);
     }
     for (const numbers of parsed.keyProjects) filters.push((p) => numbers.some((n) => p.keyProjects?.includes(n)));
@@ -423,6 +423,21 @@ export class SearchEngine {
   }
 
   /** An agency as written and its other spellings, in compact form (made once per agency). */
+  /** Each program's agency as a number (its place in `names`), made on the first agency filter. */
+  private agencyNumbers(): { agencyOf: Int32Array; names: string[] } {
+    if (!this.agencyIndex) {
+      const numbers = new Map<string, number>();
+      const agencyOf = new Int32Array(this.size);
+      this.input.programs.forEach((p, doc) => {
+        let n = numbers.get(p.agency);
+        if (n === undefined) numbers.set(p.agency, (n = numbers.size));
+        agencyOf[doc] = n;
+      });
+      this.agencyIndex = { agencyOf, names: [...numbers.keys()] };
+    }
+    return this.agencyIndex;
+  }
+
   private compactSpellings(agency: string): string[] {
     let spellings = this.agencySpellings.get(agency);
     if (!spellings) this.agencySpellings.set(agency, (spellings = [agency, ...this.agencies.spellingsOf(agency)].map(compactForm)));
