@@ -278,6 +278,9 @@ interface Measured {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Main thread only, per query (Linux schedstat), null elsewhere. */
+  cpuP99Ms: number | null;
+  waitP99Ms: number | null;
 }
 
 type Startup = { ok: true; medianMs: number; runs: number; top: string | null } | { ok: false; error: ChildFailed };
@@ -468,6 +471,8 @@ async function main(): Promise<void> {
     row('query p50', (r) => ms(r.measured.p50Ms)),
     row('query p99', (r) => ms(r.measured.p99Ms)),
     row('query max', (r) => ms(r.measured.maxMs)),
+    row('  p99 of the main thread’s CPU per query', (r) => (r.measured.cpuP99Ms === null ? 'n/a' : ms(r.measured.cpuP99Ms))),
+    row('  p99 of its wait for a CPU per query', (r) => (r.measured.waitP99Ms === null ? 'n/a' : ms(r.measured.waitP99Ms))),
     row('  timed queries', (r) => `${r.measured.samples} (list of ${r.measured.queries})`),
   ];
 
