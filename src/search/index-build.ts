@@ -1,6 +1,6 @@
 import type MiniSearch from 'minisearch';
-import type { AsPlainObject, Options } from 'minisearch';
-import { loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
+import type { Options } from 'minisearch';
+import { compactWith, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 
 /**
  * MiniSearch's postings packed while the index is being built (issue 13: the build's peak).
@@ -41,13 +41,7 @@ const LEAF = '';
 interface Internals {
   _index: { _tree: TreeNode; _size: number | undefined; fetch(term: string, initial: () => BuildingPostings): BuildingPostings };
   _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
   _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, unknown>;
-  _dirtCount: number;
   addTerm?: (fieldId: number, documentId: number, term: string) => void;
 }
 
@@ -175,21 +169,7 @@ function packedOnly(terms: PackedTerms, fieldIds: Record<string, number>): Compa
  * (no Map is made from the packed postings). The tree is a copy: a loader consumes it.
  */
 export function compactPacked<T>(index: MiniSearch<T>, terms: PackedTerms): CompactIndex {
-  const mini = index as unknown as Internals;
-  return {
-    documentCount: mini._documentCount,
-    nextId: mini._nextId,
-    documentIds: Object.fromEntries(mini._documentIds) as AsPlainObject['documentIds'],
-    fieldIds: mini._fieldIds,
-    fieldLength: Object.fromEntries(mini._fieldLength) as AsPlainObject['fieldLength'],
-    averageFieldLength: mini._avgFieldLength,
-    storedFields: Object.fromEntries(mini._storedFields) as AsPlainObject['storedFields'],
-    dirtCount: mini._dirtCount,
-    index: [],
-    tree: terms.tree.slice(),
-    postings: terms.postings,
-    serializationVersion: 2,
-  };
+  return compactWith(index, terms.tree.slice(), terms.postings);
 }
 
 /**

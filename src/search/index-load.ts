@@ -78,6 +78,12 @@ export function compactIndex<T>(index: MiniSearch<T>): CompactIndex {
     }
   };
   write(mini._index._tree);
+  return compactWith(index, tree, packed);
+}
+
+/** MiniSearch's own serialised fields of `index`, with the term tree and postings given in compact form. */
+export function compactWith<T>(index: MiniSearch<T>, tree: CompactIndex['tree'], postings: Int32Array): CompactIndex {
+  const mini = index as unknown as Internals;
   return {
     documentCount: mini._documentCount,
     nextId: mini._nextId,
@@ -89,7 +95,7 @@ export function compactIndex<T>(index: MiniSearch<T>): CompactIndex {
     dirtCount: mini._dirtCount,
     index: [],
     tree,
-    postings: packed,
+    postings,
     serializationVersion: 2,
   };
 }
