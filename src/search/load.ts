@@ -106,15 +106,24 @@ export async function readIndexFile(file: string): Promise<IndexFile | undefined
  * A hash of the bytes of every file the sources are read from (catalog YAML files with their
  * names, agencies.yaml, synonyms.yaml). Cheap (no parsing); equal bytes read by the same code
  * give the same validated sources.
+ *
+ * Files are named relative to their directory (catalog/<file>, seeds/<name>), not by absolute
+ * path: an index built in one directory and served from another (a container image copied to
+ * /app) is still the same sources, and with absolute paths every such start read and validated
+ * all the YAML again, which at 10,000 programs does not fit in a 256 MB heap.
  */
 export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
   const catalogFiles = await listCatalogFiles(paths.catalogDir);
-  const files = [...catalogFiles.map((f) => path.join(paths.catalogDir, f)), paths.agenciesFile, paths.synonymsFile];
+  const files: Array<[name: string, file: string]> = [
+    ...catalogFiles.map((f): [string, string] => [`catalog/${f}`, path.join(paths.catalogDir, f)]),
+    ['seeds/agencies', paths.agenciesFile],
+    ['seeds/synonyms', paths.synonymsFile],
+  ];
   // variants.yaml is optional: hashed when present (its absence hashes as no file at all).
-  if (paths.variantsFile && existsSync(paths.variantsFile)) files.push(paths.variantsFile);
-  const contents = await Promise.all(files.map((f) => readFile(f)));
+  if (paths.variantsFile && existsSync(paths.variantsFile)) files.push(['seeds/variants', paths.variantsFile]);
+  const contents = await Promise.all(files.map(([, f]) => readFile(f)));
   const hash = createHash('sha256');
-  files.forEach((file, i) => hash.update(`${file}\0${contents[i]!.length}\0`).update(contents[i]!));
+  files.forEach(([name], i) => hash.update(`${name}\0${contents[i]!.length}\0`).update(contents[i]!));
   return hash.digest('hex').slice(0, 16);
 }
 
