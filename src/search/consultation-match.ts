@@ -11,6 +11,9 @@ import { NO_SCORES, ScoresBuilder, type Scores, type TermSet } from './scores.js
  * example of every program for every word was about a third of a colloquial question's time
  * (issue 13).
  */
+/** Words a question may have: one bit each per example (the engine bounds questions to 16). */
+export const MAX_QUESTION_WORDS = 31;
+
 /** ConsultationMatcher's tables, as written in the index file. */
 export interface SerializedConsultations {
   programOf: number[];
@@ -23,11 +26,9 @@ export class ConsultationMatcher {
   /** Word → the examples saying it, ascending: its length is the word's frequency. */
   private readonly examplesWith = new Map<string, number[]>();
   private count: number;
-  /** Scratch per example for `match` (seen[example] === mark: touched by this question). */
-  private covered = new Float64Array(0);
-  private lastWord = new Int32Array(0);
+  /** Scratch per example for `match` (seen[example] === mark: reached by this question). */
   private seen = new Int32Array(0);
-  /** Bit i: the example says word i of the question (for questions of up to 31 words). */
+  /** Bit i: the example says word i of the question. */
   private wordsSaid = new Int32Array(0);
   /** Scratch: the examples a question reached. */
   private reached: Int32Array = new Int32Array(1024);
@@ -86,12 +87,14 @@ export class ConsultationMatcher {
 
   /**
    * Programs (by position) whose closest example covers at least `minCover` of the question's
-   * weight, with score = cover² × `score`. `question`: per word of the question, the forms that
-   * count as it (the word, its parts, its synonyms). `minCover` is above 0: only examples that
-   * say a word of the question are looked at, so a program saying none of it is never listed.
+   * weight, with score = cover² × `score`. `question`: per word of the question (at most
+   * MAX_QUESTION_WORDS), the forms that count as it (the word, its parts, its synonyms).
+   * `minCover` is above 0: only examples that say a word of the question are looked at, so a
+   * program saying none of it is never listed.
    */
   match(question: Array<Set<string>>, score: number, minCover = 0.5): Scores {
     if (!(minCover > 0)) throw new RangeError(`minCover must be above 0 (${minCover})`);
+    if (question.length > MAX_QUESTION_WORDS) throw new RangeError(`at most ${MAX_QUESTION_WORDS} words (${question.length})`);
     if (question.length < 2) return NO_SCORES;
     // Built by index, not by map(): map() hands back packed or holey arrays depending on
     // whether its caller runs optimised, and code optimised for one is thrown away on the other.
@@ -109,56 +112,24 @@ export class ConsultationMatcher {
     if (!total) return NO_SCORES;
     // Only the examples saying an "essential" word can reach minCover: the lightest words whose
     // weights add up to less than minCover of the total cannot reach it on their own (MaxScore's
-    // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs), so they
-    // are not walked; an example reached otherwise is checked for them one by one (`says`).
+    // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs): they
+    // only mark examples reached through an essential word, and add none.
     const light = lightWords(weights, minCover * total);
-    const anyLight = light.includes(true) && question.length <= 31;
-    // Per example that says a word of the question: the weight it covers, added word by word in
-    // the question's order (so the sums are the same to the bit as trying each example in turn).
     const n = this.programOf.length;
-    if (this.covered.length < n) {
-      this.covered = new Float64Array(n);
-      this.lastWord = new Int32Array(n);
+    if (this.seen.length < n) {
       this.seen = new Int32Array(n);
       this.wordsSaid = new Int32Array(n);
     }
     const mark = ++this.mark;
-    const { covered, lastWord, seen, wordsSaid } = this;
-    // The examples reached, each once: numbered in catalog order, so once sorted a program's
-    // come together and in its own order (no second walk of the lists, no map by program).
+    const { seen, wordsSaid } = this;
     let reached = this.reached;
     let count = 0;
-    // Indexed loops, not for…of: a question walks up to a million entries here, and an iterator
-    // not optimised away made an object per entry (20 MB of garbage per broad question).
-    for (let i = 0; i < formLists.length; i++) {
-      if (anyLight && light[i]) continue;
-      const weight = weights[i]!;
-      for (const form of formLists[i]!) {
-        const list = this.examplesWith.get(form);
-        if (!list) continue;
-        for (let j = 0; j < list.length; j++) {
-          const example = list[j]!;
-          if (seen[example] !== mark) {
-            seen[example] = mark;
-            covered[example] = 0;
-            lastWord[example] = -1;
-            wordsSaid[example] = 0;
-            if (count === reached.length) reached = this.reached = growInt32(reached);
-            reached[count++] = example;
-          }
-          if (lastWord[example] === i) continue; // an earlier form of this word is its hit
-          lastWord[example] = i;
-          covered[example] = covered[example]! + weight;
-          wordsSaid[example] = wordsSaid[example]! | (1 << i);
-        }
-      }
-    }
-    if (anyLight) {
-      // The light words each reached example says: their lists walked once, marking only the
-      // examples already reached (a binary search per example and form was most of a question's
-      // time at 100,000 programs); then the cover summed again in the question's order.
+    // Per example reached, the words it says (bit i: word i). Indexed loops, not for…of: a
+    // question walks up to a million entries here, and an iterator not optimised away made an
+    // object per entry (20 MB of garbage per broad question).
+    for (const lightPass of [false, true]) {
       for (let i = 0; i < formLists.length; i++) {
-        if (!light[i]) continue;
+        if (light[i] !== lightPass) continue;
         const bit = 1 << i;
         for (const form of formLists[i]!) {
           const list = this.examplesWith.get(form);
@@ -166,20 +137,20 @@ export class ConsultationMatcher {
           for (let j = 0; j < list.length; j++) {
             const example = list[j]!;
             if (seen[example] === mark) wordsSaid[example] = wordsSaid[example]! | bit;
+            else if (!lightPass) {
+              seen[example] = mark;
+              wordsSaid[example] = bit;
+              if (count === reached.length) reached = this.reached = growInt32(reached);
+              reached[count++] = example;
+            }
           }
         }
-      }
-      for (let r = 0; r < count; r++) {
-        const example = reached[r]!;
-        const said = wordsSaid[example]!;
-        let sum = 0;
-        for (let i = 0; i < weights.length; i++) if (said & (1 << i)) sum += weights[i]!;
-        covered[example] = sum;
       }
     }
     // Per program, its first example covering the most, programs in catalog order: the examples
     // reached are read in their numbering (catalog order) from `seen`, which is cheaper than
     // sorting them when a question reaches a large share of them (200,000 at 100,000 programs).
+    // An example's cover is its words' weights added in the question's order.
     let lo = n;
     let hi = -1;
     for (let r = 0; r < count; r++) {
@@ -192,21 +163,29 @@ export class ConsultationMatcher {
     const { programOf } = this;
     let doc = -1;
     let best = -1;
+    let bestCovered = 0;
     const close = () => {
       if (best < 0) return;
-      const cover = covered[best]! / total;
+      const cover = bestCovered / total;
       if (cover < minCover) return;
       out.add(doc, cover * cover * score);
       bestOf.push(best);
     };
     for (let example = lo; example <= hi; example++) {
       if (seen[example] !== mark) continue;
+      const said = wordsSaid[example]!;
+      let covered = 0;
+      for (let i = 0; i < weights.length; i++) if (said & (1 << i)) covered += weights[i]!;
       const of = programOf[example]!;
       if (of !== doc) {
         close();
         doc = of;
         best = example;
-      } else if (covered[example]! > covered[best]!) best = example;
+        bestCovered = covered;
+      } else if (covered > bestCovered) {
+        best = example;
+        bestCovered = covered;
+      }
     }
     close();
     // What an entry's example matched (per word, the first of its forms it says): worked out

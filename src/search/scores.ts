@@ -88,8 +88,8 @@ export class ScoresBuilder {
   private n = 0;
 
   constructor(capacity: number) {
-    this.docs = queryInt32s(capacity);
-    this.scores = queryFloat64s(capacity);
+    this.docs = int32s.take(capacity);
+    this.scores = float64s.take(capacity);
   }
 
   get size(): number {
@@ -108,14 +108,9 @@ export class ScoresBuilder {
   }
 }
 
-/** A list whose every entry matched `terms`. */
-export function sameTerms(docs: Int32Array, scores: Float64Array, terms: TermSet): Scores {
-  return docs.length ? new Scores(docs, scores, { kind: 'same', terms }) : NO_SCORES;
-}
-
 /** `docs`, each at `score`, every one having matched `terms`. */
 export function constantScores(docs: Int32Array, score: number, terms: TermSet): Scores {
-  return sameTerms(docs, queryFloat64s(docs.length).fill(score), terms);
+  return docs.length ? new Scores(docs, float64s.take(docs.length).fill(score), { kind: 'same', terms }) : NO_SCORES;
 }
 
 // ---- a query's memory ---------------------------------------------------------------------
@@ -130,43 +125,37 @@ export function constantScores(docs: Int32Array, score: number, terms: TermSet):
  * start again. Without it the blocks are simply used up and new ones made, so code that never
  * calls it (tools, tests) just allocates as before.
  */
-let int32Block = new Int32Array(1 << 12);
-let int32Used = 0;
-let float64Block = new Float64Array(1 << 12);
-let float64Used = 0;
-let uint8Block = new Uint8Array(1 << 12);
-let uint8Used = 0;
+/** One kind of typed array, handed out piece by piece from a block (a new, larger one when full). */
+class QueryBlock<T extends Int32Array | Float64Array | Uint8Array> {
+  private used = 0;
+
+  constructor(
+    private block: T,
+    private readonly make: (length: number) => T,
+  ) {}
+
+  take(n: number): T {
+    if (this.used + n > this.block.length) {
+      this.block = this.make(Math.max(n, this.block.length * 2));
+      this.used = 0;
+    }
+    return this.block.subarray(this.used, (this.used += n)) as T;
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}
+
+const int32s = new QueryBlock(new Int32Array(1 << 12), (n) => new Int32Array(n));
+const float64s = new QueryBlock(new Float64Array(1 << 12), (n) => new Float64Array(n));
+const uint8s = new QueryBlock(new Uint8Array(1 << 12), (n) => new Uint8Array(n));
 
 /** Hands a query's memory out from the start again: nothing made before may be read afterwards. */
 export function startQuery(): void {
-  int32Used = 0;
-  float64Used = 0;
-  uint8Used = 0;
-}
-
-function queryInt32s(n: number): Int32Array {
-  if (int32Used + n > int32Block.length) {
-    int32Block = new Int32Array(Math.max(n, int32Block.length * 2));
-    int32Used = 0;
-  }
-  return int32Block.subarray(int32Used, (int32Used += n));
-}
-
-function queryFloat64s(n: number): Float64Array {
-  if (float64Used + n > float64Block.length) {
-    float64Block = new Float64Array(Math.max(n, float64Block.length * 2));
-    float64Used = 0;
-  }
-  return float64Block.subarray(float64Used, (float64Used += n));
-}
-
-/** Zeros. */
-function queryUint8s(n: number): Uint8Array {
-  if (uint8Used + n > uint8Block.length) {
-    uint8Block = new Uint8Array(Math.max(n, uint8Block.length * 2));
-    uint8Used = 0;
-  }
-  return uint8Block.subarray(uint8Used, (uint8Used += n)).fill(0);
+  int32s.reset();
+  float64s.reset();
+  uint8s.reset();
 }
 
 /**
@@ -179,13 +168,18 @@ export class DocSet {
 
   constructor(private readonly bound: number) {}
 
+  /** Made on the first program added (most words' as-written sets stay empty). */
+  private marked(): Uint8Array {
+    return (this.marks ??= uint8s.take(this.bound).fill(0));
+  }
+
   add(doc: number): void {
-    (this.marks ??= queryUint8s(this.bound))[doc] = 1;
+    this.marked()[doc] = 1;
   }
 
   addAll(docs: Int32Array): void {
     if (!docs.length) return;
-    const marks = (this.marks ??= queryUint8s(this.bound));
+    const marks = this.marked();
     for (let i = 0; i < docs.length; i++) marks[docs[i]!] = 1;
   }
 
@@ -308,7 +302,7 @@ function nextMark(): number {
 }
 
 /** Scratch long enough for docs below `bound`. */
-export function reserveDocs(bound: number): void {
+function reserveDocs(bound: number): void {
   const max = bound - 1;
   if (max < stamp.length) return;
   const length = Math.max(max + 1, stamp.length * 2, 1024);
@@ -374,8 +368,8 @@ export class Accumulator {
 
   result(origin: Origin): Scores {
     if (!this.n) return NO_SCORES;
-    const docs = queryInt32s(this.n);
-    const scores = queryFloat64s(this.n);
+    const docs = int32s.take(this.n);
+    const scores = float64s.take(this.n);
     docs.set(this.docs.subarray(0, this.n));
     scores.set(this.scores.subarray(0, this.n));
     return new Scores(docs, scores, origin);
@@ -388,7 +382,7 @@ const totalSize = (lists: readonly Scores[]) => lists.reduce((n, l) => n + l.siz
 
 export function scale(scores: Scores, factor: number): Scores {
   if (!scores.size) return NO_SCORES;
-  const out = queryFloat64s(scores.size);
+  const out = float64s.take(scores.size);
   for (let i = 0; i < out.length; i++) out[i] = scores.scores[i]! * factor;
   return new Scores(scores.docs, out, { kind: 'scaled', input: scores });
 }
@@ -473,7 +467,7 @@ export function addWithin(base: Scores, extra: Scores[]): Scores {
   const lists = extra.filter((l) => l.size);
   if (!lists.length || !base.size) return base;
   const mark = nextMark();
-  const scores = queryFloat64s(base.size);
+  const scores = float64s.take(base.size);
   scores.set(base.scores);
   for (let i = 0; i < base.docs.length; i++) {
     if (base.docs[i]! >= stamp.length) reserveDocs(base.docs[i]! + 1);

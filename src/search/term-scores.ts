@@ -53,7 +53,6 @@ export interface PostingsView {
    * broad question's time at 100,000 programs.
    */
   stride: number;
-  fieldCount: number;
   /** MiniSearch's fields and their ids, in its order. */
   fields: Array<[string, number]>;
 }
@@ -81,7 +80,7 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
       norms[f * stride + shortId] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
     }
   }
-  return { positions, docBound, norms, stride, fieldCount, fields: Object.entries(mini._fieldIds) };
+  return { positions, docBound, norms, stride, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
