@@ -6,7 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../src/search/analyzer.js';
+import type { SearchResponse } from '../../src/search/engine.js';
 import { addUp, addWithin, filterScores, intersect, scale, ScoresBuilder, softMax, type Scores, type TermSet } from '../../src/search/scores.js';
+import { ANALYZER_TIMEOUT, bundledEngines } from './support.js';
 
 type MapScores = Map<number, { score: number; terms: Set<string> }>;
 
@@ -135,4 +138,25 @@ describe('scores: arrays by catalog position, as the Map version', () => {
     expect(plain(filterScores(left, (doc) => doc > 5))).toEqual([[7, 2, ['x']]]);
     expect(plain(intersect([left, right]))).toEqual([[7, 3, ['y', 'x']]]);
   });
+});
+
+describe('a query’s lists in reused memory (startQuery)', () => {
+  /** What a user sees of an answer: ids, scores, matched terms and the step, in order. */
+  const seen = (r: SearchResponse) => ({ total: r.total, step: r.step, hits: r.hits.map((h) => [h.program.id, h.score, h.terms]) });
+
+  it('answers a question the same before and after other questions reused the memory (both engines)', async () => {
+    const engines = await bundledEngines(await loadAnalyzer());
+    // Broad and narrow, filtered, a phrase, colloquial (相談例 matcher): their lists overlap in the blocks.
+    const questions = ['お金を借りたい', '機関:商工会議所 セミナー', '"事業承継"', '海外に売りたい', '創業 補助金', 'IT化したい'];
+    for (const engine of Object.values(engines)) {
+      const first = questions.map((q) => seen(engine.search(q, { limit: 5 })));
+      // Again in reverse order, and each right after a different question: same answers.
+      const again = [...questions].reverse().map((q) => seen(engine.search(q, { limit: 5 })));
+      expect(again.reverse()).toEqual(first);
+      for (const [i, q] of questions.entries()) {
+        engine.search(questions[(i + 1) % questions.length]!, {});
+        expect(seen(engine.search(q, { limit: 5 }))).toEqual(first[i]);
+      }
+    }
+  }, ANALYZER_TIMEOUT);
 });
