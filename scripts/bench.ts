@@ -278,7 +278,7 @@ interface Measured {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Main thread only, per query (Linux schedstat), null elsewhere. */
+  /** Main thread only, per query (Linux schedstat, CPU made exact by getrusage first: bench-child.mjs mainThreadSchedule), null elsewhere. */
   cpuP99Ms: number | null;
   waitP99Ms: number | null;
 }
