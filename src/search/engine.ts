@@ -17,7 +17,7 @@ import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedS
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
-import { KanaReadings } from './kana-reading.js';
+import { KanaReadings, MIN_READING, readKanaWords } from './kana-reading.js';
 import { addUp, constantScores, DocSet, filterScores, intersect, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
@@ -62,7 +62,7 @@ const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
 // the grid, so these are not finely tuned; vocabulary matters far more). Issue 16 swept the
 // intents again: intentWeight 1 → 0.5 and purposeScore 8 → 16 (colloquial recall@5 0.794 →
 // 0.835; 12 to 24 equal): the purposes reviewed per program say more than the intent's words.
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2 };
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 30 };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -376,6 +376,33 @@ export class SearchEngine {
     return this.analyzer.units(normalized);
   }
 
+  /**
+   * The longest word from `at` that the catalog writes in kana, as it writes it: かごしま stays
+   * かごしま (not 鹿児島), いんばうんど becomes インバウンド.
+   */
+  private kanaWrittenAt(run: string, at: number): { surface: string; length: number } | undefined {
+    for (let n = run.length - at; n >= MIN_READING; n--) {
+      const word = run.slice(at, at + n);
+      if (!this.documentFrequency.has(word)) continue;
+      const surface = [...(this.surfaces.get(word) ?? [])].find((s) => termForm(s) === word);
+      return { surface: surface ?? word, length: n };
+    }
+    return undefined;
+  }
+
+  /** The word a kana run spells from `at`: a word staff listed first, else a catalog word. */
+  private kanaWordAt(run: string, at: number): { surface: string; length: number } | undefined {
+    const written = this.kanaWrittenAt(run, at);
+    if (written) return written;
+    for (let n = run.length - at; n >= MIN_READING; n--) {
+      const known = this.input.vocabulary.byKanaReading(run.slice(at, at + n));
+      if (known && KANJI_OR_KATAKANA.test(known.label)) return { surface: known.label, length: n };
+    }
+    this.kanaReadings ??= new KanaReadings(this.lexicon.values(), (t) => this.documentFrequency.get(t) ?? 0);
+    const entry = this.kanaReadings.longestAt(run, at);
+    return entry && KANJI_OR_KATAKANA.test(entry.surface) ? { surface: entry.surface, length: entry.reading.length } : undefined;
+  }
+
   private allowedDocs(parsed: ParsedQuery, errors: string[], now: Date): DocSet | undefined {
     // A filter reads the program, or its catalog position (`doc`).
     const filters: Array<(p: Program, doc: number) => boolean> = periodFilters(parsed.period, now);
@@ -550,8 +577,11 @@ export class SearchEngine {
     startQuery();
     const allowed = this.allowedDocs(parsed, errors, options.now ?? new Date());
     const cache = new Map<string, Scores>();
-    const chunks: string[] = [...parsed.words, ...parsed.phrases];
-    const { means: intents, purposes } = this.input.vocabulary.intentsOf(parsed.words.join(' '));
+    // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
+    // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means.
+    const questionWords = parsed.words.map((w) => (isKanaOnly(w.normalize('NFKC')) ? w : readKanaWords(w.normalize('NFKC'), (run, at) => this.kanaWordAt(run, at))));
+    const chunks: string[] = [...questionWords, ...parsed.phrases];
+    const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.unitsOf(chunk));
     // Words read out of one sentence (補助金の申請を手伝ってほしい), not typed apart.
     const sentence = unitsByChunk.some((u) => u.length > 1);
@@ -609,10 +639,10 @@ export class SearchEngine {
     let combined = answer.scores;
     const mode: MatchMode = answer.mode;
     // A question is also matched against each program's 相談例 one by one (consultation-match.ts).
-    if (CONSULTATION_SCORE > 0 && (sentence || intentScores) && units.length >= 2) {
+    if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
       this.consultations ??= this.consultationMatcher();
       const question = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
-      combined = addUp([combined, keep(this.consultations.match(question, CONSULTATION_SCORE))]);
+      combined = addUp([combined, keep(this.consultations.match(question, this.options.consultationScore))]);
     }
     stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
@@ -704,8 +734,8 @@ export class SearchEngine {
 /** How like a query word a catalog word must be to be searched in its place (NearbyTerms' scale). */
 const NEARBY_MIN_SCORE = 0.7;
 
-/** What a program whose one 相談例 says all of a question adds (less as it says less). */
-const CONSULTATION_SCORE = 30;
+
+const KANJI_OR_KATAKANA = /[\p{Script=Han}\p{Script=Katakana}]/u;
 
 /** Score of a word found only inside a name (about what a single name-field hit scores). */
 const NAME_CONTAINS_SCORE = 10;

@@ -23,6 +23,8 @@ export interface SearchEngineOptions {
   purposeScore?: number;
   /** Weight of a synonym from the general dictionary (general-synonyms.ts), under synonymWeight. */
   generalSynonymWeight?: number;
+  /** What a program whose one 相談例 says all of a question adds (less as it says less; consultation-match.ts). */
+  consultationScore?: number;
 }
 
 export interface SearchHit {

@@ -1,0 +1,71 @@
+/**
+ * Issue 16: a word typed in kana inside a sentence (ゆしゅつを始めたい, きぎょうしたい大学生)
+ * is read as the catalog writes it before the sentence is analysed. Before, kuromoji (and the
+ * served lexicon) cut it into nonsense: ゆしゅつを始めたい answered with 創業 programs only.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../src/search/analyzer.js';
+import { readKanaWords } from '../../src/search/kana-reading.js';
+import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids } from './support.js';
+
+describe('readKanaWords: where a kana word may start', () => {
+  const words: Record<string, string> = { ゆしゅつ: '輸出', きぎょう: '起業', たいおう: '対応', けいえい: '経営' };
+  const wordAt = (run: string, at: number) => {
+    for (let n = run.length - at; n >= 3; n--) {
+      const w = words[run.slice(at, at + n)];
+      if (w) return { surface: w, length: n };
+    }
+    return undefined;
+  };
+  const read = (text: string) => readKanaWords(text, wordAt);
+
+  it('at the start of the text and after a particle that follows a word found', () => {
+    expect(read('ゆしゅつを始めたい')).toBe('輸出を始めたい');
+    expect(read('きぎょうしたい大学生')).toBe('起業したい大学生');
+    expect(read('ゆしゅつのたいおう')).toBe('輸出の対応');
+  });
+
+  it('after katakana or latin letters, and after a particle that follows a kanji', () => {
+    expect(read('インボイスのたいおう')).toBe('インボイスの対応');
+    expect(read('ITのたいおう')).toBe('ITの対応');
+    expect(read('息子にけいえいを任せたい')).toBe('息子に経営を任せたい');
+  });
+
+  it('never inside a kanji word’s ending (okurigana), nor in text with no such word', () => {
+    // 〜たいおう after a kanji is the ending of a verb, not the word 対応.
+    expect(read('始めたいおうち')).toBe('始めたいおうち');
+    expect(read('どうすればいいかわからない')).toBe('どうすればいいかわからない');
+    expect(read('')).toBe('');
+  });
+});
+
+describe('kana words in sentences, on the bundled catalog (both engines)', () => {
+  let engines: Engines;
+  beforeAll(async () => {
+    engines = await bundledEngines(await loadAnalyzer());
+  }, ANALYZER_TIMEOUT);
+
+  describe.each(ENGINE_KINDS)('%s', (kind) => {
+    it('a kana word answers as its kanji spelling does, in the same sentence', () => {
+      const engine = engines[kind];
+      for (const [kana, kanji] of [
+        ['ゆしゅつを始めたいけど何からやれば', '輸出を始めたいけど何からやれば'],
+        ['きぎょうしたい大学生です', '起業したい大学生です'],
+        ['おおしまつむぎを東京で売り込みたい', '大島紬を東京で売り込みたい'],
+      ] as const) {
+        const asKanji = ids(engine.search(kanji, { limit: 5 }));
+        expect(asKanji.length, kanji).toBe(5);
+        expect(ids(engine.search(kana, { limit: 5 })), kana).toEqual(asKanji);
+      }
+    });
+
+    it('a word the catalog itself writes in kana is kept as written (かごしま is not 鹿児島)', () => {
+      const engine = engines[kind];
+      const asWritten = engine.search('かごしま市商工会 事業承継', { limit: 5 });
+      const inKanji = engine.search('鹿児島市商工会 事業承継', { limit: 5 });
+      expect(ids(asWritten).length).toBeGreaterThan(0);
+      expect(ids(asWritten)).not.toEqual(ids(inKanji));
+      expect(asWritten.hits[0]!.program.agency).toContain('かごしま');
+    });
+  });
+});
