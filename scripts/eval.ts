@@ -4,6 +4,8 @@
  * side, on two sets:
  * - tests/fixtures/queries.yaml, the tuning set: per kind, and its misses (--verbose: with
  *   the top five and what is missing);
+ * - tests/fixtures/queries-blind.yaml, the second tuning set: colloquial questions written
+ *   blind from the catalog (see its header), with its misses like the first;
  * - tests/fixtures/queries-heldout.yaml, held out: written by someone who read only the
  *   catalog, never used for tuning. Only aggregate figures are printed, never its queries.
  * A .yaml argument replaces the tuning set.
@@ -17,6 +19,7 @@ import { naiveRanker } from './naive-search.js';
 
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
 const file = process.argv.find((a) => a.endsWith('.yaml')) ?? path.join(PROJECT_ROOT, 'tests/fixtures/queries.yaml');
+const blindFile = path.join(PROJECT_ROOT, 'tests/fixtures/queries-blind.yaml');
 const heldOutFile = path.join(PROJECT_ROOT, 'tests/fixtures/queries-heldout.yaml');
 // Default: queries analysed by kuromoji. --lexicon: as the bot serves from a prebuilt index
 // (queries split by the index's lexicon, no kuromoji), to compare the two on the same set.
@@ -30,6 +33,12 @@ const queries = await loadEvalQueries(file);
 console.log(`${file}: ${queries.length} queries, catalog ${engine.size} programs\n`);
 const report = evaluate(engine, queries);
 console.log(formatSideBySide(`tuning set (${path.basename(file)})`, [report, evaluate(naive, queries)], ['engine', 'naive']));
+const blind = existsSync(blindFile) && file !== blindFile ? await loadEvalQueries(blindFile) : [];
+const blindReport = blind.length ? evaluate(engine, blind) : undefined;
+if (blindReport) {
+  console.log('');
+  console.log(formatSideBySide(`second tuning set, written blind (${path.basename(blindFile)})`, [blindReport, evaluate(naive, blind)], ['engine', 'naive']));
+}
 if (existsSync(heldOutFile)) {
   const heldOut = await loadEvalQueries(heldOutFile);
   console.log('');
@@ -37,3 +46,7 @@ if (existsSync(heldOutFile)) {
 }
 console.log('');
 console.log(formatReport(report, engine, verbose));
+if (blindReport) {
+  console.log(`\n${path.basename(blindFile)}:`);
+  console.log(formatReport(blindReport, engine, verbose));
+}

@@ -12,6 +12,8 @@ import { vocabularyFromObject, type SynonymsFile } from '../../src/search/synony
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QUERIES_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries.yaml');
+/** The second tuning set: colloquial questions written blind from the catalog (see its header). */
+export const BLIND_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries-blind.yaml');
 /** Held out from tuning: only aggregate figures are ever printed or checked (see eval.test.ts). */
 export const HELD_OUT_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries-heldout.yaml');
 
