@@ -227,6 +227,11 @@ export class SearchEngine {
     return this.input.programs;
   }
 
+  /** The vocabulary queries are read with (synonyms, intents, readings): warm-up.ts asks questions from it. */
+  get vocabulary(): SearchEngineInput['vocabulary'] {
+    return this.input.vocabulary;
+  }
+
   get(id: string): Program | undefined {
     return this.byId.get(id);
   }
