@@ -2,25 +2,37 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * The index file's container: a short header, the terms' postings as raw little-endian int32s
- * (index-load.ts packs them), then the rest of the index as JSON.
+ * (index-load.ts packs them), then the rest of the index as JSON in sections.
  *
- *     bytes 0–7    "SHIENIX2"
+ *     bytes 0–7    "SHIENIX3" (the container's version is its last character)
  *     bytes 8–11   number of int32s (uint32 LE)
  *     bytes 12–15  zero
- *     the int32s, then the JSON (UTF-8) to the end of the file
+ *     the int32s
+ *     sections to the end of the file, each a length (uint32 LE) and that many bytes of UTF-8 JSON:
+ *       section 0   {"value": <the content, each long array as null>, "arrays": [[<path>, <items>], …]}
+ *       then        each long array in the order listed, as JSON arrays of its items, one after
+ *                   another, their items together exactly as many as listed.
  *
  * Why not JSON throughout: the postings are most of the index (17 of 35 MB at 10,000
  * programs); as JSON numbers JSON.parse reads them one by one, as base64 they double a start's
  * peak (the file's text is a UTF-16 string, since the catalog is Japanese). Read here, they go
- * from the file straight into their Int32Array, and only the JSON part becomes a string.
- * In the JSON the postings stand as `{"int32s": <count>}`.
+ * from the file straight into their Int32Array.
  *
- * The postings come first because their size is known before writing: the file is written as
- * a stream (`indexFileChunks`), the JSON piece by piece, so writing a 100,000-program index
- * never holds its JSON whole, as one string or as bytes (issue 13: the build's peak).
+ * Why sections (issue 13, a start's peak): the rest was one JSON text, 258 MB at 100,000
+ * programs, read whole into a buffer, made one string and parsed, so the bytes, the string and
+ * the parsed objects all stood in memory together (1220 MiB peak for 658 MiB served). Long
+ * arrays (the programs, each program's terms, the lexicon, the 相談例 word lists) now come in
+ * sections of 1–3 MB, each read, parsed and dropped before the next.
+ *
+ * The file is written as a stream (`indexFileChunks`), section by section, so writing a
+ * 100,000-program index never holds its JSON whole either (issue 13: the build's peak).
+ * In section 0 the postings stand as `{"int32s": <count>}`.
  */
-const MAGIC = Buffer.from('SHIENIX2', 'latin1');
+const MAGIC = Buffer.from('SHIENIX3', 'latin1');
+/** What every version of the container starts with (SHIENIX2: the JSON in one piece). */
+const MAGIC_FAMILY = MAGIC.subarray(0, 7);
 const HEADER_BYTES = 16;
+const LENGTH_BYTES = 4;
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** What the container holds: any JSON object whose `index.postings` is the packed postings. */
@@ -28,7 +40,7 @@ export interface IndexFileContent {
   index: { postings: Int32Array } | unknown;
 }
 
-/** A file that is not an index container (an older JSON index, another file): no index in it. */
+/** A file that is not an index container (an older JSON index, another version, a cut or broken file): no index in it. */
 export class NotAnIndexFileError extends Error {
   override name = 'NotAnIndexFileError';
 }
@@ -38,13 +50,70 @@ function postingsOf(content: IndexFileContent): Int32Array | undefined {
   return postings instanceof Int32Array ? postings : undefined;
 }
 
-/** Bytes of JSON gathered before they are handed on: few writes, none of them large. */
-const CHUNK_BYTES = 1 << 20;
+/** Arrays longer than this (down to DEPTH levels) get sections of their own. */
+const SLICE = 1000;
+/** How deep in the content long arrays are looked for (content → sources → programs). */
+const DEPTH = 3;
+/** UTF-16 units of JSON gathered into one section, not bytes (a kanji is 3 bytes): about 1–3 MB each. */
+const SECTION_UNITS = 1 << 20;
+
+interface LongArray {
+  path: string[];
+  items: unknown[];
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !('toJSON' in value);
+
+/** `value` with each long array (down to `depth` levels) as null, the arrays listed in `arrays` in the order written. */
+function skeletonOf(value: unknown, depth: number, path: string[], arrays: LongArray[]): unknown {
+  if (depth <= 0) return value;
+  if (Array.isArray(value) && value.length > SLICE) {
+    arrays.push({ path, items: value });
+    return null;
+  }
+  if (!isPlainObject(value)) return value;
+  // No prototype: a key named __proto__ stays a key.
+  const skeleton: Record<string, unknown> = Object.create(null);
+  for (const [key, item] of Object.entries(value)) skeleton[key] = skeletonOf(item, depth - 1, [...path, key], arrays);
+  return skeleton;
+}
+
+/**
+ * A long array's JSON, as sections of about SECTION_UNITS each. Arrays or objects one item at a
+ * time (a thousand 相談例 word lists [word, examples] were a string of a hundred MB or more),
+ * numbers and strings a thousand at a time.
+ */
+function* arraySections(items: unknown[]): Generator<string> {
+  const structured = items.some((item) => item !== null && typeof item === 'object');
+  const step = structured ? 1 : SLICE;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for (let at = 0; at < items.length; at += step) {
+    // An item JSON leaves out (undefined, a function) is null in an array, as JSON.stringify writes it.
+    const piece = structured ? (JSON.stringify(items[at]) ?? 'null') : JSON.stringify(items.slice(at, at + step)).slice(1, -1);
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength >= SECTION_UNITS) {
+      yield `[${pending.join(',')}]`;
+      pending = [];
+      pendingLength = 0;
+    }
+  }
+  if (pending.length) yield `[${pending.join(',')}]`;
+}
+
+/** A section's bytes: its length, then its JSON as UTF-8. */
+function section(json: string): Buffer {
+  const bytes = Buffer.allocUnsafe(LENGTH_BYTES + Buffer.byteLength(json, 'utf8'));
+  bytes.writeUInt32LE(bytes.length - LENGTH_BYTES, 0);
+  bytes.write(json, LENGTH_BYTES, 'utf8');
+  return bytes;
+}
 
 /**
  * The file's bytes, made as they are consumed (a writer takes one chunk, then the next).
- * `content` must not change until the last chunk is taken; its postings stand in for the
- * JSON only while it is being written, and are put back afterwards.
+ * `content` must not change until the last chunk is taken; it is not changed.
  */
 export function* indexFileChunks(content: IndexFileContent): Generator<Uint8Array> {
   const postings = postingsOf(content) ?? new Int32Array(0);
@@ -59,28 +128,12 @@ export function* indexFileChunks(content: IndexFileContent): Generator<Uint8Arra
     postings.forEach((v, i) => le.writeInt32LE(v, i * 4));
     yield le;
   }
-  const index = content.index as { postings?: unknown } | undefined;
-  const hasPostings = index !== undefined && postingsOf(content) !== undefined;
-  // The postings stand in the JSON as their count (swapped in and back: a replacer function
-  // would be called for each of the millions of values of a large index).
-  if (hasPostings) index.postings = { int32s: postings.length };
-  try {
-    let pending: string[] = [];
-    let pendingLength = 0;
-    for (const piece of jsonPieces(content, 3)) {
-      pending.push(piece);
-      pendingLength += piece.length;
-      // UTF-16 units, not bytes (a kanji is 3 bytes): about 1–3 MB per chunk.
-      if (pendingLength >= CHUNK_BYTES) {
-        yield Buffer.from(pending.join(''), 'utf8');
-        pending = [];
-        pendingLength = 0;
-      }
-    }
-    if (pending.length) yield Buffer.from(pending.join(''), 'utf8');
-  } finally {
-    if (hasPostings) index.postings = postings;
-  }
+  const arrays: LongArray[] = [];
+  const value = skeletonOf(content, DEPTH, [], arrays) as { index?: unknown };
+  // The postings stand in section 0 as their count.
+  if (postingsOf(content) && isPlainObject(value.index)) value.index.postings = { int32s: postings.length };
+  yield section(JSON.stringify({ value, arrays: arrays.map((a) => [a.path, a.items.length]) }));
+  for (const { items } of arrays) for (const json of arraySections(items)) yield section(json);
 }
 
 /** The whole file in memory (tests, tools): Buffer.concat of indexFileChunks. */
@@ -88,72 +141,100 @@ export function encodeIndexFile(content: IndexFileContent): Buffer {
   return Buffer.concat([...indexFileChunks(content)]);
 }
 
-/** Items of a long array stringified at a time: pieces of a few MB, never one string of the whole. */
-const SLICE = 1000;
-
-/**
- * `JSON.stringify(value)` in pieces, for plain data: objects down to `depth` levels are
- * written key by key and their long arrays slice by slice. At 100,000 programs the index's
- * JSON is a few hundred MB; as one string (UTF-16, the catalog being Japanese) it was twice
- * that in the build's peak.
- */
-function* jsonPieces(value: unknown, depth: number): Generator<string> {
-  if (depth > 0 && Array.isArray(value) && value.length > SLICE && value.some((item) => item !== null && typeof item === 'object')) {
-    // Items that are arrays or objects one at a time: a thousand of them may be large (the
-    // 相談例's word lists, [word, examples]: 9 million numbers at 100,000 programs, so a slice
-    // of them was a string of a hundred MB or more).
-    yield '[';
-    for (let at = 0; at < value.length; at++) yield (at ? ',' : '') + (JSON.stringify(value[at]) ?? 'null');
-    yield ']';
-  } else if (depth > 0 && Array.isArray(value) && value.length > SLICE) {
-    yield '[';
-    for (let at = 0; at < value.length; at += SLICE) yield (at ? ',' : '') + JSON.stringify(value.slice(at, at + SLICE)).slice(1, -1);
-    yield ']';
-  } else if (depth > 0 && value !== null && typeof value === 'object' && !Array.isArray(value) && !('toJSON' in value)) {
-    let first = true;
-    yield '{';
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      yield `${first ? '' : ','}${JSON.stringify(key)}:`;
-      first = false;
-      yield* jsonPieces(item, depth - 1);
-    }
-    yield '}';
-  } else {
-    yield JSON.stringify(value) ?? 'null';
-  }
-}
-
 /** The header's count of int32s, or NotAnIndexFileError when `header` is not this container's. */
-function int32Count(header: Uint8Array, size: number, what: string): number {
+function int32Count(header: Uint8Array, size: number, name: string): number {
   const bytes = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
-  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new NotAnIndexFileError(`${what} は検索索引のファイルではありません`);
+  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC_FAMILY.length).equals(MAGIC_FAMILY)) throw new NotAnIndexFileError(`${name} は検索索引のファイルではありません`);
+  const version = bytes.subarray(0, MAGIC.length);
+  if (!version.equals(MAGIC)) throw new NotAnIndexFileError(`${name} は別の形式の検索索引です (${version.toString('latin1').replace(/[^\x20-\x7e]/g, '?')}、必要 ${MAGIC.toString('latin1')})`);
   const count = bytes.readUInt32LE(8);
-  if (HEADER_BYTES + count * 4 > size) throw new NotAnIndexFileError(`${what} は途中で切れているか、壊れています`);
+  if (HEADER_BYTES + count * 4 > size) throw new NotAnIndexFileError(`${name} は途中で切れています (postings)`);
   return count;
 }
 
-/** The JSON with its postings put in (an Int32Array, little-endian bytes read into it). */
-function withPostings<T extends IndexFileContent>(json: string, postings: Int32Array): T {
-  if (!IS_LITTLE_ENDIAN) {
-    const view = new DataView(postings.buffer);
-    for (let i = 0; i < postings.length; i++) postings[i] = view.getInt32(i * 4, true);
+/** Puts the file's sections together, one at a time, into the content they were written from. */
+class Assembler<T> {
+  #content: T | undefined;
+  /** The long arrays still to fill, in the file's order: where each goes and how many items it has. */
+  #arrays: Array<{ parent: Record<string, unknown>; key: string; path: string; count: number; items: unknown[] }> = [];
+  #sections = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly postings: Int32Array,
+  ) {}
+
+  /** Whether every section listed has been taken. */
+  get done(): boolean {
+    return this.#content !== undefined && this.#arrays.length === 0;
   }
-  let content: T;
-  try {
-    content = JSON.parse(json) as T;
-  } catch (error) {
-    throw new NotAnIndexFileError(`検索索引のファイルが途中で切れているか、壊れています (${(error as Error).message})`);
+
+  get content(): T {
+    if (!this.done) throw new NotAnIndexFileError(`${this.name} は途中で切れています (第 ${this.#sections} 区画の前)`);
+    return this.#content!;
   }
-  const index = content.index as { postings?: unknown } | undefined;
-  if (index && typeof index === 'object' && index.postings && typeof index.postings === 'object') index.postings = postings;
-  return content;
+
+  /** The JSON of the next section. */
+  take(json: string): void {
+    const at = this.#sections++;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new NotAnIndexFileError(`${this.name} の第 ${at} 区画が壊れています (${(error as Error).message})`);
+    }
+    if (this.#content === undefined) this.#table(parsed);
+    else this.#fill(parsed, at);
+  }
+
+  #table(parsed: unknown): void {
+    const broken = (why: string) => new NotAnIndexFileError(`${this.name} の目録 (第 0 区画) が壊れています (${why})`);
+    const { value, arrays } = (isPlainObject(parsed) ? parsed : {}) as { value?: unknown; arrays?: unknown };
+    if (!isPlainObject(value) || !Array.isArray(arrays)) throw broken('value と arrays がありません');
+    for (const entry of arrays) {
+      const [path, count] = Array.isArray(entry) ? (entry as unknown[]) : [];
+      if (!Array.isArray(path) || path.length === 0 || !path.every((k) => typeof k === 'string') || !Number.isSafeInteger(count) || (count as number) < 0) throw broken(JSON.stringify(entry));
+      // The array's place: an object's own key, null in section 0.
+      let parent: unknown = value;
+      for (const key of path.slice(0, -1)) parent = isPlainObject(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
+      const key = path[path.length - 1] as string;
+      if (!isPlainObject(parent) || !Object.hasOwn(parent, key) || parent[key] !== null) throw broken(`${path.join('.')} の場所がありません`);
+      const items: unknown[] = [];
+      parent[key] = items;
+      if (count !== 0) this.#arrays.push({ parent, key, path: path.join('.'), count: count as number, items });
+    }
+    const index = value.index;
+    if (isPlainObject(index) && isPlainObject(index.postings)) index.postings = this.postings;
+    this.#content = value as T;
+  }
+
+  #fill(parsed: unknown, at: number): void {
+    const array = this.#arrays[0];
+    if (!array) throw new NotAnIndexFileError(`${this.name} の第 ${at} 区画は目録にありません`);
+    if (!Array.isArray(parsed) || parsed.length === 0 || array.items.length + parsed.length > array.count) {
+      const got = Array.isArray(parsed) ? `${array.items.length + parsed.length} 件目まで` : '配列ではありません';
+      throw new NotAnIndexFileError(`${this.name} の第 ${at} 区画の長さが合いません (${array.path}: 目録では ${array.count} 件、${got})`);
+    }
+    if (parsed.length === array.count) {
+      array.parent[array.key] = parsed; // the whole array in one section: taken as parsed
+    } else {
+      for (let i = 0; i < parsed.length; i++) array.items.push(parsed[i]);
+    }
+    if (parsed.length === array.count || array.items.length === array.count) this.#arrays.shift();
+  }
+}
+
+function fromLittleEndian(postings: Int32Array): void {
+  if (IS_LITTLE_ENDIAN) return;
+  const view = new DataView(postings.buffer);
+  for (let i = 0; i < postings.length; i++) postings[i] = view.getInt32(i * 4, true);
 }
 
 /**
- * Reads an index container: the JSON parsed, with `index.postings` an Int32Array read from
- * the file into its own buffer. Throws NotAnIndexFileError for a file of another kind or a
- * cut one, and the file system's error when it cannot be read.
+ * Reads an index container: the JSON parsed section by section, with `index.postings` an
+ * Int32Array read from the file into its own buffer. Throws NotAnIndexFileError (naming the
+ * file) for a file of another kind or version, a cut or broken one, and the file system's
+ * error when it cannot be read.
  */
 export async function readIndexFileContent<T extends IndexFileContent>(file: string): Promise<T> {
   const handle = await open(file, 'r');
@@ -164,21 +245,54 @@ export async function readIndexFileContent<T extends IndexFileContent>(file: str
     const count = int32Count(header, size, file);
     const postings = new Int32Array(count);
     await readFully(handle, new Uint8Array(postings.buffer), HEADER_BYTES, file);
-    const json = Buffer.alloc(size - HEADER_BYTES - count * 4);
-    await readFully(handle, json, HEADER_BYTES + count * 4, file);
-    return withPostings<T>(json.toString('utf8'), postings);
+    fromLittleEndian(postings);
+    const assembler = new Assembler<T>(file, postings);
+    // One buffer for every section, grown to the largest (a few MB): each section is parsed
+    // before the next is read, so only one of them is ever held as bytes and as a string.
+    let buffer = Buffer.allocUnsafe(SECTION_UNITS * 4);
+    let position = HEADER_BYTES + count * 4;
+    while (!assembler.done && position < size) {
+      const length = await sectionLength(handle, buffer, position, size, file);
+      position += LENGTH_BYTES;
+      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
+      await readFully(handle, buffer.subarray(0, length), position, file);
+      position += length;
+      assembler.take(buffer.toString('utf8', 0, length));
+    }
+    if (position !== size) throw new NotAnIndexFileError(`${file} の終わりに余分なデータがあります`);
+    return assembler.content;
   } finally {
     await handle.close();
   }
 }
 
+async function sectionLength(handle: FileHandle, buffer: Buffer, position: number, size: number, file: string): Promise<number> {
+  if (position + LENGTH_BYTES > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の長さ)`);
+  await readFully(handle, buffer.subarray(0, LENGTH_BYTES), position, file);
+  const length = buffer.readUInt32LE(0);
+  if (position + LENGTH_BYTES + length > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の途中)`);
+  return length;
+}
+
 /** readIndexFileContent of bytes in memory (tests, tools). */
-export function decodeIndexFile<T extends IndexFileContent>(bytes: Uint8Array): T {
+export function decodeIndexFile<T extends IndexFileContent>(bytes: Uint8Array, name = '検索索引'): T {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = int32Count(buffer.subarray(0, HEADER_BYTES), buffer.length, '検索索引');
+  const count = int32Count(buffer.subarray(0, HEADER_BYTES), buffer.length, name);
   const postings = new Int32Array(count);
   new Uint8Array(postings.buffer).set(buffer.subarray(HEADER_BYTES, HEADER_BYTES + count * 4));
-  return withPostings<T>(buffer.toString('utf8', HEADER_BYTES + count * 4), postings);
+  fromLittleEndian(postings);
+  const assembler = new Assembler<T>(name, postings);
+  let position = HEADER_BYTES + count * 4;
+  while (!assembler.done && position < buffer.length) {
+    if (position + LENGTH_BYTES > buffer.length) throw new NotAnIndexFileError(`${name} は途中で切れています (区画の長さ)`);
+    const length = buffer.readUInt32LE(position);
+    position += LENGTH_BYTES;
+    if (position + length > buffer.length) throw new NotAnIndexFileError(`${name} は途中で切れています (区画の途中)`);
+    assembler.take(buffer.toString('utf8', position, position + length));
+    position += length;
+  }
+  if (position !== buffer.length) throw new NotAnIndexFileError(`${name} の終わりに余分なデータがあります`);
+  return assembler.content;
 }
 
 async function readFully(handle: FileHandle, into: Uint8Array, position: number, file: string): Promise<void> {

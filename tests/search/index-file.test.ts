@@ -1,8 +1,8 @@
 /**
- * The index file's container (src/search/index-file.ts): JSON, then the packed postings as raw
- * int32s. What is written is read back the same, for every padding of the JSON; a file of
- * another kind (an older all-JSON index) or a cut one is refused, so a start analyses the
- * catalog instead of serving a broken index.
+ * The index file's container (src/search/index-file.ts): the packed postings as raw int32s, then
+ * the JSON in sections. What is written is read back the same, for every padding of the JSON; a
+ * file of another kind (an older all-JSON index, an older container) or a cut or broken one is
+ * refused, naming the file, so a start analyses the catalog instead of serving a broken index.
  */
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -91,7 +91,97 @@ describe('index file JSON, written in pieces', () => {
     const content = { index: { postings: Int32Array.from([5]) }, consultations: { programOf: [0, 1], examplesWith }, odd };
     const chunks = [...indexFileChunks(content)];
     expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThan(4 * 1024 * 1024);
-    const json = Buffer.concat(chunks.slice(2)).toString('utf8');
-    expect(json).toBe(JSON.stringify({ ...content, index: { postings: { int32s: 1 } } }));
+    const read = decodeIndexFile<typeof content>(Buffer.concat(chunks));
+    expect(JSON.stringify({ ...read, index: {} })).toBe(JSON.stringify({ ...content, index: {} }));
+  });
+});
+
+/** The sections after the header and the postings: where each one's JSON starts, and its length in bytes. */
+function sectionsOf(file: Buffer): Array<{ at: number; length: number }> {
+  const sections = [];
+  for (let at = 16 + file.readUInt32LE(8) * 4; at < file.length; ) {
+    const length = file.readUInt32LE(at);
+    sections.push({ at: at + 4, length });
+    at += 4 + length;
+  }
+  return sections;
+}
+
+/** `file` with section `n`'s JSON replaced by `json` (its length written to match). */
+function withSection(file: Buffer, n: number, json: string): Buffer {
+  const { at, length } = sectionsOf(file)[n]!;
+  const body = Buffer.from(json, 'utf8');
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32LE(body.length);
+  return Buffer.concat([file.subarray(0, at - 4), prefix, body, file.subarray(at + length)]);
+}
+
+describe('index file sections (issue 13: a start never holds the whole JSON as one string)', () => {
+  const programs = Array.from({ length: 6_000 }, (_, i) => ({ id: `p-${i}`, name: `創業支援事業${i}`, overview: '事業承継と創業の相談'.repeat(40) }));
+  const content = { index: { postings: Int32Array.from([7, 8]), tree: Array.from({ length: 1_500 }, (_, i) => i) }, lexicon: ['創業'], sources: { programs } };
+  const file = encodeIndexFile(content);
+
+  it('holds the long arrays in sections of a few MB, none of them the whole JSON', () => {
+    const json = Buffer.byteLength(JSON.stringify({ ...content, index: { ...content.index, postings: null } }));
+    expect(json).toBeGreaterThan(6 * 1024 * 1024);
+    const sections = sectionsOf(file);
+    expect(sections.length).toBeGreaterThan(3);
+    expect(Math.max(...sections.map((s) => s.length))).toBeLessThan(4 * 1024 * 1024);
+    // Section 0 lists the long arrays; their places in it are null.
+    const table = JSON.parse(file.toString('utf8', sections[0]!.at, sections[0]!.at + sections[0]!.length));
+    expect(table.arrays).toEqual([
+      [['index', 'tree'], 1_500],
+      [['sources', 'programs'], 6_000],
+    ]);
+    expect(table.value.sources.programs).toBeNull();
+    const read = decodeIndexFile<typeof content>(file);
+    expect(read.sources.programs).toEqual(programs);
+    expect([...read.index.postings]).toEqual([7, 8]);
+  });
+
+  it('refuses, naming the file, one cut in the middle of a section, between sections or in a section’s length', async () => {
+    const dir = await tempDir('index-file-sections');
+    const cut = path.join(dir, 'cut.bin');
+    const sections = sectionsOf(file);
+    const cuts = [sections[2]!.at + 100, sections[2]!.at - 4, sections[2]!.at - 2, sections[sections.length - 1]!.at + sections[sections.length - 1]!.length - 1];
+    for (const length of cuts) {
+      await writeFileAtomic(cut, file.subarray(0, length));
+      await expect(readIndexFileContent(cut), String(length)).rejects.toThrow(`${cut} は途中で切れています`);
+      expect(() => decodeIndexFile(file.subarray(0, length), 'cut.bin')).toThrow(/cut\.bin は途中で切れています/);
+    }
+  });
+
+  it('refuses a section of the wrong length: items more or fewer than section 0 lists, or trailing bytes', async () => {
+    const sections = sectionsOf(file);
+    const table = JSON.parse(file.toString('utf8', sections[0]!.at, sections[0]!.at + sections[0]!.length));
+    const listing = (programs: number) => withSection(file, 0, JSON.stringify({ ...table, arrays: [table.arrays[0], [['sources', 'programs'], programs]] }));
+    // Fewer listed than written: a section runs past the count.
+    expect(() => decodeIndexFile(listing(5_999), 'x.bin')).toThrow(/x\.bin の第 \d+ 区画の長さが合いません \(sources\.programs: 目録では 5999 件/);
+    // More listed than written: the file ends first.
+    expect(() => decodeIndexFile(listing(6_001), 'x.bin')).toThrow(/x\.bin は途中で切れています/);
+    // A section with an item fewer.
+    const last = sections.length - 1;
+    const items = JSON.parse(file.toString('utf8', sections[last]!.at, sections[last]!.at + sections[last]!.length));
+    expect(() => decodeIndexFile(withSection(file, last, JSON.stringify(items.slice(1))), 'x.bin')).toThrow(/x\.bin は途中で切れています/);
+    // Not an array where items are due, and bytes after the last section.
+    expect(() => decodeIndexFile(withSection(file, 1, '{}'), 'x.bin')).toThrow(/x\.bin の第 1 区画の長さが合いません/);
+    expect(() => decodeIndexFile(Buffer.concat([file, Buffer.from([1, 0, 0, 0, 0x30])]), 'x.bin')).toThrow(/x\.bin の終わりに余分なデータがあります/);
+    // A table whose array has no place in the content, and a broken section.
+    expect(() => decodeIndexFile(withSection(file, 0, JSON.stringify({ ...table, arrays: [[['sources', 'nowhere'], 6_000]] })), 'x.bin')).toThrow(/x\.bin の目録 \(第 0 区画\) が壊れています/);
+    expect(() => decodeIndexFile(withSection(file, 2, '[{"id":'), 'x.bin')).toThrow(/x\.bin の第 2 区画が壊れています/);
+    const dir = await tempDir('index-file-length');
+    const wrong = path.join(dir, 'wrong.bin');
+    await writeFile(wrong, listing(5_999));
+    await expect(readIndexFileContent(wrong)).rejects.toThrow(`${wrong} の第`);
+  });
+
+  it('refuses another version of the container (SHIENIX2: the JSON in one piece), saying so', async () => {
+    const older = Buffer.from(file);
+    older.write('SHIENIX2', 0, 'latin1');
+    expect(() => decodeIndexFile(older, 'old.bin')).toThrow('old.bin は別の形式の検索索引です (SHIENIX2、必要 SHIENIX3)');
+    const dir = await tempDir('index-file-version');
+    const old = path.join(dir, 'old.bin');
+    await writeFile(old, older);
+    await expect(readIndexFileContent(old)).rejects.toThrow(`${old} は別の形式の検索索引です`);
   });
 });
