@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { indexFileChunks, readIndexFileContent } from './index-file.js';
+import { indexFileChunks, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -95,10 +95,20 @@ interface IndexFile extends SerializedSearchIndex {
 
 /** The index file as written by writeIndexFile; undefined when absent, unreadable or of another kind (then the catalog is analysed). */
 export async function readIndexFile(file: string): Promise<IndexFile | undefined> {
+  return (await readIndexFileOrWhy(file)).json;
+}
+
+/**
+ * The index file, or why it cannot be used (for the line on stderr): nothing when it is absent,
+ * else what is wrong with it, naming it (a cut file, another version of the container).
+ */
+async function readIndexFileOrWhy(file: string): Promise<{ json?: IndexFile; refused?: string }> {
   try {
-    return await readIndexFileContent<IndexFile>(file);
-  } catch {
-    return undefined; // absent, unreadable or not an index: build instead
+    return { json: await readIndexFileContent<IndexFile>(file) };
+  } catch (error) {
+    if (error instanceof NotAnIndexFileError) return { refused: error.message };
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? {} : { refused: `${file} を読めません (${code ?? (error as Error).message})` };
   }
 }
 
@@ -121,10 +131,35 @@ export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
   ];
   // variants.yaml is optional: hashed when present (its absence hashes as no file at all).
   if (paths.variantsFile && existsSync(paths.variantsFile)) files.push(['seeds/variants', paths.variantsFile]);
-  const contents = await Promise.all(files.map(([, f]) => readFile(f)));
   const hash = createHash('sha256');
-  files.forEach(([name], i) => hash.update(`${name}\0${contents[i]!.length}\0`).update(contents[i]!));
+  // Each file streamed through one buffer: read whole, a 100,000-program catalog (164 MB of
+  // YAML) stood in memory beside the index just loaded, a sixth of a start's peak (issue 13).
+  const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
+  for (const [name, file] of files) await hashFile(hash, name, file, buffer);
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Bytes read at a time when hashing the source files. */
+const HASH_READ_BYTES = 1 << 20;
+
+/** `${name}\0${length}\0` and then the file's bytes, as the hash has always taken them. */
+async function hashFile(hash: Hash, name: string, file: string, buffer: Buffer): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    hash.update(`${name}\0${size}\0`);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - done), done);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      done += bytesRead;
+    }
+    // Cut while being read: a fingerprint that matches no index (the next start looks again).
+    if (done !== size) hash.update(`\0changed while read\0`);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** What an engine is made of, from the sources as read: the vocabulary and variants over `analyzer`. */
@@ -156,7 +191,7 @@ export async function engineFromIndex(json: SerializedSearchIndex, sources: Sour
  */
 export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOptions = {}): Promise<LoadedSearchEngine> {
   const useIndexFile = options.useIndexFile !== false;
-  const json = useIndexFile ? await readIndexFile(paths.indexFile) : undefined;
+  const { json, refused } = useIndexFile ? await readIndexFileOrWhy(paths.indexFile) : {};
   // Imported programs (shien sync) live in the data directory, not in the files hashed here:
   // an index holding any, or a start that serves any, is checked against the sources as read
   // (below), never taken on trust.
@@ -173,7 +208,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     const engine = await engineFromIndex(json, sources, options.engine);
     if (engine) return { engine, source: 'index-file' };
   }
-  const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : '検索索引がありません';
+  const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : (refused ?? '検索索引がありません');
   // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.

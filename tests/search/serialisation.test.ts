@@ -131,6 +131,27 @@ describe('loading at start (loadSearchEngine with a prebuilt index file)', () =>
     }
   });
 
+  it('refuses an index file cut in the middle of a section, or of an older container, saying which file and why, and indexes the catalog', async () => {
+    const dir = await tempDir('search-refused');
+    made.push(dir);
+    const cut = path.join(dir, 'cut.bin');
+    // Halfway through the JSON sections, which follow the header (16 bytes) and the postings.
+    const sectionsStart = 16 + written.readUInt32LE(8) * 4;
+    await writeFile(cut, written.subarray(0, sectionsStart + Math.floor((written.length - sectionsStart) / 2)));
+    const older = path.join(dir, 'older.bin');
+    await writeFile(older, Buffer.concat([Buffer.from('SHIENIX2', 'latin1'), written.subarray(8)]));
+    for (const [indexFile, why] of [
+      [cut, `${cut} は途中で切れています (区画の途中)`],
+      [older, `${older} は別の形式の検索索引です (SHIENIX2、必要 SHIENIX3)`],
+      [path.join(dir, 'absent.bin'), '検索索引がありません'],
+    ] as const) {
+      const loaded = await loadSearchEngine({ ...bundledPaths(), indexFile }, { analyzer });
+      expect(loaded.source, indexFile).toBe('built');
+      expect(loaded.stale, indexFile).toContain(why);
+      expect(ids(loaded.engine.search('創業')), indexFile).toEqual(ids(built.search('創業')));
+    }
+  });
+
   it('engineFromIndex gives no engine for another catalog (so the caller rebuilds)', async () => {
     const changed = { ...sources, programs: sources.programs.slice(0, -1) };
     expect(await engineFromIndex(reread(), changed)).toBeUndefined();
