@@ -10,6 +10,7 @@ import { createNoticeService, type NoticeService } from './notices/service.js';
 import { openNoticeStore } from './notices/store.js';
 import { slackPoster } from './notices/slack-post.js';
 import { LiveEngine, type IndexRebuilt } from './search/live.js';
+import { startWarmUp, type RunningWarmUp, type WarmUpOptions } from './search/warm-up.js';
 import { startSourceSync } from './sources/bot-sync.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
@@ -29,6 +30,13 @@ export interface BotOptions {
    * without a run or a restart, and the others hear of it. Not used with SQLite.
    */
   catalogPollMs?: number;
+  /**
+   * Once listening, and after each catalog reload, ask the search engine made-up questions in
+   * idle time so the first real ones do not wait for V8's compilation (search/warm-up.ts).
+   * main.ts passes SHIEN_WARMUP (on unless 0); off when not given (tests start many bots).
+   * An object sets the warm-up's bounds (tests).
+   */
+  warmUp?: boolean | Pick<WarmUpOptions, 'maxQuestions' | 'maxMs'>;
 }
 
 export interface Bot {
@@ -55,6 +63,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // A stale index is built now and saved for the next start; the log says so (it takes seconds).
   const onRebuilt = (rebuilt: IndexRebuilt) => logger.warn({ component: 'search', ...rebuilt }, 'search index rebuilt from the catalog');
   const live = await LiveEngine.load(paths, onRebuilt);
+  // One warm-up at a time, of the engine being served: a reload stops the old engine's.
+  let warming: RunningWarmUp | undefined;
+  const warmUpSearch = () => {
+    if (!options.warmUp) return;
+    warming?.stop();
+    warming = startWarmUp(
+      live.current,
+      (r) => {
+        if ('error' in r) logger.warn({ component: 'search', err: r.error }, 'search warm-up failed');
+        else logger.info({ component: 'search', questions: r.questions, made: r.made, ms: Math.round(r.ms), ended: r.ended }, 'search warm-up done');
+      },
+      options.warmUp === true ? {} : options.warmUp,
+    );
+  };
   // SQLite in the data directory, or PostgreSQL shared by every replica (DATABASE_URL);
   // migrated before anything is served, so a wrong URL stops the start with its reason.
   const store = await openNoticeStore(options.notices);
@@ -73,6 +95,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       (r) => {
         if (r.status === 'unchanged') return;
         logger.info({ component: 'catalog', ...r }, 'catalog reload');
+        if (r.status === 'reloaded') warmUpSearch();
         if (r.status === 'reloaded' && tell) catalogEvents?.notify(String(r.programs)).catch((error: unknown) => logger.warn({ component: 'catalog', err: error }, 'could not tell the other replicas'));
       },
       (error: unknown) => logger.error({ component: 'catalog', err: error }, 'catalog reload failed'),
@@ -156,6 +179,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       }),
   });
   const { port } = await slack.start();
+  // Questions coming in go first: the warm-up asks one question per turn of the event loop.
+  warmUpSearch();
   // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
   const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
   // A replica started on a newly deployed catalog asks the others to look at theirs (a rolling deploy).
@@ -173,6 +198,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // notices.stop closes. Then a notice run in progress is aborted between channels (what
       // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
       const started = Date.now();
+      warming?.stop();
       clearInterval(databaseTimer);
       clearInterval(catalogTimer);
       sourceSync?.scheduler.stop(); // a sync child in progress is killed; it writes all or nothing

@@ -221,3 +221,16 @@ export function loadAdminUsers(env: NodeJS.ProcessEnv = process.env): ReadonlySe
   }
   return new Set(items);
 }
+
+/**
+ * `SHIEN_WARMUP`: whether a serving process (the bot, the interactive console) warms its search
+ * engine up in idle time after a start or a catalog reload (src/search/warm-up.ts). On unless
+ * `0`. Validated here without zod, like the paths: the console must not load zod (issue 11,
+ * a sixth of its start-up), and the bot reads the same setting.
+ */
+export function loadWarmUpSetting(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = setting(env, 'SHIEN_WARMUP')?.trim().toLowerCase();
+  if (value === undefined || ['1', 'on', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'off', 'false', 'no'].includes(value)) return false;
+  throw new ConfigError('設定エラー: SHIEN_WARMUP は 1 (起動後に検索の準備運動をする、既定) か 0 (しない) です');
+}

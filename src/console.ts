@@ -3,6 +3,7 @@ import { agencyContacts } from './catalog/contacts.js';
 import { contactText } from './render/contact.js';
 import { renderResponseText } from './render/text.js';
 import type { SearchEngine } from './search/engine.js';
+import { startWarmUp, type RunningWarmUp } from './search/warm-up.js';
 import { agencyAsked } from './slack/answer.js';
 import { helpLines, isHelpRequest } from './slack/render/help.js';
 
@@ -29,17 +30,41 @@ export function answerConsoleLine(engine: SearchEngine, line: string): string {
   return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency), new Date())}\n\n${results}` : results;
 }
 
-export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<void> {
+export interface ConsoleOptions {
+  /**
+   * At the prompt, warm the search engine up while nobody types (SHIEN_WARMUP; warm-up.ts), and
+   * say on `err` when it is done. Not for a pipe: its questions are already waiting, and
+   * warming up would only delay them (as it would a one-shot `shien search`).
+   */
+  warmUp?: boolean;
+  err?: NodeJS.WritableStream;
+}
+
+export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream, options: ConsoleOptions = {}): Promise<void> {
   const interactive = input.isTTY === true;
   const lines = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+  let warming: RunningWarmUp | undefined;
   if (interactive) {
     output.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ ・ help (終了は Ctrl+D)\n`);
     lines.setPrompt('支援> ');
     lines.prompt();
+    if (options.warmUp) {
+      const err = options.err ?? process.stderr;
+      warming = startWarmUp(engine, (r) => {
+        if ('error' in r) err.write(`\n支援ナビ: 検索の準備運動に失敗しました (検索はそのまま使えます): ${r.error instanceof Error ? r.error.message : String(r.error)}\n`);
+        else if (r.ended !== 'aborted') err.write(`\n支援ナビ: 検索の準備運動を終えました (${r.questions} 問、${Math.round(r.ms)} ms)\n`);
+        else return;
+        lines.prompt(true); // the prompt again below the line, with what was typed so far
+      });
+    }
   }
-  for await (const line of lines) {
-    // A blank line from a pipe is skipped; at the prompt it just prompts again.
-    if (line.trim()) output.write(answerConsoleLine(engine, line) + '\n\n');
-    if (interactive) lines.prompt();
+  try {
+    for await (const line of lines) {
+      // A blank line from a pipe is skipped; at the prompt it just prompts again.
+      if (line.trim()) output.write(answerConsoleLine(engine, line) + '\n\n');
+      if (interactive) lines.prompt();
+    }
+  } finally {
+    warming?.stop();
   }
 }

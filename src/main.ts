@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CatalogError } from './catalog/errors.js';
-import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, readDotEnv, slackSettingsGiven, type Paths } from './config.js';
+import { checkDataDir, checkPaths, ConfigError, loadAdminUsers, loadPaths, loadWarmUpSetting, readDotEnv, slackSettingsGiven, type Paths } from './config.js';
 import type { SlackConfig } from './slack-config.js';
 
 /**
@@ -22,19 +22,21 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: SlackConfig;
   let paths: Paths;
+  let warmUp: boolean;
   try {
     readDotEnv();
     // zod (a sixth of the console's start-up) is loaded only when there are Slack settings to validate.
     config = slackSettingsGiven() ? (await import('./slack-config.js')).loadSlackConfig() : { mode: 'console' };
     paths = loadPaths();
     checkPaths(paths);
+    warmUp = loadWarmUpSetting();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(error.message + '\n');
     return 1;
   }
   try {
-    return config.mode === 'console' ? await consoleMode(paths) : await slackMode(config, paths);
+    return config.mode === 'console' ? await consoleMode(paths, warmUp) : await slackMode(config, paths, warmUp);
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     const { catalogProblemsText } = await import('./cli/io.js');
@@ -44,16 +46,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Answers from the terminal or a pipe until its input ends. */
-async function consoleMode(paths: Paths): Promise<number> {
+async function consoleMode(paths: Paths, warmUp: boolean): Promise<number> {
   const [{ runConsole }, { loadEngineSaying }, { exitQuietlyOnClosedPipe }] = await Promise.all([import('./console.js'), import('./cli/engine.js'), import('./cli/io.js')]);
   exitQuietlyOnClosedPipe(); // `npm start | head` closes the pipe early: the reader leaving, not an error
   const engine = await loadEngineSaying(paths, process.stderr);
-  await runConsole(engine, process.stdin, process.stdout);
+  await runConsole(engine, process.stdin, process.stdout, { warmUp, err: process.stderr });
   return 0;
 }
 
 /** The bot: serves until SIGTERM/SIGINT; returns once it is listening. */
-async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths: Paths): Promise<number> {
+async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths: Paths, warmUp: boolean): Promise<number> {
   const [{ loadNoticeConfig, NoticeConfigError }, { startBot }, { createLogger }] = await Promise.all([import('./notices/config.js'), import('./bot.js'), import('./log.js')]);
   let notices;
   let adminUsers;
@@ -67,7 +69,7 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
     return 1;
   }
   const logger = createLogger({ level: slack.logLevel });
-  const bot = await startBot({ slack, notices, adminUsers, paths, logger });
+  const bot = await startBot({ slack, notices, adminUsers, paths, logger, warmUp });
 
   let stopping = false;
   const shutdown = (signal: string) => {

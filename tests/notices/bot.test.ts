@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBot, type Bot } from '../../src/bot.js';
+import { SearchEngine } from '../../src/search/engine.js';
 import { loadPaths } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { NOTICE_ACTIONS } from '../../src/notices/channel-notices.js';
@@ -22,6 +23,8 @@ let app: AppDriver;
 let store: NoticeStore;
 let dirs: { dataDir: string; catalogDir: string; catalogFile: string };
 const clock = manualClock('2026-11-24T00:30:00Z'); // 09:30 in Tokyo
+const log = logCapture();
+const warmUpsDone = () => log.logs.filter((l) => l.msg === 'search warm-up done');
 
 beforeAll(async () => {
   dirs = await workspace();
@@ -32,8 +35,10 @@ beforeAll(async () => {
     adminUsers: new Set(['U0ADMIN']),
     // The prebuilt index is for seeds/: this catalog copy is analysed, as a changed catalog would be.
     paths: { ...loadPaths({}), catalogDir: dirs.catalogDir, indexFile: `${dirs.dataDir}/no-index.json` },
-    logger: createLogger({ level: 'info', destination: logCapture().sink }),
+    logger: createLogger({ level: 'info', destination: log.sink }),
     clock,
+    // As npm start does (SHIEN_WARMUP), with fewer questions: search warms up once listening and after each reload.
+    warmUp: { maxQuestions: 30 },
   });
   await bot.started.notices; // the first start's catch-up run (nothing subscribed: nothing posted)
   store = bot.notices.store;
@@ -124,10 +129,17 @@ describe('the digest a channel subscribed in Slack receives', () => {
     const before = bot.live.current.size;
     expect(await notify('オフ', 'C0PICKED')).toContain('*オフ* にしました'); // nobody subscribed now
     await addProgram(dirs.catalogFile, { id: 'p-quiet-new-01', name: '静かに追加された事業', overview: '誰にも通知されない追加です。' });
+    await app.fake.waitFor(() => (warmUpsDone().length === 1 ? true : undefined), 30_000); // the start's
+    const asked = vi.spyOn(SearchEngine.prototype, 'search');
     const result = await bot.notices.runNow();
     expect(result.posted).toBe(0);
     expect(app.fake.callsTo('chat.postMessage')).toHaveLength(0);
     await app.fake.waitFor(() => (bot.live.current.size === before + 1 ? true : undefined), 30_000);
+    // The reloaded engine is warmed up in its turn (one more log line), and it is the one asked.
+    await app.fake.waitFor(() => (warmUpsDone().length === 2 ? true : undefined), 30_000);
+    expect(warmUpsDone()[1]).toMatchObject({ component: 'search', questions: 30, ended: 'done' });
+    expect(asked.mock.contexts.filter((engine) => engine === bot.live.current).length).toBeGreaterThan(20);
+    asked.mockRestore();
     const { responseId } = await app.command('静かに追加された事業');
     expect(buttonsOf(await responseTo(app, responseId)).some((b) => b.value === 'p-quiet-new-01')).toBe(true);
     await notify('オン', 'C0PICKED');

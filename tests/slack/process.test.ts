@@ -185,9 +185,9 @@ const logWith =
 
 /** Starts HTTP mode against the fake and resolves with the port from the `listening` log line. */
 let httpChildren = 0;
-async function startHttp(fake: FakeSlack): Promise<{ child: Child; port: number; events: string }> {
+async function startHttp(fake: FakeSlack, extra: Record<string, string> = {}): Promise<{ child: Child; port: number; events: string }> {
   const dataDir = path.join(cwd, `data-http-${++httpChildren}`);
-  const child = start(cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl, SHIEN_DATA_DIR: dataDir }));
+  const child = start(cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl, SHIEN_DATA_DIR: dataDir, ...extra }));
   const listening = await child.waitForLine(logWith({ msg: 'listening', mode: 'http' }));
   const port = listening.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port <= 0) throw new Error(`listening line without a port: ${JSON.stringify(listening)}`);
@@ -266,6 +266,7 @@ describe('bad environment: one line on stderr naming the variable, never its val
       names: 'PORT',
       secrets: ['xoxb-1234-secret-bot-T0k3n', SIGNING_SECRET],
     },
+    { label: 'SHIEN_WARMUP=maybe', env: { SHIEN_WARMUP: 'maybe' }, names: 'SHIEN_WARMUP', secrets: [] },
   ];
 
   it.each(cases)('$label', async ({ env, names, secrets }) => {
@@ -354,6 +355,13 @@ describe('HTTP mode against a fake Slack', () => {
     expect(fake.responses.filter((r) => r.id === 'forged')).toHaveLength(0);
   });
 
+  it('warms search up once listening: one log line with the questions asked and the time', async () => {
+    const line = await child.waitForLine(logWith({ msg: 'search warm-up done' }), 15_000);
+    expect(line).toMatchObject({ level: 30, component: 'search', ended: 'done', questions: 400 });
+    expect(line.ms).toEqual(expect.any(Number));
+    expect(child.lines().filter((l) => logWith({ msg: 'search warm-up done' })(l))).toHaveLength(1);
+  });
+
   it('logs only JSON lines on stdout, never the bot token or the signing secret, and nothing on stderr', () => {
     const lines = child.lines();
     expect(lines.length).toBeGreaterThan(0);
@@ -367,6 +375,25 @@ describe('HTTP mode against a fake Slack', () => {
     // The token did reach the fake Slack, as a header: so its absence from the log means something.
     expect(fake.calls.some((c) => c.headers.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
   });
+});
+
+describe('HTTP mode with SHIEN_WARMUP=0', () => {
+  it('serves without warming search up (no warm-up line, even when stopped: a stopped warm-up logs one too)', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const { child, events } = await startHttp(fake, { SHIEN_WARMUP: '0' });
+      const response_url = fake.responseUrl('cold');
+      const ack = await postSigned(events, SIGNING_SECRET, slashCommandBody({ command: '/支援', text: '創業', response_url, channel_id: 'C0FAKE' }));
+      expect(ack.status).toBe(200);
+      await fake.waitFor(() => fake.responses.find((r) => r.id === 'cold'), 30_000);
+      child.proc.kill('SIGTERM');
+      expect(await exitOf(child, 10_000)).toMatchObject({ code: 0 });
+      expect(child.lines().filter((l) => logWith({ msg: 'shutting down' })(l))).toHaveLength(1);
+      expect(child.lines().filter((l) => /warm-up/.test(l))).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  }, TEST_TIMEOUT);
 });
 
 describe('HTTP mode with a missing or unusable index file', () => {
