@@ -18,12 +18,15 @@
  *       The catalog is the bundled one when <size> is its size, else synthetic
  *       (bench-synthetic.mjs). Times SearchEngine.build only when there is no cache or
  *       <rebuild> is 1.
- *   measure <queries.yaml> <rounds> <query seconds>
+ *   measure <queries.yaml> <rounds> <query seconds> [<product warm-up 0|1>]
  *       Loads as a serving process does (catalog, then the prebuilt index with the lexicon
  *       analyzer), timing each step; memory after loading; then query latency over the
  *       query list (the first page of 5 hits, as the surfaces ask): a short warm-up, then
  *       up to <rounds> timed passes, cut short after <query seconds>. Run with --expose-gc so memory figures are of live data, not of
  *       garbage not yet collected.
+ *       With <product warm-up> 1, the warm-up is the one a serving process runs after its
+ *       start (src/search/warm-up.ts: questions made from the catalog, none from the list),
+ *       timed, instead of a pass of the list itself: what the first users after a deploy get.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,6 +42,7 @@ import { loadSudachiGroups } from '../dist/search/general-synonyms.js';
 import { engineFromIndex, engineInput, readIndexFile, readSources, sourceFilesFingerprint, writeIndexFile } from '../dist/search/load.js';
 import { Variants } from '../dist/search/variants.js';
 import { Vocabulary } from '../dist/search/vocabulary.js';
+import { warmUp } from '../dist/search/warm-up.js';
 import { syntheticCatalog } from './bench-synthetic.mjs';
 
 const MB = 1024 * 1024;
@@ -245,7 +249,7 @@ const WARM_UP_MS = 5000;
  * @param {number} rounds
  * @param {number} querySeconds
  */
-async function measure(queriesFile, rounds, querySeconds) {
+async function measure(queriesFile, rounds, querySeconds, productWarmUp = false) {
   const paths = loadPaths();
   const baseline = memory();
 
@@ -267,11 +271,18 @@ async function measure(queriesFile, rounds, querySeconds) {
   for (let i = 0; queries.length < list.length; i++) for (const group of byKind.values()) if (group[i]) queries.push(group[i].query);
 
   // Warm-up (JIT, caches filled on first use such as phrase haystacks): in the same order,
-  // so one query of each kind comes first, for at most WARM_UP_MS.
+  // so one query of each kind comes first, for at most WARM_UP_MS. Or the product's own
+  // warm-up (the same function and bounds as the bot's), which never sees the list.
   let start = performance.now();
-  for (const q of queries) {
-    if (since(start) > WARM_UP_MS) break;
-    engine.search(q, { limit: PAGE });
+  /** @type {import('../dist/search/warm-up.js').WarmUpResult | null} */
+  let warmed = null;
+  if (productWarmUp) {
+    warmed = await warmUp(engine);
+  } else {
+    for (const q of queries) {
+      if (since(start) > WARM_UP_MS) break;
+      engine.search(q, { limit: PAGE });
+    }
   }
 
   // Up to `rounds` passes; past `querySeconds`, stop, but not before one query of each kind.
@@ -318,6 +329,7 @@ async function measure(queriesFile, rounds, querySeconds) {
     // A query's CPU of 0 means the kernel did not bring it up to date (see mainThreadSchedule): then there is no figure.
     cpuP99Ms: (cpuSamples[0] ?? 0) > 0 ? quantile(cpuSamples, 0.99) : null,
     waitP99Ms: waitSamples.length ? quantile(waitSamples, 0.99) : null,
+    productWarmUp: warmed,
   };
 }
 
@@ -354,7 +366,7 @@ async function main() {
     case 'prepare':
       return prepare(Number(args[0]), String(args[1]), args[2] === '1');
     case 'measure':
-      return measure(String(args[0]), Number(args[1]), Number(args[2]));
+      return measure(String(args[0]), Number(args[1]), Number(args[2]), args[3] === '1');
     default:
       throw new Error(`bench-child: unknown mode ${mode} (run npm run bench instead)`);
   }
