@@ -282,7 +282,7 @@ interface Measured {
   cpuP99Ms: number | null;
   waitP99Ms: number | null;
   /** The product's warm-up (src/search/warm-up.ts), run instead of the bench's pass of the list; null when not asked for. */
-  productWarmUp: { questions: number; made: number; ms: number; ended: string } | null;
+  productWarmUp: { questions: number; made: number; ms: number; longestMs: number; ended: string } | null;
 }
 
 type Startup = { ok: true; medianMs: number; runs: number; top: string | null } | { ok: false; error: ChildFailed };
@@ -495,7 +495,7 @@ async function main(): Promise<void> {
     row('  query max', (r) => warmedCell(r, (m) => ms(m.maxMs))),
     row('  p99 of the main thread’s CPU per query', (r) => warmedCell(r, (m) => (m.cpuP99Ms === null ? 'n/a' : ms(m.cpuP99Ms)))),
     row('  p99 of its wait for a CPU per query', (r) => warmedCell(r, (m) => (m.waitP99Ms === null ? 'n/a' : ms(m.waitP99Ms)))),
-    row('  the warm-up: questions asked, time', (r) => warmedCell(r, (m) => (m.productWarmUp ? `${m.productWarmUp.questions} in ${ms(m.productWarmUp.ms)}${m.productWarmUp.ended === 'time' ? ' (time limit)' : ''}` : 'n/a'))),
+    row('  the warm-up: questions asked, time, longest question', (r) => warmedCell(r, (m) => (m.productWarmUp ? `${m.productWarmUp.questions} in ${ms(m.productWarmUp.ms)}${m.productWarmUp.ended === 'time' ? ' (time limit)' : ''}, longest ${ms(m.productWarmUp.longestMs)}` : 'n/a'))),
   ];
 
   const cpus = os.cpus();
@@ -526,7 +526,7 @@ async function main(): Promise<void> {
     out('Synthetic catalogs: perturbed copies of the bundled programs (scripts/bench-synthetic.mjs), read from YAML like the real one.');
     out('Query rows: a fresh process warmed by one pass of the list, then the timed passes. "After the product’s warm-up": another fresh');
     out('  process warmed instead by what the bot runs once listening (src/search/warm-up.ts: questions made from the catalog and');
-    out('  vocabulary, none from the list, at most 400 questions or 2 s), then the same timed passes. CPU: exact (getrusage first).');
+    out('  vocabulary, none from the list, at most 1000 questions or 2 s), then the same timed passes. CPU: exact (getrusage first).');
     for (const r of results) {
       if (!r.startup.ok && !r.startup.error.outOfMemory) out(`\n${r.measured.programs} programs, CLI: ${r.startup.error.message}`);
     }

@@ -113,13 +113,20 @@ describe('warmUp', () => {
     let t = 0;
     const result = await warmUp(engines.served, { maxMs: 100, now: () => (t += 10) });
     expect(result.ended).toBe('time');
+    expect(result.longestMs).toBe(10); // one tick of that clock per question
     expect(result.questions).toBeLessThan(10);
     expect(result.questions).toBeGreaterThan(0);
   });
 
-  it('is bounded by default: at most 400 questions and 2 s', () => {
-    expect(WARM_UP_QUESTIONS).toBe(400);
-    expect(WARM_UP_MS).toBe(2000);
+  it('is bounded by default: at most 1000 questions, and 2 s', async () => {
+    expect([WARM_UP_QUESTIONS, WARM_UP_MS]).toEqual([1000, 2000]);
+    // A clock that stands still: the count ends it.
+    expect(await warmUp(engines.served, { now: () => 0 })).toMatchObject({ questions: WARM_UP_QUESTIONS, ended: 'done' });
+    // A clock that moves 1 ms a reading (3 readings a question): 2 s end it first.
+    let t = 0;
+    const timed = await warmUp(engines.served, { now: () => t++ });
+    expect(timed.ended).toBe('time');
+    expect(timed.questions).toBe(Math.ceil((WARM_UP_MS - 1) / 3));
   });
 
   it('asks one question per turn of the event loop: something waiting goes after at most one of them', async () => {

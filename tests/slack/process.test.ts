@@ -357,7 +357,9 @@ describe('HTTP mode against a fake Slack', () => {
 
   it('warms search up once listening: one log line with the questions asked and the time', async () => {
     const line = await child.waitForLine(logWith({ msg: 'search warm-up done' }), 15_000);
-    expect(line).toMatchObject({ level: 30, component: 'search', ended: 'done', questions: 400 });
+    // 1000 questions unless 2 s ran out first (a busy machine).
+    expect(line).toMatchObject({ level: 30, component: 'search', ended: expect.stringMatching(/^(done|time)$/) });
+    expect(line.questions).toBeGreaterThan(0);
     expect(line.ms).toEqual(expect.any(Number));
     expect(child.lines().filter((l) => logWith({ msg: 'search warm-up done' })(l))).toHaveLength(1);
   });
