@@ -25,6 +25,8 @@ export interface SearchEngineOptions {
   generalSynonymWeight?: number;
   /** What a program whose one 相談例 says all of a question adds (less as it says less; consultation-match.ts). */
   consultationScore?: number;
+  /** How many of each clause's answers a question of two needs weaves into its page (clauses.ts); 0: off. */
+  clauseDepth?: number;
 }
 
 export interface SearchHit {
@@ -75,6 +77,8 @@ export interface SearchResponse {
   usedInstead?: Array<{ word: string; used: string[] }>;
   /** Programs with every word, when fewer than a page: they come first, programs with some of the words follow. */
   allCount?: number;
+  /** A question of two needs or more: its clauses, each also answered apart and woven into the page (clauses.ts). */
+  clauses?: string[];
 }
 
 export interface SearchOptions {

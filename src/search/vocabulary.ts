@@ -21,7 +21,7 @@ export interface TermSpec {
 export class Vocabulary {
   private readonly groupsByTerm = new Map<string, TermSpec[][]>();
   private readonly byReading = new Map<string, TermSpec>();
-  private readonly intents: Array<{ says: string[]; means: TermSpec[]; purposes: Purpose[] }>;
+  private readonly intents: Array<{ says: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
@@ -47,7 +47,7 @@ export class Vocabulary {
         if (member.reading && !this.byReading.has(member.reading)) this.byReading.set(member.reading, member);
       }
     }
-    this.intents = file.intents.map((i) => ({ says: i.says.map((x) => termForm(fold(x))), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    this.intents = file.intents.map((i) => ({ says: i.says.map((x) => saysPattern(termForm(fold(x)))), means: i.means.map(spec), purposes: i.purposes ?? [] }));
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
       words: [purpose, ...(file.purposes[purpose] ?? [])].map((x) => termForm(fold(x))),
@@ -82,7 +82,7 @@ export class Vocabulary {
     const means: TermSpec[] = [];
     const purposes = new Set<Purpose>();
     for (const intent of this.intents) {
-      if (!intent.says.some((s) => q.includes(s))) continue;
+      if (!intent.says.some((s) => s.test(q))) continue;
       means.push(...intent.means);
       for (const p of intent.purposes) purposes.add(p);
     }
@@ -102,4 +102,16 @@ export class Vocabulary {
   allWords(): TermSpec[] {
     return [...this.groups.flat(), ...this.intents.flatMap((i) => i.means)];
   }
+}
+
+/** Particles that mark a word's role; a client may use any of them (人を雇う, 人も雇う, 人が雇えない). */
+const PARTICLE_AFTER_WORD = /(?<=[\p{Script=Han}\p{Script=Katakana}ー])[をがもは](?=.)/gu;
+
+/**
+ * An intent's phrase as a pattern: written as staff wrote it, except that a particle after a
+ * kanji or katakana word stands for any of を/が/も/は (人を雇 also finds 人も雇いたい).
+ */
+function saysPattern(says: string): RegExp {
+  const escaped = says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(escaped.replace(PARTICLE_AFTER_WORD, '[をがもは]'), 'u');
 }
