@@ -4,11 +4,12 @@ import { open, type FileHandle } from 'node:fs/promises';
  * The index file's container: a short header, the terms' postings as raw little-endian int32s
  * (index-load.ts packs them), then the rest of the index as JSON in sections.
  *
- *     bytes 0–7    "SHIENIX3" (the container's version is its last character)
+ *     bytes 0–7    "SHIENIX4" (the container's version is its last character)
  *     bytes 8–11   number of int32s (uint32 LE)
  *     bytes 12–15  zero
  *     the int32s
- *     sections to the end of the file, each a length (uint32 LE) and that many bytes of UTF-8 JSON:
+ *     sections to the end of the file, each its length in bytes (uint32 LE), its encoding (one
+ *     byte: 8 UTF-8, 16 UTF-16LE) and that many bytes of JSON:
  *       section 0   {"value": <the content, each long array as null>, "arrays": [[<path>, <items>], …]}
  *       then        each long array in the order listed, as JSON arrays of its items, one after
  *                   another, their items together exactly as many as listed.
@@ -24,15 +25,24 @@ import { open, type FileHandle } from 'node:fs/promises';
  * arrays (the programs, each program's terms, the lexicon, the 相談例 word lists) now come in
  * sections of 1–3 MB, each read, parsed and dropped before the next.
  *
+ * Why UTF-16LE: Node 20 turns UTF-8 with kanji into a string at well under 100 MB/s, which was
+ * half of reading a 100,000-program index (about 1.5 s); UTF-16LE is copied as it is, and for
+ * Japanese text it is no longer (2 bytes a character, against 3 for a kanji in UTF-8). Sections
+ * whose JSON is ASCII (numbers, ids) stay UTF-8, half the size and as fast; so does section 0,
+ * where `"code":"<build>"` is rewritten in place by the bench (bench-child.mjs restampBuild).
+ *
  * The file is written as a stream (`indexFileChunks`), section by section, so writing a
  * 100,000-program index never holds its JSON whole either (issue 13: the build's peak).
  * In section 0 the postings stand as `{"int32s": <count>}`.
  */
-const MAGIC = Buffer.from('SHIENIX3', 'latin1');
-/** What every version of the container starts with (SHIENIX2: the JSON in one piece). */
+const MAGIC = Buffer.from('SHIENIX4', 'latin1');
+/** What every version of the container starts with (SHIENIX2: the JSON in one piece; SHIENIX3: sections all UTF-8). */
 const MAGIC_FAMILY = MAGIC.subarray(0, 7);
 const HEADER_BYTES = 16;
-const LENGTH_BYTES = 4;
+/** A section's length (uint32 LE) and its encoding (a byte). */
+const SECTION_HEADER_BYTES = 5;
+const UTF8 = 8;
+const UTF16LE = 16;
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** What the container holds: any JSON object whose `index.postings` is the packed postings. */
@@ -54,8 +64,15 @@ function postingsOf(content: IndexFileContent): Int32Array | undefined {
 const SLICE = 1000;
 /** How deep in the content long arrays are looked for (content → sources → programs). */
 const DEPTH = 3;
-/** UTF-16 units of JSON gathered into one section, not bytes (a kanji is 3 bytes): about 1–3 MB each. */
-const SECTION_UNITS = 1 << 20;
+/**
+ * UTF-16 units of JSON gathered into one section (and then an item more): 512 KB in UTF-16LE.
+ * Below about 1 MB, Node makes the decoded text an ordinary string in V8's heap; past it, a
+ * string of its own memory outside it, which at 100,000 programs left 30–50 MB more RSS after
+ * the load (memory freed but kept by the process).
+ */
+const SECTION_UNITS = 1 << 18;
+/** Bytes read from the file at a time: many sections each. */
+const READ_BYTES = 8 << 20;
 
 interface LongArray {
   path: string[];
@@ -103,13 +120,18 @@ function* arraySections(items: unknown[]): Generator<string> {
   if (pending.length) yield `[${pending.join(',')}]`;
 }
 
-/** A section's bytes: its length, then its JSON as UTF-8. */
-function section(json: string): Buffer {
-  const bytes = Buffer.allocUnsafe(LENGTH_BYTES + Buffer.byteLength(json, 'utf8'));
-  bytes.writeUInt32LE(bytes.length - LENGTH_BYTES, 0);
-  bytes.write(json, LENGTH_BYTES, 'utf8');
+/** A section's bytes: its length and encoding, then its JSON. */
+function section(json: string, utf16: boolean): Buffer {
+  const encoding = utf16 ? 'utf16le' : 'utf8';
+  const bytes = Buffer.allocUnsafe(SECTION_HEADER_BYTES + Buffer.byteLength(json, encoding));
+  bytes.writeUInt32LE(bytes.length - SECTION_HEADER_BYTES, 0);
+  bytes[4] = utf16 ? UTF16LE : UTF8;
+  bytes.write(json, SECTION_HEADER_BYTES, encoding);
   return bytes;
 }
+
+/** A long array's section: UTF-16LE unless its JSON is ASCII (see the top of this file). */
+const arraySection = (json: string): Buffer => section(json, Buffer.byteLength(json, 'utf8') !== json.length);
 
 /**
  * The file's bytes, made as they are consumed (a writer takes one chunk, then the next).
@@ -132,8 +154,8 @@ export function* indexFileChunks(content: IndexFileContent): Generator<Uint8Arra
   const value = skeletonOf(content, DEPTH, [], arrays) as { index?: unknown };
   // The postings stand in section 0 as their count.
   if (postingsOf(content) && isPlainObject(value.index)) value.index.postings = { int32s: postings.length };
-  yield section(JSON.stringify({ value, arrays: arrays.map((a) => [a.path, a.items.length]) }));
-  for (const { items } of arrays) for (const json of arraySections(items)) yield section(json);
+  yield section(JSON.stringify({ value, arrays: arrays.map((a) => [a.path, a.items.length]) }), false);
+  for (const { items } of arrays) for (const json of arraySections(items)) yield arraySection(json);
 }
 
 /** The whole file in memory (tests, tools): Buffer.concat of indexFileChunks. */
@@ -174,9 +196,11 @@ class Assembler<T> {
     return this.#content!;
   }
 
-  /** The JSON of the next section. */
-  take(json: string): void {
+  /** The next section: its bytes `start` to `end` of `bytes`, in `encoding` (its header's byte). */
+  take(bytes: Buffer, start: number, end: number, encoding: number): void {
     const at = this.#sections++;
+    if (encoding !== UTF8 && !(encoding === UTF16LE && (end - start) % 2 === 0)) throw new NotAnIndexFileError(`${this.name} の第 ${at} 区画が壊れています (符号化 ${encoding}、長さ ${end - start})`);
+    const json = bytes.toString(encoding === UTF8 ? 'utf8' : 'utf16le', start, end);
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);
@@ -247,17 +271,20 @@ export async function readIndexFileContent<T extends IndexFileContent>(file: str
     await readFully(handle, new Uint8Array(postings.buffer), HEADER_BYTES, file);
     fromLittleEndian(postings);
     const assembler = new Assembler<T>(file, postings);
-    // One buffer for every section, grown to the largest (a few MB): each section is parsed
-    // before the next is read, so only one of them is ever held as bytes and as a string.
-    let buffer = Buffer.allocUnsafe(SECTION_UNITS * 4);
+    // Each section is parsed before the next is read, so only one of them is ever held as a
+    // string, and only a block of the file as bytes.
+    const reader = new BlockReader(handle, size, file);
     let position = HEADER_BYTES + count * 4;
     while (!assembler.done && position < size) {
-      const length = await sectionLength(handle, buffer, position, size, file);
-      position += LENGTH_BYTES;
-      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
-      await readFully(handle, buffer.subarray(0, length), position, file);
+      if (position + SECTION_HEADER_BYTES > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の長さ)`);
+      const header = await reader.bytes(position, SECTION_HEADER_BYTES);
+      const length = header.buffer.readUInt32LE(header.at);
+      const encoding = header.buffer[header.at + 4]!;
+      position += SECTION_HEADER_BYTES;
+      if (position + length > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の途中)`);
+      const body = await reader.bytes(position, length);
       position += length;
-      assembler.take(buffer.toString('utf8', 0, length));
+      assembler.take(body.buffer, body.at, body.at + length, encoding);
     }
     if (position !== size) throw new NotAnIndexFileError(`${file} の終わりに余分なデータがあります`);
     return assembler.content;
@@ -266,12 +293,38 @@ export async function readIndexFileContent<T extends IndexFileContent>(file: str
   }
 }
 
-async function sectionLength(handle: FileHandle, buffer: Buffer, position: number, size: number, file: string): Promise<number> {
-  if (position + LENGTH_BYTES > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の長さ)`);
-  await readFully(handle, buffer.subarray(0, LENGTH_BYTES), position, file);
-  const length = buffer.readUInt32LE(0);
-  if (position + LENGTH_BYTES + length > size) throw new NotAnIndexFileError(`${file} は途中で切れています (区画の途中)`);
-  return length;
+/** A file read a block (READ_BYTES) at a time, handed out as views into the block. */
+class BlockReader {
+  #buffer = Buffer.allocUnsafe(READ_BYTES);
+  /** The file position of the block's first byte, and how many bytes of the file the block holds. */
+  #start = 0;
+  #held = 0;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly size: number,
+    private readonly file: string,
+  ) {}
+
+  /** Bytes `position` to `position + length` of the file (within its size): valid until the next call. */
+  async bytes(position: number, length: number): Promise<{ buffer: Buffer; at: number }> {
+    if (position < this.#start || position + length > this.#start + this.#held) {
+      // What the block holds from `position` on moves to its front; the rest is read after it.
+      const kept = position >= this.#start && position < this.#start + this.#held ? this.#start + this.#held - position : 0;
+      const into = length > this.#buffer.length ? Buffer.allocUnsafe(length) : this.#buffer;
+      if (kept) this.#buffer.copy(into, 0, position - this.#start, position - this.#start + kept);
+      this.#buffer = into;
+      this.#start = position;
+      this.#held = kept;
+      const wanted = Math.min(into.length, this.size - position);
+      while (this.#held < length) {
+        const { bytesRead } = await this.handle.read(into, this.#held, wanted - this.#held, position + this.#held);
+        if (bytesRead === 0) throw new NotAnIndexFileError(`${this.file} は途中で切れています`);
+        this.#held += bytesRead;
+      }
+    }
+    return { buffer: this.#buffer, at: position - this.#start };
+  }
 }
 
 /** readIndexFileContent of bytes in memory (tests, tools). */
@@ -284,11 +337,12 @@ export function decodeIndexFile<T extends IndexFileContent>(bytes: Uint8Array, n
   const assembler = new Assembler<T>(name, postings);
   let position = HEADER_BYTES + count * 4;
   while (!assembler.done && position < buffer.length) {
-    if (position + LENGTH_BYTES > buffer.length) throw new NotAnIndexFileError(`${name} は途中で切れています (区画の長さ)`);
+    if (position + SECTION_HEADER_BYTES > buffer.length) throw new NotAnIndexFileError(`${name} は途中で切れています (区画の長さ)`);
     const length = buffer.readUInt32LE(position);
-    position += LENGTH_BYTES;
+    const encoding = buffer[position + 4]!;
+    position += SECTION_HEADER_BYTES;
     if (position + length > buffer.length) throw new NotAnIndexFileError(`${name} は途中で切れています (区画の途中)`);
-    assembler.take(buffer.toString('utf8', position, position + length));
+    assembler.take(buffer, position, position + length, encoding);
     position += length;
   }
   if (position !== buffer.length) throw new NotAnIndexFileError(`${name} の終わりに余分なデータがあります`);

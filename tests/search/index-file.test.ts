@@ -96,24 +96,31 @@ describe('index file JSON, written in pieces', () => {
   });
 });
 
-/** The sections after the header and the postings: where each one's JSON starts, and its length in bytes. */
-function sectionsOf(file: Buffer): Array<{ at: number; length: number }> {
+/** The sections after the header and the postings: where each one's JSON starts, its length in bytes and its encoding. */
+function sectionsOf(file: Buffer): Array<{ at: number; length: number; encoding: number }> {
   const sections = [];
   for (let at = 16 + file.readUInt32LE(8) * 4; at < file.length; ) {
     const length = file.readUInt32LE(at);
-    sections.push({ at: at + 4, length });
-    at += 4 + length;
+    sections.push({ at: at + 5, length, encoding: file[at + 4]! });
+    at += 5 + length;
   }
   return sections;
 }
 
-/** `file` with section `n`'s JSON replaced by `json` (its length written to match). */
-function withSection(file: Buffer, n: number, json: string): Buffer {
+/** Section `n`'s JSON, parsed. */
+function sectionJson(file: Buffer, n: number): unknown {
+  const { at, length, encoding } = sectionsOf(file)[n]!;
+  return JSON.parse(file.toString(encoding === 16 ? 'utf16le' : 'utf8', at, at + length));
+}
+
+/** `file` with section `n` replaced by `json` in UTF-8 (its length written to match), or with an encoding byte of `encoding`. */
+function withSection(file: Buffer, n: number, json: string, encoding = 8): Buffer {
   const { at, length } = sectionsOf(file)[n]!;
   const body = Buffer.from(json, 'utf8');
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32LE(body.length);
-  return Buffer.concat([file.subarray(0, at - 4), prefix, body, file.subarray(at + length)]);
+  const header = Buffer.alloc(5);
+  header.writeUInt32LE(body.length);
+  header[4] = encoding;
+  return Buffer.concat([file.subarray(0, at - 5), header, body, file.subarray(at + length)]);
 }
 
 describe('index file sections (issue 13: a start never holds the whole JSON as one string)', () => {
@@ -128,15 +135,29 @@ describe('index file sections (issue 13: a start never holds the whole JSON as o
     expect(sections.length).toBeGreaterThan(3);
     expect(Math.max(...sections.map((s) => s.length))).toBeLessThan(4 * 1024 * 1024);
     // Section 0 lists the long arrays; their places in it are null.
-    const table = JSON.parse(file.toString('utf8', sections[0]!.at, sections[0]!.at + sections[0]!.length));
+    const table = sectionJson(file, 0) as { arrays: unknown; value: { sources: { programs: unknown } } };
     expect(table.arrays).toEqual([
       [['index', 'tree'], 1_500],
       [['sources', 'programs'], 6_000],
     ]);
     expect(table.value.sources.programs).toBeNull();
+    // Numbers in UTF-8; Japanese text in UTF-16LE (Node decodes it many times faster); section 0 in UTF-8.
+    expect(sections.map((s) => s.encoding)).toEqual([8, 8, ...sections.slice(2).map(() => 16)]);
     const read = decodeIndexFile<typeof content>(file);
     expect(read.sources.programs).toEqual(programs);
     expect([...read.index.postings]).toEqual([7, 8]);
+  });
+
+  it('reads a file of several blocks (8 MB each: sections run across their ends) as from memory', async () => {
+    const more = { ...content, sources: { programs: [1, 2, 3, 4].flatMap((n) => programs.map((p) => ({ ...p, id: `${p.id}-${n}` }))) } };
+    const bytes = encodeIndexFile(more);
+    expect(bytes.length).toBeGreaterThan(2 * 8 * 1024 * 1024);
+    const dir = await tempDir('index-file-blocks');
+    const big = path.join(dir, 'big.bin');
+    await writeFile(big, bytes);
+    const read = await readIndexFileContent<typeof more>(big);
+    expect(read.sources.programs).toEqual(more.sources.programs);
+    expect(read).toEqual(decodeIndexFile<typeof more>(bytes));
   });
 
   it('refuses, naming the file, one cut in the middle of a section, between sections or in a section’s length', async () => {
@@ -153,7 +174,7 @@ describe('index file sections (issue 13: a start never holds the whole JSON as o
 
   it('refuses a section of the wrong length: items more or fewer than section 0 lists, or trailing bytes', async () => {
     const sections = sectionsOf(file);
-    const table = JSON.parse(file.toString('utf8', sections[0]!.at, sections[0]!.at + sections[0]!.length));
+    const table = sectionJson(file, 0) as { arrays: unknown[] };
     const listing = (programs: number) => withSection(file, 0, JSON.stringify({ ...table, arrays: [table.arrays[0], [['sources', 'programs'], programs]] }));
     // Fewer listed than written: a section runs past the count.
     expect(() => decodeIndexFile(listing(5_999), 'x.bin')).toThrow(/x\.bin の第 \d+ 区画の長さが合いません \(sources\.programs: 目録では 5999 件/);
@@ -161,7 +182,7 @@ describe('index file sections (issue 13: a start never holds the whole JSON as o
     expect(() => decodeIndexFile(listing(6_001), 'x.bin')).toThrow(/x\.bin は途中で切れています/);
     // A section with an item fewer.
     const last = sections.length - 1;
-    const items = JSON.parse(file.toString('utf8', sections[last]!.at, sections[last]!.at + sections[last]!.length));
+    const items = sectionJson(file, last) as unknown[];
     expect(() => decodeIndexFile(withSection(file, last, JSON.stringify(items.slice(1))), 'x.bin')).toThrow(/x\.bin は途中で切れています/);
     // Not an array where items are due, and bytes after the last section.
     expect(() => decodeIndexFile(withSection(file, 1, '{}'), 'x.bin')).toThrow(/x\.bin の第 1 区画の長さが合いません/);
@@ -169,6 +190,9 @@ describe('index file sections (issue 13: a start never holds the whole JSON as o
     // A table whose array has no place in the content, and a broken section.
     expect(() => decodeIndexFile(withSection(file, 0, JSON.stringify({ ...table, arrays: [[['sources', 'nowhere'], 6_000]] })), 'x.bin')).toThrow(/x\.bin の目録 \(第 0 区画\) が壊れています/);
     expect(() => decodeIndexFile(withSection(file, 2, '[{"id":'), 'x.bin')).toThrow(/x\.bin の第 2 区画が壊れています/);
+    // An encoding other than UTF-8 (8) and UTF-16LE (16), and UTF-16LE of an odd length.
+    expect(() => decodeIndexFile(withSection(file, 2, '[1]', 7), 'x.bin')).toThrow(/x\.bin の第 2 区画が壊れています \(符号化 7/);
+    expect(() => decodeIndexFile(withSection(file, 2, '[1]', 16), 'x.bin')).toThrow(/x\.bin の第 2 区画が壊れています \(符号化 16、長さ 3/);
     const dir = await tempDir('index-file-length');
     const wrong = path.join(dir, 'wrong.bin');
     await writeFile(wrong, listing(5_999));
@@ -177,8 +201,11 @@ describe('index file sections (issue 13: a start never holds the whole JSON as o
 
   it('refuses another version of the container (SHIENIX2: the JSON in one piece), saying so', async () => {
     const older = Buffer.from(file);
+    // SHIENIX3: sections all in UTF-8, each without its encoding byte.
+    older.write('SHIENIX3', 0, 'latin1');
+    expect(() => decodeIndexFile(older, 'old.bin')).toThrow('old.bin は別の形式の検索索引です (SHIENIX3、必要 SHIENIX4)');
     older.write('SHIENIX2', 0, 'latin1');
-    expect(() => decodeIndexFile(older, 'old.bin')).toThrow('old.bin は別の形式の検索索引です (SHIENIX2、必要 SHIENIX3)');
+    expect(() => decodeIndexFile(older, 'old.bin')).toThrow('old.bin は別の形式の検索索引です (SHIENIX2、必要 SHIENIX4)');
     const dir = await tempDir('index-file-version');
     const old = path.join(dir, 'old.bin');
     await writeFile(old, older);

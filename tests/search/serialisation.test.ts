@@ -142,7 +142,7 @@ describe('loading at start (loadSearchEngine with a prebuilt index file)', () =>
     await writeFile(older, Buffer.concat([Buffer.from('SHIENIX2', 'latin1'), written.subarray(8)]));
     for (const [indexFile, why] of [
       [cut, `${cut} は途中で切れています (区画の途中)`],
-      [older, `${older} は別の形式の検索索引です (SHIENIX2、必要 SHIENIX3)`],
+      [older, `${older} は別の形式の検索索引です (SHIENIX2、必要 SHIENIX4)`],
       [path.join(dir, 'absent.bin'), '検索索引がありません'],
     ] as const) {
       const loaded = await loadSearchEngine({ ...bundledPaths(), indexFile }, { analyzer });
