@@ -23,7 +23,7 @@ import { open, type FileHandle } from 'node:fs/promises';
  * programs, read whole into a buffer, made one string and parsed, so the bytes, the string and
  * the parsed objects all stood in memory together (1220 MiB peak for 658 MiB served). Long
  * arrays (the programs, each program's terms, the lexicon, the 相談例 word lists) now come in
- * sections of 1–3 MB, each read, parsed and dropped before the next.
+ * sections of about 0.5 MB, each read, parsed and dropped before the next.
  *
  * Why UTF-16LE: Node 20 turns UTF-8 with kanji into a string at well under 100 MB/s, which was
  * half of reading a 100,000-program index (about 1.5 s); UTF-16LE is copied as it is, and for
