@@ -17,7 +17,18 @@ export const SynonymsFileSchema = z
   .object({
     groups: z.array(z.array(word).min(2, '言い換えのまとまりには 2 語以上が必要です')).default([]),
     intents: z
-      .array(z.object({ says: z.array(word).min(1), means: z.array(word).min(1), purposes: z.array(PurposeSchema).optional() }).strict())
+      .array(
+        z
+          .object({
+            says: z.array(word).min(1),
+            // Phrases that say this only in a question that names nothing else staff listed
+            // (始めたい: 輸出を始めたい is about 輸出, カフェを始めたい about 開業).
+            saysAlone: z.array(word).optional(),
+            means: z.array(word).min(1),
+            purposes: z.array(PurposeSchema).optional(),
+          })
+          .strict(),
+      )
       .default([]),
     purposes: z.partialRecord(PurposeSchema, z.array(word)).default({}),
   })

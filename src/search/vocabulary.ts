@@ -21,7 +21,9 @@ export interface TermSpec {
 export class Vocabulary {
   private readonly groupsByTerm = new Map<string, TermSpec[][]>();
   private readonly byReading = new Map<string, TermSpec>();
-  private readonly intents: Array<{ says: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
+  private readonly intents: Array<{ says: RegExp[]; saysAlone: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
+  /** Every group's words as a question would contain them (compact form), for `saysAlone`. */
+  private readonly groupWords: RegExp[];
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
@@ -47,7 +49,9 @@ export class Vocabulary {
         if (member.reading && !this.byReading.has(member.reading)) this.byReading.set(member.reading, member);
       }
     }
-    this.intents = file.intents.map((i) => ({ says: i.says.map((x) => saysPattern(termForm(fold(x)))), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    const pattern = (x: string) => saysPattern(termForm(fold(x)));
+    this.intents = file.intents.map((i) => ({ says: i.says.map(pattern), saysAlone: (i.saysAlone ?? []).map(pattern), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    this.groupWords = [...new Set(file.groups.flat().map((w) => compactForm(fold(w))))].filter((w) => w.length >= 2).map(wordPattern);
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
       words: [purpose, ...(file.purposes[purpose] ?? [])].map((x) => termForm(fold(x))),
@@ -79,10 +83,12 @@ export class Vocabulary {
    */
   intentsOf(query: string): { means: TermSpec[]; purposes: Purpose[] } {
     const q = compactForm(query);
+    const said = this.intents.filter((intent) => intent.says.some((s) => s.test(q)));
+    // 始めたい alone means 開業; 輸出を始めたい names another need, and means that.
+    if (!said.length && !this.groupWords.some((w) => w.test(q))) said.push(...this.intents.filter((intent) => intent.saysAlone.some((s) => s.test(q))));
     const means: TermSpec[] = [];
     const purposes = new Set<Purpose>();
-    for (const intent of this.intents) {
-      if (!intent.says.some((s) => s.test(q))) continue;
+    for (const intent of said) {
       means.push(...intent.means);
       for (const p of intent.purposes) purposes.add(p);
     }
@@ -111,6 +117,12 @@ const PARTICLE_AFTER_WORD = /(?<=[\p{Script=Han}\p{Script=Katakana}ー])[をが�
  * An intent's phrase as a pattern: written as staff wrote it, except that a particle after a
  * kanji or katakana word stands for any of を/が/も/は (人を雇 also finds 人も雇いたい).
  */
+/** A word as it may occur in a question: a Latin word (it, ec, dx) only as a whole word, not inside another (edit). */
+function wordPattern(word: string): RegExp {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(/^[a-z0-9&]+$/.test(word) ? `(?<![a-z])${escaped}(?![a-z])` : escaped, 'u');
+}
+
 function saysPattern(says: string): RegExp {
   const escaped = says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(escaped.replace(PARTICLE_AFTER_WORD, '[をがもは]'), 'u');

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
+import { vocabularyFromObject } from '../../src/search/synonyms-file.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, readableText, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
 const YUSHI_SEIDO = 'p-9d3e207403'; // 県中小企業融資制度運営事業
@@ -178,5 +179,49 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
     it('plain words that no intent reads expand with nothing', () => {
       expect(engine.search('ドローン 実証').expandedWith).toEqual([]);
     });
+  });
+});
+
+// Issue 16: 始めたい said 開業 whatever was to be started: 輸出を始めたいけど何からやれば listed
+// 創業塾 first. A phrase under `saysAlone` says its intent only when the question names nothing
+// else staff listed (a group's word or another intent).
+describe('intents said alone (saysAlone)', () => {
+  const vocabulary = () =>
+    vocabularyFromObject(
+      {
+        groups: [['輸出', '海外展開'], ['ec', 'ネットショップ']],
+        intents: [
+          { says: ['店を始め'], saysAlone: ['始めたい'], means: ['創業'] },
+          { says: ['海外で売'], means: ['輸出'] },
+        ],
+      },
+      analyzer,
+    );
+  const labels = (q: string) => vocabulary().intentsOf(q).means.map((m) => m.label);
+
+  it('a question that names nothing else means the intent', () => {
+    expect(labels('カフェを始めたい')).toEqual(['創業']);
+  });
+
+  it('a question naming a group’s word or saying another intent does not', () => {
+    expect(labels('輸出を始めたい')).toEqual([]);
+    expect(labels('ネットショップを始めたい')).toEqual([]);
+    expect(labels('海外で売るのを始めたい')).toEqual(['輸出']);
+  });
+
+  it('a Latin word counts only whole (ec is not inside "check")', () => {
+    expect(labels('checkを始めたい')).toEqual(['創業']);
+    expect(labels('ECを始めたい')).toEqual([]);
+  });
+
+  it('the phrases under says are never held back', () => {
+    expect(labels('輸出の店を始めたい')).toEqual(['創業']);
+  });
+
+  it.each(ENGINE_KINDS)('bundled catalog, %s: 輸出を始めたい answers with export programs, カフェを始めたい with start-up ones', (kind) => {
+    const exportFirst = engines[kind].search('輸出を始めたいけど何からやれば', { limit: 3 }).hits;
+    for (const h of exportFirst) expect(`${h.program.name}${h.program.overview}`).toMatch(/輸出|海外|貿易/);
+    const cafe = engines[kind].search('カフェを始めたい', { limit: 3 });
+    expect(cafe.expandedWith).toContain('創業');
   });
 });
