@@ -15,10 +15,10 @@ const engines = {
   served: (await loadSearchEngine(paths)).engine,
 };
 const queries = new Set<string>();
-for (const file of ['queries.yaml', 'queries-heldout.yaml']) {
+for (const file of ['queries.yaml', 'queries-blind.yaml', 'queries-heldout.yaml']) {
   for (const q of await loadEvalQueries(path.join(PROJECT_ROOT, 'tests', 'fixtures', file)).catch(() => [])) queries.add(q.query);
 }
-for (const q of ['創業', '補助金', '鹿児島 事業', '"事業承継"', '機関:商工会 創業', 'そうしん', 'IT化したい', '障がい者', 'ほげほげ', '創業 補助金 融資 海外']) queries.add(q);
+for (const q of ['創業', '補助金', '鹿児島 事業', '"事業承継"', '機関:商工会 創業', 'そうしん', 'IT化したい', '障がい者', 'ほげほげ', '創業 補助金 融資 海外', '海外に売りたいし人も雇いたい', '機関:商工会議所 海外に売りたいし人も雇いたい', '重点:2 商店街を盛り上げたいし空き店舗も埋めたい']) queries.add(q);
 for (const [name, engine] of Object.entries(engines)) {
   for (const q of queries) {
     for (const limit of [5, undefined]) {

@@ -1,3 +1,5 @@
+import type { SearchHit, SearchOptions, SearchResponse } from './search-types.js';
+
 /**
  * Questions that ask for two things at once (店を開きたいし開業資金も借りたい, 工場を自動化して
  * 社員のデジタル教育もしたい): the question is cut into its clauses, each is answered on its
@@ -18,6 +20,50 @@ const CLAUSE_END = /(?<=(?:たい|ない|[るたい])し)(?=[^\p{Script=Hiragana
 const CONTENT = /[\p{Script=Han}\p{Script=Katakana}A-Za-z]/u;
 /** At most this many clauses are answered apart (a question is at most 1,000 characters). */
 export const MAX_CLAUSES = 3;
+
+/**
+ * How many of the whole question's answers lead a two-need page before each clause's best.
+ * Measured on the blind tuning set: with 1, 見本市に出たいし費用の補助もほしい lost the programs
+ * that pay for fairs to subsidies in general; 2 keeps them.
+ */
+export const WHOLE_LEADS = 2;
+
+/** One question answered whole; `probe`: programs to look up in the answer, however far down (`inAnswer`: those it lists). */
+export type AnswerWhole = (text: string, options: SearchOptions, probe?: ReadonlySet<string>) => SearchResponse & { inAnswer?: Set<string> };
+
+/**
+ * `question` (its free words) answered clause by clause and woven into the whole's page, or
+ * undefined when it is one need (fewer than two clauses that each find something on their
+ * own). `perClause`: how many of each clause's answers are woven in. Every page agrees with the
+ * unpaged list: the woven programs come first on every call and are left out of the whole's
+ * rest, and the total counts the programs a clause adds that the whole does not list.
+ */
+export function answerByClauses(raw: string, question: string, options: SearchOptions, perClause: number, answer: AnswerWhole): SearchResponse | undefined {
+  const clauses = clausesOf(question);
+  if (!clauses.length) return undefined;
+  const now = options.now ?? new Date();
+  const answered = clauses.map((c) => answer(c, { limit: perClause, now })).filter((r) => r.hits.length && r.step !== 'nearby');
+  if (answered.length < 2) return undefined;
+  const offset = options.offset ?? 0;
+  const woven = perClause * (answered.length + 1);
+  const depth = options.limit === undefined ? undefined : Math.max(woven, offset + options.limit);
+  const fromClauses = new Set(answered.flatMap((r) => r.hits.map((h) => h.program.id)));
+  const full = answer(raw, { now, ...(depth === undefined ? {} : { limit: depth }) }, fromClauses);
+  const hitOf = new Map<string, SearchHit>();
+  for (const r of [full, ...answered]) for (const h of r.hits) if (!hitOf.has(h.program.id)) hitOf.set(h.program.id, h);
+  const order = interleave(
+    full.hits.map((h) => h.program.id),
+    answered.map((r) => r.hits.map((h) => h.program.id)),
+    woven,
+    WHOLE_LEADS,
+  );
+  const end = options.limit === undefined ? order.length : offset + options.limit;
+  const listed = new Set(order);
+  let added = 0;
+  for (const id of fromClauses) if (listed.has(id) && !full.inAnswer?.has(id)) added++;
+  const { inAnswer: _, ...response } = full;
+  return { ...response, hits: order.slice(offset, end).map((id) => hitOf.get(id)!), total: full.total + added, clauses: answered.map((r) => r.query) };
+}
 
 /** The clauses of a question, when it has two or more with a word of their own; else []. */
 export function clausesOf(question: string): string[] {

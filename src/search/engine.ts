@@ -1,12 +1,12 @@
 import MiniSearch, { type Options } from 'minisearch';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECTS, type KeyProjectNumber } from '../catalog/key-projects.js';
-import { AGENCY_KINDS, PURPOSES, type Purpose } from '../catalog/constants.js';
+import { PURPOSES, type Purpose } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import type { Analyzer, AnalyzedUnit, LexiconEntry } from './analyzer.js';
 import { compactForm, isKanaOnly, termForm } from './normalize.js';
-import { byDeadline, periodFilters } from './period-filter.js';
-import { FILTER_FORMS, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { byDeadline } from './period-filter.js';
+import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { NearbyTerms, WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet } from './snippet.js';
@@ -23,7 +23,8 @@ import { postingsView, termScores as termScoresOf, type PostingsView } from './t
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { compactPacked, PostingsPacker, WordPool, type PackedTerms } from './index-build.js';
 import { firstInOrder } from './rank.js';
-import { clausesOf, interleave } from './clauses.js';
+import { answerByClauses } from './clauses.js';
+import { QueryFilters } from './query-filters.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
 
 export { indexFingerprint, sourcesFingerprint, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
@@ -118,8 +119,8 @@ export class SearchEngine {
   private consultations?: ConsultationMatcher;
   /** term → catalog words the general dictionary gives as its synonyms. */
   private generalSynonyms = new Map<string, string[]>();
-  private readonly agencySpellings = new Map<string, string[]>();
-  private agencyIndex?: { agencyOf: Int32Array; names: string[] };
+  /** The query's filters (機関:, 重点:, 予算:, 目的:, periods, phrases) as the programs they allow; made on first use. */
+  private queryFilters?: QueryFilters;
   private readonly options: Required<SearchEngineOptions>;
   private readonly variants: Variants;
   /** The input's analyzer behind the variant folding. */
@@ -409,74 +410,6 @@ export class SearchEngine {
     return entry && KANJI_OR_KATAKANA.test(entry.surface) ? { surface: entry.surface, length: entry.reading.length } : undefined;
   }
 
-  private allowedDocs(parsed: ParsedQuery, errors: string[], now: Date): DocSet | undefined {
-    // A filter reads the program, or its catalog position (`doc`).
-    const filters: Array<(p: Program, doc: number) => boolean> = periodFilters(parsed.period, now);
-    // A filter said twice is one filter (and one message when it cannot be read).
-    for (const value of new Set(parsed.agencies)) {
-      const v = compactForm(value);
-      // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
-      const isKind = (AGENCY_KINDS as readonly string[]).some((k) => termForm(k) === v);
-      const matchesAgency = (name: string) => {
-        if (isKind) {
-          const agency = this.agencies.resolve(name);
-          return agency ? termForm(agency.kind) === v : false;
-        }
-        return this.compactSpellings(name).some((s) => s === v || (v.length >= 2 && s.includes(v)));
-      };
-      // Once per agency named in the catalog, not per program (100,000 programs, a few hundred agencies).
-      const { agencyOf, names } = this.agencyNumbers();
-      const yes = new Uint8Array(names.length);
-      names.forEach((name, i) => {
-        if (matchesAgency(name)) yes[i] = 1;
-      });
-      if (yes.includes(1)) filters.push((_, doc) => yes[agencyOf[doc]!] === 1);
-      else errors.push(`機関「${value}」の事業はカタログにありません。${FILTER_FORMS.agency} のように、機関名・略称・種類 (県, 市, 商工会議所, 商工会, 金融機関, 大学, 国の機関, 団体) で指定してください。`);
-    }
-    for (const numbers of parsed.keyProjects) filters.push((p) => numbers.some((n) => p.keyProjects?.includes(n)));
-    for (const { min, max } of parsed.budgets) {
-      filters.push((p) => p.budgetThousandYen != null && (min === undefined || p.budgetThousandYen >= min) && (max === undefined || p.budgetThousandYen <= max));
-    }
-    for (const value of new Set(parsed.purposes)) {
-      const purposes = this.input.vocabulary.purposesNamed(value);
-      if (purposes.length) filters.push((p) => purposes.some((x) => p.purposes?.includes(x)));
-      else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
-    }
-    for (const phrase of new Set(parsed.phrases)) {
-      const containing = new DocSet(this.size);
-      for (const doc of this.texts().containing('all', compactForm(phrase))) containing.add(doc);
-      filters.push((_, doc) => containing.has(doc));
-    }
-    if (!filters.length) return undefined;
-    const allowed = new DocSet(this.size);
-    this.input.programs.forEach((p, doc) => {
-      if (filters.every((f) => f(p, doc))) allowed.add(doc);
-    });
-    return allowed;
-  }
-
-  /** An agency as written and its other spellings, in compact form (made once per agency). */
-  /** Each program's agency as a number (its place in `names`), made on the first agency filter. */
-  private agencyNumbers(): { agencyOf: Int32Array; names: string[] } {
-    if (!this.agencyIndex) {
-      const numbers = new Map<string, number>();
-      const agencyOf = new Int32Array(this.size);
-      this.input.programs.forEach((p, doc) => {
-        let n = numbers.get(p.agency);
-        if (n === undefined) numbers.set(p.agency, (n = numbers.size));
-        agencyOf[doc] = n;
-      });
-      this.agencyIndex = { agencyOf, names: [...numbers.keys()] };
-    }
-    return this.agencyIndex;
-  }
-
-  private compactSpellings(agency: string): string[] {
-    let spellings = this.agencySpellings.get(agency);
-    if (!spellings) this.agencySpellings.set(agency, (spellings = [agency, ...this.agencies.spellingsOf(agency)].map(compactForm)));
-    return spellings;
-  }
-
   /**
    * The 相談例 as a process serving this index file would analyse them: with the lexicon
    * written beside them, which is what splits its questions (kuromoji may cut a word another
@@ -556,32 +489,12 @@ export class SearchEngine {
 
   /** Answers any text: it is bounded first (query-bounds.ts), so no query can stall the process. */
   search(raw: string, options: SearchOptions = {}): SearchResponse {
-    const whole = (): SearchResponse => this.answer(raw, options);
-    // A question of two needs (clauses.ts): each clause answered apart, then woven into the
-    // whole's page. Only for free words (filters and phrases would belong to one clause).
+    // A question of two needs is also answered clause by clause (clauses.ts). Only free words:
+    // a filter or a phrase would belong to one clause.
     const parsed = parseQuery(this.variants.fold(boundQuery(raw).text));
-    const perClause = this.options.clauseDepth;
-    if (perClause <= 0 || parsed.phrases.length || !isEmptyQuery({ ...parsed, words: [], phrases: [] })) return whole();
-    const clauses = clausesOf(parsed.words.join(' '));
-    if (!clauses.length) return whole();
-    const now = options.now ?? new Date();
-    const answered = clauses.map((c) => this.answer(c, { limit: perClause, now })).filter((r) => r.hits.length && r.step !== 'nearby');
-    if (answered.length < 2) return whole();
-    const offset = options.offset ?? 0;
-    const woven = perClause * (answered.length + 1);
-    const depth = options.limit === undefined ? undefined : Math.max(woven, offset + options.limit);
-    const fromClauses = new Set(answered.flatMap((r) => r.hits.map((h) => h.program.id)));
-    const full = this.answer(raw, { now, ...(depth === undefined ? {} : { limit: depth }) }, fromClauses);
-    const hitOf = new Map<string, SearchHit>();
-    for (const r of [full, ...answered]) for (const h of r.hits) if (!hitOf.has(h.program.id)) hitOf.set(h.program.id, h);
-    const order = interleave(full.hits.map((h) => h.program.id), answered.map((r) => r.hits.map((h) => h.program.id)), woven, WHOLE_LEADS);
-    const end = options.limit === undefined ? order.length : offset + options.limit;
-    // Programs a clause adds that the whole question does not list at all: every page agrees,
-    // because each places the same woven ones first and leaves them out of the whole's rest.
-    let added = 0;
-    for (const id of fromClauses) if (order.includes(id) && !full.inAnswer?.has(id)) added++;
-    const { inAnswer: _, ...response } = full;
-    return { ...response, hits: order.slice(offset, end).map((id) => hitOf.get(id)!), total: full.total + added, clauses: answered.map((r) => r.query) };
+    const wordsOnly = !parsed.phrases.length && isEmptyQuery({ ...parsed, words: [], phrases: [] });
+    const byClauses = wordsOnly && this.options.clauseDepth > 0 ? answerByClauses(raw, parsed.words.join(' '), options, this.options.clauseDepth, (text, o, probe) => this.answer(text, o, probe)) : undefined;
+    return byClauses ?? this.answer(raw, options);
   }
 
   /**
@@ -614,7 +527,8 @@ export class SearchEngine {
 
     // The lists of the last search are not read any more: their memory is used again (scores.ts).
     startQuery();
-    const allowed = this.allowedDocs(parsed, errors, options.now ?? new Date());
+    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.texts());
+    const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
     const cache = new Map<string, Scores>();
     // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
     // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means.
@@ -778,13 +692,6 @@ export class SearchEngine {
 /** How like a query word a catalog word must be to be searched in its place (NearbyTerms' scale). */
 const NEARBY_MIN_SCORE = 0.7;
 
-
-/**
- * How many of the whole question's answers lead a two-need page before each clause's best
- * (clauses.ts). Measured on the blind tuning set: 1 made 見本市に出たいし費用の補助もほしい
- * lose the programs that pay for fairs to subsidies in general; 2 keeps them.
- */
-const WHOLE_LEADS = 2;
 
 const KANJI_OR_KATAKANA = /[\p{Script=Han}\p{Script=Katakana}]/u;
 

@@ -1,0 +1,99 @@
+import type { AgencyDirectory } from '../catalog/agencies.js';
+import { AGENCY_KINDS, PURPOSES } from '../catalog/constants.js';
+import type { Program } from '../catalog/schema.js';
+import { compactForm, termForm } from './normalize.js';
+import { periodFilters } from './period-filter.js';
+import type { ProgramTexts } from './program-texts.js';
+import { FILTER_FORMS, type ParsedQuery } from './query.js';
+import { DocSet } from './scores.js';
+import type { Vocabulary } from './vocabulary.js';
+
+/**
+ * A query's filters (機関:, 重点:, 予算:, 目的:, periods such as 受付中, and quoted phrases) read
+ * against the catalog: which programs they allow. Knows nothing of scoring; the engine keeps
+ * one per catalog and asks it before ranking.
+ */
+export class QueryFilters {
+  private readonly agencySpellings = new Map<string, string[]>();
+  private agencyIndex?: { agencyOf: Int32Array; names: string[] };
+
+  /** `texts`: the programs' texts joined, for phrases (made by the engine on first use). */
+  constructor(
+    private readonly programs: readonly Program[],
+    private readonly agencies: AgencyDirectory,
+    private readonly vocabulary: Vocabulary,
+    private readonly texts: () => ProgramTexts,
+  ) {}
+
+  /**
+   * The programs (catalog positions) every filter of the query allows, or undefined when it has
+   * none. A filter that cannot be read adds a Japanese message to `errors`; the rest still run.
+   */
+  allowedDocs(parsed: ParsedQuery, errors: string[], now: Date): DocSet | undefined {
+    // A filter reads the program, or its catalog position (`doc`).
+    const filters: Array<(p: Program, doc: number) => boolean> = periodFilters(parsed.period, now);
+    // A filter said twice is one filter (and one message when it cannot be read).
+    for (const value of new Set(parsed.agencies)) {
+      const v = compactForm(value);
+      // A kind (商工会) names exactly that kind: 鹿児島商工会議所 contains 商工会 but is not one.
+      const isKind = (AGENCY_KINDS as readonly string[]).some((k) => termForm(k) === v);
+      const matchesAgency = (name: string) => {
+        if (isKind) {
+          const agency = this.agencies.resolve(name);
+          return agency ? termForm(agency.kind) === v : false;
+        }
+        return this.compactSpellings(name).some((s) => s === v || (v.length >= 2 && s.includes(v)));
+      };
+      // Once per agency named in the catalog, not per program (100,000 programs, a few hundred agencies).
+      const { agencyOf, names } = this.agencyNumbers();
+      const yes = new Uint8Array(names.length);
+      names.forEach((name, i) => {
+        if (matchesAgency(name)) yes[i] = 1;
+      });
+      if (yes.includes(1)) filters.push((_, doc) => yes[agencyOf[doc]!] === 1);
+      else errors.push(`機関「${value}」の事業はカタログにありません。${FILTER_FORMS.agency} のように、機関名・略称・種類 (県, 市, 商工会議所, 商工会, 金融機関, 大学, 国の機関, 団体) で指定してください。`);
+    }
+    for (const numbers of parsed.keyProjects) filters.push((p) => numbers.some((n) => p.keyProjects?.includes(n)));
+    for (const { min, max } of parsed.budgets) {
+      filters.push((p) => p.budgetThousandYen != null && (min === undefined || p.budgetThousandYen >= min) && (max === undefined || p.budgetThousandYen <= max));
+    }
+    for (const value of new Set(parsed.purposes)) {
+      const purposes = this.vocabulary.purposesNamed(value);
+      if (purposes.length) filters.push((p) => purposes.some((x) => p.purposes?.includes(x)));
+      else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
+    }
+    for (const phrase of new Set(parsed.phrases)) {
+      const containing = new DocSet(this.programs.length);
+      for (const doc of this.texts().containing('all', compactForm(phrase))) containing.add(doc);
+      filters.push((_, doc) => containing.has(doc));
+    }
+    if (!filters.length) return undefined;
+    const allowed = new DocSet(this.programs.length);
+    this.programs.forEach((p, doc) => {
+      if (filters.every((f) => f(p, doc))) allowed.add(doc);
+    });
+    return allowed;
+  }
+
+  /** Each program's agency as a number (its place in `names`), made on the first agency filter. */
+  private agencyNumbers(): { agencyOf: Int32Array; names: string[] } {
+    if (!this.agencyIndex) {
+      const numbers = new Map<string, number>();
+      const agencyOf = new Int32Array(this.programs.length);
+      this.programs.forEach((p, doc) => {
+        let n = numbers.get(p.agency);
+        if (n === undefined) numbers.set(p.agency, (n = numbers.size));
+        agencyOf[doc] = n;
+      });
+      this.agencyIndex = { agencyOf, names: [...numbers.keys()] };
+    }
+    return this.agencyIndex;
+  }
+
+  /** An agency as written and its other spellings, in compact form (made once per agency). */
+  private compactSpellings(agency: string): string[] {
+    let spellings = this.agencySpellings.get(agency);
+    if (!spellings) this.agencySpellings.set(agency, (spellings = [agency, ...this.agencies.spellingsOf(agency)].map(compactForm)));
+    return spellings;
+  }
+}
