@@ -148,7 +148,7 @@ export const ProgramSchema = z
      * written from the program's own text (overview, results, purposes) and reviewed; searched
      * as their own field, so a question in a client's words finds the program.
      */
-    consultations: z.array(nonBlank.max(80, '相談例 (consultations) は 1 件 80 文字以内です')).max(12, '相談例 (consultations) は 12 件までです').optional(),
+    consultations: z.array(nonBlank.max(80, '相談例 (consultations) は 1 件 80 文字以内です')).max(20, '相談例 (consultations) は 20 件までです').optional(),
     source: SourceRefSchema.optional(),
     /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
     contact: ContactSchema.optional(),

@@ -58,6 +58,22 @@ export const FIELD_BOOSTS = {
   textReading: 0.8,
 } as const;
 type Field = keyof typeof FIELD_BOOSTS;
+type FieldBoosts = Record<Field, number>;
+
+/**
+ * FIELD_BOOSTS for a question of a word or words typed apart: what programs are and say, not
+ * the 相談例 (0: not searched, term-scores.ts). With 14–16 相談例 per program, 採用 in a few of
+ * 障害者雇用's put it first for 採用, above the programs whose name and overview say 採用: a
+ * word found in a 相談例 counts as written, and written words rank first.
+ */
+export const KEYWORD_BOOSTS: FieldBoosts = { ...FIELD_BOOSTS, consultations: 0 };
+
+/** One query's term lists, looked up with one set of field weights. */
+class TermCache extends Map<string, Scores> {
+  constructor(readonly boosts: FieldBoosts = FIELD_BOOSTS) {
+    super();
+  }
+}
 const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
 
 // Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
@@ -294,20 +310,20 @@ export class SearchEngine {
   // A plain OR would add them up, and a program mentioning five synonyms would outrank one
   // that says exactly what was asked.
 
-  private termScores(term: string, cache: Map<string, Scores>): Scores {
+  private termScores(term: string, cache: TermCache): Scores {
     let scores = cache.get(term);
     if (!scores) {
       // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts),
       // programs named by their catalog position (scores.ts); the table is made on the first query.
       this.postings ??= postingsView(this.index, (id) => this.order.get(id));
-      scores = termScoresOf(this.index, term, FIELD_BOOSTS, this.postings);
+      scores = termScoresOf(this.index, term, cache.boosts, this.postings);
       cache.set(term, scores);
     }
     return scores;
   }
 
   /** A word, whole or (a compound) by all its parts apart; `partSynonyms` lets each part match its synonyms. */
-  private specScores(spec: { term: string; parts: string[] }, cache: Map<string, Scores>, partSynonyms = false): Scores {
+  private specScores(spec: { term: string; parts: string[] }, cache: TermCache, partSynonyms = false): Scores {
     // Made once per query: a synonym group's words are each other's synonyms, so a question whose
     // intent means several of them asked for each of the others again (half of the calls of a
     // colloquial question). Kept in the term cache under a key no term has (terms never hold SEP).
@@ -319,7 +335,7 @@ export class SearchEngine {
     return scores;
   }
 
-  private specScoresOnce(spec: { term: string; parts: string[] }, cache: Map<string, Scores>, partSynonyms: boolean): Scores {
+  private specScoresOnce(spec: { term: string; parts: string[] }, cache: TermCache, partSynonyms: boolean): Scores {
     const alternatives = [this.termScores(spec.term, cache)];
     if (spec.parts.length >= 2) {
       const parts = spec.parts.map((p) => {
@@ -337,7 +353,7 @@ export class SearchEngine {
   }
 
   /** One word of the query with everything it may match, weighted. */
-  private unitScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>, literal?: DocSet): Scores {
+  private unitScores(unit: { term: string; parts: string[] }, cache: TermCache, expanded: Set<string>, literal?: DocSet): Scores {
     let own = this.specScores(unit, cache);
     // A word the index does not hold as a term may still be part of a name (そうしん in
     // そうしんTOBO会): look for it in names and agency spellings.
@@ -373,7 +389,7 @@ export class SearchEngine {
       if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
       // A kana word the index does not hold may be a question typed in kana: the catalog words
       // whose readings make it up (kana-reading.ts).
-      if (!this.documentFrequency.has(kana) && !this.termScores(kana, new Map()).size) {
+      if (!this.documentFrequency.has(kana) && !this.termScores(kana, new TermCache()).size) {
         this.kanaReadings ??= new KanaReadings(this.lexicon.values(), (t) => this.documentFrequency.get(t) ?? 0);
         const split = this.kanaReadings.split(kana);
         if (split.length) return split;
@@ -427,7 +443,7 @@ export class SearchEngine {
   }
 
   /** A word that matched nothing whole, by its parts and stem apart (any of them), at partsWeight. */
-  private partScores(unit: { term: string; parts: string[] }, cache: Map<string, Scores>, expanded: Set<string>): Scores {
+  private partScores(unit: { term: string; parts: string[] }, cache: TermCache, expanded: Set<string>): Scores {
     const lists = partsToTry(unit)
       .map((p) => this.unitScores({ term: p, parts: [] }, cache, expanded))
       .filter((s) => s.size);
@@ -436,7 +452,7 @@ export class SearchEngine {
   }
 
   /** The catalog's words nearest to one that matched nothing (a typo, another spelling): the last step. */
-  private nearbyScores(unit: { term: string }, cache: Map<string, Scores>): { scores: Scores; matched: number; used: string[] } | undefined {
+  private nearbyScores(unit: { term: string }, cache: TermCache): { scores: Scores; matched: number; used: string[] } | undefined {
     if (unit.term.length < 2) return undefined;
     this.nearbyTerms ??= new NearbyTerms(this.documentFrequency);
     const near = this.nearbyTerms
@@ -529,7 +545,6 @@ export class SearchEngine {
     startQuery();
     this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.texts());
     const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
-    const cache = new Map<string, Scores>();
     // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
     // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means.
     const questionWords = parsed.words.map((w) => (isKanaOnly(w.normalize('NFKC')) ? w : readKanaWords(w.normalize('NFKC'), (run, at) => this.kanaWordAt(run, at))));
@@ -537,7 +552,11 @@ export class SearchEngine {
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.unitsOf(chunk));
     // Words read out of one sentence (補助金の申請を手伝ってほしい), not typed apart.
-    const sentence = unitsByChunk.some((u) => u.length > 1);
+    // The same word said again and again (創業創業…) is still that word.
+    const sentence = unitsByChunk.some((u) => u.length > 1 && u.some((x) => x.term !== u[0]!.term));
+    // A word or two typed apart is looked up by what programs are and say (name, overview…);
+    // a sentence or an intent also by how clients put their needs (相談例).
+    const cache = new TermCache(sentence || intents.length ? FIELD_BOOSTS : KEYWORD_BOOSTS);
     let units = unitsByChunk.flat();
     // A long run of words in one chunk (創業創業…) is many words even within the length limit:
     // many units (lexicon), or one compound of many parts (kuromoji).

@@ -106,7 +106,9 @@ export function termScores<T>(index: MiniSearch<T>, term: string, boosts: Readon
   for (const [field, fieldId] of view.fields) {
     const postings = data.get(fieldId);
     if (!postings) continue;
-    const boost = boosts[field] || 1;
+    const boost = boosts[field] ?? 1;
+    // A field weighed 0 is not searched (MiniSearch would weigh it 1).
+    if (boost === 0) continue;
     const idf = Math.log(1 + (total - postings.size + 0.5) / (postings.size + 0.5));
     postings.forEach((tf, shortId) => {
       const doc = positions[shortId] ?? -1;
@@ -152,7 +154,8 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
     const from = fieldAt.get(fieldId);
     if (from === undefined) continue;
     const n = packed[from]!;
-    const boost = boosts[field] || 1;
+    const boost = boosts[field] ?? 1;
+    if (boost === 0) continue;
     const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
     const normsAt = fieldId * stride;
     for (let i = from + 1, end = from + 1 + 2 * n; i < end; i += 2) {

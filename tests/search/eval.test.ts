@@ -1,14 +1,21 @@
 /**
  * The floor under search quality: recall@5 and MRR on tests/fixtures/queries.yaml (written
  * from the catalog's content, see the file's header) against the bundled catalog. The floors
- * are the figures last measured (`npm run eval`, after the 相談例 were extended to 8–10 per
- * program; kuromoji: overall recall@5 0.917, MRR 0.980, keyword 0.897, colloquial 0.858 (MRR
- * 0.943), kana 0.924, agency 1.000, filter 0.961, phrase 0.880, normalisation 1.000;
- * `--lexicon`, as served: 0.922, 0.981, 0.908, colloquial 0.861 (MRR 0.948)), the lower of
- * the two rounded down to 0.01. Raise them when the engine gets better; a change that lowers
- * them needs a reason. Lowered once: filter 0.97 → 0.96 with the longer 相談例 (one query,
- * 「機関:商工会議所 セミナー」, now lists a newsletter that announces seminars in its top 5
- * instead of one expected program; the held-out set gained 0.05–0.07 recall@5 and 0.10–0.12 MRR).
+ * are the figures last measured (`npm run eval`, with 14–16 相談例 per program and words typed
+ * apart searched without them; kuromoji: overall recall@5 0.914, MRR 0.972, keyword 0.890,
+ * colloquial 0.865 (MRR 0.911), kana 0.920, agency 1.000, filter 0.961, phrase 0.880,
+ * normalisation 0.980; `--lexicon`, as served: 0.913, 0.980, 0.900, colloquial 0.843 (MRR
+ * 0.945)), the lower of the two rounded down to 0.01. Raise them when the engine gets better;
+ * a change that lowers them needs a reason. Lowered:
+ * - filter 0.97 → 0.96 with 8–10 相談例 (one query, 「機関:商工会議所 セミナー」, now lists a
+ *   newsletter that announces seminars in its top 5 instead of one expected program; the
+ *   held-out set gained 0.05–0.07 recall@5 and 0.10–0.12 MRR);
+ * - keyword 0.89 → 0.88, colloquial 0.85 → 0.84 (MRR 0.93 → 0.91), normalisation 0.99 →
+ *   0.98 with 14–16 相談例 (session 21): words typed apart no longer search the 相談例
+ *   (創業, 採用, 物産展, セミナー, ＩＴ lost one expected program each, 融資, 商談会, 販路開拓,
+ *   商品開発 gained one), and 新しく店を始めたい and 地元の学生を採用したい put their first
+ *   expected program second; the held-out set gained 0.05 recall@5 and 0.05–0.08 MRR, the
+ *   blind tuning set 0.03–0.04 and 0.02.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
@@ -18,14 +25,14 @@ import { ANALYZER_TIMEOUT, BLIND_FILE, bundledEngines, ENGINE_KINDS, HELD_OUT_FI
 const FLOORS = {
   overallRecall: 0.91,
   overallMrr: 0.97,
-  keywordRecall: 0.89,
-  colloquialRecall: 0.85,
-  colloquialMrr: 0.93,
+  keywordRecall: 0.88,
+  colloquialRecall: 0.84,
+  colloquialMrr: 0.91,
   kanaRecall: 0.92,
   agencyRecall: 1.0,
   filterRecall: 0.96,
   phraseRecall: 0.88,
-  normalisationRecall: 0.99,
+  normalisationRecall: 0.98,
 };
 
 /**
@@ -33,17 +40,19 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
-// Measured with 8–10 相談例 per program: kuromoji 0.639 / 0.781, served 0.613 / 0.775 (with 2–4:
-// 0.568 / 0.682 and 0.562 / 0.650; before issue 16: 0.430 / 0.493; the naive kuromoji +
-// MiniSearch build of scripts/naive-search.ts: 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.61, mrr: 0.77 };
+// Measured with 14–16 相談例 per program: kuromoji 0.696 / 0.868, served 0.679 / 0.829 (with
+// 8–10 and this session's other levers: 0.645 / 0.786 and 0.617 / 0.776; with 8–10 before
+// them: 0.639 / 0.781 and 0.613 / 0.775; with 2–4: 0.568 / 0.682 and 0.562 / 0.650; before
+// issue 16: 0.430 / 0.493; the naive kuromoji + MiniSearch build of scripts/naive-search.ts:
+// 0.344 / 0.445).
+const HELD_OUT_FLOORS = { recall: 0.67, mrr: 0.82 };
 
 /**
  * The second tuning set (tests/fixtures/queries-blind.yaml: 80 colloquial questions written
  * blind from the catalog in session 21). Measured at 0.632 / 0.777 when it was written; with
- * kana words read inside sentences: kuromoji 0.663 / 0.801, served 0.657 / 0.787.
+ * this session's levers and 14–16 相談例: kuromoji 0.714 / 0.831, served 0.686 / 0.808.
  */
-const BLIND_FLOORS = { recall: 0.65, mrr: 0.78 };
+const BLIND_FLOORS = { recall: 0.68, mrr: 0.8 };
 
 let engines: Engines;
 let queries: EvalQuery[];
