@@ -23,7 +23,7 @@ import { postingsView, termScores as termScoresOf, type PostingsView } from './t
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { compactPacked, PostingsPacker, WordPool, type PackedTerms } from './index-build.js';
 import { firstInOrder } from './rank.js';
-import { answerByClauses } from './clauses.js';
+import { answerByClauses, clausesOf } from './clauses.js';
 import { QueryFilters } from './query-filters.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
 
@@ -66,7 +66,7 @@ type FieldBoosts = Record<Field, number>;
  * 障害者雇用's put it first for 採用, above the programs whose name and overview say 採用: a
  * word found in a 相談例 counts as written, and written words rank first.
  */
-export const KEYWORD_BOOSTS: FieldBoosts = { ...FIELD_BOOSTS, consultations: 0 };
+const KEYWORD_BOOSTS: FieldBoosts = { ...FIELD_BOOSTS, consultations: 0 };
 
 /** 似た事業: a program's words looked up in the others' names, overviews and purposes only (0: not searched). */
 const SIMILAR_BOOSTS: FieldBoosts = Object.fromEntries(Object.keys(FIELD_BOOSTS).map((f) => [f, f === 'name' || f === 'overview' || f === 'purposes' ? 1 : 0])) as FieldBoosts;
@@ -509,10 +509,12 @@ export class SearchEngine {
   /** Answers any text: it is bounded first (query-bounds.ts), so no query can stall the process. */
   search(raw: string, options: SearchOptions = {}): SearchResponse {
     // A question of two needs is also answered clause by clause (clauses.ts). Only free words:
-    // a filter or a phrase would belong to one clause.
+    // a filter or a phrase would belong to one clause. Most questions have one clause, and are
+    // answered without being parsed here too.
+    if (this.options.clauseDepth <= 0 || !clausesOf(boundQuery(raw).text).length) return this.answer(raw, options);
     const parsed = parseQuery(this.variants.fold(boundQuery(raw).text));
     const wordsOnly = !parsed.phrases.length && isEmptyQuery({ ...parsed, words: [], phrases: [] });
-    const byClauses = wordsOnly && this.options.clauseDepth > 0 ? answerByClauses(raw, parsed.words.join(' '), options, this.options.clauseDepth, (text, o, probe) => this.answer(text, o, probe)) : undefined;
+    const byClauses = wordsOnly ? answerByClauses(raw, parsed.words.join(' '), options, this.options.clauseDepth, (text, o, probe) => this.answer(text, o, probe)) : undefined;
     return byClauses ?? this.answer(raw, options);
   }
 

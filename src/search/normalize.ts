@@ -50,3 +50,8 @@ export function isKatakanaOnly(text: string): boolean {
 export function isLatinOrDigit(text: string): boolean {
   return LATIN_OR_DIGIT.test(text);
 }
+
+/** `text` as a regular expression matching it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

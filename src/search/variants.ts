@@ -1,5 +1,5 @@
 import type { Analyzer } from './analyzer.js';
-import { normalizeText } from './normalize.js';
+import { escapeRegExp, normalizeText } from './normalize.js';
 import type { VariantsFile } from './variants-file.js';
 
 /**
@@ -14,8 +14,6 @@ const FINAL_LONG_VOWEL = /(\p{Script=Katakana}[\p{Script=Katakana}ー]*\p{Script
 
 /** Words whose spellings are kept (spellingsOf); past it the table starts again. */
 const SPELLINGS_CACHE_SIZE = 4096;
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class Variants {
   private readonly toCanonical = new Map<string, string>();
@@ -32,7 +30,7 @@ export class Variants {
       this.byCanonical.set(canonical!, others);
     }
     const forms = [...this.toCanonical.keys()].sort((a, b) => b.length - a.length);
-    if (forms.length) this.pattern = new RegExp(forms.map(escape).join('|'), 'g');
+    if (forms.length) this.pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
   }
 
   /** `text` normalised (NFKC, lower-case) with every variant written in its canonical form. */

@@ -1,6 +1,6 @@
 import { PURPOSES, type Purpose } from '../catalog/constants.js';
 import type { Analyzer } from './analyzer.js';
-import { compactForm, termForm } from './normalize.js';
+import { compactForm, escapeRegExp, termForm } from './normalize.js';
 import type { SynonymsFile } from './synonyms-file.js';
 import { foldBuiltIn } from './variants.js';
 
@@ -113,17 +113,16 @@ export class Vocabulary {
 /** Particles that mark a word's role; a client may use any of them (人を雇う, 人も雇う, 人が雇えない). */
 const PARTICLE_AFTER_WORD = /(?<=[\p{Script=Han}\p{Script=Katakana}ー])[をがもは](?=.)/gu;
 
+/** A word as it may occur in a question: a Latin word (it, ec, dx) only as a whole word, not inside another (edit). */
+function wordPattern(word: string): RegExp {
+  const escaped = escapeRegExp(word);
+  return new RegExp(/^[a-z0-9&]+$/.test(word) ? `(?<![a-z])${escaped}(?![a-z])` : escaped, 'u');
+}
+
 /**
  * An intent's phrase as a pattern: written as staff wrote it, except that a particle after a
  * kanji or katakana word stands for any of を/が/も/は (人を雇 also finds 人も雇いたい).
  */
-/** A word as it may occur in a question: a Latin word (it, ec, dx) only as a whole word, not inside another (edit). */
-function wordPattern(word: string): RegExp {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(/^[a-z0-9&]+$/.test(word) ? `(?<![a-z])${escaped}(?![a-z])` : escaped, 'u');
-}
-
 function saysPattern(says: string): RegExp {
-  const escaped = says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(escaped.replace(PARTICLE_AFTER_WORD, '[をがもは]'), 'u');
+  return new RegExp(escapeRegExp(says).replace(PARTICLE_AFTER_WORD, '[をがもは]'), 'u');
 }

@@ -8,6 +8,11 @@ import { clausesOf, interleave } from '../../src/search/clauses.js';
 import { describeStep } from '../../src/search/fallback.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids } from './support.js';
 
+let engines: Engines;
+beforeAll(async () => {
+  engines = await bundledEngines(await loadAnalyzer());
+}, ANALYZER_TIMEOUT);
+
 describe('clausesOf', () => {
   it('cuts after 〜たいし/〜ないし/〜るし when a word follows', () => {
     expect(clausesOf('店を開きたいし開業資金も借りたい')).toEqual(['店を開きたいし', '開業資金も借りたい']);
@@ -41,11 +46,6 @@ describe('interleave', () => {
 });
 
 describe('a question of two needs, on the bundled catalog (both engines)', () => {
-  let engines: Engines;
-  beforeAll(async () => {
-    engines = await bundledEngines(await loadAnalyzer());
-  }, ANALYZER_TIMEOUT);
-
   const EXPORT = /輸出|海外/;
   const HIRING = /雇用|人材|求人|採用|就職|就活/;
 
@@ -81,11 +81,6 @@ describe('a question of two needs, on the bundled catalog (both engines)', () =>
 });
 
 describe('intents read any particle after a word (人を雇 finds 人も雇いたい)', () => {
-  let engines: Engines;
-  beforeAll(async () => {
-    engines = await bundledEngines(await loadAnalyzer());
-  }, ANALYZER_TIMEOUT);
-
   it.each(ENGINE_KINDS)('%s', (kind) => {
     const asWritten = engines[kind].search('人を雇いたい', { limit: 5 });
     const other = engines[kind].search('人も雇いたい', { limit: 5 });
