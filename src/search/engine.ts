@@ -16,6 +16,7 @@ import { ConsultationMatcher } from './consultation-match.js';
 import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
+import { KanaWordTally } from './kana-endings.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings, MIN_READING, readKanaWords } from './kana-reading.js';
 import { addUp, constantScores, DocSet, filterScores, intersect, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
@@ -147,6 +148,8 @@ export class SearchEngine {
   private index: MiniSearch<IndexedDocument>;
   /** The postings as the build packed them (index-build.ts), for toJSON; a loaded index has none. */
   private packedTerms?: PackedTerms;
+  /** While building: where the analyser made words of kana (kana-endings.ts). */
+  private kanaWords?: KanaWordTally;
   /** While building: one copy of each word kept per program (index-build.ts). */
   private wordPool?: WordPool;
 
@@ -174,6 +177,7 @@ export class SearchEngine {
     // each, the largest part of a 100,000-program build.
     const packer = new PostingsPacker(engine.index);
     engine.wordPool = new WordPool();
+    engine.kanaWords = new KanaWordTally();
     let batch: IndexedDocument[] = [];
     for (const program of input.programs) {
       batch.push(engine.analyzeProgram(program));
@@ -186,6 +190,10 @@ export class SearchEngine {
     engine.index.addAll(batch);
     engine.packedTerms = packer.finish(miniSearchOptions());
     engine.wordPool = undefined;
+    // Kana the text mostly writes as endings is no word to split questions by (kana-endings.ts).
+    const endings = engine.kanaWords.endings(engine.foldedTexts());
+    engine.kanaWords = undefined;
+    for (const surface of endings) engine.lexicon.delete(surface);
     engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
@@ -257,6 +265,11 @@ export class SearchEngine {
     return this.byId.get(id);
   }
 
+  /** Every indexed text as the analyser was given it (variants folded). */
+  private *foldedTexts(): Generator<string> {
+    for (const program of this.input.programs) for (const text of Object.values(this.fieldTexts(program))) yield this.variants.fold(text);
+  }
+
   /** Records a word the index holds: for snippets (term → surfaces) and the lexicon. */
   private learn(entry: LexiconEntry): void {
     if (!this.lexicon.has(entry.surface)) this.lexicon.set(entry.surface, entry);
@@ -265,10 +278,10 @@ export class SearchEngine {
     set.add(entry.surface);
   }
 
-  private analyzeProgram(program: Program): IndexedDocument {
-    const { analyzer } = this;
+  /** A program's text per indexed field (the readings are made from them). */
+  private fieldTexts(program: Program): Record<Exclude<Field, 'nameReading' | 'textReading'>, string> {
     const agency = this.agencies.resolve(program.agency);
-    const texts: Record<Exclude<Field, 'nameReading' | 'textReading'>, string> = {
+    return {
       name: program.name,
       agency: [program.agency, ...this.agencies.spellingsOf(program.agency), agency?.kind].filter(Boolean).join('\n'),
       overview: program.overview ?? '',
@@ -278,6 +291,11 @@ export class SearchEngine {
       relatedOrgs: program.relatedOrgs ?? '',
       keyProjects: (program.keyProjects ?? []).map((n) => KEY_PROJECTS[n as KeyProjectNumber]).join('\n'),
     };
+  }
+
+  private analyzeProgram(program: Program): IndexedDocument {
+    const { analyzer } = this;
+    const texts = this.fieldTexts(program);
     const doc = { id: program.id } as IndexedDocument;
     const nameReadings: string[] = [];
     const textReadings: string[] = [];
@@ -288,7 +306,10 @@ export class SearchEngine {
       if (field === 'agency') for (const spelling of text.split('\n')) analyzed.terms.push(compactForm(spelling));
       doc[field] = analyzed.terms.join(SEP);
       (field === 'name' || field === 'agency' ? nameReadings : textReadings).push(...analyzed.readings);
-      for (const entry of analyzed.entries) this.learn(entry);
+      for (const entry of analyzed.entries) {
+        this.learn(entry);
+        this.kanaWords?.note(entry.surface);
+      }
       if (field === 'name' || field === 'overview' || field === 'results') for (const t of analyzed.terms) seen.add(t);
     }
     doc.nameReading = nameReadings.join(SEP);
