@@ -26,6 +26,7 @@ import { compactPacked, PostingsPacker, WordPool, type PackedTerms } from './ind
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
 import { QueryFilters } from './query-filters.js';
+import { ProgramLabels } from './program-labels.js';
 import { answerInSteps, isCommon, partsToTry, stemOf, type QueryWord } from './fallback.js';
 
 export { indexFingerprint, sourcesFingerprint, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
@@ -126,8 +127,8 @@ export class SearchEngine {
   private readonly lexicon = new Map<string, LexiconEntry>();
   /** Program → its own distinctive words, for `similar`. */
   private readonly docTerms = new Map<string, string[]>();
-  /** Purpose → the programs having it (catalog positions, ascending), for purposeScores; made on first use. */
-  private purposeDocs?: Map<Purpose, Int32Array>;
+  /** The programs by purpose, key project and source (purposeScores, suggest, similar, filters); made on first use. */
+  private programLabels?: ProgramLabels;
   /** Programs' names and texts in compact form, for words inside names and phrases; made on first use. */
   private programTexts?: ProgramTexts;
   private nearbyTerms?: NearbyTerms;
@@ -489,27 +490,20 @@ export class SearchEngine {
     return { scores, matched: scores.size, used: near.map(([t]) => [...(this.surfaces.get(t) ?? [t])][0]!) };
   }
 
+  private labels(): ProgramLabels {
+    return (this.programLabels ??= new ProgramLabels(this.input.programs));
+  }
+
   /**
    * Programs having any of `purposes`, in catalog order, each at purposeScore. From per-purpose
    * lists made once (on the first intent with purposes): at 10,000 programs, reading every
    * program's purposes for each colloquial question was 2 ms of it.
    */
   private purposeScores(purposes: readonly Purpose[]): Scores {
-    if (!this.purposeDocs) {
-      const lists = new Map<Purpose, number[]>();
-      this.input.programs.forEach((p, doc) => {
-        for (const x of new Set(p.purposes ?? [])) {
-          const list = lists.get(x);
-          if (list) list.push(doc);
-          else lists.set(x, [doc]);
-        }
-      });
-      this.purposeDocs = new Map([...lists].map(([x, docs]) => [x, Int32Array.from(docs)]));
-    }
     const lists: Int32Array[] = [];
     for (const x of new Set(purposes)) {
-      const docs = this.purposeDocs.get(x);
-      if (docs) lists.push(docs);
+      const docs = this.labels().purposes.having(x);
+      if (docs.length) lists.push(docs);
     }
     if (!lists.length) return NO_SCORES;
     // One list is in catalog order already; several are merged, a program once.
@@ -569,7 +563,7 @@ export class SearchEngine {
 
     // The lists of the last search are not read any more: their memory is used again (scores.ts).
     startQuery();
-    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.texts());
+    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.texts(), this.labels());
     const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
     // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
     // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means.
@@ -708,7 +702,8 @@ export class SearchEngine {
       .map(([t]) => [...(this.surfaces.get(t) ?? [t])][0]!);
     const synonyms = new Set<string>();
     for (const q of queryTerms) for (const s of this.input.vocabulary.synonymsOf(q)) if (this.documentFrequency.has(s.term)) synonyms.add(s.label);
-    const purposes = PURPOSES.map((purpose) => ({ purpose, count: this.input.programs.filter((p) => p.purposes?.includes(purpose)).length })).filter((p) => p.count > 0);
+    // Counted once per catalog (at 100,000 programs, counting them for each answer took 300 ms).
+    const purposes = PURPOSES.map((purpose) => ({ purpose, count: this.labels().purposes.count(purpose) })).filter((p) => p.count > 0);
     return { terms, synonyms: [...synonyms].slice(0, 8), purposes };
   }
 
@@ -739,11 +734,15 @@ export class SearchEngine {
     const programs = this.input.programs;
     const boosted = new Float64Array(docs.length);
     const entries: number[] = [];
+    // Shared purposes and key projects counted from bits made once (program-labels.ts): reading
+    // the arrays of the 50,000–90,000 programs found at 100,000 was most of the time.
+    const labels = this.labels();
+    const purposeMask = labels.purposes.maskOf(purposes);
+    const projectMask = labels.keyProjects.maskOf(keyProjects);
     for (let i = 0; i < docs.length; i++) {
       if (docs[i] === self) continue;
-      const other = programs[docs[i]!]!;
-      const sharedPurposes = (other.purposes ?? []).filter((p) => purposes.has(p)).length;
-      const sharedProjects = (other.keyProjects ?? []).filter((k) => keyProjects.has(k)).length;
+      const sharedPurposes = labels.purposes.shared(docs[i]!, purposeMask, purposes);
+      const sharedProjects = labels.keyProjects.shared(docs[i]!, projectMask, keyProjects);
       boosted[i] = scores[i]! * wordsHad[docs[i]!]! * (1 + 0.15 * sharedPurposes + 0.1 * sharedProjects);
       entries.push(i);
     }

@@ -59,8 +59,24 @@ export function byDeadline<T extends Program>(programs: readonly T[], now: Date)
     if (!range?.end || periodStatus(range, now) === 'closed') return Infinity;
     return range.end.getTime();
   };
-  return programs
-    .map((p, i) => ({ p, i, k: key(p) }))
-    .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k - b.k))
-    .map((x) => x.p);
+  // Only programs with a deadline are sorted; the rest follow in their order, as the sort
+  // by (deadline, place) put them (at 100,000 programs a 重点: filter lists tens of thousands
+  // of catalog programs, none with a deadline).
+  const dated: Array<{ p: T; i: number; k: number }> = [];
+  const rest: T[] = [];
+  programs.forEach((p, i) => {
+    const k = key(p);
+    if (k === Infinity) rest.push(p);
+    else dated.push({ p, i, k });
+  });
+  const order = (a: { k: number; i: number }, b: { k: number; i: number }) => (a.k === b.k ? a.i - b.i : a.k - b.k);
+  // An unreadable date (NaN) compares as equal to anything: then all are sorted together, as always.
+  if (dated.some((x) => Number.isNaN(x.k))) {
+    return programs
+      .map((p, i) => ({ p, i, k: key(p) }))
+      .sort(order)
+      .map((x) => x.p);
+  }
+  dated.sort(order);
+  return [...dated.map((x) => x.p), ...rest];
 }

@@ -1,0 +1,81 @@
+/**
+ * byDeadline, the order of a filter-only answer (受付中, 重点:2 …): it sorts only the programs
+ * with a deadline and lets the rest follow in their order (issue 13: at 100,000 programs a
+ * filter lists tens of thousands of catalog programs, none with one). The order must be the
+ * one sorting them all by (deadline, place) gave.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Program } from '../../src/catalog/schema.js';
+import { periodOf, periodStatus } from '../../src/sources/period.js';
+import { byDeadline } from '../../src/search/period-filter.js';
+import { toProgram } from '../../src/sources/jgrants/mapping.js';
+import { parseList } from '../../src/sources/jgrants/parser.js';
+import { KAGOSHIMA_ITEMS } from '../sources/jgrants/support/fake-jgrants.js';
+import { program } from './support.js';
+
+const NOW = new Date('2026-11-27T03:00:00Z');
+const day = 86_400_000;
+const at = (days: number) => new Date(NOW.getTime() + days * day).toISOString();
+
+/** Imported programs: open, closing soon, upcoming, closed, two closing at the same instant, one with no end. */
+function imported(periods: Array<[number, number | undefined]>): Program[] {
+  const items = KAGOSHIMA_ITEMS().map((item, i) => (periods[i] ? { ...item, acceptance_start_datetime: at(periods[i]![0]), acceptance_end_datetime: periods[i]![1] === undefined ? undefined : at(periods[i]![1]!) } : item));
+  return parseList({ result: items }).items.map((item) => toProgram(item, undefined, NOW));
+}
+
+/** Every program sorted by (deadline, place): how byDeadline ordered them before. */
+function sortedAll(programs: readonly Program[]): Program[] {
+  const key = (p: Program) => {
+    const range = periodOf(p);
+    if (!range?.end || periodStatus(range, NOW) === 'closed') return Infinity;
+    return range.end.getTime();
+  };
+  return programs
+    .map((p, i) => ({ p, i, k: key(p) }))
+    .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k - b.k))
+    .map((x) => x.p);
+}
+
+const ids = (list: readonly Program[]) => list.map((p) => p.id);
+
+describe('byDeadline', () => {
+  const periods: Array<[number, number | undefined]> = [
+    [-10, 20],
+    [-10, 3],
+    [5, 40],
+    [-40, -2],
+    [-1, 3],
+    [-3, undefined],
+    [-2, 20],
+  ];
+  const jgrants = imported(periods);
+  const catalog = Array.from({ length: 6 }, (_, i) => program(`p-${i}`, `事業${i}`));
+
+  it('programs with a deadline first, soonest first (ties in their order), then the rest in theirs: as sorting them all', () => {
+    for (const list of [
+      [...catalog.slice(0, 3), ...jgrants, ...catalog.slice(3)],
+      [...jgrants].reverse(),
+      [...catalog, jgrants[1]!],
+      catalog,
+      [],
+    ]) {
+      expect(ids(byDeadline(list, NOW))).toEqual(ids(sortedAll(list)));
+    }
+    const mixed = byDeadline([...catalog.slice(0, 3), ...jgrants, ...catalog.slice(3)], NOW);
+    // Closing in 3 days (twice: their order), 20 days (twice), 40 (upcoming); then the others, in their order.
+    expect(ids(mixed).slice(0, 5)).toEqual([jgrants[1]!.id, jgrants[4]!.id, jgrants[0]!.id, jgrants[6]!.id, jgrants[2]!.id]);
+    const rest = ids(mixed).slice(ids(mixed).indexOf('p-0'));
+    expect(rest.slice(0, 3)).toEqual(['p-0', 'p-1', 'p-2']);
+    expect(rest.slice(-3)).toEqual(['p-3', 'p-4', 'p-5']);
+  });
+
+  it('a deadline that cannot be read: all sorted together, as before', () => {
+    const unreadable = { ...jgrants[0]!, id: 'jg-unreadable', imported: { ...(jgrants[0] as unknown as { imported: object }).imported, acceptance: { start: at(-3), end: 'not a date' } } } as Program;
+    for (const list of [
+      [catalog[0]!, unreadable, ...jgrants, catalog[1]!],
+      [unreadable, catalog[2]!, jgrants[1]!],
+    ]) {
+      expect(ids(byDeadline(list, NOW))).toEqual(ids(sortedAll(list)));
+    }
+  });
+});
