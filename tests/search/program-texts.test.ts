@@ -48,3 +48,42 @@ describe('ProgramTexts.containing', () => {
     expect(texts.containing('all', '')).toEqual([]);
   });
 });
+
+describe('ProgramTexts with a fold and agencies shared by many programs', () => {
+  // Agencies' parts are folded once per agency; the texts must be those of folding every field of every program.
+  const fold = (t: string) => t.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  const spellings: Record<string, string[]> = { 'ＪＥＴＲＯ 鹿児島': ['ジェトロ', 'Jetro Kagoshima'], 県: [] };
+  const shared = [
+    p('j1', 'Ｅｘｐｏ 出展', '海外の 展示会', 'ＪＥＴＲＯ 鹿児島'),
+    p('k1', '創業 支援', 'ＩＴ 導入', '県'),
+    p('j2', '商談会', 'JETRO と 共催', 'ＪＥＴＲＯ 鹿児島'),
+    p('k2', '事業 承継', '後継者', '県'),
+    p('j3', 'セミナー', '', 'ＪＥＴＲＯ 鹿児島'),
+  ];
+  const folded = new ProgramTexts(shared, fold, (agency) => spellings[agency] ?? []);
+  const reading = (kind: 'names' | 'all', text: string) =>
+    shared.flatMap((prog, doc) => {
+      const fields = kind === 'names' ? [prog.name, prog.agency, ...(spellings[prog.agency] ?? [])] : [prog.name, prog.agency, prog.overview, prog.results, prog.relatedOrgs];
+      return fields.some((f) => fold(f ?? '').includes(text)) ? [doc] : [];
+    });
+
+  it('finds what folding each field of each program finds', () => {
+    for (const text of ['jetro鹿児島', 'jetro', 'ジェトロ', 'jetrokagoshima', '県', 'expo', '創業支援', '海外の展示会', 'it導入', '共催', '鹿児島', 'セミナー', 'kagoshima']) {
+      for (const kind of ['names', 'all'] as const) expect(folded.containing(kind, text), `${kind} ${text}`).toEqual(reading(kind, text));
+    }
+    expect(folded.containing('names', 'ジェトロ')).toEqual([0, 2, 4]);
+    expect(folded.containing('all', 'ジェトロ')).toEqual([]);
+    expect(folded.containing('all', 'jetro')).toEqual([0, 2, 4]);
+  });
+
+  it('a text spanning a separator is looked for program by program, with the same texts', () => {
+    for (const text of [`jetro鹿児島${TEXT_SEP}ジェトロ`, `expo出展${TEXT_SEP}jetro鹿児島`, `創業支援${TEXT_SEP}県`]) {
+      const expected = shared.flatMap((prog, doc) => {
+        const names = [prog.name, prog.agency, ...(spellings[prog.agency] ?? [])].map(fold).join(TEXT_SEP);
+        return names.includes(text) ? [doc] : [];
+      });
+      expect(folded.containing('names', text), text).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(0);
+    }
+  });
+});
