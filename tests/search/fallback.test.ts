@@ -98,9 +98,10 @@ describe('verbal forms and questions on the bundled catalog (kuromoji)', () => {
   });
 
   it('始めたい is read as 創業・開業', () => {
-    const r = bundled.kuromoji.search('パン屋を始めたい');
+    // A shop the catalog never names (パン屋 is in a 相談例 since session 22).
+    const r = bundled.kuromoji.search('ラーメン屋を始めたい');
     expect(ids(r).slice(0, 5).filter((id) => SOGYO_BY_NAME.includes(id)).length).toBeGreaterThanOrEqual(3);
-    expect(r.notFound).toEqual(['パン屋']);
+    expect(r.notFound).toEqual(['ラーメン屋']);
   });
 
   it('コロナで売上が落ちた lists 経営安定特別相談事業 in the top 3, before the BCP programs', () => {
