@@ -16,11 +16,13 @@ import { ConsultationMatcher } from './consultation-match.js';
 import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
+import { IntentLists } from './intent-lists.js';
+import type { TermSpec } from './vocabulary.js';
 import { KanaWordTally } from './kana-endings.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { KanaReadings, MIN_READING, readKanaWords } from './kana-reading.js';
 import { addUp, constantScores, DocSet, filterScores, intersect, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
-import { postingsView, termScores as termScoresOf, type PostingsView } from './term-scores.js';
+import { postingsView, termScoresAt, termScores as termScoresOf, type PostingsView } from './term-scores.js';
 import { compactIndex, loadMiniSearchConsuming, type CompactIndex } from './index-load.js';
 import { compactPacked, PostingsPacker, WordPool, type PackedTerms } from './index-build.js';
 import { firstInOrder } from './rank.js';
@@ -75,17 +77,27 @@ const SIMILAR_BOOSTS: FieldBoosts = Object.fromEntries(Object.keys(FIELD_BOOSTS)
 
 /** One query's term lists, looked up with one set of field weights. */
 class TermCache extends Map<string, Scores> {
-  constructor(readonly boosts: FieldBoosts = FIELD_BOOSTS) {
+  constructor(
+    readonly boosts: FieldBoosts = FIELD_BOOSTS,
+    /** Looks terms up for this program alone (intent-lists.ts: a kept list's terms). */
+    readonly only?: number,
+  ) {
     super();
   }
 }
 const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
 
+/**
+ * Intents' lists kept across questions (intent-lists.ts), per program: a few dozen intents list
+ * up to half the catalog each; 16 entries (192 bytes) per program is 19 MB at 100,000 programs.
+ */
+const INTENT_LIST_BUDGET_PER_PROGRAM = 16;
+
 // Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
 // the grid, so these are not finely tuned; vocabulary matters far more). Issue 16 swept the
 // intents again: intentWeight 1 → 0.5 and purposeScore 8 → 16 (colloquial recall@5 0.794 →
 // 0.835; 12 to 24 equal): the purposes reviewed per program say more than the intent's words.
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 30, clauseDepth: 5 };
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 30, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -99,6 +111,9 @@ interface IndexedDocument extends Record<Field, string> {
 
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
 const SEP = '\u0000';
+
+/** Intents' lists kept across questions: at least this many entries (a small catalog keeps them all). */
+const INTENT_LIST_BUDGET_MIN = 1 << 16;
 
 function miniSearchOptions(): Options<IndexedDocument> {
   const identity = (term: string) => term;
@@ -142,6 +157,8 @@ export class SearchEngine {
   private generalSynonyms = new Map<string, string[]>();
   /** The query's filters (機関:, 重点:, 予算:, 目的:, periods, phrases) as the programs they allow; made on first use. */
   private queryFilters?: QueryFilters;
+  /** Each intent's list over the whole catalog, kept across questions; made on first use. */
+  private intentLists?: IntentLists;
   private readonly options: Required<SearchEngineOptions>;
   private readonly variants: Variants;
   /** The input's analyzer behind the variant folding. */
@@ -341,7 +358,7 @@ export class SearchEngine {
       // MiniSearch's scores of the term, without its result objects and sort (term-scores.ts),
       // programs named by their catalog position (scores.ts); the table is made on the first query.
       this.postings ??= postingsView(this.index, (id) => this.order.get(id));
-      scores = termScoresOf(this.index, term, cache.boosts, this.postings);
+      scores = cache.only === undefined ? termScoresOf(this.index, term, cache.boosts, this.postings) : termScoresAt(this.index, term, cache.boosts, this.postings, cache.only);
       cache.set(term, scores);
     }
     return scores;
@@ -377,12 +394,17 @@ export class SearchEngine {
     return softMax(alternatives, this.options.softMaxRest);
   }
 
-  /** One word of the query with everything it may match, weighted. */
-  private unitScores(unit: { term: string; parts: string[] }, cache: TermCache, expanded: Set<string>, literal?: DocSet): Scores {
+  /**
+   * One word of the query with everything it may match, weighted. `byName`: whether the word was
+   * looked for in names, recorded (undefined) or as recorded for the whole catalog (a program
+   * alone, `cache.only`, may not have the word where the catalog does).
+   */
+  private unitScores(unit: { term: string; parts: string[] }, cache: TermCache, expanded: Set<string>, literal?: DocSet, byName: { found?: boolean } = {}): Scores {
     let own = this.specScores(unit, cache);
     // A word the index does not hold as a term may still be part of a name (そうしん in
     // そうしんTOBO会): look for it in names and agency spellings.
-    if (!own.size && unit.term.length >= 2) own = this.nameContaining(unit.term);
+    byName.found ??= !own.size && unit.term.length >= 2;
+    if (byName.found) own = this.nameContaining(unit.term);
     literal?.addAll(own.docs);
     const alternatives = [own];
     if (unit.parts.length >= 2) alternatives.push(this.specScores(unit, cache, true));
@@ -593,9 +615,24 @@ export class SearchEngine {
     const exact = units.map(() => new DocSet(this.size));
     const wordScores = units.map((unit, i) => this.unitScores(unit, cache, expanded, exact[i]));
     for (const s of intents) expanded.add(s.label);
-    let intentScores = intents.length
-      ? scale(softMax(intents.map((s) => this.unitScores(s, cache, new Set())), this.options.softMaxRest), this.options.intentWeight)
-      : undefined;
+    // Each intent's list over the whole catalog is kept across questions (intent-lists.ts).
+    const budget = this.options.intentListBudget;
+    const intentQuery = (this.intentLists ??= new IntentLists(budget > 0 ? Math.max(budget * this.size, INTENT_LIST_BUDGET_MIN) : 0)).startQuery();
+    const intentList = (s: TermSpec) =>
+      this.intentLists!.listFor(
+        `${s.term}${SEP}${s.parts.join(SEP)}`,
+        intentQuery,
+        () => {
+          const byName = {};
+          return { scores: this.unitScores(s, cache, new Set(), undefined, byName), recipe: byName };
+        },
+        (byName, doc) => {
+          const terms = termsOf(this.unitScores(s, new TermCache(cache.boosts, doc), new Set(), undefined, { ...byName }), [doc]).get(doc);
+          if (!terms) throw new Error(`intent ${s.term}: program ${doc} is in its kept list but not found alone`);
+          return terms;
+        },
+      );
+    let intentScores = intents.length ? scale(softMax(intents.map(intentList), this.options.softMaxRest), this.options.intentWeight) : undefined;
     // The intent's purposes (reviewed per program) add programs that answer the question in
     // other words than the question's: 東京で売りたい → 販路拡大・海外展開.
     if (intentScores && purposes.length && this.options.purposeScore > 0) {
@@ -656,7 +693,11 @@ export class SearchEngine {
     let pageTerms: Map<number, ReadonlySet<string>> | undefined;
     const make = (i: number): SearchHit => {
       const k = ranked[i]!;
-      pageTerms ??= termsOf(combined, ranked.slice(options.offset ?? 0).map((e) => docs[e]!));
+      if (!pageTerms) {
+        const pageDocs = ranked.slice(options.offset ?? 0).map((e) => docs[e]!);
+        intentQuery.prepare(pageDocs);
+        pageTerms = termsOf(combined, pageDocs);
+      }
       return this.hit(programs[docs[k]!]!.id, scores[k]!, [...(pageTerms.get(docs[k]!) ?? [])], parsed.phrases);
     };
     const response: SearchResponse & { inAnswer?: Set<string> } = respond(entries.length, make, mode);

@@ -442,8 +442,11 @@ export function intersect(lists: Scores[]): Scores {
     const d = first.docs[i]!;
     if (count[d] === others.length) out.add(d, sum[d]!);
   }
-  // Terms joined in the order the lists were added up: the shortest first.
-  return out.build({ kind: 'all', inputs: sorted });
+  // Terms joined in the caller's order of the lists (a compound's parts in their order), not in
+  // the order they were added up (the shortest first): a program's terms then do not depend on
+  // how many other programs each list has, so a list made for one program alone
+  // (intent-lists.ts) gives it the same terms.
+  return out.build({ kind: 'all', inputs: lists });
 }
 
 /** Programs in any list (and the optional extra), scores added up. */

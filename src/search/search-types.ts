@@ -27,6 +27,12 @@ export interface SearchEngineOptions {
   consultationScore?: number;
   /** How many of each clause's answers a question of two needs weaves into its page (clauses.ts); 0: off. */
   clauseDepth?: number;
+  /**
+   * Intents' lists kept across questions (intent-lists.ts), in entries per program of the
+   * catalog (12 bytes each), and at least 65,536 entries; 0 keeps none (each question looks its
+   * intents up again).
+   */
+  intentListBudget?: number;
 }
 
 export interface SearchHit {

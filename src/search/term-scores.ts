@@ -39,6 +39,8 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
  */
 export interface PostingsView {
   positions: Int32Array;
+  /** The other way: a catalog position's short id (-1 for none), for termScoresAt. */
+  shortIds: Int32Array;
   /** Above every position in `positions`. */
   docBound: number;
   /**
@@ -69,6 +71,8 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
     positions[shortId] = doc;
     if (doc >= docBound) docBound = doc + 1;
   }
+  const shortIds = new Int32Array(docBound).fill(-1);
+  for (let shortId = 0; shortId < positions.length; shortId++) if (positions[shortId]! >= 0) shortIds[positions[shortId]!] = shortId;
   const fieldCount = Object.keys(mini._fieldIds).length;
   const stride = max + 1;
   const norms = new Float64Array(stride * fieldCount);
@@ -80,7 +84,7 @@ export function postingsView<T>(index: MiniSearch<T>, positionOf: (id: string) =
       norms[f * stride + shortId] = k * (1 - b + (b * length) / mini._avgFieldLength[f]!);
     }
   }
-  return { positions, docBound, norms, stride, fields: Object.entries(mini._fieldIds) };
+  return { positions, shortIds, docBound, norms, stride, fields: Object.entries(mini._fieldIds) };
 }
 
 /**
@@ -179,4 +183,69 @@ function packedTermScores(mini: Internals, term: string, boosts: Readonly<Record
   }
   acc.n = count;
   return acc.result({ kind: 'same', terms });
+}
+
+/**
+ * `termScores` of one program alone: the entry `termScores` gives `doc` (the same score, to the
+ * bit: fields in the same order, each added as there), or no entry. For the terms of a page's
+ * programs in lists kept from earlier questions (intent-lists.ts): a lookup per field instead
+ * of reading the term's postings, tens of thousands of them for a common term at 100,000 programs.
+ * A field's postings are in ascending short ids (documents are added in catalog order, and
+ * packed and loaded in that order), so a packed field is searched by halving.
+ */
+export function termScoresAt<T>(index: MiniSearch<T>, term: string, boosts: Readonly<Record<string, number>>, view: PostingsView, doc: number): Scores {
+  const mini = index as unknown as Internals;
+  const data = mini._index.get(term);
+  const shortId = view.shortIds[doc] ?? -1;
+  if (!data || shortId < 0) return NO_SCORES;
+  const packed = packedPostingsOf(data);
+  // Where each field's postings start (packed: the count's place), by fieldId.
+  const fieldAt = new Map<number, number>();
+  if (packed) {
+    let at = packed.at;
+    for (let fields = packed.packed[at++]!; fields > 0; fields--) {
+      fieldAt.set(packed.packed[at]!, at + 1);
+      at += 2 + 2 * packed.packed[at + 1]!;
+    }
+  }
+  const { k, d } = BM25;
+  const total = mini._documentCount;
+  let score: number | undefined;
+  for (const [field, fieldId] of view.fields) {
+    const boost = boosts[field] ?? 1;
+    if (boost === 0) continue;
+    let n: number;
+    let tf: number | undefined;
+    if (packed) {
+      const from = fieldAt.get(fieldId);
+      if (from === undefined) continue;
+      n = packed.packed[from]!;
+      tf = packedTf(packed.packed, from + 1, n, shortId);
+    } else {
+      const postings = data.get(fieldId);
+      if (!postings) continue;
+      n = postings.size;
+      tf = postings.get(shortId);
+    }
+    if (tf === undefined) continue;
+    const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    const fieldScore = boost * (idf * (d + (tf * (k + 1)) / (tf + view.norms[fieldId * view.stride + shortId]!)));
+    score = score === undefined ? fieldScore : score + fieldScore;
+  }
+  if (score === undefined) return NO_SCORES;
+  const acc = new Accumulator(1);
+  acc.addOrFind(doc, score);
+  return acc.result({ kind: 'same', terms: new Set([term]) });
+}
+
+/** The tf of `shortId` among `n` (shortId, tf) pairs from `from`, ascending by shortId, or undefined. */
+function packedTf(packed: Int32Array, from: number, n: number, shortId: number): number | undefined {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (packed[from + 2 * mid]! < shortId) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && packed[from + 2 * lo] === shortId ? packed[from + 2 * lo + 1] : undefined;
 }

@@ -43,12 +43,10 @@ const ref = {
     if (!first) return out;
     for (const [id, s] of first) {
       if (!rest.every((other) => other.has(id))) continue;
-      const entry = { score: s.score, terms: new Set(s.terms) };
-      for (const other of rest) {
-        const o = other.get(id)!;
-        entry.score += o.score;
-        for (const t of o.terms) entry.terms.add(t);
-      }
+      const entry = { score: s.score, terms: new Set<string>() };
+      for (const other of rest) entry.score += other.get(id)!.score;
+      // Terms in the lists' own order (not the shortest first, as scores are added).
+      for (const list of lists) for (const t of list.get(id)!.terms) entry.terms.add(t);
       out.set(id, entry);
     }
     return out;
@@ -136,7 +134,7 @@ describe('scores: arrays by catalog position, as the Map version', () => {
     expect([plain(left), plain(right)]).toEqual(before);
     expect([...t]).toEqual(['x']);
     expect(plain(filterScores(left, (doc) => doc > 5))).toEqual([[7, 2, ['x']]]);
-    expect(plain(intersect([left, right]))).toEqual([[7, 3, ['y', 'x']]]);
+    expect(plain(intersect([left, right]))).toEqual([[7, 3, ['x', 'y']]]);
   });
 });
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
 import { FIELD_BOOSTS, type SerializedSearchIndex } from '../../src/search/engine.js';
 import { loadMiniSearchConsuming, packedPostingsOf, type CompactIndex } from '../../src/search/index-load.js';
-import { postingsView, termScores, type PostingsView } from '../../src/search/term-scores.js';
+import { postingsView, termScores, termScoresAt, type PostingsView } from '../../src/search/term-scores.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
 
 const identity = (t: string) => t;
@@ -81,6 +81,39 @@ describe('termScores', () => {
     // Reading them did not decode them (a query makes no Maps).
     const leaf = (packed as unknown as { _index: { get(t: string): unknown } })._index.get(sample[0]!);
     expect(packedPostingsOf(leaf as Map<number, Map<number, number>>)).toBeDefined();
+  });
+
+  it('termScoresAt: one program alone, packed or decoded, is its entry in the whole list to the bit, or none', () => {
+    const packedView = postingsView(packed, (id) => ids.indexOf(id));
+    const boosts = [FIELD_BOOSTS, { ...FIELD_BOOSTS, consultations: 0 }];
+    let found = 0;
+    let absent = 0;
+    for (const term of terms.filter((_, i) => i % 2 === 0)) {
+      for (const boost of boosts) {
+        const whole = termScores(index, term, boost, view);
+        const listed = new Map<number, number>();
+        for (let i = 0; i < whole.size; i++) listed.set(whole.docs[i]!, whole.scores[i]!);
+        // Every program with the term, and as many without it.
+        const without = [...Array(ids.length).keys()].filter((doc) => !listed.has(doc)).slice(0, Math.max(1, listed.size));
+        for (const doc of [...listed.keys(), ...without]) {
+          for (const [mini, v] of [[index, view], [packed, packedView]] as const) {
+            const alone = termScoresAt(mini, term, boost, v, doc);
+            if (listed.has(doc)) {
+              expect([...alone.docs], `${term} ${doc}`).toEqual([doc]);
+              expect(alone.scores[0], `${term} ${doc}`).toBe(listed.get(doc));
+              expect([...alone.entries()][0]![1].terms).toEqual(new Set([term]));
+              found++;
+            } else {
+              expect(alone.size, `${term} ${doc}`).toBe(0);
+              absent++;
+            }
+          }
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(1000);
+    expect(absent).toBeGreaterThan(1000);
+    expect(termScoresAt(index, 'ふがふがほげ', FIELD_BOOSTS, view, 0).size).toBe(0);
   });
 
   it('gives every program of a term the term as what it matched', () => {

@@ -1,0 +1,90 @@
+import { Scores, type TermSet } from './scores.js';
+
+/**
+ * Each intent's programs and scores over the whole catalog, kept from one question to the next.
+ *
+ * An intent (お金を借りたい → 融資, 貸付, …) is looked up as all its words, their parts and
+ * synonyms: at 100,000 programs, 40 of a 55 ms question (中国で商品を売りたい: 輸出, 海外展開,
+ * 販路開拓 …), the same work for every question that says it. The catalog holds a few dozen
+ * intents, so their lists are kept, copied out of the query's memory (scores.ts: startQuery),
+ * up to a budget of entries.
+ *
+ * A kept list has no inputs to work its programs' terms out from (scores.ts: termsOf): the
+ * terms of the programs a page shows are made again, program by program, by looking the intent
+ * up for that program alone (`termsAt`, a lookup per word instead of its postings), before the
+ * page's terms are asked for (`IntentQuery.prepare`). They are exactly the terms the whole list
+ * would give: a combined list lists a program when its inputs do, whatever else they list.
+ */
+export class IntentLists {
+  private readonly kept = new Map<string, KeptList>();
+  private entries = 0;
+
+  /** `budget`: entries (a program in an intent's list) kept at most, all intents together. */
+  constructor(private readonly budget: number) {}
+
+  /** A question's use of the kept lists: its page's terms are prepared through it. */
+  startQuery(): IntentQuery {
+    return new IntentQuery();
+  }
+
+  /**
+   * The intent's list for this question: the kept one, or `make`'s, kept when the budget allows.
+   * `make` returns the list in the query's memory and what `termsAt` needs to make it again
+   * for one program (`recipe`).
+   */
+  listFor<R>(key: string, query: IntentQuery, make: () => { scores: Scores; recipe: R }, termsAt: (recipe: R, doc: number) => TermSet): Scores {
+    let kept = this.kept.get(key);
+    if (!kept) {
+      const { scores, recipe } = make();
+      if (this.entries + scores.size > this.budget) return scores;
+      kept = { docs: Int32Array.from(scores.docs), scores: Float64Array.from(scores.scores), termsAt: (doc) => termsAt(recipe, doc) };
+      this.kept.set(key, kept);
+      this.entries += scores.size;
+    }
+    return query.use(kept);
+  }
+
+  /** Entries kept (for tests and the bench). */
+  get size(): number {
+    return this.entries;
+  }
+}
+
+interface KeptList {
+  docs: Int32Array;
+  scores: Float64Array;
+  termsAt: (doc: number) => TermSet;
+}
+
+/** The kept lists one question used, and the terms of its page's programs in them. */
+export class IntentQuery {
+  private readonly used: Array<{ list: KeptList; terms: Map<number, TermSet> }> = [];
+
+  use(list: KeptList): Scores {
+    const terms = new Map<number, TermSet>();
+    this.used.push({ list, terms });
+    return new Scores(list.docs, list.scores, {
+      kind: 'each',
+      at: (i) => {
+        const found = terms.get(list.docs[i]!);
+        if (!found) throw new Error(`terms of program ${list.docs[i]} in a kept intent list were not prepared (IntentQuery.prepare)`);
+        return found;
+      },
+    });
+  }
+
+  /**
+   * Makes the terms of `docs` in every kept list this question used: call before termsOf on a
+   * list made from them (termsOf's scratch must not be in use while they are made).
+   */
+  prepare(docs: Iterable<number>): void {
+    if (!this.used.length) return;
+    const wanted = new Set(docs);
+    for (const { list, terms } of this.used) {
+      for (let i = 0; i < list.docs.length; i++) {
+        const doc = list.docs[i]!;
+        if (wanted.has(doc) && !terms.has(doc)) terms.set(doc, list.termsAt(doc));
+      }
+    }
+  }
+}
