@@ -85,6 +85,9 @@ describe('the warm-up questions', () => {
     expect(questions.some((q) => q.offset === 5)).toBe(true);
     expect(questions.filter((q) => q.similarTo).every((q) => engine.get(q.similarTo!))).toBe(true);
     expect(questions.some((q) => q.similarTo)).toBe(true);
+    // Every intent, by its first phrase: its list is kept once made (intent-lists.ts).
+    const said = new Set(questions.filter((q) => q.kind === 'every intent').map((q) => q.text));
+    expect([...said].sort()).toEqual([...new Set(engine.vocabulary.source.intents.map((i) => i.says[0]))].sort());
     // The kinds that cost much in a large catalog come once, last (a time limit leaves them out there).
     expect(questions.slice(-2).map((q) => q.kind)).toEqual(['period', '似た事業']);
     expect(questions.filter((q) => q.kind === 'period' || q.similarTo)).toHaveLength(2);
