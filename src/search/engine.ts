@@ -16,7 +16,7 @@ import { ConsultationMatcher } from './consultation-match.js';
 import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
-import { IntentLists } from './intent-lists.js';
+import { IntentLists, type IntentTerms } from './intent-lists.js';
 import type { TermSpec } from './vocabulary.js';
 import { KanaWordTally } from './kana-endings.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
@@ -112,6 +112,14 @@ interface IndexedDocument extends Record<Field, string> {
 /** Terms are analysed before MiniSearch sees them; fields carry them joined by this. */
 const SEP = '\u0000';
 
+/** What a kept intent list is made again from, for its programs' terms (intent-lists.ts). */
+interface IntentRecipe {
+  spec: TermSpec;
+  boosts: FieldBoosts;
+  /** Whether the intent's word was looked for in names (unitScores), as decided for the whole catalog. */
+  byName: { found?: boolean };
+}
+
 /** Intents' lists kept across questions: at least this many entries (a small catalog keeps them all). */
 const INTENT_LIST_BUDGET_MIN = 1 << 16;
 
@@ -158,7 +166,12 @@ export class SearchEngine {
   /** The query's filters (機関:, 重点:, 予算:, 目的:, periods, phrases) as the programs they allow; made on first use. */
   private queryFilters?: QueryFilters;
   /** Each intent's list over the whole catalog, kept across questions; made on first use. */
-  private intentLists?: IntentLists;
+  private intentLists?: IntentLists<IntentRecipe>;
+  /** A kept intent list's terms, made again for some programs (holds the engine alone, no question's state). */
+  private readonly intentTerms: IntentTerms<IntentRecipe> = {
+    alone: (r, doc) => termsOf(this.unitScores(r.spec, new TermCache(r.boosts, doc), new Set(), undefined, { ...r.byName }), [doc]).get(doc),
+    whole: (r, docs) => termsOf(this.unitScores(r.spec, new TermCache(r.boosts), new Set(), undefined, { ...r.byName }), docs),
+  };
   private readonly options: Required<SearchEngineOptions>;
   private readonly variants: Variants;
   /** The input's analyzer behind the variant folding. */
@@ -617,21 +630,12 @@ export class SearchEngine {
     for (const s of intents) expanded.add(s.label);
     // Each intent's list over the whole catalog is kept across questions (intent-lists.ts).
     const budget = this.options.intentListBudget;
-    const intentQuery = (this.intentLists ??= new IntentLists(budget > 0 ? Math.max(budget * this.size, INTENT_LIST_BUDGET_MIN) : 0)).startQuery();
-    const intentList = (s: TermSpec) =>
-      this.intentLists!.listFor(
-        `${s.term}${SEP}${s.parts.join(SEP)}`,
-        intentQuery,
-        () => {
-          const byName = {};
-          return { scores: this.unitScores(s, cache, new Set(), undefined, byName), recipe: byName };
-        },
-        (byName, doc) => {
-          const terms = termsOf(this.unitScores(s, new TermCache(cache.boosts, doc), new Set(), undefined, { ...byName }), [doc]).get(doc);
-          if (!terms) throw new Error(`intent ${s.term}: program ${doc} is in its kept list but not found alone`);
-          return terms;
-        },
-      );
+    const intentQuery = (this.intentLists ??= new IntentLists(budget > 0 ? Math.max(budget * this.size, INTENT_LIST_BUDGET_MIN) : 0, this.intentTerms)).startQuery();
+    const intentList = (spec: TermSpec) =>
+      this.intentLists!.listFor(`${cache.boosts === FIELD_BOOSTS ? 0 : 1}${SEP}${spec.term}${SEP}${spec.parts.join(SEP)}`, intentQuery, () => {
+        const recipe: IntentRecipe = { spec, boosts: cache.boosts, byName: {} };
+        return { scores: this.unitScores(spec, cache, new Set(), undefined, recipe.byName), recipe };
+      });
     let intentScores = intents.length ? scale(softMax(intents.map(intentList), this.options.softMaxRest), this.options.intentWeight) : undefined;
     // The intent's purposes (reviewed per program) add programs that answer the question in
     // other words than the question's: 東京で売りたい → 販路拡大・海外展開.

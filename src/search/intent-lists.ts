@@ -15,12 +15,30 @@ import { Scores, type TermSet } from './scores.js';
  * page's terms are asked for (`IntentQuery.prepare`). They are exactly the terms the whole list
  * would give: a combined list lists a program when its inputs do, whatever else they list.
  */
-export class IntentLists {
-  private readonly kept = new Map<string, KeptList>();
+/** How a kept list's terms are made again (the engine's; it must not hold a question's state). */
+export interface IntentTerms<R> {
+  /** The terms of `doc` in the intent's list made for that program alone, or undefined if it is not there. */
+  alone(recipe: R, doc: number): TermSet | undefined;
+  /** The terms of `docs` in the intent's whole list made again (for many programs at once). */
+  whole(recipe: R, docs: readonly number[]): Map<number, TermSet>;
+}
+
+/** Programs of one kept list whose terms are made one by one; more, and the whole list is made again once. */
+const ALONE_AT_MOST = 16;
+
+export class IntentLists<R> {
+  private readonly kept = new Map<string, KeptList<R>>();
   private entries = 0;
 
-  /** `budget`: entries (a program in an intent's list) kept at most, all intents together. */
-  constructor(private readonly budget: number) {}
+  /**
+   * `budget`: entries (a program in an intent's list) kept at most, all intents together; 0
+   * keeps none. `terms`: made once per engine, never from a question (a kept list holds it as
+   * long as the engine lives).
+   */
+  constructor(
+    private readonly budget: number,
+    private readonly terms: IntentTerms<R>,
+  ) {}
 
   /** A question's use of the kept lists: its page's terms are prepared through it. */
   startQuery(): IntentQuery {
@@ -29,15 +47,14 @@ export class IntentLists {
 
   /**
    * The intent's list for this question: the kept one, or `make`'s, kept when the budget allows.
-   * `make` returns the list in the query's memory and what `termsAt` needs to make it again
-   * for one program (`recipe`).
+   * `make` returns the list in the query's memory and what the terms are made again from (`recipe`).
    */
-  listFor<R>(key: string, query: IntentQuery, make: () => { scores: Scores; recipe: R }, termsAt: (recipe: R, doc: number) => TermSet): Scores {
+  listFor(key: string, query: IntentQuery, make: () => { scores: Scores; recipe: R }): Scores {
     let kept = this.kept.get(key);
     if (!kept) {
       const { scores, recipe } = make();
-      if (this.entries + scores.size > this.budget) return scores;
-      kept = { docs: Int32Array.from(scores.docs), scores: Float64Array.from(scores.scores), termsAt: (doc) => termsAt(recipe, doc) };
+      if (this.budget <= 0 || this.entries + scores.size > this.budget) return scores;
+      kept = { docs: Int32Array.from(scores.docs), scores: Float64Array.from(scores.scores), recipe, terms: this.terms };
       this.kept.set(key, kept);
       this.entries += scores.size;
     }
@@ -50,19 +67,20 @@ export class IntentLists {
   }
 }
 
-interface KeptList {
+interface KeptList<R> {
   docs: Int32Array;
   scores: Float64Array;
-  termsAt: (doc: number) => TermSet;
+  recipe: R;
+  terms: IntentTerms<R>;
 }
 
 /** The kept lists one question used, and the terms of its page's programs in them. */
 export class IntentQuery {
-  private readonly used: Array<{ list: KeptList; terms: Map<number, TermSet> }> = [];
+  private readonly used: Array<{ list: KeptList<unknown>; terms: Map<number, TermSet> }> = [];
 
-  use(list: KeptList): Scores {
+  use<R>(list: KeptList<R>): Scores {
     const terms = new Map<number, TermSet>();
-    this.used.push({ list, terms });
+    this.used.push({ list: list as KeptList<unknown>, terms });
     return new Scores(list.docs, list.scores, {
       kind: 'each',
       at: (i) => {
@@ -75,16 +93,29 @@ export class IntentQuery {
 
   /**
    * Makes the terms of `docs` in every kept list this question used: call before termsOf on a
-   * list made from them (termsOf's scratch must not be in use while they are made).
+   * list made from them (termsOf's scratch must not be in use while they are made). A page's
+   * few programs are looked up one by one; many (an answer asked for in full) through the
+   * whole list made again once.
    */
   prepare(docs: Iterable<number>): void {
     if (!this.used.length) return;
     const wanted = new Set(docs);
     for (const { list, terms } of this.used) {
+      const listed: number[] = [];
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i]!;
-        if (wanted.has(doc) && !terms.has(doc)) terms.set(doc, list.termsAt(doc));
+        if (wanted.has(doc) && !terms.has(doc)) listed.push(doc);
       }
+      let rest = listed;
+      if (listed.length <= ALONE_AT_MOST) {
+        rest = [];
+        for (const doc of listed) {
+          const found = list.terms.alone(list.recipe, doc);
+          if (found) terms.set(doc, found);
+          else rest.push(doc); // cannot happen (a program in the list is in it alone); the whole list decides
+        }
+      }
+      if (rest.length) for (const [doc, found] of list.terms.whole(list.recipe, rest)) terms.set(doc, found);
     }
   }
 }

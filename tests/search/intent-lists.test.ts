@@ -7,44 +7,75 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { loadEvalQueries } from '../../src/search/evaluate.js';
-import { IntentLists } from '../../src/search/intent-lists.js';
+import { IntentLists, type IntentTerms } from '../../src/search/intent-lists.js';
 import { engineInput, readSources, type Sources } from '../../src/search/load.js';
 import { Scores } from '../../src/search/scores.js';
 import { ANALYZER_TIMEOUT, BLIND_FILE, bundledPaths, QUERIES_FILE, servedFrom } from './support.js';
 
 describe('IntentLists', () => {
   const list = (docs: number[]) => new Scores(Int32Array.from(docs), Float64Array.from(docs.map((d) => d / 10)), { kind: 'same', terms: new Set(['x']) });
+  /** Terms made again: `t<doc>` (alone) or `w<doc>` (whole list), recording what was asked. */
+  const recording = (missingAlone: number[] = []) => {
+    const asked: string[] = [];
+    const terms: IntentTerms<string> = {
+      alone: (recipe, doc) => (asked.push(`alone ${recipe} ${doc}`), missingAlone.includes(doc) ? undefined : new Set([`t${doc}`])),
+      whole: (recipe, docs) => (asked.push(`whole ${recipe} ${docs.join(',')}`), new Map(docs.map((d) => [d, new Set([`w${d}`])]))),
+    };
+    return { asked, terms };
+  };
 
-  it('keeps a list up to its budget and makes one past it again each time', () => {
-    const lists = new IntentLists(3);
+  it('keeps a list up to its budget and makes one past it again each time; a budget of 0 keeps none', () => {
+    const lists = new IntentLists(3, recording().terms);
     let made = 0;
     const make = (docs: number[]) => () => {
       made++;
-      return { scores: list(docs), recipe: null };
+      return { scores: list(docs), recipe: 'r' };
     };
-    const termsAt = () => new Set(['x']);
-    lists.listFor('a', lists.startQuery(), make([1, 2]), termsAt);
-    lists.listFor('a', lists.startQuery(), make([1, 2]), termsAt);
+    lists.listFor('a', lists.startQuery(), make([1, 2]));
+    lists.listFor('a', lists.startQuery(), make([1, 2]));
     expect(made).toBe(1);
-    lists.listFor('b', lists.startQuery(), make([3, 4]), termsAt);
-    lists.listFor('b', lists.startQuery(), make([3, 4]), termsAt);
+    lists.listFor('b', lists.startQuery(), make([3, 4]));
+    lists.listFor('b', lists.startQuery(), make([3, 4]));
     expect(made).toBe(3);
     expect(lists.size).toBe(2);
+    const none = new IntentLists(0, recording().terms);
+    none.listFor('a', none.startQuery(), make([]));
+    none.listFor('a', none.startQuery(), make([]));
+    expect(made).toBe(5);
   });
 
-  it("gives a kept list's programs the terms made for them alone, and refuses a program not prepared", () => {
-    const lists = new IntentLists(100);
+  it("gives a page's programs the terms made for each alone, and refuses a program not prepared", () => {
+    const { asked, terms } = recording();
+    const lists = new IntentLists(100, terms);
     const make = () => ({ scores: list([5, 7]), recipe: 'r' });
-    const asked: Array<[string, number]> = [];
-    // The list is kept with the way to make its terms of the question that made it.
-    lists.listFor('a', lists.startQuery(), make, (recipe, doc) => (asked.push([recipe, doc]), new Set([`t${doc}`])));
+    lists.listFor('a', lists.startQuery(), make);
     const query = lists.startQuery();
-    const kept = lists.listFor('a', query, make, () => new Set(['unused']));
+    const kept = lists.listFor('a', query, make);
     expect(kept.origin.kind).toBe('each');
     query.prepare([7, 9]);
-    expect(asked).toEqual([['r', 7]]);
+    expect(asked).toEqual(['alone r 7']);
     expect([...kept.get(7)!.terms]).toEqual(['t7']);
     expect(() => kept.get(5)).toThrow(/not prepared/);
+  });
+
+  it('makes the whole list again once for many programs, or for one not found alone', () => {
+    const docs = [...Array(40).keys()];
+    const { asked, terms } = recording([3]);
+    const lists = new IntentLists(100, terms);
+    const make = () => ({ scores: list(docs), recipe: 'r' });
+    lists.listFor('a', lists.startQuery(), make);
+    const many = lists.startQuery();
+    const all = lists.listFor('a', many, make);
+    many.prepare(docs);
+    expect(asked).toEqual([`whole r ${docs.join(',')}`]);
+    expect([...all.get(39)!.terms]).toEqual(['w39']);
+    asked.length = 0;
+    const few = lists.startQuery();
+    const some = lists.listFor('a', few, make);
+    few.prepare([2, 3]);
+    expect(asked).toEqual(['alone r 2', 'alone r 3', 'whole r 3']);
+    expect([...some.get(2)!.terms]).toEqual(['t2']);
+    expect([...some.get(3)!.terms]).toEqual(['w3']);
   });
 });
 
@@ -74,6 +105,11 @@ describe('answers with intents kept across questions', () => {
           for (const q of questions) {
             expect(withKept.search(q, { limit: 5 }), q).toEqual(without.search(q, { limit: 5 }));
             expect(withKept.search(q), q).toEqual(without.search(q));
+            // The next page, and the question with filters (the kept list is the whole catalog's).
+            expect(withKept.search(q, { limit: 5, offset: 5 }), q).toEqual(without.search(q, { limit: 5, offset: 5 }));
+            for (const filter of ['機関:商工会議所', '目的:販路拡大', '重点:3']) {
+              expect(withKept.search(`${filter} ${q}`, { limit: 5 }), `${filter} ${q}`).toEqual(without.search(`${filter} ${q}`, { limit: 5 }));
+            }
             compared++;
           }
         }
