@@ -221,10 +221,15 @@ export class SearchEngine {
     engine.index.addAll(batch);
     engine.packedTerms = packer.finish(miniSearchOptions());
     engine.wordPool = undefined;
-    // Kana the text mostly writes as endings is no word to split questions by (kana-endings.ts).
-    const endings = engine.kanaWords.endings(engine.foldedTexts());
+    // Kana the text mostly writes as endings is no word to split questions by (kana-endings.ts):
+    // where the texts write the kana words kuromoji made, batch by batch as above.
+    const tally = engine.kanaWords;
     engine.kanaWords = undefined;
-    for (const surface of endings) engine.lexicon.delete(surface);
+    for (let at = 0; at < input.programs.length; at += batchSize) {
+      for (const program of input.programs.slice(at, at + batchSize)) for (const text of Object.values(engine.fieldTexts(program))) tally.countWritten(engine.variants.fold(text));
+      await yieldToEventLoop();
+    }
+    for (const surface of tally.endings()) engine.lexicon.delete(surface);
     engine.consultations = engine.consultationMatcher();
     if (input.generalSynonymGroups) {
       engine.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(engine.documentFrequency.keys()), (t) => engine.variants.fold(t));
@@ -294,11 +299,6 @@ export class SearchEngine {
 
   get(id: string): Program | undefined {
     return this.byId.get(id);
-  }
-
-  /** Every indexed text as the analyser was given it (variants folded). */
-  private *foldedTexts(): Generator<string> {
-    for (const program of this.input.programs) for (const text of Object.values(this.fieldTexts(program))) yield this.variants.fold(text);
   }
 
   /** Records a word the index holds: for snippets (term → surfaces) and the lexicon. */

@@ -10,47 +10,56 @@ import { normalizeText } from './normalize.js';
  * 売る. Those words then searched every program (at 100,000 programs, たい is in 700,000 相談例),
  * and ranked by them.
  *
- * So a kana-only surface stays in the lexicon only where kuromoji made a word of it in at least
- * MIN_WORD_SHARE of the places the indexed text writes it (inside a run of kana). まとめ,
- * わから, かごしま stay; たい, で, つい do not.
+ * So a kana-only surface of up to MAX_ENDING_LENGTH characters stays in the lexicon only where
+ * kuromoji made a word of it in at least MIN_WORD_SHARE of the places the indexed text writes
+ * it (inside a run of kana, also inside a longer word: かご is left out where かごしま is
+ * common, and a question's かご is then read as kuromoji reads it in context, or not at all).
+ * まとめ, わから, かごしま stay; たい, で, つい do not.
  */
 export const MIN_WORD_SHARE = 0.5;
+
+/**
+ * Longest kana surface that may be an ending: particles and endings are 1–4 characters (で,
+ * たい, もらえる), and the pass over the text looks this far at each kana character.
+ */
+export const MAX_ENDING_LENGTH = 4;
 
 const KANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u;
 const KANA_RUN = /[\p{Script=Hiragana}ー]+/gu;
 
-/** Counts, while an index is built, where kuromoji made words of kana; then which of them are endings. */
+/**
+ * Counts, while an index is built, where kuromoji made words of kana (`note`), then where the
+ * text writes them (`countWritten`, a second pass over the same texts), and says which are endings.
+ */
 export class KanaWordTally {
-  /** Kana-only surface → the times the analyser made a word of it. */
+  /** Kana-only surface (short enough to be an ending) → the times the analyser made a word of it. */
   private readonly made = new Map<string, number>();
-  private longest = 0;
+  /** The same surfaces → the times the text writes them inside a run of kana. */
+  private readonly written = new Map<string, number>();
 
   /** A word the analyser made of the indexed text (each time it made it). */
   note(surface: string): void {
-    if (!KANA_ONLY.test(surface)) return;
+    if (surface.length > MAX_ENDING_LENGTH || !KANA_ONLY.test(surface)) return;
     this.made.set(surface, (this.made.get(surface) ?? 0) + 1);
-    this.longest = Math.max(this.longest, surface.length);
   }
 
-  /**
-   * The noted surfaces that `texts` (the same indexed texts, as given to the analyser) write
-   * more often than the analyser made a word of them: endings and particles, not words.
-   */
-  endings(texts: Iterable<string>): Set<string> {
-    const written = new Map<string, number>();
-    if (!this.made.size) return new Set();
-    for (const text of texts) {
-      for (const [run] of normalizeText(text).matchAll(KANA_RUN)) {
-        for (let at = 0; at < run.length; at++) {
-          for (let length = 1; length <= this.longest && at + length <= run.length; length++) {
-            const piece = run.slice(at, at + length);
-            if (this.made.has(piece)) written.set(piece, (written.get(piece) ?? 0) + 1);
-          }
+  /** One indexed text, as given to the analyser, after every `note`. */
+  countWritten(text: string): void {
+    if (!this.made.size) return;
+    for (const [run] of normalizeText(text).matchAll(KANA_RUN)) {
+      for (let at = 0; at < run.length; at++) {
+        for (let length = 1; length <= MAX_ENDING_LENGTH && at + length <= run.length; length++) {
+          const piece = run.slice(at, at + length);
+          if (this.made.has(piece)) this.written.set(piece, (this.written.get(piece) ?? 0) + 1);
         }
       }
     }
+  }
+
+  /** The noted surfaces the text writes more than 1 / MIN_WORD_SHARE times as often as the analyser made a word of them. */
+  endings(): Set<string> {
     const endings = new Set<string>();
-    for (const [surface, made] of this.made) if (made < MIN_WORD_SHARE * (written.get(surface) ?? 0)) endings.add(surface);
+    for (const [surface, made] of this.made) if (made < MIN_WORD_SHARE * (this.written.get(surface) ?? 0)) endings.add(surface);
     return endings;
   }
 }

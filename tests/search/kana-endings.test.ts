@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { loadEvalQueries } from '../../src/search/evaluate.js';
-import { KanaWordTally, MIN_WORD_SHARE } from '../../src/search/kana-endings.js';
+import { KanaWordTally, MAX_ENDING_LENGTH, MIN_WORD_SHARE } from '../../src/search/kana-endings.js';
 import { LexiconAnalyzer } from '../../src/search/lexicon-analyzer.js';
 import { ANALYZER_TIMEOUT, BLIND_FILE, bundledEngine, QUERIES_FILE } from './support.js';
 
@@ -18,19 +18,26 @@ describe('KanaWordTally', () => {
     tally.note('まとめ');
     tally.note('まとめ');
     tally.note('支援'); // not kana: never an ending
-    const texts = ['相談したい', '売りたいし雇いたい', '資料のまとめ方', '意見をまとめる', '支援したい'];
-    expect([...tally.endings(texts)]).toEqual(['たい']);
+    for (const text of ['相談したい', '売りたいし雇いたい', '資料のまとめ方', '意見をまとめる', '支援したい']) tally.countWritten(text);
+    expect([...tally.endings()]).toEqual(['たい']);
   });
 
   it(`keeps a surface made a word in at least ${MIN_WORD_SHARE} of the places it is written`, () => {
     const tally = new KanaWordTally();
     tally.note('かご');
-    expect(tally.endings(['かご', 'かごしま']).size).toBe(0);
-    expect([...tally.endings(['かご', 'かごしま', 'かごしま'])]).toEqual(['かご']);
+    tally.countWritten('かご');
+    tally.countWritten('かごしま');
+    expect(tally.endings().size).toBe(0);
+    tally.countWritten('かごしま');
+    expect([...tally.endings()]).toEqual(['かご']);
   });
 
-  it('has nothing to say before it noted anything', () => {
-    expect(new KanaWordTally().endings(['したい']).size).toBe(0);
+  it(`never calls a surface longer than ${MAX_ENDING_LENGTH} characters an ending, and has nothing to say before it noted anything`, () => {
+    const tally = new KanaWordTally();
+    tally.countWritten('したい');
+    tally.note('おもてなし');
+    for (let i = 0; i < 5; i++) tally.countWritten('おもてなしのおもてなし');
+    expect(tally.endings().size).toBe(0);
   });
 });
 
