@@ -7,7 +7,8 @@ import type { SearchEngineInput } from './search-types.js';
 /** The serialised engine (SearchEngine#toJSON, loaded by fromJSON) and what makes one valid for a catalog. */
 
 // 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
-export const SERIALIZED_VERSION = 4;
+// 5: no kana endings in the lexicon (kana-endings.ts), so an index written before is made again.
+export const SERIALIZED_VERSION = 5;
 
 export interface SerializedSearchIndex {
   version: number;
