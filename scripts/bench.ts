@@ -282,7 +282,7 @@ interface Measured {
   cpuP99Ms: number | null;
   waitP99Ms: number | null;
   /** The product's warm-up (src/search/warm-up.ts), run instead of the bench's pass of the list; null when not asked for. */
-  productWarmUp: { questions: number; made: number; ms: number; longestMs: number; ended: string } | null;
+  productWarmUp: { questions: number; made: number; ms: number; tablesMs: number; longestMs: number; ended: string } | null;
   /** Slow paths, timed apart after the list (bench-child.mjs SLOW_PATHS): per kind. */
   slowPaths: SlowPath[];
 }
@@ -509,7 +509,7 @@ async function main(): Promise<void> {
     row('  query max', (r) => warmedCell(r, (m) => ms(m.maxMs))),
     row('  p99 of the main thread’s CPU per query', (r) => warmedCell(r, (m) => (m.cpuP99Ms === null ? 'n/a' : ms(m.cpuP99Ms)))),
     row('  p99 of its wait for a CPU per query', (r) => warmedCell(r, (m) => (m.waitP99Ms === null ? 'n/a' : ms(m.waitP99Ms)))),
-    row('  the warm-up: questions asked, time, longest question', (r) => warmedCell(r, (m) => (m.productWarmUp ? `${m.productWarmUp.questions} in ${ms(m.productWarmUp.ms)}${m.productWarmUp.ended === 'time' ? ' (time limit)' : ''}, longest ${ms(m.productWarmUp.longestMs)}` : 'n/a'))),
+    row('  the warm-up: questions asked, time, longest question', (r) => warmedCell(r, (m) => (m.productWarmUp ? `${m.productWarmUp.questions} in ${ms(m.productWarmUp.ms)} (tables ahead ${ms(m.productWarmUp.tablesMs)})${m.productWarmUp.ended === 'time' ? ' (time limit)' : ''}, longest ${ms(m.productWarmUp.longestMs)}` : 'n/a'))),
   ];
 
   // The slow paths, apart from the list's figures (which stay comparable with earlier runs).

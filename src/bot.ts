@@ -72,7 +72,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       live.current,
       (r) => {
         if ('error' in r) logger.warn({ component: 'search', err: r.error }, 'search warm-up failed');
-        else logger.info({ component: 'search', questions: r.questions, made: r.made, ms: Math.round(r.ms), longestMs: Math.round(r.longestMs), ended: r.ended }, 'search warm-up done');
+        else logger.info({ component: 'search', questions: r.questions, made: r.made, ms: Math.round(r.ms), tablesMs: Math.round(r.tablesMs), longestMs: Math.round(r.longestMs), ended: r.ended }, 'search warm-up done');
       },
       options.warmUp === true ? {} : options.warmUp,
     );

@@ -87,3 +87,26 @@ describe('ProgramTexts with a fold and agencies shared by many programs', () => 
     }
   });
 });
+
+describe('ProgramTexts.prepare', () => {
+  it('makes ahead, a slice at a time with a pause between, the texts a first search would make', async () => {
+    const ahead = new ProgramTexts(programs, (t) => t, (agency) => (agency === 'よろず' ? ['よろず支援拠点'] : []));
+    let pauses = 0;
+    for (const kind of ['names', 'all'] as const) await ahead.prepare(kind, async () => void pauses++, 2);
+    expect(pauses).toBe(4); // 5 programs, 2 at a time, for each kind
+    for (const kind of ['names', 'all'] as const) {
+      for (const text of ['創業', '商談会', 'よろず支援', '会の運営', '者を']) expect(ahead.containing(kind, text), `${kind} ${text}`).toEqual(texts.containing(kind, text));
+    }
+  });
+
+  it('stops when a search made the text meanwhile', async () => {
+    const ahead = new ProgramTexts(programs, (t) => t, () => []);
+    let pauses = 0;
+    await ahead.prepare('all', async () => {
+      pauses++;
+      ahead.containing('all', '創業'); // a question arrives during the pause and makes the text
+    }, 2);
+    expect(pauses).toBe(1);
+    expect(ahead.containing('all', '創業')).toEqual([0, 1, 4]);
+  });
+});

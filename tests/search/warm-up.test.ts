@@ -170,7 +170,7 @@ describe('warmUp', () => {
     expect(result).toMatchObject({ questions: 0, ended: 'aborted' });
     expect(reports).toEqual([result]);
 
-    const broken = { ...engines.served, programs: engines.served.programs, agencies: engines.served.agencies, vocabulary: engines.served.vocabulary, search: () => {
+    const broken = { ...engines.served, programs: engines.served.programs, agencies: engines.served.agencies, vocabulary: engines.served.vocabulary, prepareTables: async () => undefined, search: () => {
       throw new Error('boom');
     } } as unknown as SearchEngine;
     const failed: Array<WarmUpResult | { error: unknown }> = [];
