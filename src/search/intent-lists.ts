@@ -10,11 +10,14 @@ import { Scores, type TermSet } from './scores.js';
  * up to a budget of entries.
  *
  * A kept list has no inputs to work its programs' terms out from (scores.ts: termsOf): the
- * terms of the programs a page shows are made again, program by program, by looking the intent
- * up for that program alone (`termsAt`, a lookup per word instead of its postings), before the
- * page's terms are asked for (`IntentQuery.prepare`). They are exactly the terms the whole list
- * would give: a combined list lists a program when its inputs do, whatever else they list.
+ * terms of the programs a page shows are made again before the page's terms are asked for
+ * (`IntentQuery.prepare`), program by program by looking the intent up for that program alone
+ * (`IntentTerms.alone`: a lookup per word instead of its postings), or, for an answer asked in
+ * full, from the whole list made again once (`IntentTerms.whole`). They are exactly the terms
+ * the whole list would give: a combined list lists a program when its inputs do, whatever else
+ * they list.
  */
+
 /** How a kept list's terms are made again (the engine's; it must not hold a question's state). */
 export interface IntentTerms<R> {
   /** The terms of `doc` in the intent's list made for that program alone, or undefined if it is not there. */
@@ -61,7 +64,7 @@ export class IntentLists<R> {
     return query.use(kept);
   }
 
-  /** Entries kept (for tests and the bench). */
+  /** Entries kept, all intents together (for tests). */
   get size(): number {
     return this.entries;
   }
