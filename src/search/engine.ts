@@ -16,7 +16,7 @@ import { ConsultationMatcher } from './consultation-match.js';
 import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
-import { IntentLists, type IntentTerms } from './intent-lists.js';
+import { ALONE_COST_IN_ENTRIES, IntentLists, type IntentTerms } from './intent-lists.js';
 import type { TermSpec } from './vocabulary.js';
 import { KanaWordTally } from './kana-endings.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
@@ -97,7 +97,7 @@ const INTENT_LIST_BUDGET_PER_PROGRAM = 16;
 // the grid, so these are not finely tuned; vocabulary matters far more). Issue 16 swept the
 // intents again: intentWeight 1 → 0.5 and purposeScore 8 → 16 (colloquial recall@5 0.794 →
 // 0.835; 12 to 24 equal): the purposes reviewed per program say more than the intent's words.
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 30, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM };
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 30, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM, intentAloneCost: ALONE_COST_IN_ENTRIES };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -639,7 +639,7 @@ export class SearchEngine {
     for (const s of intents) expanded.add(s.label);
     // Each intent's list over the whole catalog is kept across questions (intent-lists.ts).
     const budget = this.options.intentListBudget;
-    const intentQuery = (this.intentLists ??= new IntentLists(budget > 0 ? Math.max(budget * this.size, INTENT_LIST_BUDGET_MIN) : 0, this.intentTerms)).startQuery();
+    const intentQuery = (this.intentLists ??= new IntentLists(budget > 0 ? Math.max(budget * this.size, INTENT_LIST_BUDGET_MIN) : 0, this.intentTerms, this.options.intentAloneCost)).startQuery();
     const intentList = (spec: TermSpec) =>
       this.intentLists!.listFor(`${cache.boosts === FIELD_BOOSTS ? 0 : 1}${SEP}${spec.term}${SEP}${spec.parts.join(SEP)}`, intentQuery, () => {
         const recipe: IntentRecipe = { spec, boosts: cache.boosts, byName: {} };

@@ -12,8 +12,10 @@ import { Scores, type TermSet } from './scores.js';
  * A kept list has no inputs to work its programs' terms out from (scores.ts: termsOf): the
  * terms of the programs a page shows are made again before the page's terms are asked for
  * (`IntentQuery.prepare`), program by program by looking the intent up for that program alone
- * (`IntentTerms.alone`: a lookup per word instead of its postings), or, for an answer asked in
- * full, from the whole list made again once (`IntentTerms.whole`). They are exactly the terms
+ * (`IntentTerms.alone`: a lookup per word instead of its postings), or from the whole list made
+ * again once (`IntentTerms.whole`): for an answer asked in full, and wherever the list is short
+ * enough that walking it costs less than the page's programs one by one (a small catalog: at 143
+ * programs one by one took twice as long). They are exactly the terms
  * the whole list would give: a combined list lists a program when its inputs do, whatever else
  * they list.
  */
@@ -29,6 +31,15 @@ export interface IntentTerms<R> {
 /** Programs of one kept list whose terms are made one by one; more, and the whole list is made again once. */
 const ALONE_AT_MOST = 16;
 
+/**
+ * What making one program's terms alone costs, in entries of the whole list made again: a
+ * program alone runs the intent's whole lookup (every word, part and synonym) for one program,
+ * the whole list walks each word's postings once. Measured on the tuning questions (CPU per
+ * question): at 143 programs (lists of up to 143) the whole list was twice as fast for a page of
+ * 5; at 10,000 (lists of thousands) one by one was faster, and 30 to 120 here chose alike.
+ */
+export const ALONE_COST_IN_ENTRIES = 64;
+
 export class IntentLists<R> {
   private readonly kept = new Map<string, KeptList<R>>();
   private entries = 0;
@@ -36,16 +47,18 @@ export class IntentLists<R> {
   /**
    * `budget`: entries (a program in an intent's list) kept at most, all intents together; 0
    * keeps none. `terms`: made once per engine, never from a question (a kept list holds it as
-   * long as the engine lives).
+   * long as the engine lives). `aloneCost`: ALONE_COST_IN_ENTRIES; 0 makes a page's programs
+   * one by one whatever the list's length (tests: both ways give the same terms).
    */
   constructor(
     private readonly budget: number,
     private readonly terms: IntentTerms<R>,
+    private readonly aloneCost = ALONE_COST_IN_ENTRIES,
   ) {}
 
   /** A question's use of the kept lists: its page's terms are prepared through it. */
   startQuery(): IntentQuery {
-    return new IntentQuery();
+    return new IntentQuery(this.aloneCost);
   }
 
   /**
@@ -81,6 +94,8 @@ interface KeptList<R> {
 export class IntentQuery {
   private readonly used: Array<{ list: KeptList<unknown>; terms: Map<number, TermSet> }> = [];
 
+  constructor(private readonly aloneCost: number) {}
+
   use<R>(list: KeptList<R>): Scores {
     const terms = new Map<number, TermSet>();
     this.used.push({ list: list as KeptList<unknown>, terms });
@@ -97,8 +112,8 @@ export class IntentQuery {
   /**
    * Makes the terms of `docs` in every kept list this question used: call before termsOf on a
    * list made from them (termsOf's scratch must not be in use while they are made). A page's
-   * few programs are looked up one by one; many (an answer asked for in full) through the
-   * whole list made again once.
+   * few programs in a long list are looked up one by one; many (an answer asked for in full),
+   * or a short list, through the whole list made again once.
    */
   prepare(docs: Iterable<number>): void {
     if (!this.used.length) return;
@@ -110,7 +125,7 @@ export class IntentQuery {
         if (wanted.has(doc) && !terms.has(doc)) listed.push(doc);
       }
       let rest = listed;
-      if (listed.length <= ALONE_AT_MOST) {
+      if (listed.length <= ALONE_AT_MOST && listed.length * this.aloneCost <= list.docs.length) {
         rest = [];
         for (const doc of listed) {
           const found = list.terms.alone(list.recipe, doc);

@@ -33,6 +33,12 @@ export interface SearchEngineOptions {
    * intents up again).
    */
   intentListBudget?: number;
+  /**
+   * Whether a page's programs in a kept intent list get their terms one by one or from the whole
+   * list made again: one by one costs as much as this many entries of the list
+   * (intent-lists.ts: ALONE_COST_IN_ENTRIES); 0: always one by one (tests).
+   */
+  intentAloneCost?: number;
 }
 
 export interface SearchHit {

@@ -1,14 +1,15 @@
 /**
  * Intents' lists kept from one question to the next (intent-lists.ts) change no answer: the
  * same programs, scores, terms and snippets as looking every intent up again, on both engines,
- * for every tuning question, as a page and in full (every hit's terms made program by program).
+ * for every tuning question, as a page and in full, a page's terms made program by program or from
+ * the whole list made again.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { loadEvalQueries } from '../../src/search/evaluate.js';
-import { IntentLists, type IntentTerms } from '../../src/search/intent-lists.js';
-import { engineInput, readSources, type Sources } from '../../src/search/load.js';
+import { ALONE_COST_IN_ENTRIES, IntentLists, type IntentTerms } from '../../src/search/intent-lists.js';
+import { engineFromIndex, engineInput, readSources, type Sources } from '../../src/search/load.js';
 import { Scores } from '../../src/search/scores.js';
 import { ANALYZER_TIMEOUT, BLIND_FILE, bundledPaths, QUERIES_FILE, servedFrom } from './support.js';
 
@@ -46,7 +47,7 @@ describe('IntentLists', () => {
 
   it("gives a page's programs the terms made for each alone, and refuses a program not prepared", () => {
     const { asked, terms } = recording();
-    const lists = new IntentLists(100, terms);
+    const lists = new IntentLists(100, terms, 0);
     const make = () => ({ scores: list([5, 7]), recipe: 'r' });
     lists.listFor('a', lists.startQuery(), make);
     const query = lists.startQuery();
@@ -61,7 +62,7 @@ describe('IntentLists', () => {
   it('makes the whole list again once for many programs, or for one not found alone', () => {
     const docs = [...Array(40).keys()];
     const { asked, terms } = recording([3]);
-    const lists = new IntentLists(100, terms);
+    const lists = new IntentLists(100, terms, 0);
     const make = () => ({ scores: list(docs), recipe: 'r' });
     lists.listFor('a', lists.startQuery(), make);
     const many = lists.startQuery();
@@ -76,6 +77,21 @@ describe('IntentLists', () => {
     expect(asked).toEqual(['alone r 2', 'alone r 3', 'whole r 3']);
     expect([...some.get(2)!.terms]).toEqual(['t2']);
     expect([...some.get(3)!.terms]).toEqual(['w3']);
+  });
+
+  it('makes a page of a short list from the whole list, and of a long one program by program', () => {
+    const { asked, terms } = recording();
+    const lists = new IntentLists(10_000, terms);
+    const short = [...Array(ALONE_COST_IN_ENTRIES * 2 - 1).keys()];
+    const long = [...Array(ALONE_COST_IN_ENTRIES * 2).keys()].map((d) => d + 1000);
+    for (const [key, docs] of [['short', short], ['long', long]] as const) lists.listFor(key, lists.startQuery(), () => ({ scores: list(docs), recipe: key }));
+    const query = lists.startQuery();
+    const fromShort = lists.listFor('short', query, () => ({ scores: list(short), recipe: 'short' }));
+    const fromLong = lists.listFor('long', query, () => ({ scores: list(long), recipe: 'long' }));
+    query.prepare([1, 2, 1001, 1002]);
+    expect(asked).toEqual(['whole short 1,2', 'alone long 1001', 'alone long 1002']);
+    expect([...fromShort.get(1)!.terms]).toEqual(['w1']);
+    expect([...fromLong.get(1001)!.terms]).toEqual(['t1001']);
   });
 });
 
@@ -93,11 +109,15 @@ describe('answers with intents kept across questions', () => {
   it(
     'are those of looking every intent up again, on both engines, asked twice each',
     async () => {
-      const kept = await SearchEngine.build(engineInput(sources, analyzer));
+      // kuromoji's makes a page's terms program by program (intentAloneCost 0), the served one as
+      // the bundled catalog's lists are short enough for: from the whole list made again.
+      const kept = await SearchEngine.build(engineInput(sources, analyzer, { intentAloneCost: 0 }));
       const again = await SearchEngine.build(engineInput(sources, analyzer, { intentListBudget: 0 }));
+      const served = await engineFromIndex(kept.toJSON(), sources);
+      if (!served) throw new Error('the serialised index does not match its own sources');
       const engines = [
         [kept, again],
-        [await servedFrom(kept, sources), await servedFrom(again, sources)],
+        [served, await servedFrom(again, sources)],
       ] as const;
       let compared = 0;
       for (const [withKept, without] of engines) {
