@@ -358,6 +358,47 @@ const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - width(s)))
 /** Progress goes to stderr; stdout holds only the report. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+/**
+ * Issue 13's goals per catalog size, in the bench's units: MB read as MiB, as a container's
+ * memory limit is (256m = 256 MiB). `startMs`: start → first answer of the CLI (median);
+ * `rssMiB`: the peak RSS of a serving process (load and queries); `p99Ms`: query p99.
+ */
+const SCALE_GOALS = new Map<number, { startMs: number; rssMiB: number; p99Ms: number }>([
+  [143, { startMs: 350, rssMiB: 120, p99Ms: 2 }],
+  [10_000, { startMs: 1000, rssMiB: 256, p99Ms: 15 }],
+  [100_000, { startMs: 5000, rssMiB: 1024, p99Ms: 50 }],
+]);
+/** Issue 13: building the 100,000-program index within 2 GB peak. */
+const BUILD_GOAL = { size: 100_000, peakMiB: 2048 };
+
+/**
+ * Issue 13's goals against this run, one column per size with a goal. The p99 that decides is
+ * the one of the process warmed as the bot warms itself once listening (src/search/warm-up.ts):
+ * a serving process never answers from a state without it. The p99 after one pass of the list
+ * is shown beside it for comparison with earlier runs; on 2 cores it also holds the main thread's
+ * waits while V8 compiles on background threads (its wait row).
+ */
+function goalsTable(results: SizeResult[]): string[] {
+  const sized = results.filter((r) => SCALE_GOALS.has(r.measured.programs));
+  if (!sized.length) return [];
+  const verdict = (value: number, goal: number) => (value <= goal ? 'met' : 'NOT met');
+  const cell = (r: SizeResult, f: (g: { startMs: number; rssMiB: number; p99Ms: number }) => string) => f(SCALE_GOALS.get(r.measured.programs)!);
+  const peak = (r: SizeResult) => Math.max(r.measured.peakRssMB, r.warmed.ok ? r.warmed.measured.peakRssMB : 0);
+  const rows = [
+    ['start → first answer (CLI, median)', ...sized.map((r) => cell(r, (g) => (r.startup.ok ? `${ms(r.startup.medianMs)} ≤ ${ms(g.startMs)}: ${verdict(r.startup.medianMs, g.startMs)}` : 'failed: NOT met')))],
+    ['peak RSS while serving (load + queries)', ...sized.map((r) => cell(r, (g) => `${mib(peak(r))} ≤ ${g.rssMiB} MiB: ${verdict(peak(r), g.rssMiB)}`))],
+    ['query p99, as the bot serves (after its warm-up)', ...sized.map((r) => cell(r, (g) => (r.warmed.ok ? `${ms(r.warmed.measured.p99Ms)} ≤ ${ms(g.p99Ms)}: ${verdict(r.warmed.measured.p99Ms, g.p99Ms)}` : 'failed: NOT met')))],
+    ['  for comparison: after one pass of the list', ...sized.map((r) => cell(r, (g) => `${ms(r.measured.p99Ms)} (${verdict(r.measured.p99Ms, g.p99Ms)})`))],
+  ];
+  const lines = [table(['issue 13 goals', ...sized.map((r) => r.measured.programs.toLocaleString('en-US'))], rows)];
+  const build = results.find((r) => r.measured.programs === BUILD_GOAL.size);
+  if (build) lines.push(`Building the ${BUILD_GOAL.size.toLocaleString('en-US')}-program index: peak RSS ${mib(build.prepared.peakRssMB)} ≤ ${BUILD_GOAL.peakMiB} MiB: ${verdict(build.prepared.peakRssMB, BUILD_GOAL.peakMiB)}${build.prepared.cached ? ` (the cached build of ${build.prepared.builtAt.slice(0, 16).replace('T', ' ')})` : ''}.`);
+  lines.push('MB read as MiB (a container limit of 256m is 256 MiB). The p99 that decides: a process warmed as the bot warms itself once');
+  lines.push('  listening (src/search/warm-up.ts). After one pass of the list (the query rows above) it also holds, on 2 cores, the main');
+  lines.push('  thread\'s waits while V8 compiles on background threads: see that row\'s CPU and wait.');
+  return lines;
+}
+
 // ---- main ------------------------------------------------------------------------------
 
 interface SizeResult {
@@ -553,6 +594,11 @@ async function main(): Promise<void> {
     out('Query rows: a fresh process warmed by one pass of the list, then the timed passes. "After the product’s warm-up": another fresh');
     out('  process warmed instead by what the bot runs once listening (src/search/warm-up.ts: questions made from the catalog and');
     out('  vocabulary, none from the list, at most 1000 questions or 2 s), then the same timed passes. CPU: exact (getrusage first).');
+    const goals = goalsTable(results);
+    if (goals.length) {
+      out();
+      for (const line of goals) out(line);
+    }
     if (slowRows.length) {
       out();
       out(table(['slow paths (not in the query rows)', ...header.slice(1)], slowRows));
