@@ -1,0 +1,75 @@
+import type { AnalyzedUnit } from './analyzer.js';
+import { isKanaOnly, termForm } from './normalize.js';
+import { KanaReadings, MIN_READING } from './kana-reading.js';
+import type { CatalogIndex } from './catalog-index.js';
+import { TermCache, type WordScorer } from './word-scores.js';
+
+/**
+ * A question's text as the words the index knows: a chunk analysed into words, and kana read
+ * as the catalog writes it (a question typed in kana, kana words inside a sentence).
+ *
+ * Apart from scoring (word-scores.ts), which takes these words as given, because reading kana
+ * is its own problem with its own table (kana-reading.ts), and answering (engine.ts) and
+ * suggestions both read words this way.
+ */
+
+const KANJI_OR_KATAKANA = /[\p{Script=Han}\p{Script=Katakana}]/u;
+
+export class QuestionWords {
+  /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
+  private kanaReadings?: KanaReadings;
+
+  constructor(
+    private readonly catalog: CatalogIndex,
+    private readonly scorer: WordScorer,
+  ) {}
+
+  /** Words of one whitespace-separated chunk. Kana-only chunks are readings or loanwords. */
+  unitsOf(chunk: string): AnalyzedUnit[] {
+    const normalized = chunk.normalize('NFKC');
+    if (isKanaOnly(normalized)) {
+      const kana = termForm(normalized);
+      const known = this.catalog.input.vocabulary.byKanaReading(kana);
+      // A reading of a word staff listed (じぎょうしょうけい) stands for the written word.
+      if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
+      // A kana word the index does not hold may be a question typed in kana: the catalog words
+      // whose readings make it up (kana-reading.ts).
+      if (!this.catalog.documentFrequency.has(kana) && !this.scorer.termScores(kana, new TermCache()).size) {
+        const split = this.readings().split(kana);
+        if (split.length) return split;
+      }
+      return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
+    }
+    return this.catalog.analyzer.units(normalized);
+  }
+
+  /**
+   * The longest word from `at` that the catalog writes in kana, as it writes it: かごしま stays
+   * かごしま (not 鹿児島), いんばうんど becomes インバウンド.
+   */
+  private kanaWrittenAt(run: string, at: number): { surface: string; length: number } | undefined {
+    for (let n = run.length - at; n >= MIN_READING; n--) {
+      const word = run.slice(at, at + n);
+      if (!this.catalog.documentFrequency.has(word)) continue;
+      const surface = [...(this.catalog.surfaces.get(word) ?? [])].find((s) => termForm(s) === word);
+      return { surface: surface ?? word, length: n };
+    }
+    return undefined;
+  }
+
+  /** The word a kana run spells from `at`: a word staff listed first, else a catalog word. */
+  kanaWordAt(run: string, at: number): { surface: string; length: number } | undefined {
+    const written = this.kanaWrittenAt(run, at);
+    if (written) return written;
+    for (let n = run.length - at; n >= MIN_READING; n--) {
+      const known = this.catalog.input.vocabulary.byKanaReading(run.slice(at, at + n));
+      if (known && KANJI_OR_KATAKANA.test(known.label)) return { surface: known.label, length: n };
+    }
+    const entry = this.readings().longestAt(run, at);
+    return entry && KANJI_OR_KATAKANA.test(entry.surface) ? { surface: entry.surface, length: entry.reading.length } : undefined;
+  }
+
+  private readings(): KanaReadings {
+    return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? 0));
+  }
+}
