@@ -1,6 +1,6 @@
 /**
  * Per-program scores of one word or one step of a query, and the ways they combine: the
- * engine's ranking (engine.ts) and its fallback steps (fallback.ts) share them.
+ * engine's word scores (word-scores.ts), ranking (engine.ts) and fallback steps (fallback.ts) share them.
  *
  * A program is named by its position in the catalog (its "doc"), and a list of scores is
  * two parallel typed arrays (docs, scores) rather than a Map keyed by the program's id: at

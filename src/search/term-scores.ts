@@ -5,7 +5,7 @@ import { Accumulator, NO_SCORES, type Scores } from './scores.js';
 /**
  * One index term's BM25 scores per program, read straight from MiniSearch's own postings.
  *
- * The engine looks up every alternative of every query word on its own (engine.ts), and at
+ * The engine looks up every alternative of every query word on its own (word-scores.ts), and at
  * 10,000 programs a common term matches thousands of them: `MiniSearch#search` then makes,
  * per program, a raw result, a match object, a result object and its arrays, and sorts them
  * all — an order the engine throws away, since it combines scores by id. Here the same
