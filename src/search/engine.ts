@@ -217,6 +217,17 @@ export class SearchEngine {
     // Per word, the programs that contain it as written (not through a synonym).
     const exact = units.map(() => new DocSet(this.size));
     const wordScores = units.map((unit, i) => this.scorer.unitScores(unit, cache, expanded, exact[i]));
+    // A word typed apart that no program's name, overview… says may still be a client's word in
+    // some 相談例 (焼酎, 黒豚): looked up there too before anything else, or a question of a
+    // word the catalog holds came back empty.
+    if (cache.boosts === KEYWORD_BOOSTS) {
+      let withConsultations: TermCache | undefined;
+      units.forEach((unit, i) => {
+        if (wordScores[i]!.size) return;
+        withConsultations ??= new TermCache(FIELD_BOOSTS);
+        wordScores[i] = this.scorer.unitScores(unit, withConsultations, expanded, exact[i]);
+      });
+    }
     for (const s of intents) expanded.add(s.label);
     // Each intent's list over the whole catalog is kept across questions (intent-lists.ts).
     const budget = this.options.intentListBudget;

@@ -61,6 +61,33 @@ describe('common words (a catalog of 24 programs, both engines)', () => {
   });
 });
 
+describe('a word typed apart that only 相談例 say (both engines)', () => {
+  /** catalog() and one program whose 相談例 alone say 黒豚, another whose 相談例 say 焼酎 too. */
+  const withConsultations = () => [
+    ...catalog(),
+    program('food', '食品加工の相談会', { overview: '鹿児島の食品加工を支援する。', consultations: ['黒豚の加工品を県外に売りたい'] }),
+    program('fair', '県産品フェア', { overview: '鹿児島の産品を紹介する。', consultations: ['焼酎をフェアで売りたい'] }),
+  ];
+
+  it('is looked up in the 相談例, instead of an empty answer (黒豚)', async () => {
+    const e = await tinyEngines(analyzer, withConsultations());
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('黒豚');
+      expect(ids(r), kind).toEqual(['food']);
+      expect(r.notFound ?? [], kind).toEqual([]);
+      // With another word: every word found, no word named as not found.
+      const both = e[kind].search('黒豚 食品加工');
+      expect(ids(both), kind).toEqual(['food']);
+      expect(both.notFound ?? [], kind).toEqual([]);
+    }
+  });
+
+  it('is not looked up in the 相談例 when a name or overview says it (焼酎)', async () => {
+    const e = await tinyEngines(analyzer, withConsultations());
+    for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('焼酎')), kind).toEqual(['shochu']);
+  });
+});
+
 describe('suffixes and nearby words (both engines)', () => {
   it('a compound the catalog lacks is found by its parts (事業承継者)', async () => {
     const e = await tinyEngines(analyzer, catalog());
