@@ -137,13 +137,24 @@ export function parseCatalogFile(file: string, text: string): ParsedCatalogFile 
  */
 export async function loadCatalog(dir: string): Promise<Catalog> {
   const files = await listCatalogFiles(dir);
+  const texts = await Promise.all(files.map(async (file) => ({ file, text: await readFile(path.join(dir, file), 'utf8') })));
+  const { catalog, problems } = catalogOfTexts(texts);
+  if (files.length === 0) problems.unshift({ file: dir, message: 'カタログのファイル (*.yaml) がありません' });
+  if (problems.length) throw new CatalogError(problems);
+  return catalog;
+}
+
+/**
+ * Catalog files' texts (in the order loadCatalog reads them) as one catalog: each file's
+ * problems, and ids unique across the files. What loadCatalog checks, for texts not yet
+ * written too (`shien ingest` checks the file it would write with the others).
+ */
+export function catalogOfTexts(texts: ReadonlyArray<{ file: string; text: string }>): { catalog: Catalog; problems: CatalogProblem[] } {
   const problems: CatalogProblem[] = [];
   const programs: Program[] = [];
   const fileOf = new Map<string, string>();
-  if (files.length === 0) problems.push({ file: dir, message: 'カタログのファイル (*.yaml) がありません' });
   const where = new Map<string, string>();
-  for (const file of files) {
-    const text = await readFile(path.join(dir, file), 'utf8');
+  for (const { file, text } of texts) {
     const parsed = parseCatalogFile(file, text);
     problems.push(...parsed.problems);
     for (const [index, program] of parsed.programs.entries()) {
@@ -158,8 +169,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
       programs.push(program);
     }
   }
-  if (problems.length) throw new CatalogError(problems);
-  return { programs, fileOf };
+  return { catalog: { programs, fileOf }, problems };
 }
 
 /** Load and validate seeds/agencies.yaml. */

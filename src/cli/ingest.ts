@@ -29,6 +29,7 @@ export async function ingestCommand(args: string[], paths: Paths, { out, err }: 
   } catch (error) {
     if (error instanceof NoProgramCardsError) err.write(error.message + '\n');
     else if (error instanceof CatalogError) err.write(catalogProblemsText('カタログのファイルに問題があるため取り込めません', error));
+    else if ((error as NodeJS.ErrnoException).code === 'EISDIR') err.write(`文書を読めません: ${document} はディレクトリです (文書のテキストファイルを 1 つ指定してください)\n`);
     else if ((error as NodeJS.ErrnoException).path === document) err.write(`文書を読めません: ${document} (${(error as NodeJS.ErrnoException).code})\n`);
     else throw error;
     return 1;

@@ -43,12 +43,41 @@ describe('shien ingest', () => {
     expect((JSON.parse(loaded.stdout) as { programs: unknown[] }).programs).toHaveLength(1);
   }, RUN_TIMEOUT);
 
+  it("a second document whose programs are already in another file (next year's plan): refused, nothing written, the catalog still loads", async () => {
+    const seeds = await tempDir('ingest-twice');
+    const catalog = path.join(seeds, 'catalog');
+    await mkdir(catalog);
+    await writeFile(path.join(catalog, `${STEM}.yaml`), await readFile(BUNDLED_CATALOG, 'utf8'));
+    // The start of the same document under another name: the same agencies and names, so the same ids.
+    const part = path.join(seeds, 'part.txt');
+    await writeFile(part, (await readFile(SOURCE_DOCUMENT, 'utf8')).split('\n').slice(0, 400).join('\n'));
+    const before = await snapshotOf(seeds);
+    for (const args of [['ingest', part], ['ingest', part, '--write']]) {
+      const r = await shien(args, { env: { SHIEN_CATALOG_DIR: catalog } });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain('カタログのファイルに問題があるため取り込めません');
+      expect(r.stderr).toMatch(/id "p-[0-9a-f]{10}" は .+\.yaml:\d+ にもあります/u);
+      expect(r.stderr).toContain('part.yaml');
+      expect(r.stdout).not.toContain('書き込みました');
+    }
+    expect(await snapshotOf(seeds)).toEqual(before);
+    const loaded = await shien(['catalog', '--json'], { env: { SHIEN_CATALOG_DIR: catalog } });
+    expect(loaded.code).toBe(0);
+  }, RUN_TIMEOUT);
+
   it('a document that does not exist: one line naming it, exit 1', async () => {
     const r = await shien(['ingest', 'no-such-document.txt']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('文書を読めません');
     expect(r.stderr).toContain('no-such-document.txt');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  }, RUN_TIMEOUT);
+
+  it('a directory instead of a document: one line in Japanese naming it, exit 1', async () => {
+    const r = await shien(['ingest', 'seeds/catalog']);
+    expect(r.code).toBe(1);
+    expect(ownStderr(r.stderr)).toMatch(/^文書を読めません: .*seeds\/catalog はディレクトリです/u);
+    expect(r.stderr).not.toContain('EISDIR');
   }, RUN_TIMEOUT);
 
   it('reads and writes SHIEN_CATALOG_DIR (snapshot in ingest/ beside it), never the bundled seeds; says what it wrote', async () => {

@@ -4,8 +4,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { isMap, isNode, isScalar, isSeq, parseDocument, stringify, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { writeFileAtomic } from '../../write-atomic.js';
 import { programId } from '../ids.js';
-import { parseCatalogFile, validateYaml, CatalogError } from '../load.js';
+import { listCatalogFiles } from '../files.js';
+import { catalogOfTexts, parseCatalogFile, validateYaml, CatalogError } from '../load.js';
 import { CatalogFileSchema, ProgramSchema } from '../schema.js';
+import type { CatalogProblem } from '../errors.js';
 import { mergeCatalog, stripEmpty, type Entry, type MergeReport } from './merge.js';
 import { parseProgramCards, type ParseOptions, type ParsedCard, type UncertainPlacement } from './parse-cards.js';
 
@@ -201,6 +203,19 @@ function editCatalog(state: CatalogFileState, merge: MergeReport): string {
  * Parse a document and merge it into its catalog file. Nothing is written unless
  * `write` is set; the result says what would change either way.
  */
+/** The problems of the catalog `catalogFile` belongs to, were `text` written there (loadCatalog's checks). */
+async function withOtherCatalogFiles(catalogFile: string, text: string): Promise<CatalogProblem[]> {
+  const dir = path.dirname(catalogFile);
+  const name = path.basename(catalogFile);
+  const files = await listCatalogFiles(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const names = [...new Set([...files, name])].sort();
+  const texts = await Promise.all(names.map(async (file) => ({ file, text: file === name ? text : await readFile(path.join(dir, file), 'utf8') })));
+  return catalogOfTexts(texts).problems;
+}
+
 export async function ingestDocument(paths: IngestPaths, options: ParseOptions & { write?: boolean } = {}): Promise<IngestResult> {
   const text = await readFile(paths.document, 'utf8');
   const documentName = path.basename(paths.document);
@@ -217,9 +232,12 @@ export async function ingestDocument(paths: IngestPaths, options: ParseOptions &
   else if (current?.text.trim()) catalogYaml = current.text.replace(/\n*$/u, '\n') + toYaml(merge.merged); // keep the comments already there
   else catalogYaml = toYaml(merge.merged, HEADER(documentName));
   const snapshotYaml = toYaml(parsed, `# Machine output of the last \`shien ingest\` of ${documentName}. Do not edit.\n`);
-  // Never write a catalog that would not load.
+  // Never write a catalog that would not load: this file, and this file with the catalog's
+  // others (a program of another document with the same agency and name has the same id).
   const check = validateYaml(paths.catalogFile, catalogYaml, CatalogFileSchema);
   if (check.problems.length) throw new CatalogError(check.problems);
+  const together = await withOtherCatalogFiles(paths.catalogFile, catalogYaml);
+  if (together.length) throw new CatalogError(together);
   // A change is a change of what the catalog says, not of its text: a comment is not one.
   const changed = !current || !isDeepStrictEqual(parseDocument(current.text).toJS(), parseDocument(catalogYaml).toJS());
   const snapshotChanged = snapshotState?.text !== snapshotYaml;
