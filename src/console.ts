@@ -38,14 +38,24 @@ export interface ConsoleOptions {
    */
   warmUp?: boolean;
   err?: NodeJS.WritableStream;
+  /**
+   * Where the greeting, the prompt and the echo of what is typed go at a terminal (default
+   * `output`): stderr when stdout is a file or a pipe (`npm start > answers.txt`), so that it
+   * holds the answers only and the user still sees what they type.
+   */
+  prompt?: NodeJS.WritableStream;
 }
+
+/** Words that end the session at the prompt (as in other consoles), not searched for. */
+const QUIT = /^(quit|exit|bye|終了|おわり|終わり)$/iu;
 
 export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream, options: ConsoleOptions = {}): Promise<void> {
   const interactive = input.isTTY === true;
-  const lines = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+  const prompt = options.prompt ?? output;
+  const lines = createInterface({ input, output: interactive ? prompt : undefined, terminal: interactive });
   let warming: RunningWarmUp | undefined;
   if (interactive) {
-    output.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ ・ help (終了は Ctrl+D)\n`);
+    prompt.write(`支援ナビ (ローカル) — カタログ ${engine.size} 件。例: /支援 創業 ・ お金を借りたい ・ 機関:ジェトロ ・ help (終了は quit か Ctrl+D)\n`);
     lines.setPrompt('支援> ');
     lines.prompt();
     if (options.warmUp) {
@@ -58,13 +68,24 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
       });
     }
   }
+  let asked = 0;
   try {
     for await (const line of lines) {
+      if (interactive && QUIT.test(line.trim())) break;
       // A blank line from a pipe is skipped; at the prompt it just prompts again.
-      if (line.trim()) output.write(answerConsoleLine(engine, line) + '\n\n');
+      if (line.trim()) {
+        asked++;
+        output.write(answerConsoleLine(engine, line) + '\n\n');
+      }
       if (interactive) lines.prompt();
     }
   } finally {
+    lines.close();
     warming?.stop();
+  }
+  // `npm start` as a service with its Slack settings missing (an .env in another directory) read
+  // an empty stdin and ended at once, exit 0, without a word: say what happened.
+  if (!interactive && asked === 0) {
+    (options.err ?? process.stderr).write('支援ナビ: Slack の設定 (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) がないためコンソールで起動しましたが、入力が空でした。Slack で動かすには、その 2 つを環境変数か作業ディレクトリの .env に設定してください。\n');
   }
 }

@@ -50,7 +50,7 @@ async function consoleMode(paths: Paths, warmUp: boolean): Promise<number> {
   const [{ runConsole }, { loadEngineSaying }, { exitQuietlyOnClosedPipe }] = await Promise.all([import('./console.js'), import('./cli/engine.js'), import('./cli/io.js')]);
   exitQuietlyOnClosedPipe(); // `npm start | head` closes the pipe early: the reader leaving, not an error
   const engine = await loadEngineSaying(paths, process.stderr);
-  await runConsole(engine, process.stdin, process.stdout, { warmUp, err: process.stderr });
+  await runConsole(engine, process.stdin, process.stdout, { warmUp, err: process.stderr, prompt: process.stdout.isTTY ? process.stdout : process.stderr });
   return 0;
 }
 
@@ -69,10 +69,17 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
     return 1;
   }
   const logger = createLogger({ level: slack.logLevel });
-  const bot = await startBot({ slack, notices, adminUsers, paths, logger, warmUp });
-
+  // The signals are heard from before the start: a SIGTERM between "listening" and the end of
+  // startBot (a deploy stopped at once, `npm start` then kill) used to end the process at once,
+  // without its shutdown; it now waits for the start, then shuts down.
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  let asked: string | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
+    if (!bot) {
+      asked ??= signal;
+      return;
+    }
     if (stopping) return;
     stopping = true;
     // Should anything hang past the grace period, the process still ends.
@@ -87,10 +94,20 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
       },
     );
   };
-  // A library promise nobody awaits must not end the bot silently: say what it was, as a log line.
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // A library promise nobody awaits must not end the bot silently: say what it was, as a log line.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  try {
+    bot = await startBot({ slack, notices, adminUsers, paths, logger, warmUp });
+  } catch (error) {
+    // The port taken (another bot still running) or not allowed: one line naming the setting, not Node's stack.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (slack.mode !== 'http' || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw error;
+    process.stderr.write(code === 'EADDRINUSE' ? `設定エラー: PORT ${slack.port} は他のプロセスが使っています (別の支援ナビが動いていないか確かめるか、PORT を変えてください)\n` : `設定エラー: PORT ${slack.port} で待ち受ける権限がありません (1024 以上の番号にしてください)\n`);
+    return 1;
+  }
+  if (asked) shutdown(asked);
   return 0;
 }
 

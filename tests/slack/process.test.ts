@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -73,8 +73,13 @@ const shared = new Set<Child>();
 
 let cwd: string;
 
-function start(env: NodeJS.ProcessEnv, options: { cwd?: string; stdin?: string } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', TSX, MAIN], { cwd: options.cwd ?? cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Starts the bot: `node --import tsx src/main.ts`, or `options.command` (npm start). `detached`:
+ * in a process group of its own, so that what it starts can be killed with it (killGroup).
+ */
+function start(env: NodeJS.ProcessEnv, options: { cwd?: string; stdin?: string; command?: [string, string[]]; detached?: boolean } = {}): Child {
+  const [command, args] = options.command ?? [process.execPath, ['--import', TSX, MAIN]];
+  const proc = spawn(command, args, { cwd: options.cwd ?? cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.detached ?? false });
   let out = '';
   let err = '';
   let exit: Exit | undefined;
@@ -435,6 +440,62 @@ describe('HTTP mode with a missing or unusable index file', () => {
       expect(health.status).toBe(200);
     } finally {
       await fake.close();
+    }
+  }, TEST_TIMEOUT);
+});
+
+describe('a PORT another process holds', () => {
+  it('one line naming the setting, no stack, exit 1', async () => {
+    const fake = await startFakeSlack();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, resolve));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const child = start(cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port), SLACK_API_URL: fake.apiUrl, SHIEN_DATA_DIR: path.join(cwd, 'data-port-taken') }), { stdin: '' });
+      const exit = await exitOf(child, START_TIMEOUT);
+      expect(exit).toMatchObject({ code: 1, signal: null });
+      expect(unexpectedStderr(child.stderr())).toEqual([`設定エラー: PORT ${port} は他のプロセスが使っています (別の支援ナビが動いていないか確かめるか、PORT を変えてください)`]);
+    } finally {
+      holder.close();
+      await fake.close();
+    }
+  }, TEST_TIMEOUT);
+});
+
+describe('npm start as an operator runs it (npm, then a shell, then node)', () => {
+  let fake: FakeSlack;
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('stops on a SIGTERM sent to npm (docker stop, kill): the bot shuts down, exits and frees the port', async () => {
+    // npm passes the signal to the shell that runs the script; a shell that runs node as its child
+    // died of it and left the bot running, orphaned, still answering on its port.
+    const child = start(cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SLACK_API_URL: fake.apiUrl, SHIEN_DATA_DIR: path.join(cwd, 'data-npm-start') }), {
+      cwd: ROOT,
+      command: ['npm', ['start', '--silent']],
+      detached: true,
+    });
+    try {
+      const listening = await child.waitForLine(logWith({ msg: 'listening', mode: 'http' }));
+      const port = listening.port as number;
+      child.proc.kill('SIGTERM');
+      await child.waitForLine(logWith({ msg: 'stopped' }), 10_000);
+      const exit = await exitOf(child, 10_000);
+      expect(exit.code === 0 || exit.signal === 'SIGTERM', JSON.stringify(exit)).toBe(true);
+      expect(await tryConnect(port)).toBe('ECONNREFUSED');
+    } finally {
+      // Whatever npm left behind (the orphaned bot, before the fix) goes with its process group.
+      try {
+        process.kill(-child.proc.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }, TEST_TIMEOUT);
 });
