@@ -6,6 +6,12 @@ import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 /** `shien index`: analyse the catalog with kuromoji once and write the search index file. */
 export async function indexCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
   parseCommandArgs(args, {}, { positionals: false });
+  // dist/search-index.json is the bundled catalog's: another catalog's index written there made
+  // every later start on the bundled catalog analyse it again (and warn that it did not match).
+  if (!paths.persistIndex) {
+    err.write(`設定エラー: 同梱以外のカタログ (${paths.catalogDir}) の索引は、SHIEN_INDEX_FILE で置き場所を指定して作ってください (${paths.indexFile} は同梱カタログの索引です)\n`);
+    return 1;
+  }
   const started = performance.now();
   let written;
   try {

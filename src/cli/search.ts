@@ -69,7 +69,9 @@ export async function searchCommand(args: string[], paths: Paths, { out, err }: 
   }
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (line.trim()) answer(line);
+    // --json: one line out per line in, a blank one too (mode "empty"), so that the answers line
+    // up with the questions (paste, zip); as text a blank line is skipped.
+    if (json || line.trim()) answer(line);
   }
   return 0;
 }

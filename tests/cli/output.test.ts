@@ -3,7 +3,7 @@
  * else (`--json`: exactly JSON), a reader that stops early (`| head -1`) is no error, and a
  * command line that cannot be run is refused with usage and exit code 2.
  */
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, BUILD_TIMEOUT, ownStderr, q, ROOT, run, RUN_TIMEOUT, sh, shien, start, tempDir } from './support.js';
@@ -38,9 +38,12 @@ describe('stdout is the answer', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ query: '創業', results: [{ name: expect.any(String) }, { name: expect.any(String) }] });
     expect(ownStderr(one.stderr)).toBe('');
 
-    const batch = await shien(['search', '--json'], { input: '創業\n輸出\n\n事業承継\n' });
+    // One line out per line in, a blank one too, so that answers line up with their questions.
+    const batch = await shien(['search', '--json'], { input: '創業\n輸出\n\n  \n事業承継\n' });
     expect(batch.code).toBe(0);
-    expect(batch.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { query: string }).query)).toEqual(['創業', '輸出', '事業承継']);
+    const answers = batch.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { query: string; mode: string });
+    expect(answers.map((a) => a.query)).toEqual(['創業', '輸出', '', '', '事業承継']);
+    expect(answers.map((a) => a.mode)).toEqual(['all', 'all', 'empty', 'empty', 'all']);
   }, RUN_TIMEOUT);
 
   it('a broken catalog: the problems on stderr, nothing on stdout (--json: the JSON document only), exit 1', async () => {
@@ -57,6 +60,28 @@ describe('stdout is the answer', () => {
     expect(search.code).toBe(1);
     expect(search.stdout).toBe('');
     expect(search.stderr).toContain('budgetThousandYen');
+  }, RUN_TIMEOUT);
+});
+
+describe('shien index for a catalog other than the bundled one', () => {
+  it('without SHIEN_INDEX_FILE: refused with a line naming the setting, the bundled index left alone; with it: written there', async () => {
+    const dir = await tempDir('index-other');
+    const catalog = path.join(dir, 'catalog');
+    await cp(path.join(ROOT, 'seeds', 'catalog'), catalog, { recursive: true });
+    const bundledIndex = path.join(ROOT, 'dist', 'search-index.json');
+    const before = await readFile(bundledIndex);
+    const refused = await shien(['index'], { env: { SHIEN_CATALOG_DIR: catalog } });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(ownStderr(refused.stderr)).toMatch(/^設定エラー: .*SHIEN_INDEX_FILE/u);
+    expect((await readFile(bundledIndex)).equals(before)).toBe(true);
+
+    const own = path.join(dir, 'index.json');
+    const written = await shien(['index'], { env: { SHIEN_CATALOG_DIR: catalog, SHIEN_INDEX_FILE: own } });
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toContain(own);
+    expect((await stat(own)).size).toBeGreaterThan(0);
+    expect((await readFile(bundledIndex)).equals(before)).toBe(true);
   }, RUN_TIMEOUT);
 });
 
