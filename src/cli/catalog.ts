@@ -19,11 +19,16 @@ export async function catalogCommand(args: string[], paths: Paths, { out, err }:
     err.write(catalogProblemsText('カタログを読み込めません', error));
     return 1;
   }
-  if (json) {
-    out.write(JSON.stringify({ programs: catalog.programs }, null, 2) + '\n');
-    return 0;
-  }
   const agencies = new AgencyDirectory(await loadAgencies(paths.agenciesFile));
+  // A program whose agency agencies.yaml does not know: the catalog loads, but its cards have no
+  // body to name or call. A problem in both outputs (--json passed it with exit 0).
+  const unregistered = catalog.programs.filter((p) => !agencies.resolve(p.agency));
+  const agencyProblems = unregistered.map((p) => ({ file: catalog.fileOf.get(p.id) ?? paths.catalogDir, field: 'agency', message: `agencies.yaml に未登録の機関です: ${p.agency} (${p.name})` }));
+  if (json) {
+    out.write(JSON.stringify({ programs: catalog.programs, ...(agencyProblems.length ? { problems: agencyProblems } : {}) }, null, 2) + '\n');
+    for (const p of agencyProblems) err.write(`${p.file} ${p.field}: ${p.message}\n`);
+    return agencyProblems.length ? 1 : 0;
+  }
   const lines: string[] = [`カタログ: ${catalog.programs.length} 件 (${paths.catalogDir})`, '', '機関別:'];
   const byAgency = new Map<string, number>();
   const unknownAgencies = new Set<string>();
@@ -43,6 +48,7 @@ export async function catalogCommand(args: string[], paths: Paths, { out, err }:
   const review = catalog.programs.filter((p) => p.reviewNote?.startsWith('要確認'));
   lines.push('', '検証:', '  スキーマ: 問題なし');
   lines.push(unknownAgencies.size ? `  agencies.yaml に未登録の機関: ${[...unknownAgencies].join(', ')}` : '  機関: すべて agencies.yaml に登録済み');
+  for (const p of agencyProblems) lines.push(`    ${p.file} ${p.field}: ${p.message}`);
   lines.push(`  予算の記載なし: ${catalog.programs.filter((p) => p.budgetThousandYen == null).length} 件`);
   lines.push(`  要確認のメモが残る事業: ${review.length} 件`);
   out.write(lines.join('\n') + '\n');

@@ -83,6 +83,23 @@ describe('shien catalog', () => {
     expect(run.stderr).toContain('budgetThousandYen');
     expect(run.stderr).not.toContain('good.yaml');
   });
+
+  it('a program whose agency agencies.yaml does not know: a problem naming its file, in the summary and in --json, exit 1 both ways', async () => {
+    const dir = await tempDir('cli-agency');
+    made.push(dir);
+    await writeFile(path.join(dir, 'good.yaml'), '- name: 事業A\n  agency: 県産業立地課\n');
+    await writeFile(path.join(dir, 'unknown.yaml'), '- name: 事業B\n  agency: どこにもない機関\n');
+    const text = await shien(['catalog'], { SHIEN_CATALOG_DIR: dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('agencies.yaml に未登録の機関: どこにもない機関');
+    expect(text.stdout).toContain('unknown.yaml agency: agencies.yaml に未登録の機関です: どこにもない機関 (事業B)');
+    const json = await shien(['catalog', '--json'], { SHIEN_CATALOG_DIR: dir });
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.stdout) as { programs: unknown[]; problems?: Array<Record<string, unknown>> };
+    expect(doc.programs).toHaveLength(2);
+    expect(doc.problems).toEqual([{ file: 'unknown.yaml', field: 'agency', message: 'agencies.yaml に未登録の機関です: どこにもない機関 (事業B)' }]);
+    expect(json.stderr).toContain('unknown.yaml agency:');
+  });
 });
 
 describe('shien ingest', () => {
