@@ -43,6 +43,11 @@ export async function runCli(argv: string[], io: CliIo = { out: process.stdout, 
     io.err.write(`不明なコマンド: ${command}\n${USAGE}`);
     return 2;
   }
+  // `search --help`: the command's own usage, as an answer (it was refused as an unknown option).
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out.write(`使い方: npm run -s shien -- ${entry.usage}\n`);
+    return 0;
+  }
   let paths: Paths;
   try {
     readDotEnv('.env', (line) => io.err.write(line + '\n')); // the same .env as the bot (notify --once needs its SLACK_BOT_TOKEN)

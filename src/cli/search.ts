@@ -67,6 +67,8 @@ export async function searchCommand(args: string[], paths: Paths, { out, err }: 
     answer(positionals.join(' '));
     return 0;
   }
+  // At a terminal, say what it waits for (it looked stuck).
+  if ((input as { isTTY?: boolean }).isTTY) err.write('検索語を 1 行に 1 つ入力してください (終わりは Ctrl+D)。\n');
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     // --json: one line out per line in, a blank one too (mode "empty"), so that the answers line

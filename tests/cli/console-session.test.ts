@@ -1,7 +1,8 @@
 /**
  * The local console as people use it (found by a fresh-clone walk-through): at a terminal whose
  * answers go to a file, the prompt and the echo stay off stdout; `quit` ends the session; an
- * empty pipe (a service started without its Slack settings) says so on stderr.
+ * empty pipe (a service started without its Slack settings) says so on stderr; `shien search`
+ * without a query says at a terminal what it waits for.
  */
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +68,23 @@ describe('the local console', () => {
     asked.input.end('創業\n');
     await asked.running;
     expect(asked.text.err).toBe('');
+  });
+});
+
+describe('shien search without a query', () => {
+  it('at a terminal says on stderr that it reads one question per line; from a pipe it says nothing', async () => {
+    const { searchCommand } = await import('../../src/cli/search.js');
+    for (const tty of [true, false]) {
+      const input = Object.assign(new PassThrough(), { isTTY: tty });
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let errText = '';
+      err.setEncoding('utf8').on('data', (c: string) => (errText += c));
+      out.resume();
+      input.end('創業\n');
+      expect(await searchCommand([], bundledPaths(), { out, err }, input)).toBe(0);
+      if (tty) expect(errText).toContain('検索語を 1 行に 1 つ入力してください');
+      else expect(errText).not.toContain('検索語を');
+    }
   });
 });

@@ -155,4 +155,11 @@ describe('a command line that cannot be run: usage on stderr, exit 2, nothing on
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('search "<検索語>"');
   }, RUN_TIMEOUT);
+
+  it.each([['search', '--help'], ['catalog', '-h'], ['search', '創業', '--help']])('a command\'s --help is its usage on stdout, exit 0: shien %j', async (...args) => {
+    const r = await shien(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`使い方: npm run -s shien -- ${args[0] === 'search' ? 'search "<検索語>" [--json] [--limit N]' : 'catalog [--json]'}\n`);
+    expect(ownStderr(r.stderr)).toBe('');
+  }, RUN_TIMEOUT);
 });
