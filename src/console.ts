@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { agencyContacts } from './catalog/contacts.js';
 import { contactText } from './render/contact.js';
+import { renderProgramText } from './render/program-text.js';
 import { renderResponseText } from './render/text.js';
 import type { SearchEngine } from './search/engine.js';
 import { startWarmUp, type RunningWarmUp } from './search/warm-up.js';
@@ -9,25 +10,68 @@ import { helpLines, isHelpRequest } from './slack/render/help.js';
 
 /**
  * The local console `npm start` opens without Slack tokens: type `/支援 創業` or just `創業`
- * and see the answer Slack would give, as text. From a pipe: one answer per input line.
+ * and see the answer Slack would give, as text; `詳細 2` and `次` do what Slack's buttons do.
+ * From a pipe: one answer per input line.
  */
 const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
 /** `/支援 通知 オン` is a channel setting in Slack (as src/slack/listeners/commands/search.ts reads it). */
 const NOTICES = /^通知(\s+|$)/;
 const RESULTS_SHOWN = 5;
 
-export function answerConsoleLine(engine: SearchEngine, line: string): string {
+/** `詳細 2` (the second program of the last answer), `詳細 p-…`, or a program's id alone. */
+const DETAILS = /^詳細[\s　]*(\S+)$/u;
+/** The next page of the last answer (Slack's 次の5件 button). */
+const NEXT_PAGE = /^(次|次へ|次の5件|つぎ|もっと|more|next)$/iu;
+
+/** What a console session remembers of its last answer, for `詳細 2` and `次`. */
+export class ConsoleSession {
+  query?: string;
+  offset = 0;
+  ids: string[] = [];
+  /** At a terminal: each answer ends with how to see more (not for a pipe, whose reader is a script). */
+  constructor(readonly hints = false) {}
+}
+
+export function answerConsoleLine(engine: SearchEngine, line: string, session = new ConsoleSession()): string {
   const query = line.trim().replace(COMMAND_PREFIX, '').trim();
+  const details = DETAILS.exec(query)?.[1] ?? (engine.get(query) ? query : undefined);
+  if (details !== undefined) return detailsText(engine, details, session);
+  if (NEXT_PAGE.test(query)) {
+    if (session.query === undefined) return '前の検索がありません。まず検索語を入力してください (例: 創業)。';
+    return answerPage(engine, session.query, session.offset + RESULTS_SHOWN, session);
+  }
   if (NOTICES.test(query)) {
     return '新着通知は Slack で使えます: 通知したいチャンネルで /支援 通知 オン (オフ・状態も同じ形)。このコンソールでは検索だけができます。';
   }
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
     .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
     .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
-  const results = renderResponseText(engine.search(query, { limit: RESULTS_SHOWN }), RESULTS_SHOWN);
+  const results = answerPage(engine, query, 0, session);
   // `機関:<name>` alone: the body's contact first, as Slack shows it (staff edits live in Slack's data).
   const agency = agencyAsked(engine, query);
   return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency), new Date())}\n\n${results}` : results;
+}
+
+/** One page of an answer, remembered for `詳細 N` and `次`. */
+function answerPage(engine: SearchEngine, query: string, offset: number, session: ConsoleSession): string {
+  const response = engine.search(query, { limit: RESULTS_SHOWN, offset });
+  if (offset > 0 && !response.hits.length) return `「${query}」の事業はここまでです (${response.total} 件)。`;
+  Object.assign(session, { query, offset, ids: response.hits.map((h) => h.program.id) });
+  const text = renderResponseText(response, RESULTS_SHOWN, offset);
+  if (!session.hints || !response.hits.length) return text;
+  return text + (response.total > offset + response.hits.length ? '\n(続きは「次」、事業の説明と連絡先は「詳細 番号」)' : '\n(事業の説明と連絡先は「詳細 番号」)');
+}
+
+/** 詳細: a program of the last answer by its number on the page, or any program by its id. */
+function detailsText(engine: SearchEngine, which: string, session: ConsoleSession): string {
+  const n = /^[0-9０-９]+$/u.test(which) ? Number(which.normalize('NFKC')) : undefined;
+  const id = n !== undefined ? session.ids[n - session.offset - 1] : which;
+  const program = id === undefined ? undefined : engine.get(id);
+  if (!program) {
+    if (n === undefined) return `id「${which}」の事業はありません。`;
+    return session.ids.length ? `${n} 番の事業は直前の結果にありません (${session.offset + 1}〜${session.offset + session.ids.length} 番)。` : 'まず検索してから「詳細 番号」で事業の説明と連絡先を表示します (例: 創業 → 詳細 1)。';
+  }
+  return renderProgramText(program, engine.agencies.resolve(program.agency), new Date());
 }
 
 export interface ConsoleOptions {
@@ -69,13 +113,14 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
     }
   }
   let asked = 0;
+  const session = new ConsoleSession(interactive);
   try {
     for await (const line of lines) {
       if (interactive && QUIT.test(line.trim())) break;
       // A blank line from a pipe is skipped; at the prompt it just prompts again.
       if (line.trim()) {
         asked++;
-        output.write(answerConsoleLine(engine, line) + '\n\n');
+        output.write(answerConsoleLine(engine, line, session) + '\n\n');
       }
       if (interactive) lines.prompt();
     }

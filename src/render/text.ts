@@ -38,7 +38,8 @@ const MODE_NOTE: Partial<Record<SearchResponse['mode'], string>> = {
   filters: '条件に合う事業 (締切のある事業は締切の近い順、ほかはカタログ順)',
 };
 
-export function renderResponseText(response: SearchResponse, limit: number): string {
+/** `offset`: where the page starts in the whole answer (the console's 次): numbers run on from it. */
+export function renderResponseText(response: SearchResponse, limit: number, offset = 0): string {
   const lines: string[] = [];
   const q = response.query.trim();
   if (response.shortened) lines.push(`⚠ ${SHORTENED_NOTE}`);
@@ -56,7 +57,8 @@ export function renderResponseText(response: SearchResponse, limit: number): str
     return lines.join('\n');
   }
   const shown = response.hits.slice(0, limit);
-  lines.push(`「${q}」 ${response.total} 件${response.total > shown.length ? ` (上位 ${shown.length} 件)` : ''}`);
+  const range = offset > 0 ? ` (${offset + 1}〜${offset + shown.length} 件目)` : response.total > shown.length ? ` (上位 ${shown.length} 件)` : '';
+  lines.push(`「${q}」 ${response.total} 件${range}`);
   const note = MODE_NOTE[response.mode];
   if (note) lines.push(note);
   const step = describeStep(response); // words not found, nearby words searched instead
@@ -64,7 +66,7 @@ export function renderResponseText(response: SearchResponse, limit: number): str
   if (response.expandedWith.length) lines.push(`言い換えも含めて検索: ${response.expandedWith.slice(0, 8).join('、')}`);
   shown.forEach((hit, i) => {
     const p = hit.program;
-    lines.push(`${String(i + 1).padStart(2)}. ${p.name} — ${p.agency}`);
+    lines.push(`${String(offset + i + 1).padStart(2)}. ${p.name} — ${p.agency}`);
     lines.push(`    ${maxAmountLabel(p) ?? `${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`}`); // jGrants: its maximum amount
     const snippet = markSnippet(hit.snippet);
     if (snippet) lines.push(`    ${snippet}`);

@@ -88,3 +88,42 @@ describe('shien search without a query', () => {
     }
   });
 });
+
+describe('詳細 and 次 in the console (what Slack\'s buttons do)', () => {
+  it('詳細 N shows the Nth program of the last answer: its agency, overview, contact and source; 次 the next page, numbered on', async () => {
+    const { answerConsoleLine, ConsoleSession } = await import('../../src/console.js');
+    const session = new ConsoleSession(true);
+    const first = answerConsoleLine(engine, '創業', session);
+    expect(first).toContain('(続きは「次」、事業の説明と連絡先は「詳細 番号」)');
+    const second = engine.search('創業', { limit: 5 }).hits[1]!.program;
+    const details = answerConsoleLine(engine, '詳細 2', session);
+    expect(details.split('\n')[0]).toBe(second.name);
+    expect(details).toContain(`実施機関: ${second.agency}`);
+    expect(details).toContain('事業概要');
+    expect(details).toMatch(/^出典: .+ \d+ ページ$/m);
+    expect(details).toContain(`id: ${second.id}`);
+    expect(answerConsoleLine(engine, '詳細 ２', session)).toBe(details); // full-width digits too
+
+    const next = answerConsoleLine(engine, '次', session);
+    const sixth = engine.search('創業', { limit: 5, offset: 5 }).hits[0]!.program;
+    expect(next).toMatch(/^「創業」 \d+ 件 \(6〜10 件目\)/);
+    expect(next).toContain(` 6. ${sixth.name}`);
+    expect(answerConsoleLine(engine, '詳細 6', session).split('\n')[0]).toBe(sixth.name);
+    expect(answerConsoleLine(engine, '詳細 1', session)).toBe('1 番の事業は直前の結果にありません (6〜10 番)。');
+  });
+
+  it('a program id alone (as answers print it) shows its details; an unknown id and 詳細 before any answer say what is wrong', async () => {
+    const { answerConsoleLine, ConsoleSession } = await import('../../src/console.js');
+    const program = engine.programs[0]!;
+    expect(answerConsoleLine(engine, program.id).split('\n')[0]).toBe(program.name);
+    expect(answerConsoleLine(engine, `詳細 ${program.id}`).split('\n')[0]).toBe(program.name);
+    expect(answerConsoleLine(engine, '詳細 p-0000000000')).toBe('id「p-0000000000」の事業はありません。');
+    expect(answerConsoleLine(engine, '詳細 1', new ConsoleSession())).toContain('まず検索してから');
+    expect(answerConsoleLine(engine, '次', new ConsoleSession())).toContain('前の検索がありません');
+  });
+
+  it('from a pipe the answers carry no hints (its reader is a script)', async () => {
+    const { answerConsoleLine, ConsoleSession } = await import('../../src/console.js');
+    expect(answerConsoleLine(engine, '創業', new ConsoleSession(false))).not.toContain('詳細 番号');
+  });
+});
