@@ -95,7 +95,9 @@ function exportYaml(text: string, edits: Map<string, StaffContact>): string {
     contacts.commentBefore = ` 登録: ${edit.editedBy} ${japanDate(edit.editedAt)} (Slack で入力)`;
     (item as YAMLMap<unknown, unknown>).set('contacts', contacts);
   }
-  return yaml.toString({ lineWidth: 0 });
+  // flowCollectionPadding: [a, b] as people write it (the default pads it to [ a, b ]: a
+  // 22-line diff to review with no edit at all).
+  return yaml.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agenciesCommand } from '../../src/cli/agencies.js';
@@ -63,6 +63,8 @@ describe('shien agencies', () => {
     expect(plain.code).toBe(0);
     const registered = await loadAgencies(AGENCIES_FILE);
     expect(validateYaml('export.yaml', plain.out, AgenciesFileSchema)).toEqual({ data: registered, problems: [] });
+    // With no edit, byte for byte the file as it is: nothing to review (it padded [a, b] to [ a, b ]).
+    expect(plain.out).toBe(await readFile(AGENCIES_FILE, 'utf8'));
 
     const edited = await run(['--export'], { SHIEN_DATA_DIR: editedDir });
     const loaded = validateYaml('export.yaml', edited.out, AgenciesFileSchema);
