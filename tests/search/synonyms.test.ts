@@ -226,3 +226,16 @@ describe('intents said alone (saysAlone)', () => {
     expect(cafe.expandedWith).toContain('創業');
   });
 });
+
+describe('the words a search also looked for, as shown (both engines, bundled catalog)', () => {
+  it('are written as people write them: M&A, DX, IT導入, EC (seeds/synonyms.yaml; they showed as m&a, dx, it導入)', () => {
+    for (const kind of ENGINE_KINDS) {
+      expect(engines[kind].search('事業承継').expandedWith, kind).toContain('M&A');
+      expect(engines[kind].search('IT化したい').expandedWith, kind).toEqual(expect.arrayContaining(['DX', 'IT導入']));
+      expect(engines[kind].search('ネットで売りたい').expandedWith, kind).toContain('EC');
+      for (const q of ['事業承継', 'IT化したい', 'ネットで売りたい']) {
+        expect(engines[kind].search(q).expandedWith.filter((w) => /^[a-z]{2,4}(?:[^a-z]|$)/u.test(w) || w === 'm&a'), `${kind} ${q}`).toEqual([]);
+      }
+    }
+  });
+});
