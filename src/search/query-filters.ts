@@ -42,6 +42,11 @@ export class QueryFilters {
     // matches only imported programs (period-filter.ts). Purposes and key projects are read
     // from their lists (program-labels.ts), not from each program's array.
     const within: Array<ArrayLike<number>> = filters.length ? [this.labels.imported] : [];
+    // Without a jGrants program a period filter can only answer 0 件: say why (a plain 0 件
+    // read as "nothing is open").
+    if (filters.length && this.labels.imported.length === 0) {
+      errors.push('受付中・締切・受付期間の条件は、受付期間の分かる事業 (Jグランツから取り込んだ事業) にだけ使えます。いまのカタログにはありません (取り込みは SHIEN_SOURCES=jgrants と shien sync)。');
+    }
     const inList = (docs: Int32Array) => {
       const set = new DocSet(this.programs.length);
       set.addAll(docs);

@@ -153,3 +153,10 @@ describe('a question typed all in kana (both engines)', () => {
     }
   });
 });
+
+describe('describeStep', () => {
+  it('says that programs with some of the words follow only when some do', () => {
+    expect(describeStep({ step: 'all', allCount: 2, total: 5 })).toBe('すべての語を含む事業は 2 件です。その後にいずれかの語を含む事業を表示します');
+    expect(describeStep({ step: 'all', allCount: 2, total: 2 })).toBe('すべての語を含む事業は 2 件です');
+  });
+});

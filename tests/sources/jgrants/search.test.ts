@@ -68,6 +68,19 @@ describe('period and area filters', () => {
     expect(kagoshima.every((id) => id.startsWith('jg-'))).toBe(true);
   });
 
+  it('without any jGrants program, a period filter says why it answers nothing; with some, it says nothing of it', async () => {
+    const sources = await readSources(bundledPaths());
+    const analyzer = await loadAnalyzer();
+    const catalogOnly = await SearchEngine.build({ programs: sources.programs, agencies: sources.agencies, vocabulary: new Vocabulary(sources.synonyms, analyzer), analyzer });
+    for (const q of ['受付中', '締切:30日以内 創業']) {
+      const r = catalogOnly.search(q, { now: NOW });
+      expect(r.total, q).toBe(0);
+      expect(r.errors, q).toEqual([expect.stringContaining('Jグランツから取り込んだ事業) にだけ使えます')]);
+      expect(engine.search(q, { now: NOW }).errors, q).toEqual([]);
+    }
+    expect(catalogOnly.search('創業', { now: NOW }).errors).toEqual([]);
+  }, ANALYZER_TIMEOUT);
+
   it('catalog programs never count as accepting (they have no period) and words find both kinds', () => {
     const all = ids('海外');
     expect(all.some((id) => id.startsWith('p-'))).toBe(true);
