@@ -17,6 +17,13 @@ import { evaluate, formatReport, formatSideBySide, loadEvalQueries } from '../sr
 import { engineFromIndex, loadSearchEngine, readSources } from '../src/search/load.js';
 import { naiveRanker } from './naive-search.js';
 
+// An argument it does not know (--bogus, a misspelt --lexcon) stops it before the minute of work.
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !['--verbose', '-v', '--lexicon'].includes(a) && !a.endsWith('.yaml'));
+if (unknown.length) {
+  process.stderr.write(`不明な引数: ${unknown.join(' ')}\n使い方: npm run eval [-- --verbose] [-- --lexicon] [<queries>.yaml]\n`);
+  process.exit(2);
+}
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
 const file = process.argv.find((a) => a.endsWith('.yaml')) ?? path.join(PROJECT_ROOT, 'tests/fixtures/queries.yaml');
 const blindFile = path.join(PROJECT_ROOT, 'tests/fixtures/queries-blind.yaml');

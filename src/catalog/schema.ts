@@ -168,7 +168,7 @@ export const AgencyKindSchema = z.enum(AGENCY_KINDS);
 
 export const AgencySchema = z
   .object({
-    id: z.string().regex(PROGRAM_ID_PATTERN),
+    id: z.string().regex(PROGRAM_ID_PATTERN, 'id は英小文字・数字・ハイフン (3〜64 文字) です'),
     /** Full official name. */
     name: limited(nonBlank, 'agency'),
     kind: AgencyKindSchema,

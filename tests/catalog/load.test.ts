@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { programId } from '../../src/catalog/ids.js';
-import { CatalogError, loadCatalog, parseCatalogFile, type Catalog, type CatalogProblem } from '../../src/catalog/load.js';
-import { PROGRAM_ID_PATTERN } from '../../src/catalog/schema.js';
+import { CatalogError, loadCatalog, parseCatalogFile, validateYaml, type Catalog, type CatalogProblem } from '../../src/catalog/load.js';
+import { AgenciesFileSchema, PROGRAM_ID_PATTERN } from '../../src/catalog/schema.js';
 import { agencyDirectory, CATALOG_DIR, ROOT, SEEDS_DIR, SOURCE_NAME, tempDir } from './support.js';
 
 const made: string[] = [];
@@ -291,5 +291,12 @@ describe('loadCatalog on a broken catalog', () => {
   it('refuses a file whose list is empty, at the line of the list', async () => {
     const error = await loadError(await catalogDir({ 'empty.yaml': '# nothing yet\n[]\n' }));
     expect(error.message).toContain('empty.yaml:2: プログラムが1件もありません');
+  });
+});
+
+describe('an agency id not in the allowed form', () => {
+  it('names the form (it said only 書き方が決まった形になっていません)', () => {
+    const { problems } = validateYaml('agencies.yaml', '- id: X 機関\n  name: テスト機関\n  kind: 県\n', AgenciesFileSchema);
+    expect(problems).toEqual([expect.objectContaining({ file: 'agencies.yaml', line: 1, field: 'id', message: 'id は英小文字・数字・ハイフン (3〜64 文字) です' })]);
   });
 });

@@ -150,6 +150,13 @@ describe('a command line that cannot be run: usage on stderr, exit 2, nothing on
     expect(r.stderr).toContain('不明な引数: --port 8080');
   }, RUN_TIMEOUT);
 
+  it('npm run eval with an argument it does not know: refused before the evaluation, exit 2', async () => {
+    const r = await run('npm', ['run', '-s', 'eval', '--', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('不明な引数: --bogus');
+  }, RUN_TIMEOUT);
+
   it('help is an answer: usage on stdout, exit 0', async () => {
     const r = await shien(['help']);
     expect(r.code).toBe(0);
