@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS } from '../catalog/key-projects.js';
 import { CatalogError, loadAgencies, loadCatalog } from '../catalog/load.js';
@@ -49,6 +51,11 @@ export async function catalogCommand(args: string[], paths: Paths, { out, err }:
   lines.push('', '検証:', '  スキーマ: 問題なし');
   lines.push(unknownAgencies.size ? `  agencies.yaml に未登録の機関: ${[...unknownAgencies].join(', ')}` : '  機関: すべて agencies.yaml に登録済み');
   for (const p of agencyProblems) lines.push(`    ${p.file} ${p.field}: ${p.message}`);
+  // The schema documents source.document as a file under seeds/sources/: a name that is not
+  // there cannot be cited (a typo, or a document never added).
+  const sourcesDir = path.join(paths.seedsDir, 'sources');
+  const missing = [...new Set(catalog.programs.map((p) => p.source?.document).filter((d): d is string => Boolean(d)))].filter((d) => !existsSync(path.join(sourcesDir, d)));
+  if (missing.length) lines.push(`  出典の文書が ${sourcesDir} にありません: ${missing.join(', ')} (${catalog.programs.filter((p) => p.source?.document && missing.includes(p.source.document)).length} 件)`);
   lines.push(`  予算の記載なし: ${catalog.programs.filter((p) => p.budgetThousandYen == null).length} 件`);
   lines.push(`  要確認のメモが残る事業: ${review.length} 件`);
   out.write(lines.join('\n') + '\n');

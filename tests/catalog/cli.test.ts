@@ -84,6 +84,15 @@ describe('shien catalog', () => {
     expect(run.stderr).not.toContain('good.yaml');
   });
 
+  it('a source document that is not in seeds/sources is named in the summary', async () => {
+    const dir = await tempDir('cli-source');
+    made.push(dir);
+    await writeFile(path.join(dir, 'a.yaml'), '- name: 事業A\n  agency: 県産業立地課\n  source: { document: nothere.txt, page: 3 }\n- name: 事業B\n  agency: 県産業立地課\n  source: { document: ' + SOURCE_NAME + ' }\n');
+    const run = await shien(['catalog'], { SHIEN_CATALOG_DIR: dir });
+    expect(run.stdout).toMatch(/出典の文書が .*sources にありません: nothere\.txt \(1 件\)/u);
+    expect(run.stdout).not.toContain(SOURCE_NAME);
+  });
+
   it('a program whose agency agencies.yaml does not know: a problem naming its file, in the summary and in --json, exit 1 both ways', async () => {
     const dir = await tempDir('cli-agency');
     made.push(dir);
