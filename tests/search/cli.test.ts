@@ -85,16 +85,17 @@ describe('shien search --json', () => {
     expect(answer!.results.some((r) => (r.name as string).includes('創業'))).toBe(true);
   });
 
-  it('without a query, answers each stdin line with one JSON line, in the same order (blank lines skipped)', async () => {
+  it('without a query, answers each stdin line with one JSON line, in the same order (a blank line too: mode empty)', async () => {
     const run = await shien(['search', '--json', '--limit', '3'], '創業\n\n後継ぎがいない\n機関:ジェトロ\n');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const answers = jsonLines(run.stdout);
-    expect(answers.map((a) => a.query)).toEqual(['創業', '後継ぎがいない', '機関:ジェトロ']);
+    expect(answers.map((a) => a.query)).toEqual(['創業', '', '後継ぎがいない', '機関:ジェトロ']);
+    expect(answers[1]!.mode).toBe('empty');
     // The same answer as when the query is given as an argument.
     expect(run.stdout.split('\n')[0]).toBe(sogyo.stdout.split('\n')[0]);
-    expect(answers[2]!.total).toBe(11);
-    expect(answers[2]!.results.every((r) => r.agency === 'ジェトロ鹿児島')).toBe(true);
+    expect(answers[3]!.total).toBe(11);
+    expect(answers[3]!.results.every((r) => r.agency === 'ジェトロ鹿児島')).toBe(true);
   }, RUN_TIMEOUT + 5_000);
 
   it('a zero-hit query carries its suggestions in the JSON line', async () => {
