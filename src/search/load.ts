@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
@@ -10,7 +10,7 @@ import { indexFileChunks, NotAnIndexFileError, readIndexFileContent } from './in
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
-import { SearchEngine, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
+import { SearchEngine, sourcesFingerprint, StaleIndexError, type SearchEngineInput, type SearchEngineOptions, type SerializedSearchIndex } from './engine.js';
 import { LexiconAnalyzer } from './lexicon-analyzer.js';
 import { Variants } from './variants.js';
 import type { VariantsFile } from './variants-file.js';
@@ -30,6 +30,11 @@ export interface LoadedSearchEngine {
   wrote?: string;
   /** Why the index file could not be rewritten (`persist`): the engine serves anyway, built in memory. */
   writeFailed?: string;
+  /**
+   * The sources' fingerprint (sourcesFingerprint), for noticing a change later (live.ts): the
+   * index's own when the sources came from it, so that the catalog's YAML is never read for it.
+   */
+  fingerprint(): string;
 }
 
 export interface LoadSearchEngineOptions {
@@ -50,7 +55,63 @@ export interface LoadSearchEngineOptions {
    * so that a file changed in between makes the next start look again (else it is taken now).
    */
   filesFingerprint?: string;
+  /**
+   * The memory this process may use, in bytes (default: the OS's limit, process.constrainedMemory:
+   * a container's cgroup). A start that would have to analyse the catalog in less than it needs
+   * refuses instead (RebuildMemoryError). Tests set it.
+   */
+  memoryLimitBytes?: number;
 }
+
+const MiB = 1024 * 1024;
+
+/**
+ * Memory an analysis of `programs` programs needs, in MiB: kuromoji's dictionary (about 270 MiB)
+ * and the index being built. From the bench's build processes (peak RSS): 465 MiB at 143
+ * programs, 594 at 10,000, 1,497 at 100,000.
+ */
+export function rebuildNeedsMiB(programs: number): number {
+  return Math.round(480 + 0.012 * programs);
+}
+
+/**
+ * Memory reading the catalog's YAML needs, in MiB, for `bytes` of it: the parsed documents and
+ * their validation. Measured: 23.7 MB of YAML (10,000 programs) read in 413 MiB of heap, 505 MiB
+ * peak RSS. A start from a current index never reads it (the index holds the sources).
+ */
+export function catalogReadNeedsMiB(bytes: number): number {
+  return Math.round(64 + (22 * bytes) / MiB);
+}
+
+/** Bytes of the catalog's YAML files. */
+async function catalogBytes(dir: string): Promise<number> {
+  const files = await listCatalogFiles(dir).catch(() => []);
+  const sizes = await Promise.all(files.map(async (f) => (await stat(path.join(dir, f))).size));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** Refuses (RebuildMemoryError) when `needs` MiB is more than the limit allows; `what` says what for. */
+function checkMemory(limit: number | undefined, needs: number, what: string, paths: Paths): void {
+  if (limit === undefined || limit / MiB >= needs) return;
+  throw new RebuildMemoryError(
+    `${what}には約 ${needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / MiB)} MiB のため始めません (途中で止められます)。` +
+      `メモリに余裕のある環境で SHIEN_INDEX_FILE=${paths.indexFile} npx shien index を実行し、できた索引で起動してください。`,
+  );
+}
+
+/** The OS's memory limit of this process in bytes (a container's), or undefined when there is none. */
+function memoryLimit(): number | undefined {
+  const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
+  // No limit reads as 0 or as a huge number (2^64, cgroup v1's "unlimited").
+  return limit && limit < 2 ** 50 ? limit : undefined;
+}
+
+/**
+ * A start that would analyse the catalog in a memory limit too small for it: the kernel would
+ * kill it, and a restart policy would start it again into the same end. The message says what
+ * to do instead.
+ */
+export class RebuildMemoryError extends Error {}
 
 export interface Sources {
   programs: Program[];
@@ -199,16 +260,23 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   if (json?.sources && !options.sources && !holdsImported && json.code === BUILD_ID && json.files === (await sourceFilesFingerprint(paths)) && !(await importedPrograms()).length) {
     // The sources the file itself holds, hashed when it was written: no need to hash them again.
     const engine = await engineFromIndex(json, json.sources, options.engine, true);
-    if (engine) return { engine, source: 'index-file' };
+    const catalog = json.catalog;
+    if (engine) return { engine, source: 'index-file', fingerprint: () => catalog };
   }
   // Before reading the sources: a file changed meanwhile then makes the next start look again.
   const files = options.persist && paths.persistIndex ? (options.filesFingerprint ?? (await sourceFilesFingerprint(paths))) : undefined;
+  // The index cannot be used as it is: the catalog's YAML is read (and analysed, unless the index
+  // still matches it). In a container too small for that, the kernel would stop the start.
+  const limit = useIndexFile && !options.analyzer ? (options.memoryLimitBytes ?? memoryLimit()) : undefined;
+  if (!options.sources) checkMemory(limit, catalogReadNeedsMiB(await catalogBytes(paths.catalogDir)), `${json ? '検索索引がカタログのファイルと一致しないため' : `${refused ?? '検索索引がありません'}。`}カタログの YAML を読み直す`, paths);
   const sources = options.sources ?? (await readSources(paths));
+  const fingerprint = () => sourcesFingerprint(sources);
   if (json) {
     const engine = await engineFromIndex(json, sources, options.engine);
-    if (engine) return { engine, source: 'index-file' };
+    if (engine) return { engine, source: 'index-file', fingerprint };
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : (refused ?? '検索索引がありません');
+  if (stale) checkMemory(limit, rebuildNeedsMiB(sources.programs.length), `${stale}。索引を作り直す`, paths);
   // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.
@@ -224,7 +292,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
       writeFailed = `${paths.indexFile} に書き込めません (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
   }
-  return { engine, analyzer, source: 'built', ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}), ...(writeFailed ? { writeFailed } : {}) };
+  return { engine, analyzer, source: 'built', fingerprint, ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}), ...(writeFailed ? { writeFailed } : {}) };
 }
 
 /**

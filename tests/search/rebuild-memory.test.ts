@@ -1,0 +1,51 @@
+/**
+ * A start whose index is missing or stale analyses the catalog with kuromoji (its dictionary
+ * alone is about 270 MiB). In a container limited below what that needs, the kernel killed the
+ * bot at start, and a restart policy started it into the same end (seen in a 256 MB cgroup on
+ * 10,000 programs after synonyms.yaml changed). It now refuses with what to do instead.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSearchEngine, RebuildMemoryError, rebuildNeedsMiB } from '../../src/search/load.js';
+import { ANALYZER_TIMEOUT, bundledPaths, tempDir } from './support.js';
+
+const MiB = 1024 * 1024;
+
+describe('a start that would have to analyse the catalog', () => {
+  it('refuses below the memory it needs, saying so and naming the command that makes the index', async () => {
+    const paths = { ...bundledPaths(), indexFile: path.join(await tempDir('rebuild-memory'), 'absent.json') };
+    const start = loadSearchEngine(paths, { memoryLimitBytes: 256 * MiB });
+    await expect(start).rejects.toThrow(RebuildMemoryError);
+    await expect(loadSearchEngine(paths, { memoryLimitBytes: 256 * MiB })).rejects.toThrow(
+      new RegExp(`検索索引がありません.*約 ${rebuildNeedsMiB(143)} MiB.*上限は 256 MiB.*SHIEN_INDEX_FILE=.*absent\\.json npx shien index`, 'u'),
+    );
+  });
+
+  it('analyses it when the limit allows, and a start from a current index is never refused', async () => {
+    const paths = { ...bundledPaths(), indexFile: path.join(await tempDir('rebuild-memory'), 'absent.json') };
+    expect((await loadSearchEngine(paths, { memoryLimitBytes: 8192 * MiB })).source).toBe('built');
+    // The bundled index (current: npm run build made it) loads within 256 MiB: nothing to analyse.
+    expect((await loadSearchEngine(bundledPaths(), { memoryLimitBytes: 256 * MiB })).source).toBe('index-file');
+  }, ANALYZER_TIMEOUT);
+
+  it('needs more for a larger catalog, as the bench measured the builds', () => {
+    expect(rebuildNeedsMiB(143)).toBeGreaterThanOrEqual(465);
+    expect(rebuildNeedsMiB(10_000)).toBeGreaterThanOrEqual(594);
+    expect(rebuildNeedsMiB(100_000)).toBeGreaterThanOrEqual(1497);
+  });
+});
+
+describe("the bot's engine at start (LiveEngine.load)", () => {
+  it("takes the sources from a current index (the catalog's YAML is not read for them), and a reload of the same files changes nothing", async () => {
+    const { LiveEngine } = await import('../../src/search/live.js');
+    const { writeSearchIndex } = await import('../../src/search/load.js');
+    const paths = { ...bundledPaths(), indexFile: path.join(await tempDir('live-start'), 'index.json'), persistIndex: true };
+    await writeSearchIndex(paths);
+    const rebuilt: unknown[] = [];
+    const live = await LiveEngine.load(paths, (r) => rebuilt.push(r));
+    expect(live.current.size).toBe(143);
+    expect(rebuilt).toEqual([]);
+    // The index's fingerprint of its sources is the one a reload computes from the files.
+    expect(await live.reload()).toEqual({ status: 'unchanged' });
+  }, ANALYZER_TIMEOUT);
+});
