@@ -115,6 +115,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ...(options.notices.databaseUrl ? { retryAfterErrorMs: 60_000 } : {}),
     config: options.notices,
     catalogDir: paths.catalogDir,
+    servedCatalog: () => live.servedCatalog(),
     post: slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) }),
     clock,
     log: logger.child({ component: 'notices' }),
@@ -132,6 +133,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     config: options.notices,
     catalogDir: paths.catalogDir,
     servedPrograms: () => live.current.programs,
+    servedCatalog: () => live.servedCatalog(),
     clock,
   });
   // Contacts staff enter from Slack, next to the notices' database in the data directory.

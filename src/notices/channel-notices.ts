@@ -31,6 +31,8 @@ export interface ChannelNoticesOptions {
   catalogDir: string;
   /** The catalog the bot serves: the baseline when the catalog on disk cannot be read, and what 「ほか N 件を見る」 lists. */
   servedPrograms: () => readonly Program[];
+  /** See RunNoticesOptions.servedCatalog: the catalog's programs without reading its files, when they are unchanged. */
+  servedCatalog?: () => Promise<readonly Program[] | undefined>;
   clock: Clock;
 }
 
@@ -42,7 +44,8 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
   const { store, config, clock } = options;
   const currentIds = async (): Promise<string[]> => {
     try {
-      return (await loadCatalog(options.catalogDir)).programs.map((p) => p.id);
+      const served = await options.servedCatalog?.();
+      return (served ?? (await loadCatalog(options.catalogDir)).programs).map((p) => p.id);
     } catch {
       return options.servedPrograms().map((p) => p.id); // a broken file on disk: the catalog being served
     }

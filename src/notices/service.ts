@@ -40,6 +40,8 @@ export interface NoticeServiceOptions {
   log?: NoticeLog;
   /** Defaults to host, pid and a random suffix: unique per process, readable in the run record. */
   holder?: string;
+  /** See RunNoticesOptions.servedCatalog. */
+  servedCatalog?: () => Promise<readonly Program[] | undefined>;
   /** See RunNoticesOptions.catalogRead. */
   catalogRead?: (programs: readonly Program[]) => Promise<void>;
   /** Called with every finished run (for the bot's own logging or metrics). */
@@ -73,6 +75,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
       ...(scheduledFor ? { scheduledFor } : {}),
       configChannels: options.config.channels,
       ...(options.catalogRead ? { catalogRead: options.catalogRead } : {}),
+      ...(options.servedCatalog ? { servedCatalog: options.servedCatalog } : {}),
       holder,
       ...(options.log ? { log: options.log } : {}),
       signal: stopping.signal,

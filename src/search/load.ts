@@ -35,6 +35,8 @@ export interface LoadedSearchEngine {
    * index's own when the sources came from it, so that the catalog's YAML is never read for it.
    */
   fingerprint(): string;
+  /** The source files' fingerprint (sourceFilesFingerprint) the sources are known to match, when known. */
+  files?: string;
 }
 
 export interface LoadSearchEngineOptions {
@@ -261,7 +263,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     // The sources the file itself holds, hashed when it was written: no need to hash them again.
     const engine = await engineFromIndex(json, json.sources, options.engine, true);
     const catalog = json.catalog;
-    if (engine) return { engine, source: 'index-file', fingerprint: () => catalog };
+    if (engine) return { engine, source: 'index-file', fingerprint: () => catalog, files: json.files };
   }
   // Before reading the sources: a file changed meanwhile then makes the next start look again.
   const files = options.persist && paths.persistIndex ? (options.filesFingerprint ?? (await sourceFilesFingerprint(paths))) : undefined;

@@ -1,5 +1,5 @@
 /**
- * A start whose index is missing or stale analyses the catalog with kuromoji (its dictionary
+^ * What a start holds in memory. A start whose index is missing or stale analyses the catalog with kuromoji (its dictionary
  * alone is about 270 MiB). In a container limited below what that needs, the kernel killed the
  * bot at start, and a restart policy started it into the same end (seen in a 256 MB cgroup on
  * 10,000 programs after synonyms.yaml changed). It now refuses with what to do instead.
@@ -48,4 +48,26 @@ describe("the bot's engine at start (LiveEngine.load)", () => {
     // The index's fingerprint of its sources is the one a reload computes from the files.
     expect(await live.reload()).toEqual({ status: 'unchanged' });
   }, ANALYZER_TIMEOUT);
+});
+
+describe("the bot's catalog without reading its files (LiveEngine.servedCatalog, reload)", () => {
+  it('gives the served catalog while the files are unchanged; after an edit, undefined (the files are read), and a reload serves the edit', async () => {
+    const { LiveEngine } = await import('../../src/search/live.js');
+    const { writeSearchIndex } = await import('../../src/search/load.js');
+    const { cp, readFile, writeFile } = await import('node:fs/promises');
+    const dir = await tempDir('live-served');
+    const catalogDir = path.join(dir, 'catalog');
+    await cp(bundledPaths().catalogDir, catalogDir, { recursive: true });
+    const paths = { ...bundledPaths(), catalogDir, indexFile: path.join(dir, 'index.json'), persistIndex: true };
+    await writeSearchIndex(paths);
+    const live = await LiveEngine.load(paths);
+    expect((await live.servedCatalog())?.map((p) => p.id)).toEqual(live.current.programs.map((p) => p.id));
+    // An edit on disk: the served catalog is no longer the files' (the notices read them).
+    const file = path.join(catalogDir, 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('name: 商人塾・創業塾\n', 'name: 商人塾・創業塾（改）\n'));
+    expect(await live.servedCatalog()).toBeUndefined();
+    expect(await live.reload()).toEqual({ status: 'reloaded', programs: 143 });
+    expect(live.current.programs.some((p) => p.name.startsWith('商人塾・創業塾') && p.name.includes('改'))).toBe(true);
+    expect((await live.servedCatalog())?.length).toBe(143);
+  }, ANALYZER_TIMEOUT * 2);
 });
