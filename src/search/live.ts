@@ -5,7 +5,7 @@ import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
 import { sourcesFingerprint, type SearchEngine } from './engine.js';
-import { loadSearchEngine, readSources, sourceFilesFingerprint, type LoadedSearchEngine, type LoadSearchEngineOptions, type Sources } from './load.js';
+import { checkCatalogRead, loadSearchEngine, memoryLimit, readSources, sourceFilesFingerprint, type LoadedSearchEngine, type LoadSearchEngineOptions, type Sources } from './load.js';
 
 /** An index built at start or reload because the index file did not match the catalog. */
 export interface IndexRebuilt {
@@ -44,17 +44,23 @@ export class LiveEngine {
    * now and saved (where `paths.persistIndex` allows) so the next start loads it; `onRebuilt`
    * is told, for a log line.
    */
-  static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void): Promise<LiveEngine> {
+  /**
+   * `memoryLimitBytes`: the memory this process may use (default the OS's limit, memoryLimit):
+   * reading changed catalog files that do not fit is refused, the engine serving stays. Tests set it.
+   */
+  static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void, memoryLimitBytes = memoryLimit()): Promise<LiveEngine> {
     // The catalog's YAML is not read first: a current index holds the sources. Reading it took
     // 505 MiB at 10,000 programs, and the bot was killed in a 256 MB container at start.
-    const loaded = await loadTelling(paths, {}, onRebuilt);
+    const loaded = await loadTelling(paths, memoryLimitBytes === undefined ? {} : { memoryLimitBytes }, onRebuilt);
     const live = new LiveEngine(paths, loaded.engine, loaded.analyzer, loaded.fingerprint(), onRebuilt);
     live.files = loaded.files;
+    live.memoryLimitBytes = memoryLimitBytes;
     return live;
   }
 
   /** The source files' fingerprint of the catalog being served, when known (for servedCatalog). */
   private files?: string;
+  private memoryLimitBytes?: number;
 
   /**
    * The catalog's own programs (not imported ones) as served, when the source files are byte for
@@ -86,6 +92,8 @@ export class LiveEngine {
       if (this.files !== undefined && !this.engine.programs.some(isImported) && !(await importedPrograms()).length && (await sourceFilesFingerprint(this.paths)) === this.files) {
         return { status: 'unchanged' };
       }
+      // The files changed: reading them must fit in this process's memory (the engine serving stays).
+      await checkCatalogRead(this.paths, 'カタログのファイルが変わりましたが、読み直す', this.memoryLimitBytes);
       const read = await readWithFingerprint(this.paths);
       const fingerprint = sourcesFingerprint(read.sources);
       if (fingerprint === this.fingerprint) {

@@ -92,6 +92,16 @@ async function catalogBytes(dir: string): Promise<number> {
   return sizes.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * Refuses (RebuildMemoryError) to read the catalog's YAML in a memory limit too small for it
+ * (`limit`, bytes; undefined: none); `what` says what for. A running bot's reload asks it too: the
+ * engine it serves stays.
+ */
+export async function checkCatalogRead(paths: Paths, what: string, limit: number | undefined): Promise<void> {
+  if (limit === undefined) return;
+  checkMemory(limit, catalogReadNeedsMiB(await catalogBytes(paths.catalogDir)), what, paths);
+}
+
 /** Refuses (RebuildMemoryError) when `needs` MiB is more than the limit allows; `what` says what for. */
 function checkMemory(limit: number | undefined, needs: number, what: string, paths: Paths): void {
   if (limit === undefined || limit / MiB >= needs) return;
@@ -102,7 +112,7 @@ function checkMemory(limit: number | undefined, needs: number, what: string, pat
 }
 
 /** The OS's memory limit of this process in bytes (a container's), or undefined when there is none. */
-function memoryLimit(): number | undefined {
+export function memoryLimit(): number | undefined {
   const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
   // No limit reads as 0 or as a huge number (2^64, cgroup v1's "unlimited").
   return limit && limit < 2 ** 50 ? limit : undefined;
@@ -270,7 +280,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   // The index cannot be used as it is: the catalog's YAML is read (and analysed, unless the index
   // still matches it). In a container too small for that, the kernel would stop the start.
   const limit = useIndexFile && !options.analyzer ? (options.memoryLimitBytes ?? memoryLimit()) : undefined;
-  if (!options.sources) checkMemory(limit, catalogReadNeedsMiB(await catalogBytes(paths.catalogDir)), `${json ? '検索索引がカタログのファイルと一致しないため' : `${refused ?? '検索索引がありません'}。`}カタログの YAML を読み直す`, paths);
+  if (!options.sources) await checkCatalogRead(paths, `${json ? '検索索引がカタログのファイルと一致しないため' : `${refused ?? '検索索引がありません'}。`}カタログの YAML を読み直す`, limit);
   const sources = options.sources ?? (await readSources(paths));
   const fingerprint = () => sourcesFingerprint(sources);
   if (json) {

@@ -71,3 +71,23 @@ describe("the bot's catalog without reading its files (LiveEngine.servedCatalog,
     expect((await live.servedCatalog())?.length).toBe(143);
   }, ANALYZER_TIMEOUT * 2);
 });
+
+describe("a running bot's reload of changed catalog files", () => {
+  it('is refused when reading them would not fit in its memory limit; the engine serving stays', async () => {
+    const { LiveEngine } = await import('../../src/search/live.js');
+    const { writeSearchIndex } = await import('../../src/search/load.js');
+    const { cp, readFile, writeFile } = await import('node:fs/promises');
+    const dir = await tempDir('live-limit');
+    const catalogDir = path.join(dir, 'catalog');
+    await cp(bundledPaths().catalogDir, catalogDir, { recursive: true });
+    const paths = { ...bundledPaths(), catalogDir, indexFile: path.join(dir, 'index.json'), persistIndex: true };
+    await writeSearchIndex(paths);
+    // Started from the current index within 64 MiB: nothing read, nothing refused.
+    const live = await LiveEngine.load(paths, undefined, 64 * MiB);
+    const file = path.join(catalogDir, 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('name: 商人塾・創業塾\n', 'name: 商人塾・創業塾（改）\n'));
+    await expect(live.reload()).rejects.toThrow(/カタログのファイルが変わりましたが、読み直すには約 \d+ MiB のメモリが要りますが、このプロセスの上限は 64 MiB/u);
+    expect(live.current.size).toBe(143);
+    expect(live.current.programs.some((p) => /[（(]改[）)]/u.test(p.name))).toBe(false);
+  }, ANALYZER_TIMEOUT);
+});
