@@ -19,7 +19,7 @@ const NOTICES = /^通知(\s+|$)/;
 const RESULTS_SHOWN = 5;
 
 /** `詳細 2` (the second program of the last answer), `詳細 p-…`, or a program's id alone. */
-const DETAILS = /^詳細[\s　]*(\S+)$/u;
+const DETAILS = /^詳細(?:[\s　]+(\S+)|([0-9０-９]+))$/u;
 /** The next page of the last answer (Slack's 次の5件 button). */
 const NEXT_PAGE = /^(次|次へ|次の5件|つぎ|もっと|more|next)$/iu;
 
@@ -34,7 +34,10 @@ export class ConsoleSession {
 
 export function answerConsoleLine(engine: SearchEngine, line: string, session = new ConsoleSession()): string {
   const query = line.trim().replace(COMMAND_PREFIX, '').trim();
-  const details = DETAILS.exec(query)?.[1] ?? (engine.get(query) ? query : undefined);
+  // 詳細 2, 詳細 p-…, or an id alone; 詳細設計 or 詳細 な手続き are searched for like any words.
+  const asked = DETAILS.exec(query);
+  const which = asked?.[1] ?? asked?.[2];
+  const details = which !== undefined && (/^[0-9０-９]+$/u.test(which) || /^(?:p|jg)-[\w-]+$/u.test(which) || engine.get(which)) ? which : engine.get(query) ? query : undefined;
   if (details !== undefined) return detailsText(engine, details, session);
   if (NEXT_PAGE.test(query)) {
     if (session.query === undefined) return '前の検索がありません。まず検索語を入力してください (例: 創業)。';
@@ -90,6 +93,14 @@ export interface ConsoleOptions {
   prompt?: NodeJS.WritableStream;
 }
 
+/**
+ * Text for a terminal: C0 and C1 control characters (ESC sequences, BEL) from catalog or jGrants
+ * text would clear the screen or recolour it; tabs and line breaks stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, '');
+}
+
 /** Words that end the session at the prompt (as in other consoles), not searched for. */
 const QUIT = /^(quit|exit|bye|終了|おわり|終わり)$/iu;
 
@@ -113,14 +124,15 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
     }
   }
   let asked = 0;
-  const session = new ConsoleSession(interactive);
+  // Hints only where a person reads the answers (not into a file the answers are sent to).
+  const session = new ConsoleSession(interactive && prompt === output);
   try {
     for await (const line of lines) {
       if (interactive && QUIT.test(line.trim())) break;
       // A blank line from a pipe is skipped; at the prompt it just prompts again.
       if (line.trim()) {
         asked++;
-        output.write(answerConsoleLine(engine, line, session) + '\n\n');
+        output.write(terminalSafe(answerConsoleLine(engine, line, session)) + '\n\n');
       }
       if (interactive) lines.prompt();
     }

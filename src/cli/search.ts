@@ -4,6 +4,7 @@ import type { Paths } from '../config.js';
 import { renderResponseText } from '../render/text.js';
 import type { SearchEngine, SearchResponse } from '../search/engine.js';
 import { sourceFields } from '../sources/fields.js';
+import { terminalSafe } from '../console.js';
 import { loadEngineSaying } from './engine.js';
 import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
 
@@ -61,7 +62,7 @@ export async function searchCommand(args: string[], paths: Paths, { out, err }: 
   }
   const answer = (query: string) => {
     const response = engine.search(query, { limit });
-    out.write(json ? JSON.stringify(responseJson(response, limit)) + '\n' : renderResponseText(response, limit) + '\n\n');
+    out.write(json ? JSON.stringify(responseJson(response, limit)) + '\n' : terminalSafe(renderResponseText(response, limit)) + '\n\n');
   };
   if (positionals.length) {
     answer(positionals.join(' '));

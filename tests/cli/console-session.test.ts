@@ -127,3 +127,27 @@ describe('詳細 and 次 in the console (what Slack\'s buttons do)', () => {
     expect(answerConsoleLine(engine, '創業', new ConsoleSession(false))).not.toContain('詳細 番号');
   });
 });
+
+describe('the console, found by a review', () => {
+  it('searches words that begin with 詳細 (詳細設計, 詳細 な手続き) instead of taking them for 詳細 N', async () => {
+    const { answerConsoleLine, ConsoleSession } = await import('../../src/console.js');
+    expect(answerConsoleLine(engine, '詳細設計', new ConsoleSession())).toMatch(/^「詳細設計」/);
+    expect(answerConsoleLine(engine, '詳細 な手続き', new ConsoleSession())).toMatch(/^「詳細 な手続き」/);
+  });
+
+  it('strips control characters (ESC, BEL) from what it prints, keeping line breaks', async () => {
+    const { terminalSafe } = await import('../../src/console.js');
+    expect(terminalSafe('概要\u001b[2J\u0007です\n\t次の行\u009b')).toBe('概要[2Jです\n\t次の行');
+  });
+
+  it('at a terminal whose answers go to a file, the answers carry no hints', async () => {
+    const s = session(true);
+    s.input.end('創業\n');
+    await s.running;
+    expect(s.text.out).not.toContain('詳細 番号');
+    const shown = session(true, false); // the prompt on the answers' stream: a person reads them
+    shown.input.end('創業\n');
+    await shown.running;
+    expect(shown.text.out).toContain('詳細 番号');
+  });
+});
