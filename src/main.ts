@@ -77,6 +77,12 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
   let stopping = false;
   const shutdown = (signal: string) => {
     if (!bot) {
+      // Still starting (an index being built can take a minute): stop once started, and at
+      // the latest after the grace period, as a stop that hangs does.
+      if (asked === undefined) {
+        process.stderr.write(`支援ナビ: ${signal} を受けました。起動が終わりしだい止めます。\n`);
+        setTimeout(() => process.exit(1), 8000).unref();
+      }
       asked ??= signal;
       return;
     }
@@ -105,7 +111,9 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
     const code = (error as NodeJS.ErrnoException).code;
     if (slack.mode !== 'http' || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw error;
     process.stderr.write(code === 'EADDRINUSE' ? `設定エラー: PORT ${slack.port} は他のプロセスが使っています (別の支援ナビが動いていないか確かめるか、PORT を変えてください)\n` : `設定エラー: PORT ${slack.port} で待ち受ける権限がありません (1024 以上の番号にしてください)\n`);
-    return 1;
+    // What the start opened before the port failed (a PostgreSQL LISTEN, the stores) would keep
+    // the process alive: end it here.
+    process.exit(1);
   }
   if (asked) shutdown(asked);
   return 0;

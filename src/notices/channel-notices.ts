@@ -1,4 +1,5 @@
 import { loadCatalog } from '../catalog/load.js';
+import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
 import { deadlineCommand } from './deadlines.js';
 import { parseMoreValue, renderDigestMore } from './digest.js';
@@ -45,7 +46,10 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
   const currentIds = async (): Promise<string[]> => {
     try {
       const served = await options.servedCatalog?.();
-      return (served ?? (await loadCatalog(options.catalogDir)).programs).map((p) => p.id);
+      if (served) return served.map((p) => p.id);
+      // Files too big to read in what is left of this process's memory: the catalog being served.
+      if (await catalogReadTooBig(options.catalogDir)) return options.servedPrograms().map((p) => p.id);
+      return (await loadCatalog(options.catalogDir)).programs.map((p) => p.id);
     } catch {
       return options.servedPrograms().map((p) => p.id); // a broken file on disk: the catalog being served
     }

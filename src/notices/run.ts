@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CatalogError, formatProblem, loadCatalog, type CatalogProblem } from '../catalog/load.js';
+import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
 import { storedImports } from '../sources/serve.js';
@@ -132,6 +133,10 @@ export interface RunNoticesOptions {
 }
 
 async function readCatalog(dir: string): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
+  // In a container too small to read the files (their served copy is stale: they changed), the
+  // run posts nothing and says why, instead of the bot being killed.
+  const tooBig = await catalogReadTooBig(dir);
+  if (tooBig) return { problems: [{ file: dir, message: tooBig }] };
   try {
     return { programs: (await loadCatalog(dir)).programs };
   } catch (error) {

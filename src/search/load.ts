@@ -1,11 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
+import { catalogBytes, catalogReadNeedsMiB, memoryLeftMiB, memoryLimit, rebuildNeedsMiB } from '../memory-limit.js';
 import { writeFileAtomic } from '../write-atomic.js';
+export { memoryLimit, rebuildNeedsMiB } from '../memory-limit.js';
 import { indexFileChunks, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
@@ -68,31 +70,6 @@ export interface LoadSearchEngineOptions {
 const MiB = 1024 * 1024;
 
 /**
- * Memory an analysis of `programs` programs needs, in MiB: kuromoji's dictionary (about 270 MiB)
- * and the index being built. From the bench's build processes (peak RSS): 465 MiB at 143
- * programs, 594 at 10,000, 1,497 at 100,000.
- */
-export function rebuildNeedsMiB(programs: number): number {
-  return Math.round(480 + 0.012 * programs);
-}
-
-/**
- * Memory reading the catalog's YAML needs, in MiB, for `bytes` of it: the parsed documents and
- * their validation. Measured: 23.7 MB of YAML (10,000 programs) read in 413 MiB of heap, 505 MiB
- * peak RSS. A start from a current index never reads it (the index holds the sources).
- */
-export function catalogReadNeedsMiB(bytes: number): number {
-  return Math.round(64 + (22 * bytes) / MiB);
-}
-
-/** Bytes of the catalog's YAML files. */
-async function catalogBytes(dir: string): Promise<number> {
-  const files = await listCatalogFiles(dir).catch(() => []);
-  const sizes = await Promise.all(files.map(async (f) => (await stat(path.join(dir, f))).size));
-  return sizes.reduce((a, b) => a + b, 0);
-}
-
-/**
  * Refuses (RebuildMemoryError) to read the catalog's YAML in a memory limit too small for it
  * (`limit`, bytes; undefined: none); `what` says what for. A running bot's reload asks it too: the
  * engine it serves stays.
@@ -102,20 +79,18 @@ export async function checkCatalogRead(paths: Paths, what: string, limit: number
   checkMemory(limit, catalogReadNeedsMiB(await catalogBytes(paths.catalogDir)), what, paths);
 }
 
-/** Refuses (RebuildMemoryError) when `needs` MiB is more than the limit allows; `what` says what for. */
+/**
+ * Refuses (RebuildMemoryError) when `needs` MiB is more than is left under the limit (the limit
+ * less what the process holds already: a running bot keeps its engine while it reads).
+ */
 function checkMemory(limit: number | undefined, needs: number, what: string, paths: Paths): void {
-  if (limit === undefined || limit / MiB >= needs) return;
+  if (limit === undefined) return;
+  const left = memoryLeftMiB(limit);
+  if (left >= needs) return;
   throw new RebuildMemoryError(
-    `${what}には約 ${needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / MiB)} MiB のため始めません (途中で止められます)。` +
+    `${what}には約 ${needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / MiB)} MiB (残り ${left} MiB) のため始めません (途中で止められます)。` +
       `メモリに余裕のある環境で SHIEN_INDEX_FILE=${paths.indexFile} npx shien index を実行し、できた索引で起動してください。`,
   );
-}
-
-/** The OS's memory limit of this process in bytes (a container's), or undefined when there is none. */
-export function memoryLimit(): number | undefined {
-  const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
-  // No limit reads as 0 or as a huge number (2^64, cgroup v1's "unlimited").
-  return limit && limit < 2 ** 50 ? limit : undefined;
 }
 
 /**
