@@ -4,12 +4,32 @@
  * bot at start, and a restart policy started it into the same end (seen in a 256 MB cgroup on
  * 10,000 programs after synonyms.yaml changed). It now refuses with what to do instead.
  */
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSearchEngine, RebuildMemoryError, rebuildNeedsMiB } from '../../src/search/load.js';
+import { catalogReadTooBig } from '../../src/memory-limit.js';
+import { LiveEngine } from '../../src/search/live.js';
+import { loadSearchEngine, RebuildMemoryError, rebuildNeedsMiB, writeSearchIndex } from '../../src/search/load.js';
 import { ANALYZER_TIMEOUT, bundledPaths, tempDir } from './support.js';
 
 const MiB = 1024 * 1024;
+
+/** A copy of the bundled catalog with its index made, where a test may edit the files. */
+async function copiedCatalog(name: string) {
+  const dir = await tempDir(name);
+  const catalogDir = path.join(dir, 'catalog');
+  await cp(bundledPaths().catalogDir, catalogDir, { recursive: true });
+  const paths = { ...bundledPaths(), catalogDir, indexFile: path.join(dir, 'index.json'), persistIndex: true };
+  await writeSearchIndex(paths);
+  return paths;
+}
+
+/** Renames 商人塾・創業塾 in the copy's file: a change of what the catalog says. */
+async function editCatalog(catalogDir: string): Promise<void> {
+  const file = path.join(catalogDir, 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('name: 商人塾・創業塾\n', 'name: 商人塾・創業塾（改）\n'));
+}
+const EDITED = /^商人塾・創業塾[（(]改[）)]$/u;
 
 describe('a start that would have to analyse the catalog', () => {
   it('refuses below the memory it needs, saying so and naming the command that makes the index', async () => {
@@ -38,8 +58,6 @@ describe('a start that would have to analyse the catalog', () => {
 
 describe("the bot's engine at start (LiveEngine.load)", () => {
   it("takes the sources from a current index (the catalog's YAML is not read for them), and a reload of the same files changes nothing", async () => {
-    const { LiveEngine } = await import('../../src/search/live.js');
-    const { writeSearchIndex } = await import('../../src/search/load.js');
     const paths = { ...bundledPaths(), indexFile: path.join(await tempDir('live-start'), 'index.json'), persistIndex: true };
     await writeSearchIndex(paths);
     const rebuilt: unknown[] = [];
@@ -53,49 +71,32 @@ describe("the bot's engine at start (LiveEngine.load)", () => {
 
 describe("the bot's catalog without reading its files (LiveEngine.servedCatalog, reload)", () => {
   it('gives the served catalog while the files are unchanged; after an edit, undefined (the files are read), and a reload serves the edit', async () => {
-    const { LiveEngine } = await import('../../src/search/live.js');
-    const { writeSearchIndex } = await import('../../src/search/load.js');
-    const { cp, readFile, writeFile } = await import('node:fs/promises');
-    const dir = await tempDir('live-served');
-    const catalogDir = path.join(dir, 'catalog');
-    await cp(bundledPaths().catalogDir, catalogDir, { recursive: true });
-    const paths = { ...bundledPaths(), catalogDir, indexFile: path.join(dir, 'index.json'), persistIndex: true };
-    await writeSearchIndex(paths);
+    const paths = await copiedCatalog('live-served');
     const live = await LiveEngine.load(paths);
     expect((await live.servedCatalog())?.map((p) => p.id)).toEqual(live.current.programs.map((p) => p.id));
     // An edit on disk: the served catalog is no longer the files' (the notices read them).
-    const file = path.join(catalogDir, 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('name: 商人塾・創業塾\n', 'name: 商人塾・創業塾（改）\n'));
+    await editCatalog(paths.catalogDir);
     expect(await live.servedCatalog()).toBeUndefined();
     expect(await live.reload()).toEqual({ status: 'reloaded', programs: 143 });
-    expect(live.current.programs.some((p) => p.name.startsWith('商人塾・創業塾') && p.name.includes('改'))).toBe(true);
+    expect(live.current.programs.some((p) => EDITED.test(p.name))).toBe(true);
     expect((await live.servedCatalog())?.length).toBe(143);
   }, ANALYZER_TIMEOUT * 2);
 });
 
 describe("a running bot's reload of changed catalog files", () => {
   it('is refused when reading them would not fit in its memory limit; the engine serving stays', async () => {
-    const { LiveEngine } = await import('../../src/search/live.js');
-    const { writeSearchIndex } = await import('../../src/search/load.js');
-    const { cp, readFile, writeFile } = await import('node:fs/promises');
-    const dir = await tempDir('live-limit');
-    const catalogDir = path.join(dir, 'catalog');
-    await cp(bundledPaths().catalogDir, catalogDir, { recursive: true });
-    const paths = { ...bundledPaths(), catalogDir, indexFile: path.join(dir, 'index.json'), persistIndex: true };
-    await writeSearchIndex(paths);
+    const paths = await copiedCatalog('live-limit');
     // Started from the current index within 64 MiB: nothing read, nothing refused.
     const live = await LiveEngine.load(paths, undefined, 64 * MiB);
-    const file = path.join(catalogDir, 'shoukougyou-shinkou-plan-kankei-kikan-r5.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('name: 商人塾・創業塾\n', 'name: 商人塾・創業塾（改）\n'));
+    await editCatalog(paths.catalogDir);
     await expect(live.reload()).rejects.toThrow(/カタログのファイルが変わりましたが、読み直すには約 \d+ MiB のメモリが要りますが、このプロセスの上限は 64 MiB/u);
     expect(live.current.size).toBe(143);
-    expect(live.current.programs.some((p) => /[（(]改[）)]/u.test(p.name))).toBe(false);
+    expect(live.current.programs.some((p) => EDITED.test(p.name))).toBe(false);
   }, ANALYZER_TIMEOUT);
 });
 
 describe('catalogReadTooBig (the notices ask it before reading changed catalog files)', () => {
   it('says why when what is left under the limit is too little, and nothing when it is enough or there is no limit', async () => {
-    const { catalogReadTooBig } = await import('../../src/memory-limit.js');
     const dir = bundledPaths().catalogDir;
     expect(await catalogReadTooBig(dir, 64 * MiB)).toMatch(/を読むには約 \d+ MiB のメモリが要りますが、このプロセスに残るのは -?\d+ MiB のため読みません/u);
     expect(await catalogReadTooBig(dir, process.memoryUsage.rss() + 200 * MiB)).toBeUndefined();
