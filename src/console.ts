@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { agencyContacts } from './catalog/contacts.js';
 import { contactText } from './render/contact.js';
 import { renderProgramText } from './render/program-text.js';
-import { renderResponseText } from './render/text.js';
+import { renderResponseText, terminalSafe } from './render/text.js';
 import type { SearchEngine } from './search/engine.js';
 import { startWarmUp, type RunningWarmUp } from './search/warm-up.js';
 import { agencyAsked } from './slack/answer.js';
@@ -91,14 +91,6 @@ export interface ConsoleOptions {
    * holds the answers only and the user still sees what they type.
    */
   prompt?: NodeJS.WritableStream;
-}
-
-/**
- * Text for a terminal: C0 and C1 control characters (ESC sequences, BEL) from catalog or jGrants
- * text would clear the screen or recolour it; tabs and line breaks stay.
- */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, '');
 }
 
 /** Words that end the session at the prompt (as in other consoles), not searched for. */

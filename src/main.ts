@@ -71,7 +71,7 @@ async function slackMode(slack: Exclude<SlackConfig, { mode: 'console' }>, paths
   const logger = createLogger({ level: slack.logLevel });
   // The signals are heard from before the start: a SIGTERM between "listening" and the end of
   // startBot (a deploy stopped at once, `npm start` then kill) used to end the process at once,
-  // without its shutdown; it now waits for the start, then shuts down.
+  // without its shutdown; it now shuts down once started (at the latest 8 s after the signal).
   let bot: Awaited<ReturnType<typeof startBot>> | undefined;
   let asked: string | undefined;
   let stopping = false;

@@ -48,12 +48,25 @@ export function memoryLeftMiB(limit: number): number {
 }
 
 /**
+ * What is missing to read the catalog's YAML under `dir` in what is left under `limit` (bytes;
+ * undefined: no limit): the MiB it needs and the MiB left, or undefined when it fits.
+ */
+export async function catalogReadShortfall(dir: string, limit: number | undefined): Promise<{ needs: number; left: number } | undefined> {
+  return limit === undefined ? undefined : shortfall(catalogReadNeedsMiB(await catalogBytes(dir)), limit);
+}
+
+/** `needs` MiB against what is left under `limit` (bytes): undefined when it fits. */
+export function shortfall(needs: number, limit: number | undefined): { needs: number; left: number } | undefined {
+  if (limit === undefined) return undefined;
+  const left = memoryLeftMiB(limit);
+  return left >= needs ? undefined : { needs, left };
+}
+
+/**
  * When reading the catalog's YAML under `dir` would not fit in what is left under the OS's limit:
- * a Japanese line saying so; undefined when it fits or there is no limit.
+ * a Japanese line saying so (the notices record it and post nothing); undefined when it fits.
  */
 export async function catalogReadTooBig(dir: string, limit = memoryLimit()): Promise<string | undefined> {
-  if (limit === undefined) return undefined;
-  const needs = catalogReadNeedsMiB(await catalogBytes(dir));
-  const left = memoryLeftMiB(limit);
-  return left >= needs ? undefined : `カタログのファイル (${dir}) を読むには約 ${needs} MiB のメモリが要りますが、このプロセスに残るのは ${left} MiB のため読みません。索引を作り直して (SHIEN_INDEX_FILE=… npx shien index) 再起動してください。`;
+  const short = await catalogReadShortfall(dir, limit);
+  return short && `カタログのファイル (${dir}) を読むには約 ${short.needs} MiB のメモリが要りますが、このプロセスに残るのは ${short.left} MiB のため読みません。索引を作り直して (SHIEN_INDEX_FILE=… npx shien index) 再起動してください。`;
 }

@@ -33,10 +33,9 @@ export async function catalogCommand(args: string[], paths: Paths, { out, err }:
   }
   const lines: string[] = [`カタログ: ${catalog.programs.length} 件 (${paths.catalogDir})`, '', '機関別:'];
   const byAgency = new Map<string, number>();
-  const unknownAgencies = new Set<string>();
+  const unknownAgencies = new Set(unregistered.map((p) => p.agency));
   for (const p of catalog.programs) {
     const agency = agencies.resolve(p.agency);
-    if (!agency) unknownAgencies.add(p.agency);
     const key = agency ? `${agency.name} (${agency.kind})` : `${p.agency} (未登録)`;
     byAgency.set(key, (byAgency.get(key) ?? 0) + 1);
   }

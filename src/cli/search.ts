@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline';
 import { CatalogError } from '../catalog/errors.js';
 import type { Paths } from '../config.js';
-import { renderResponseText } from '../render/text.js';
+import { renderResponseText, terminalSafe } from '../render/text.js';
 import type { SearchEngine, SearchResponse } from '../search/engine.js';
 import { sourceFields } from '../sources/fields.js';
-import { terminalSafe } from '../console.js';
 import { loadEngineSaying } from './engine.js';
 import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
 

@@ -80,3 +80,11 @@ export function renderResponseText(response: SearchResponse, limit: number, offs
   if (shown.some((h) => isImported(h.program))) lines.push(`${JGRANTS_CREDIT}${EXCERPT_NOTE}`);
   return lines.join('\n');
 }
+
+/**
+ * Text for a terminal: C0 and C1 control characters (ESC sequences, BEL) from catalog or jGrants
+ * text would clear the screen or recolour it; tabs and line breaks stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, '');
+}

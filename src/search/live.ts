@@ -3,9 +3,10 @@ import type { Paths } from '../config.js';
 import type { Program } from '../catalog/schema.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
+import { memoryLimit } from '../memory-limit.js';
 import type { Analyzer } from './analyzer.js';
 import { sourcesFingerprint, type SearchEngine } from './engine.js';
-import { checkCatalogRead, loadSearchEngine, memoryLimit, readSources, sourceFilesFingerprint, type LoadedSearchEngine, type LoadSearchEngineOptions, type Sources } from './load.js';
+import { checkCatalogRead, loadSearchEngine, readSources, sourceFilesFingerprint, type LoadedSearchEngine, type LoadSearchEngineOptions, type Sources } from './load.js';
 
 /** An index built at start or reload because the index file did not match the catalog. */
 export interface IndexRebuilt {
@@ -27,40 +28,36 @@ export type ReloadResult = { status: 'unchanged' } | { status: 'reloaded'; progr
 export class LiveEngine {
   private analyzer?: Analyzer;
   private fingerprint: string;
+  /** The source files' fingerprint (sourceFilesFingerprint) of the catalog being served, when known. */
+  private files: string | undefined;
 
   private constructor(
     private readonly paths: Paths,
     private engine: SearchEngine,
     analyzer: Analyzer | undefined,
     fingerprint: string,
+    files: string | undefined,
+    /** Reading changed catalog files that do not fit in what is left under it is refused. */
+    private readonly memoryLimitBytes: number | undefined,
     private readonly onRebuilt?: (rebuilt: IndexRebuilt) => void,
   ) {
     this.analyzer = analyzer;
     this.fingerprint = fingerprint;
+    this.files = files;
   }
 
   /**
    * The engine for the catalog on disk. When the index file is missing or stale it is built
    * now and saved (where `paths.persistIndex` allows) so the next start loads it; `onRebuilt`
-   * is told, for a log line.
-   */
-  /**
-   * `memoryLimitBytes`: the memory this process may use (default the OS's limit, memoryLimit):
-   * reading changed catalog files that do not fit is refused, the engine serving stays. Tests set it.
+   * is told, for a log line. `memoryLimitBytes`: the memory this process may use (default the
+   * OS's limit; tests set it).
    */
   static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void, memoryLimitBytes = memoryLimit()): Promise<LiveEngine> {
     // The catalog's YAML is not read first: a current index holds the sources. Reading it took
     // 505 MiB at 10,000 programs, and the bot was killed in a 256 MB container at start.
     const loaded = await loadTelling(paths, memoryLimitBytes === undefined ? {} : { memoryLimitBytes }, onRebuilt);
-    const live = new LiveEngine(paths, loaded.engine, loaded.analyzer, loaded.fingerprint(), onRebuilt);
-    live.files = loaded.files;
-    live.memoryLimitBytes = memoryLimitBytes;
-    return live;
+    return new LiveEngine(paths, loaded.engine, loaded.analyzer, loaded.fingerprint(), loaded.files, memoryLimitBytes, onRebuilt);
   }
-
-  /** The source files' fingerprint of the catalog being served, when known (for servedCatalog). */
-  private files?: string;
-  private memoryLimitBytes?: number;
 
   /**
    * The catalog's own programs (not imported ones) as served, when the source files are byte for

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
-import { catalogBytes, catalogReadNeedsMiB, memoryLeftMiB, memoryLimit, rebuildNeedsMiB } from '../memory-limit.js';
+import { catalogReadShortfall, memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { writeFileAtomic } from '../write-atomic.js';
-export { memoryLimit, rebuildNeedsMiB } from '../memory-limit.js';
 import { indexFileChunks, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
@@ -70,25 +69,19 @@ export interface LoadSearchEngineOptions {
 const MiB = 1024 * 1024;
 
 /**
- * Refuses (RebuildMemoryError) to read the catalog's YAML in a memory limit too small for it
- * (`limit`, bytes; undefined: none); `what` says what for. A running bot's reload asks it too: the
- * engine it serves stays.
+ * Refuses (RebuildMemoryError) to read the catalog's YAML in what is left under `limit` (bytes;
+ * undefined: none); `what` says what for. A running bot's reload asks it too: the engine it
+ * serves stays.
  */
 export async function checkCatalogRead(paths: Paths, what: string, limit: number | undefined): Promise<void> {
-  if (limit === undefined) return;
-  checkMemory(limit, catalogReadNeedsMiB(await catalogBytes(paths.catalogDir)), what, paths);
+  refuseShort(await catalogReadShortfall(paths.catalogDir, limit), limit, what, paths);
 }
 
-/**
- * Refuses (RebuildMemoryError) when `needs` MiB is more than is left under the limit (the limit
- * less what the process holds already: a running bot keeps its engine while it reads).
- */
-function checkMemory(limit: number | undefined, needs: number, what: string, paths: Paths): void {
-  if (limit === undefined) return;
-  const left = memoryLeftMiB(limit);
-  if (left >= needs) return;
+/** Throws RebuildMemoryError for a shortfall (shortfall, catalogReadShortfall); `what` says what for. */
+function refuseShort(short: { needs: number; left: number } | undefined, limit: number | undefined, what: string, paths: Paths): void {
+  if (!short || limit === undefined) return;
   throw new RebuildMemoryError(
-    `${what}には約 ${needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / MiB)} MiB (残り ${left} MiB) のため始めません (途中で止められます)。` +
+    `${what}には約 ${short.needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / MiB)} MiB (残り ${short.left} MiB) のため始めません (途中で止められます)。` +
       `メモリに余裕のある環境で SHIEN_INDEX_FILE=${paths.indexFile} npx shien index を実行し、できた索引で起動してください。`,
   );
 }
@@ -263,7 +256,7 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
     if (engine) return { engine, source: 'index-file', fingerprint };
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : (refused ?? '検索索引がありません');
-  if (stale) checkMemory(limit, rebuildNeedsMiB(sources.programs.length), `${stale}。索引を作り直す`, paths);
+  if (stale) refuseShort(shortfall(rebuildNeedsMiB(sources.programs.length), limit), limit, `${stale}。索引を作り直す`, paths);
   // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.

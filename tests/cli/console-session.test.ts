@@ -136,7 +136,7 @@ describe('the console, found by a review', () => {
   });
 
   it('strips control characters (ESC, BEL) from what it prints, keeping line breaks', async () => {
-    const { terminalSafe } = await import('../../src/console.js');
+    const { terminalSafe } = await import('../../src/render/text.js');
     expect(terminalSafe('概要\u001b[2J\u0007です\n\t次の行\u009b')).toBe('概要[2Jです\n\t次の行');
   });
 

@@ -7,9 +7,9 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogReadTooBig } from '../../src/memory-limit.js';
+import { catalogReadTooBig, rebuildNeedsMiB } from '../../src/memory-limit.js';
 import { LiveEngine } from '../../src/search/live.js';
-import { loadSearchEngine, RebuildMemoryError, rebuildNeedsMiB, writeSearchIndex } from '../../src/search/load.js';
+import { loadSearchEngine, RebuildMemoryError, writeSearchIndex } from '../../src/search/load.js';
 import { ANALYZER_TIMEOUT, bundledPaths, tempDir } from './support.js';
 
 const MiB = 1024 * 1024;
