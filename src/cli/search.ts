@@ -22,6 +22,8 @@ export function responseJson(response: SearchResponse, limit: number) {
     ...(response.notFound?.length ? { notFound: response.notFound } : {}),
     ...(response.usedInstead?.length ? { usedInstead: response.usedInstead } : {}),
     ...(response.allCount !== undefined ? { allCount: response.allCount } : {}),
+    // The purpose whose programs were added because the question's words lean to it (src/search/purpose-model.ts).
+    ...(response.purposeRead ? { purposeRead: response.purposeRead } : {}),
     errors: response.errors,
     results: response.hits.slice(0, limit).map((h) => ({
       id: h.program.id,

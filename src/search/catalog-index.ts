@@ -8,6 +8,7 @@ import { NearbyTerms } from './nearby-terms.js';
 import { foldingAnalyzer, Variants } from './variants.js';
 import { generalSynonymMap } from './general-synonyms.js';
 import { ConsultationMatcher } from './consultation-match.js';
+import { PurposeModel } from './purpose-model.js';
 import { indexFingerprint, SERIALIZED_VERSION, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 import type { SearchEngineInput } from './search-types.js';
 import { ProgramTexts } from './program-texts.js';
@@ -85,6 +86,7 @@ export class CatalogIndex {
   private nearbyTerms?: NearbyTerms;
   /** Each program's 相談例 as word sets (consultation-match.ts). */
   private consultations?: ConsultationMatcher;
+  private purposeModelMade?: PurposeModel;
   /** term → catalog words the general dictionary gives as its synonyms. */
   generalSynonyms = new Map<string, string[]>();
   readonly variants: Variants;
@@ -277,6 +279,11 @@ export class CatalogIndex {
   /** Each program's 相談例 as word sets: made with the index, so no question pays for analysing them. */
   private consultationMatcher(): ConsultationMatcher {
     return new ConsultationMatcher(this.input.programs, (text) => this.analyzer.units(text).flatMap((u) => [u.term, ...u.parts]));
+  }
+
+  /** Which purpose a question is about, from the 相談例 pooled by purpose (purpose-model.ts); made on first use. */
+  purposeModel(): PurposeModel {
+    return (this.purposeModelMade ??= new PurposeModel(this.consultationSets(), (doc) => this.input.programs[doc]?.purposes));
   }
 
   labels(): ProgramLabels {

@@ -22,7 +22,7 @@ export interface SerializedConsultations {
 
 export class ConsultationMatcher {
   /** Example (numbered in catalog order, a program's in its order) → its program's position. */
-  private programOf: Int32Array;
+  private programOfExample: Int32Array;
   /** Word → the examples saying it, ascending: its length is the word's frequency. */
   private readonly examplesWith = new Map<string, number[]>();
   private count: number;
@@ -49,21 +49,35 @@ export class ConsultationMatcher {
         }
       }
     }
-    this.programOf = Int32Array.from(programOf);
+    this.programOfExample = Int32Array.from(programOf);
     this.count = programOf.length;
   }
 
   /** The tables as the index file holds them: a start loads them instead of analysing every 相談例 (432 ms at 10,000 programs). */
   toJSON(): SerializedConsultations {
-    return { programOf: [...this.programOf], examplesWith: [...this.examplesWith] };
+    return { programOf: [...this.programOfExample], examplesWith: [...this.examplesWith] };
   }
 
   static fromJSON(json: SerializedConsultations): ConsultationMatcher {
     const matcher = new ConsultationMatcher([], () => []);
-    matcher.programOf = Int32Array.from(json.programOf);
+    matcher.programOfExample = Int32Array.from(json.programOf);
     matcher.count = json.programOf.length;
     for (const [word, examples] of json.examplesWith) matcher.examplesWith.set(word, examples);
     return matcher;
+  }
+
+  /** Every word some example says, with the examples saying it (ascending): for purpose-model.ts. */
+  words(): Iterable<[string, ArrayLike<number>]> {
+    return this.examplesWith.entries();
+  }
+
+  /** The program (catalog position) of an example. */
+  programOf(example: number): number {
+    return this.programOfExample[example]!;
+  }
+
+  get exampleCount(): number {
+    return this.count;
   }
 
   /** Whether `example` says `word` (its list is ascending: a binary search). */
@@ -115,7 +129,7 @@ export class ConsultationMatcher {
     // idea). Their lists are the longest (売る, 商品: most examples at 100,000 programs): they
     // only mark examples reached through an essential word, and add none.
     const light = lightWords(weights, minCover * total);
-    const n = this.programOf.length;
+    const n = this.programOfExample.length;
     if (this.seen.length < n) {
       this.seen = new Int32Array(n);
       this.wordsSaid = new Int32Array(n);
@@ -160,7 +174,7 @@ export class ConsultationMatcher {
     }
     const out = new ScoresBuilder(count);
     const bestOf: number[] = [];
-    const { programOf } = this;
+    const programOf = this.programOfExample;
     let doc = -1;
     let best = -1;
     let bestCovered = 0;

@@ -59,7 +59,12 @@ const INTENT_LIST_BUDGET_PER_PROGRAM = 16;
 // 0.879, every other kind unchanged): with more 相談例, a program whose 相談例 says the
 // question needs less to reach the page. synonymWeight 0.2 gained on the blind set too, but
 // cost a keyword question, so it stays.
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 20, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM, intentAloneCost: ALONE_COST_IN_ENTRIES };
+// Session 24, the purpose model (purpose-model.ts), swept on the two tuning sets: blind
+// recall@5/MRR 0.726/0.875 → 0.750/0.880 at purposeModelScore 4, purposeModelMin 0.2 (3–5 and
+// 0.1–0.25 within 0.005; 8 or a 0.5 minimum lost most of it), first set unchanged. Adding every
+// purpose above the minimum, not the likeliest alone, gave 0.752 for twice the programs added;
+// reordering only the programs already found gave 0.738. Catalog shares as the prior: 0.727.
+const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 20, purposeModelScore: 4, purposeModelMin: 0.2, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM, intentAloneCost: ALONE_COST_IN_ENTRIES };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -169,7 +174,7 @@ export class SearchEngine {
     const parsed = parseQuery(this.catalog.variants.fold(query));
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
-    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount'> = {};
+    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount' | 'purposeRead'> = {};
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
     // thousands, and making every snippet dominated the query time (bench).
     const respond = (total: number, make: (i: number) => SearchHit, mode: MatchMode): SearchResponse => {
@@ -271,14 +276,23 @@ export class SearchEngine {
       return near && { ...near, scores: keep(near.scores) };
     }, sentence);
     let combined = answer.scores;
+    let purposeRead: string | undefined;
     const mode: MatchMode = answer.mode;
     // A question is also matched against each program's 相談例 one by one (consultation-match.ts).
     if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
       const consultations = this.catalog.consultationSets();
       const question = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
       combined = addUp([combined, keep(consultations.match(question, this.options.consultationScore))]);
+      // The purpose the question's words lean to, from every 相談例 pooled by purpose (purpose-model.ts).
+      if (this.options.purposeModelScore > 0) {
+        const labels = this.catalog.labels();
+        const byPurpose = this.catalog.purposeModel().scores(question, this.options.purposeModelScore, this.options.purposeModelMin, (p) => labels.purposes.having(p));
+        const added = keep(byPurpose.scores);
+        if (added.docs.some((doc) => !combined.has(doc))) purposeRead = byPurpose.read?.purpose;
+        combined = addUp([combined, added]);
+      }
     }
-    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
+    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}), ...(purposeRead ? { purposeRead } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
     // An exact hit ranks first: programs containing more of the (deciding) words as written
     // come before programs found through synonyms. A colloquial question (an intent matched)

@@ -139,9 +139,10 @@ export function answerInSteps(
 }
 
 /** One line for the answer: which step answered, and which words were not found. */
-export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }>; allCount?: number; total?: number; clauses?: string[] }): string | undefined {
+export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }>; allCount?: number; total?: number; clauses?: string[]; purposeRead?: string }): string | undefined {
   const parts: string[] = [];
   if (response.clauses?.length) parts.push(`ご相談を ${response.clauses.map((c) => `「${c}」`).join('と')} に分けて、それぞれに合う事業も並べています`);
+  if (response.purposeRead) parts.push(`ご相談の言葉から「${response.purposeRead}」に当たる事業も含めています`);
   if (response.step === 'nearby' && response.usedInstead?.length) {
     parts.push(`見つからない言葉を近い言葉で探しました: ${response.usedInstead.map((u) => `「${u.word}」→「${u.used.join('・')}」`).join('、')}`);
   }

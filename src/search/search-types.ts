@@ -25,6 +25,14 @@ export interface SearchEngineOptions {
   generalSynonymWeight?: number;
   /** What a program whose one 相談例 says all of a question adds (less as it says less; consultation-match.ts). */
   consultationScore?: number;
+  /**
+   * What a program of the purpose a question's words lean to most adds, times how likely that
+   * purpose is (purpose-model.ts); 0: off. Under the other scores: it orders programs that match
+   * little and brings in the purpose's programs that match nothing.
+   */
+  purposeModelScore?: number;
+  /** How likely the likeliest purpose must be for its programs to be added (purpose-model.ts). */
+  purposeModelMin?: number;
   /** How many of each clause's answers a question of two needs weaves into its page (clauses.ts); 0: off. */
   clauseDepth?: number;
   /**
@@ -91,6 +99,8 @@ export interface SearchResponse {
   allCount?: number;
   /** A question of two needs or more: its clauses, each also answered apart and woven into the page (clauses.ts). */
   clauses?: string[];
+  /** The purpose the question's words most lean to (purpose-model.ts), when its programs were added to the answer. */
+  purposeRead?: string;
 }
 
 export interface SearchOptions {

@@ -41,6 +41,7 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
+// With the purpose model (session 24): kuromoji 0.721 / 0.865, served 0.721 / 0.871.
 // Measured with 18–20 相談例 per program and consultationScore 20 (session 23): kuromoji 0.712
 // / 0.855, served 0.710 / 0.870. With consultationScore 30 (session 22): kuromoji 0.712 / 0.851,
 // served 0.707 / 0.866. MRR's floor lowered 0.86 → 0.85 with them: the lever was chosen on the two tuning
@@ -51,7 +52,7 @@ const FLOORS = {
 // them: 0.639 / 0.781 and 0.613 / 0.775; with 2–4: 0.568 / 0.682 and 0.562 / 0.650; before
 // issue 16: 0.430 / 0.493; the naive kuromoji + MiniSearch build of scripts/naive-search.ts:
 // 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.7, mrr: 0.85 };
+const HELD_OUT_FLOORS = { recall: 0.71, mrr: 0.86 };
 
 /**
  * The second tuning set (tests/fixtures/queries-blind.yaml: 80 colloquial questions written
@@ -59,9 +60,10 @@ const HELD_OUT_FLOORS = { recall: 0.7, mrr: 0.85 };
  * session 21's levers and 14–16 相談例: kuromoji 0.714 / 0.831, served 0.686 / 0.808; served
  * 0.703 / 0.840 once kana endings left its lexicon (session 22); with 18–20 相談例: kuromoji
  * 0.717 / 0.872, served 0.715 / 0.866; and consultationScore 20 (session 23): kuromoji 0.726 /
- * 0.875, served 0.716 / 0.864.
+ * 0.875, served 0.716 / 0.864; with the purpose model (session 24): kuromoji 0.750 / 0.880,
+ * served 0.742 / 0.866.
  */
-const BLIND_FLOORS = { recall: 0.71, mrr: 0.86 };
+const BLIND_FLOORS = { recall: 0.74, mrr: 0.86 };
 
 let engines: Engines;
 let queries: EvalQuery[];

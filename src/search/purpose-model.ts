@@ -1,0 +1,131 @@
+import { constantScores, NO_SCORES, type Scores } from './scores.js';
+
+/**
+ * Which purpose category (販路拡大・海外展開, 事業を引き継ぎたい…) a question is about, read from
+ * the words of the 相談例 of the programs having that purpose: a naive Bayes model over the
+ * catalog's reviewed purposes and reviewed 相談例, nothing written for a question.
+ *
+ * Why: a client's question often shares no word with the programs that answer it, only with
+ * other programs of the same kind (給料日前に口座が空っぽ: 口座 and 給料 are in no 相談例 of the
+ * loan programs, but 資金繰り's examples as a whole say them more than any other purpose's).
+ * Matching each program's own examples (consultation-match.ts) finds the first kind; pooling
+ * the examples by purpose lets what one program's examples say count for its siblings too.
+ *
+ * The model: per purpose, how many examples of its programs say each word (an example of a
+ * program with two purposes counts half for each), add-one smoothed. Every purpose is equally
+ * likely before the question is read: with the catalog's shares as the prior, 販路拡大・海外展開
+ * (46 of 143 programs) won questions none of whose words leaned to it. A question's words that
+ * no example says are left out.
+ */
+export interface PurposeModelSource {
+  /** Every word said by some example, with the examples saying it (each example once per word). */
+  words(): Iterable<[string, ArrayLike<number>]>;
+  /** The program (catalog position) an example belongs to. */
+  programOf(example: number): number;
+  /** How many examples there are. */
+  readonly exampleCount: number;
+}
+
+/** The purpose a question is likeliest about, and how likely. */
+export interface PurposeRead {
+  purpose: string;
+  probability: number;
+}
+
+export class PurposeModel {
+  /** The purposes, numbered. */
+  readonly purposes: string[] = [];
+  /** Word → per purpose, the (fractional) number of examples saying it. */
+  private readonly counts = new Map<string, Float64Array>();
+  /** Per purpose, log of its words' total count plus the smoothing's. */
+  private readonly logTotal: Float64Array;
+
+  constructor(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined) {
+    const numbers = new Map<string, number>();
+    // Per example, its program's purposes (numbers into `purposes`): one list per program, shared
+    // by its examples; per example only a reference (about two million at 100,000 programs).
+    const listOfDoc: number[][] = [];
+    const ofExample: number[][] = new Array(source.exampleCount);
+    for (let e = 0; e < source.exampleCount; e++) {
+      const doc = source.programOf(e);
+      let list = listOfDoc[doc];
+      if (!list) {
+        list = listOfDoc[doc] = [];
+        for (const p of new Set(purposesOf(doc) ?? [])) {
+          let n = numbers.get(p);
+          if (n === undefined) {
+            numbers.set(p, (n = this.purposes.length));
+            this.purposes.push(p);
+          }
+          list.push(n);
+        }
+      }
+      ofExample[e] = list;
+    }
+    const n = this.purposes.length;
+    const totals = new Float64Array(n);
+    for (const [word, examples] of source.words()) {
+      const counts = new Float64Array(n);
+      let any = false;
+      for (let i = 0; i < examples.length; i++) {
+        const list = ofExample[examples[i]!]!;
+        const share = 1 / list.length;
+        for (let j = 0; j < list.length; j++) {
+          counts[list[j]!]! += share;
+          any = true;
+        }
+      }
+      if (!any) continue;
+      this.counts.set(word, counts);
+      for (let p = 0; p < n; p++) totals[p]! += counts[p]!;
+    }
+    const vocabulary = this.counts.size;
+    this.logTotal = new Float64Array(n);
+    for (let p = 0; p < n; p++) this.logTotal[p] = Math.log(totals[p]! + vocabulary);
+  }
+
+  /**
+   * Per purpose (numbered as `purposes`), how likely the question is about it; undefined when
+   * none of its words is said by any example. `question`: per word, the forms that count as it
+   * (the first of them that some example says stands for the word).
+   */
+  posterior(question: ReadonlyArray<ReadonlySet<string>>): Float64Array | undefined {
+    const n = this.purposes.length;
+    if (!n) return undefined;
+    const log = new Float64Array(n);
+    let known = 0;
+    for (const forms of question) {
+      let counts: Float64Array | undefined;
+      for (const f of forms) if ((counts = this.counts.get(f))) break;
+      if (!counts) continue;
+      known++;
+      for (let p = 0; p < n; p++) log[p]! += Math.log(counts[p]! + 1) - this.logTotal[p]!;
+    }
+    if (!known) return undefined;
+    let max = -Infinity;
+    for (let p = 0; p < n; p++) max = Math.max(max, log[p]!);
+    let sum = 0;
+    for (let p = 0; p < n; p++) sum += log[p] = Math.exp(log[p]! - max);
+    for (let p = 0; p < n; p++) log[p]! /= sum;
+    return log;
+  }
+
+  /** The likeliest purpose of the question, when it is at least `min` likely. */
+  likeliest(question: ReadonlyArray<ReadonlySet<string>>, min: number): PurposeRead | undefined {
+    const post = this.posterior(question);
+    if (!post) return undefined;
+    let top = 0;
+    for (let p = 1; p < post.length; p++) if (post[p]! > post[top]!) top = p;
+    return post[top]! >= min ? { purpose: this.purposes[top]!, probability: post[top]! } : undefined;
+  }
+
+  /**
+   * The programs of the question's likeliest purpose (when at least `min` likely), each at
+   * `score` × its probability. `having(purpose)`: its programs, ascending.
+   */
+  scores(question: ReadonlyArray<ReadonlySet<string>>, score: number, min: number, having: (purpose: string) => Int32Array): { read?: PurposeRead; scores: Scores } {
+    const read = this.likeliest(question, min);
+    if (!read) return { scores: NO_SCORES };
+    return { read, scores: constantScores(having(read.purpose), score * read.probability, new Set<string>()) };
+  }
+}

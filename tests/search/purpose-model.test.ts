@@ -1,0 +1,118 @@
+/**
+ * The purpose model (src/search/purpose-model.ts): which purpose a question's words lean to,
+ * from the 相談例 pooled by purpose, and the programs of that purpose it brings to the answer.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import { SearchEngine } from '../../src/search/engine.js';
+import { PurposeModel, type PurposeModelSource } from '../../src/search/purpose-model.js';
+import { describeStep } from '../../src/search/fallback.js';
+import { responseJson } from '../../src/cli/search.js';
+import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines, tinyInput } from './support.js';
+
+/** Examples as word lists, each with its program; programs' purposes by position. */
+function source(examples: Array<{ doc: number; words: string[] }>): PurposeModelSource {
+  const byWord = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    for (const w of new Set(e.words)) byWord.set(w, [...(byWord.get(w) ?? []), i]);
+  });
+  return { words: () => byWord.entries(), programOf: (i) => examples[i]!.doc, exampleCount: examples.length };
+}
+const q = (...words: string[]) => words.map((w) => new Set([w]));
+
+describe('PurposeModel', () => {
+  // Programs 0–3 are about sales (4 programs, many examples), program 4 about cash flow.
+  const purposes = ['販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '資金繰りを改善したい'];
+  const model = new PurposeModel(
+    source([
+      { doc: 0, words: ['物産展', '売る'] },
+      { doc: 1, words: ['海外', '売る'] },
+      { doc: 2, words: ['商談会', '売る'] },
+      { doc: 3, words: ['通販', '売る', '口座'] },
+      { doc: 4, words: ['口座', '給料'] },
+      { doc: 4, words: ['返済', '苦しい'] },
+    ]),
+    (doc) => [purposes[doc]!],
+  );
+
+  it('reads the purpose whose examples say the question’s words', () => {
+    expect(model.likeliest(q('給料', '口座'), 0.5)?.purpose).toBe('資金繰りを改善したい');
+    expect(model.likeliest(q('物産展', '売る'), 0.5)?.purpose).toBe('販路拡大・海外展開をしたい');
+  });
+
+  it('does not favour a purpose for having more programs: a word both say equally is a tie', () => {
+    // 口座 is said by one example of each purpose; the sales purpose has four times the programs.
+    const post = model.posterior(q('口座'))!;
+    const sales = post[model.purposes.indexOf('販路拡大・海外展開をしたい')]!;
+    const cash = post[model.purposes.indexOf('資金繰りを改善したい')]!;
+    // Each purpose's words are smoothed over its own total: the smaller purpose (fewer words) leans more.
+    expect(cash).toBeGreaterThan(sales);
+  });
+
+  it('leaves out words no example says, and reads nothing from a question of only such words', () => {
+    expect(model.posterior(q('宇宙', '衛星'))).toBeUndefined();
+    expect(model.likeliest(q('宇宙', '給料'), 0.5)?.purpose).toBe('資金繰りを改善したい');
+  });
+
+  it('a second form of a word stands for it when the first is said by none', () => {
+    expect(model.likeliest([new Set(['サラリー', '給料'])], 0.5)?.purpose).toBe('資金繰りを改善したい');
+  });
+
+  it('reads nothing below the minimum', () => {
+    expect(model.likeliest(q('口座'), 0.99)).toBeUndefined();
+  });
+
+  it('a program of two purposes counts half for each', () => {
+    const two = new PurposeModel(source([{ doc: 0, words: ['承継'] }]), () => ['事業を引き継ぎたい', '経営改善・経営相談をしたい']);
+    const post = two.posterior(q('承継'))!;
+    expect(post[0]).toBeCloseTo(0.5);
+    expect(post[1]).toBeCloseTo(0.5);
+  });
+});
+
+describe('the purpose a question leans to, in the answer (both engines)', () => {
+  let analyzer: Analyzer;
+  beforeAll(async () => {
+    analyzer = await loadAnalyzer();
+  }, ANALYZER_TIMEOUT);
+
+  // 融資制度 answers the question but says none of its words; its sibling's 相談例 say them.
+  const programs = [
+    program('soudan', '経営安定相談', { overview: '資金繰りに悩む事業者に助言する。', purposes: ['資金繰りを改善したい'], consultations: ['給料日前に口座のお金が足りない', '給料が払えるか心配'] }),
+    program('yushi', '融資制度', { overview: '運転資金を低利で融資する。', purposes: ['資金繰りを改善したい'], consultations: ['運転資金を借りたい', '返済を先に延ばしたい'] }),
+    program('fair', '物産展', { overview: '県産品を百貨店で売る。', purposes: ['販路拡大・海外展開をしたい'], consultations: ['百貨店で商品を売りたい', '催事に出たい'] }),
+  ];
+
+  it('brings in the purpose’s programs that say nothing of the question, and says so', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('給料日前に口座が空っぽ');
+      expect(ids(r), kind).toEqual(['soudan', 'yushi']);
+      expect(r.purposeRead, kind).toBe('資金繰りを改善したい');
+      expect(describeStep(r), kind).toContain('「資金繰りを改善したい」に当たる事業も含めています');
+      expect(responseJson(r, 5).purposeRead, kind).toBe('資金繰りを改善したい');
+    }
+  });
+
+  it('without it (purposeModelScore 0) only the program whose words match is found', async () => {
+    const off = await SearchEngine.build({ ...tinyInput(analyzer, programs), options: { purposeModelScore: 0 } });
+    const r = off.search('給料日前に口座が空っぽ');
+    expect(ids(r)).toEqual(['soudan']);
+    expect(r.purposeRead).toBeUndefined();
+  });
+
+  it('says nothing when the purpose added no program the words had not found', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      // 給料 finds one program of the purpose, 返済 the other.
+      const r = e[kind].search('給料と返済が心配');
+      expect([...ids(r)].sort(), kind).toEqual(['soudan', 'yushi']);
+      expect(r.purposeRead, kind).toBeUndefined();
+    }
+  });
+
+  it('a word typed alone is not read for a purpose (keyword search stays as typed)', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('給料')), kind).toEqual(['soudan']);
+  });
+});
