@@ -31,6 +31,7 @@ export function responseJson(response: SearchResponse, limit: number) {
       agency: h.program.agency,
       score: Math.round(h.score * 1000) / 1000,
       snippet: h.snippet.text,
+      ...(h.consultation ? { consultation: h.consultation } : {}),
       ...sourceFields(h.program),
     })),
     ...(response.suggestions ? { suggestions: response.suggestions } : {}),

@@ -207,6 +207,43 @@ export class ConsultationMatcher {
     return out.build({ kind: 'each', at: (i) => this.termsSaid(bestOf[i]!, formLists) });
   }
 
+  /**
+   * Which of program `doc`'s examples (its position among them) covers most of the question,
+   * as `match` weighs it, when that is at least `minCover`: what a card shows of why the
+   * program was found.
+   */
+  closest(doc: number, question: ReadonlyArray<ReadonlySet<string>>, minCover = 0.5): number | undefined {
+    const programOf = this.programOfExample;
+    let lo = 0;
+    let hi = programOf.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (programOf[mid]! < doc) lo = mid + 1;
+      else hi = mid;
+    }
+    const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!total) return undefined;
+    let best: number | undefined;
+    let bestCover = minCover * total * (1 - 1e-9);
+    for (let example = lo; example < programOf.length && programOf[example] === doc; example++) {
+      let covered = 0;
+      question.forEach((forms, i) => {
+        for (const f of forms) {
+          if (this.says(example, f)) {
+            covered += weights[i]!;
+            break;
+          }
+        }
+      });
+      if (covered >= bestCover && (best === undefined || covered > bestCover)) {
+        best = example - lo;
+        bestCover = covered;
+      }
+    }
+    return best;
+  }
+
   private termsSaid(example: number, formLists: readonly string[][]): TermSet {
     const terms = new Set<string>();
     for (const forms of formLists) {

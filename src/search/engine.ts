@@ -15,6 +15,7 @@ import { readKanaWords } from './kana-reading.js';
 import { addUp, DocSet, filterScores, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
+import { closestConsultation, withClientWords } from './client-words.js';
 import { QueryFilters } from './query-filters.js';
 import { answerInSteps, isCommon, stemOf, type QueryWord } from './fallback.js';
 import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-index.js';
@@ -278,19 +279,11 @@ export class SearchEngine {
     let combined = answer.scores;
     let purposeRead: string | undefined;
     const mode: MatchMode = answer.mode;
-    // A question is also matched against each program's 相談例 one by one (consultation-match.ts).
+    // A question is also matched against how clients put their needs (client-words.ts).
+    let clientQuestion: Array<Set<string>> | undefined;
     if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
-      const consultations = this.catalog.consultationSets();
-      const question = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
-      combined = addUp([combined, keep(consultations.match(question, this.options.consultationScore))]);
-      // The purpose the question's words lean to, from every 相談例 pooled by purpose (purpose-model.ts).
-      if (this.options.purposeModelScore > 0) {
-        const labels = this.catalog.labels();
-        const byPurpose = this.catalog.purposeModel().scores(question, this.options.purposeModelScore, this.options.purposeModelMin, (p) => labels.purposes.having(p));
-        const added = keep(byPurpose.scores);
-        if (added.docs.some((doc) => !combined.has(doc))) purposeRead = byPurpose.read?.purpose;
-        combined = addUp([combined, added]);
-      }
+      clientQuestion = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
+      ({ scores: combined, purposeRead } = withClientWords(this.catalog, clientQuestion, combined, this.options, keep));
     }
     stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}), ...(purposeRead ? { purposeRead } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
@@ -317,7 +310,10 @@ export class SearchEngine {
         intentQuery.prepare(pageDocs);
         pageTerms = termsOf(combined, pageDocs);
       }
-      return this.hit(programs[docs[k]!]!.id, scores[k]!, [...(pageTerms.get(docs[k]!) ?? [])], parsed.phrases);
+      const doc = docs[k]!;
+      const hit = this.hit(programs[doc]!.id, scores[k]!, [...(pageTerms.get(doc) ?? [])], parsed.phrases);
+      const consultation = clientQuestion && closestConsultation(this.catalog, doc, clientQuestion);
+      return consultation ? { ...hit, consultation } : hit;
     };
     const response: SearchResponse & { inAnswer?: Set<string> } = respond(entries.length, make, mode);
     if (probe?.size) {

@@ -55,6 +55,8 @@ export interface SearchHit {
   /** Index terms of the query that this program matched (normalised). */
   terms: string[];
   snippet: Snippet;
+  /** The program's 相談例 closest to a question in a client's words, when it says at least half of it (client-words.ts). */
+  consultation?: string;
 }
 
 /**

@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProgramSchema } from '../../src/catalog/schema.js';
+import { responseJson } from '../../src/cli/search.js';
+import { renderResponseText } from '../../src/render/text.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, tinyEngines } from './support.js';
 
@@ -38,6 +40,30 @@ describe('the consultations field', () => {
     for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('返済が苦しい')), kind).toEqual(['antei']);
     const without = await tinyEngines(analyzer, programs.map((p) => ({ ...p, consultations: undefined })));
     for (const kind of ENGINE_KINDS) expect(ids(without[kind].search('返済が苦しい')), kind).toEqual([]);
+  });
+});
+
+describe('the 相談例 a hit shows (both engines)', () => {
+  const programs = [
+    program('antei', '経営安定特別相談事業', { overview: '資金繰り等に悩む事業者に助言する。', consultations: ['新しい店を出したい', '売上が減って借金の返済が苦しい', '返済の相談をしたい'] }),
+    program('seminar', '経営セミナー', { overview: '経営の講座を開く。売上と返済の話もする。', consultations: ['経営を学びたい'] }),
+  ];
+
+  it('is the one that says most of the question, on the engine’s hit, the console and --json', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('売上が減って返済が苦しい');
+      const antei = r.hits.find((h) => h.program.id === 'antei');
+      expect(antei?.consultation, kind).toBe('売上が減って借金の返済が苦しい');
+      // Found by its overview's words, with no 相談例 saying half the question: none shown.
+      const seminar = r.hits.find((h) => h.program.id === 'seminar');
+      expect(seminar, kind).toBeDefined();
+      expect(seminar?.consultation, kind).toBeUndefined();
+      expect(renderResponseText(r, 5), kind).toContain('相談例: 「売上が減って借金の返済が苦しい」');
+      expect(responseJson(r, 5).results.find((x) => x.id === 'antei')?.consultation, kind).toBe('売上が減って借金の返済が苦しい');
+      // Words typed apart are not a client's sentence: no 相談例.
+      expect(e[kind].search('返済').hits.every((h) => h.consultation === undefined), kind).toBe(true);
+    }
   });
 });
 
@@ -106,14 +132,15 @@ describe('ConsultationMatcher: the closest 相談例 of each program', () => {
         for (const w of set) frequency.set(w, (frequency.get(w) ?? 0) + 1);
       }
       const weight = (w: string) => Math.log(1 + count / (1 + (frequency.get(w) ?? 0)));
-      const out: Array<[number, number, string[]]> = [];
+      const out: Array<[number, number, string[], number]> = [];
       if (question.length < 2) return out;
       const weights = question.map((forms) => Math.max(...[...forms].map(weight)));
       const total = weights.reduce((a, b) => a + b, 0);
       examples.forEach((sets, doc) => {
         let best = 0;
         let bestTerms: string[] = [];
-        for (const set of sets) {
+        let bestAt = -1;
+        for (const [at, set] of sets.entries()) {
           let covered = 0;
           const terms: string[] = [];
           question.forEach((forms, i) => {
@@ -126,10 +153,11 @@ describe('ConsultationMatcher: the closest 相談例 of each program', () => {
           if (covered > best) {
             best = covered;
             bestTerms = terms;
+            bestAt = at;
           }
         }
         const cover = best / total;
-        if (sets.length && cover >= minCover) out.push([doc, cover * cover * score, [...new Set(bestTerms)]]);
+        if (sets.length && cover >= minCover) out.push([doc, cover * cover * score, [...new Set(bestTerms)], bestAt]);
       });
       return out;
     }
@@ -141,7 +169,12 @@ describe('ConsultationMatcher: the closest 相談例 of each program', () => {
       fc.property(programs, question, fc.double({ min: 0.01, max: 1, noNaN: true }), (ps, q, minCover) => {
         const m = new ConsultationMatcher(ps, (text) => text.split(' '));
         const got = [...m.match(q, 20, minCover).entries()].map(([doc, s]) => [doc, s.score, [...s.terms]]);
-        expect(got).toEqual(reference(ps, q, 20, minCover));
+        const want = reference(ps, q, 20, minCover);
+        expect(got).toEqual(want.map(([doc, score, terms]) => [doc, score, terms]));
+        // The example a card shows (closest) is the one that gave the program its score, and a
+        // program not listed shows none.
+        const listed = new Map(want.map(([doc, , , at]) => [doc, at]));
+        if (q.length >= 2) ps.forEach((_, doc) => expect(m.closest(doc, q, minCover), `doc ${doc}`).toBe(listed.get(doc)));
         // At 0 every program with an example would be listed, saying the question or not: refused.
         expect(() => m.match(q, 20, 0)).toThrow(RangeError);
       }),

@@ -115,6 +115,19 @@ describe('search answers as Block Kit', () => {
       expect(allText(m)).toContain('&lt;!channel&gt;');
     }
   });
+
+  it('a program a question in a client’s words found shows the 相談例 that says it, escaped', async () => {
+    const p: Program = { id: 'kyuyo', name: '経営安定相談', agency: 'テスト機関', overview: '資金繰りに悩む事業者に助言する。', consultations: ['給料日前に口座が<!channel>空っぽ & 困る'] };
+    const tiny = await tinyEngines(analyzer, [p]);
+    for (const kind of ['kuromoji', 'served'] as const) {
+      const m = renderResults(tiny[kind].search('給料日前に口座が空っぽ'));
+      expectValid(m, kind);
+      expect(allText(m), kind).toContain('相談例: 「給料日前に口座が&lt;!channel&gt;空っぽ &amp; 困る」');
+      expect(displayed(m)).not.toMatch(/<[!@#]/);
+      // A word typed alone is not a client's sentence: no 相談例 line.
+      expect(allText(renderResults(tiny[kind].search('資金繰り'))), kind).not.toContain('相談例');
+    }
+  });
 });
 
 /** The texts Slack reads as mrkdwn (plain_text is shown literally; values are data). */
