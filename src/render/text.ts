@@ -70,8 +70,9 @@ export function renderResponseText(response: SearchResponse, limit: number, offs
     lines.push(`    ${maxAmountLabel(p) ?? `${formatBudget(p)} / 重点: ${keyProjectLabel(p)}`}`); // jGrants: its maximum amount
     const snippet = markSnippet(hit.snippet);
     if (snippet) lines.push(`    ${snippet}`);
-    // Why a question in a client's words found it: the 相談例 that says most of it.
-    if (hit.consultation) lines.push(`    相談例: 「${hit.consultation}」`);
+    // Why a question in a client's words found it: the 相談例 that says most of it. Named as what
+    // search used, not as a fact of the program: 相談例 are search aids awaiting staff review.
+    if (hit.consultation) lines.push(`    検索に使った相談例: 「${hit.consultation}」`);
     // jGrants programs: the period in JST and the page; catalog programs have neither.
     const period = describePeriod(p, new Date());
     if (period) lines.push(`    ${period}`);

@@ -59,7 +59,7 @@ describe('the 相談例 a hit shows (both engines)', () => {
       const seminar = r.hits.find((h) => h.program.id === 'seminar');
       expect(seminar, kind).toBeDefined();
       expect(seminar?.consultation, kind).toBeUndefined();
-      expect(renderResponseText(r, 5), kind).toContain('相談例: 「売上が減って借金の返済が苦しい」');
+      expect(renderResponseText(r, 5), kind).toContain('検索に使った相談例: 「売上が減って借金の返済が苦しい」');
       expect(responseJson(r, 5).results.find((x) => x.id === 'antei')?.consultation, kind).toBe('売上が減って借金の返済が苦しい');
       // Words typed apart are not a client's sentence: no 相談例.
       expect(e[kind].search('返済').hits.every((h) => h.consultation === undefined), kind).toBe(true);

@@ -122,7 +122,7 @@ describe('search answers as Block Kit', () => {
     for (const kind of ['kuromoji', 'served'] as const) {
       const m = renderResults(tiny[kind].search('給料日前に口座が空っぽ'));
       expectValid(m, kind);
-      expect(allText(m), kind).toContain('相談例: 「給料日前に口座が&lt;!channel&gt;空っぽ &amp; 困る」');
+      expect(allText(m), kind).toContain('検索に使った相談例: 「給料日前に口座が&lt;!channel&gt;空っぽ &amp; 困る」');
       expect(displayed(m)).not.toMatch(/<[!@#]/);
       // A word typed alone is not a client's sentence: no 相談例 line.
       expect(allText(renderResults(tiny[kind].search('資金繰り'))), kind).not.toContain('相談例');

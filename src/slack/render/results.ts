@@ -80,8 +80,9 @@ function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   if (period) lines.push(escapeMrkdwn(period));
   const snippet = snippetMrkdwn(hit.snippet);
   if (snippet) lines.push(`> ${snippet.replace(/\n/g, ' ')}`);
-  // Why a question in a client's words found it: the 相談例 that says most of it.
-  if (hit.consultation) lines.push(`相談例: 「${escapeCut(hit.consultation.replace(/\n/g, ' '), 100).text}」`);
+  // Why a question in a client's words found it: the 相談例 that says most of it. Named as what
+  // search used, not as a fact of the program: 相談例 are search aids awaiting staff review.
+  if (hit.consultation) lines.push(`検索に使った相談例: 「${escapeCut(hit.consultation.replace(/\n/g, ' '), 100).text}」`);
   const buttons: Button[] = [detailsButton(p)];
   if (share) buttons.push(shareButton(p));
   return [
