@@ -32,6 +32,7 @@ export function responseJson(response: SearchResponse, limit: number) {
       score: Math.round(h.score * 1000) / 1000,
       snippet: h.snippet.text,
       ...(h.consultation ? { consultation: h.consultation } : {}),
+      ...(h.byPurpose ? { byPurpose: h.byPurpose } : {}),
       ...sourceFields(h.program),
     })),
     ...(response.suggestions ? { suggestions: response.suggestions } : {}),

@@ -73,6 +73,8 @@ export function renderResponseText(response: SearchResponse, limit: number, offs
     // Why a question in a client's words found it: the 相談例 that says most of it. Named as what
     // search used, not as a fact of the program: 相談例 are search aids awaiting staff review.
     if (hit.consultation) lines.push(`    検索に使った相談例: 「${hit.consultation}」`);
+    // No word of the question found it: the purpose its words lean to did (client-words.ts).
+    if (hit.byPurpose) lines.push(`    ご相談の言葉から「${hit.byPurpose}」に当たる事業として表示`);
     // jGrants programs: the period in JST and the page; catalog programs have neither.
     const period = describePeriod(p, new Date());
     if (period) lines.push(`    ${period}`);

@@ -12,10 +12,10 @@ import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, Sear
 import { ALONE_COST_IN_ENTRIES, IntentLists, type IntentTerms } from './intent-lists.js';
 import type { TermSpec } from './vocabulary.js';
 import { readKanaWords } from './kana-reading.js';
-import { addUp, DocSet, filterScores, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
+import { addUp, DocSet, filterScores, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
-import { closestConsultation, withClientWords } from './client-words.js';
+import { closestConsultation, purposeFill, withClientWords } from './client-words.js';
 import { QueryFilters } from './query-filters.js';
 import { answerInSteps, isCommon, stemOf, type QueryWord } from './fallback.js';
 import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-index.js';
@@ -175,7 +175,7 @@ export class SearchEngine {
     const parsed = parseQuery(this.catalog.variants.fold(query));
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
-    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount' | 'purposeRead'> = {};
+    let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount'> = {};
     // Snippets are made only for the page returned: at 10,000 programs a broad query matches
     // thousands, and making every snippet dominated the query time (bench).
     const respond = (total: number, make: (i: number) => SearchHit, mode: MatchMode): SearchResponse => {
@@ -277,15 +277,21 @@ export class SearchEngine {
       return near && { ...near, scores: keep(near.scores) };
     }, sentence);
     let combined = answer.scores;
-    let purposeRead: string | undefined;
     const mode: MatchMode = answer.mode;
     // A question is also matched against how clients put their needs (client-words.ts).
     let clientQuestion: Array<Set<string>> | undefined;
+    // The purpose's programs nothing else found, as far as they reach the first pages.
+    let purposeOnly = NO_SCORES;
+    let purpose: string | undefined;
     if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
       clientQuestion = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
-      ({ scores: combined, purposeRead } = withClientWords(this.catalog, clientQuestion, combined, this.options, keep));
+      const client = withClientWords(this.catalog, clientQuestion, combined, this.options, keep);
+      combined = client.scores;
+      purpose = client.purpose;
+      purposeOnly = purposeFill(combined, client.purposeOnly, (doc) => answer.tier(doc) > 0 || answer.exactCount(doc) > 0);
+      if (purposeOnly.size) combined = addUp([combined, purposeOnly]);
     }
-    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}), ...(purposeRead ? { purposeRead } : {}) };
+    stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
     if (!combined.size) return respond(0, nothing, 'none');
     // An exact hit ranks first: programs containing more of the (deciding) words as written
     // come before programs found through synonyms. A colloquial question (an intent matched)
@@ -313,9 +319,13 @@ export class SearchEngine {
       const doc = docs[k]!;
       const hit = this.hit(programs[doc]!.id, scores[k]!, [...(pageTerms.get(doc) ?? [])], parsed.phrases);
       const consultation = clientQuestion && closestConsultation(this.catalog, doc, clientQuestion);
-      return consultation ? { ...hit, consultation } : hit;
+      if (consultation) hit.consultation = consultation;
+      if (purpose && purposeOnly.has(doc)) hit.byPurpose = purpose;
+      return hit;
     };
     const response: SearchResponse & { inAnswer?: Set<string> } = respond(entries.length, make, mode);
+    // Said when the page shows a program the purpose alone brought.
+    if (purpose && response.hits.some((h) => h.byPurpose)) response.purposeRead = purpose;
     if (probe?.size) {
       const listed = new Set(docs);
       response.inAnswer = new Set([...probe].filter((id) => listed.has(this.catalog.order.get(id)!)));

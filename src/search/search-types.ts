@@ -57,6 +57,8 @@ export interface SearchHit {
   snippet: Snippet;
   /** The program's 相談例 closest to a question in a client's words, when it says at least half of it (client-words.ts). */
   consultation?: string;
+  /** The purpose the question's words lean to, when that alone brought the program (client-words.ts: purposeFill). */
+  byPurpose?: string;
 }
 
 /**
@@ -101,7 +103,7 @@ export interface SearchResponse {
   allCount?: number;
   /** A question of two needs or more: its clauses, each also answered apart and woven into the page (clauses.ts). */
   clauses?: string[];
-  /** The purpose the question's words most lean to (purpose-model.ts), when its programs were added to the answer. */
+  /** The purpose the question's words lean to most (purpose-model.ts), when the page shows a program that alone brought. */
   purposeRead?: string;
 }
 

@@ -8,6 +8,11 @@ import { SearchEngine } from '../../src/search/engine.js';
 import { PurposeModel, type PurposeModelSource } from '../../src/search/purpose-model.js';
 import { describeStep } from '../../src/search/fallback.js';
 import { responseJson } from '../../src/cli/search.js';
+import { renderResponseText } from '../../src/render/text.js';
+import { PURPOSE_FILL, purposeFill } from '../../src/search/client-words.js';
+import { constantScores, ScoresBuilder } from '../../src/search/scores.js';
+import { MessageSchema } from '../../src/slack/blocks.js';
+import { renderResults } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines, tinyInput } from './support.js';
 
 /** Examples as word lists, each with its program; programs' purposes by position. */
@@ -89,8 +94,17 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
       const r = e[kind].search('給料日前に口座が空っぽ');
       expect(ids(r), kind).toEqual(['soudan', 'yushi']);
       expect(r.purposeRead, kind).toBe('資金繰りを改善したい');
-      expect(describeStep(r), kind).toContain('「資金繰りを改善したい」に当たる事業も含めています');
-      expect(responseJson(r, 5).purposeRead, kind).toBe('資金繰りを改善したい');
+      // The program the purpose alone brought says so; the one its words found does not.
+      expect(r.hits.map((h) => h.byPurpose), kind).toEqual([undefined, '資金繰りを改善したい']);
+      // Alone, or after the count of programs with every word (the served lexicon splits 空っぽ apart).
+      expect(describeStep(r), kind).toMatch(r.allCount === undefined ? /^ご相談の言葉から「資金繰りを改善したい」に当たる事業も含めています$/ : /^すべての語を含む事業は 1 件です。その後にいずれかの語を含む事業と、ご相談の言葉から「資金繰りを改善したい」に当たる事業を表示します$/);
+      const json = responseJson(r, 5);
+      expect(json.purposeRead, kind).toBe('資金繰りを改善したい');
+      expect(json.results.map((x) => x.byPurpose), kind).toEqual([undefined, '資金繰りを改善したい']);
+      expect(renderResponseText(r, 5), kind).toContain('ご相談の言葉から「資金繰りを改善したい」に当たる事業として表示');
+      const slack = JSON.stringify(renderResults(r));
+      expect(slack, kind).toContain('ご相談の言葉から「資金繰りを改善したい」に当たる事業として表示');
+      expect(MessageSchema.safeParse(renderResults(r)).success, kind).toBe(true);
     }
   });
 
@@ -111,8 +125,48 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
     }
   });
 
+  it('adds no more than two pages’ worth, and says nothing on a page that shows none of them', async () => {
+    // One program the words find, twelve of the same purpose that say nothing of the question.
+    const many = [
+      programs[0]!,
+      ...Array.from({ length: 12 }, (_, i) => program(`fund${i}`, `資金制度${i}`, { overview: '運転資金を融資する。', purposes: ['資金繰りを改善したい'], consultations: ['運転資金を借りたい'] })),
+    ];
+    const e = await tinyEngines(analyzer, many);
+    for (const kind of ENGINE_KINDS) {
+      const first = e[kind].search('給料日前に口座が空っぽ', { limit: 5 });
+      expect(first.total, kind).toBe(PURPOSE_FILL);
+      expect(first.purposeRead, kind).toBe('資金繰りを改善したい');
+      const third = e[kind].search('給料日前に口座が空っぽ', { offset: 5, limit: 5 });
+      expect(third.hits.every((h) => h.byPurpose), kind).toBe(true);
+      expect(e[kind].search('給料日前に口座が空っぽ', { offset: 10, limit: 5 }).hits, kind).toEqual([]);
+    }
+  });
+
   it('a word typed alone is not read for a purpose (keyword search stays as typed)', async () => {
     const e = await tinyEngines(analyzer, programs);
     for (const kind of ENGINE_KINDS) expect(ids(e[kind].search('給料')), kind).toEqual(['soudan']);
+  });
+});
+
+describe('purposeFill', () => {
+  const list = (pairs: Array<[number, number]>) => {
+    const b = new ScoresBuilder(pairs.length);
+    for (const [doc, score] of pairs) b.add(doc, score);
+    return b.build({ kind: 'same', terms: new Set() });
+  };
+  const purposeOnly = constantScores(Int32Array.from([10, 11, 12, 13]), 3, new Set());
+
+  it('keeps what fits in the first pages after the programs that outrank them, in catalog order', () => {
+    // Two found programs score above 3, one below: two places of four are taken.
+    const found = list([[0, 9], [1, 5], [2, 1]]);
+    expect([...purposeFill(found, purposeOnly, () => false, 4).docs]).toEqual([10, 11]);
+    expect([...purposeFill(found, purposeOnly, () => false, 10).docs]).toEqual([10, 11, 12, 13]);
+  });
+
+  it('a found program with every word or more words as written outranks them whatever its score', () => {
+    const found = list([[0, 1], [1, 1], [2, 1]]);
+    expect([...purposeFill(found, purposeOnly, () => false, 4).docs]).toEqual([10, 11, 12, 13]);
+    expect([...purposeFill(found, purposeOnly, (doc) => doc < 2, 4).docs]).toEqual([10, 11]);
+    expect(purposeFill(found, purposeOnly, () => true, 3).size).toBe(0);
   });
 });
