@@ -39,6 +39,8 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
   const which = asked?.[1] ?? asked?.[2];
   const details = which !== undefined && (/^[0-9０-９]+$/u.test(which) || /^(?:p|jg)-[\w-]+$/u.test(which) || engine.get(which)) ? which : engine.get(query) ? query : undefined;
   if (details !== undefined) return detailsText(engine, details, session);
+  // 詳細 alone names no program: searching the word found nothing (walk-through).
+  if (/^詳細$/u.test(query)) return '「詳細」のあとに結果の番号か事業の id を入力してください (例: 詳細 1、詳細 p-…)。';
   if (NEXT_PAGE.test(query)) {
     if (session.query === undefined) return '前の検索がありません。まず検索語を入力してください (例: 創業)。';
     return answerPage(engine, session.query, session.offset + RESULTS_SHOWN, session);
@@ -72,7 +74,9 @@ function detailsText(engine: SearchEngine, which: string, session: ConsoleSessio
   const program = id === undefined ? undefined : engine.get(id);
   if (!program) {
     if (n === undefined) return `id「${which}」の事業はありません。`;
-    return session.ids.length ? `${n} 番の事業は直前の結果にありません (${session.offset + 1}〜${session.offset + session.ids.length} 番)。` : 'まず検索してから「詳細 番号」で事業の説明と連絡先を表示します (例: 創業 → 詳細 1)。';
+    if (session.ids.length) return `${n} 番の事業は直前の結果にありません (${session.offset + 1}〜${session.offset + session.ids.length} 番)。`;
+    if (session.query !== undefined) return `直前の検索「${session.query}」には表示した事業がありません。別の言葉で検索してから「詳細 番号」を入力してください。`;
+    return 'まず検索してから「詳細 番号」で事業の説明と連絡先を表示します (例: 創業 → 詳細 1)。';
   }
   return renderProgramText(program, engine.agencies.resolve(program.agency), new Date());
 }
@@ -120,7 +124,11 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
   const session = new ConsoleSession(interactive && prompt === output);
   try {
     for await (const line of lines) {
-      if (interactive && QUIT.test(line.trim())) break;
+      // From a pipe too: a script's quit ends it as the README says (its later lines are not read).
+      if (QUIT.test(line.trim())) {
+        asked++; // a quit is not an empty input
+        break;
+      }
       // A blank line from a pipe is skipped; at the prompt it just prompts again.
       if (line.trim()) {
         asked++;
@@ -135,6 +143,6 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
   // `npm start` as a service with its Slack settings missing (an .env in another directory) read
   // an empty stdin and ended at once, exit 0, without a word: say what happened.
   if (!interactive && asked === 0) {
-    (options.err ?? process.stderr).write('支援ナビ: Slack の設定 (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) がないためコンソールで起動しましたが、入力が空でした。Slack で動かすには、その 2 つを環境変数か作業ディレクトリの .env に設定してください。\n');
+    (options.err ?? process.stderr).write('支援ナビ: Slack の設定がないためコンソールで起動しましたが、入力が空でした。Slack で動かすには、HTTP なら SLACK_BOT_TOKEN と SLACK_SIGNING_SECRET、Socket Mode なら SLACK_BOT_TOKEN と SLACK_APP_TOKEN を、環境変数か作業ディレクトリの .env に設定してください。\n');
   }
 }

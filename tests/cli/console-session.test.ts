@@ -1,6 +1,7 @@
 /**
  * The local console as people use it (found by a fresh-clone walk-through): at a terminal whose
- * answers go to a file, the prompt and the echo stay off stdout; `quit` ends the session; an
+ * answers go to a file, the prompt and the echo stay off stdout; `quit` ends the session (a
+ * pipe's too); `詳細` alone asks for a number; an
  * empty pipe (a service started without its Slack settings) says so on stderr; `shien search`
  * without a query says at a terminal what it waits for.
  */
@@ -49,11 +50,27 @@ describe('the local console', () => {
     }
   });
 
-  it('from a pipe, quit is a question like any other (a script ends with its input)', async () => {
+  it('from a pipe, quit ends it too, as the README says: the lines after it are not answered, and it is not an empty input', async () => {
     const s = session(false);
-    s.input.end('quit\n');
+    s.input.end('創業\nquit\n輸出\n');
     await s.running;
-    expect(s.text.out).toContain('「quit」');
+    expect(s.text.out).toContain('「創業」');
+    expect(s.text.out).not.toContain('「quit」');
+    expect(s.text.out).not.toContain('「輸出」');
+    const only = session(false);
+    only.input.end('quit\n');
+    await only.running;
+    expect(only.text.out).toBe('');
+    expect(only.text.err).toBe('');
+  });
+
+  it('詳細 alone asks for a number; 詳細 N after an answer with no programs says so', async () => {
+    const s = session(false);
+    s.input.end('詳細\nzzzzqqqq\n詳細 3\n');
+    await s.running;
+    expect(s.text.out).toContain('「詳細」のあとに結果の番号か事業の id を入力してください');
+    expect(s.text.out).not.toContain('「詳細」 0 件');
+    expect(s.text.out).toContain('直前の検索「zzzzqqqq」には表示した事業がありません');
   });
 
   it('an empty pipe (npm start as a service without its Slack settings) says on stderr what happened; a pipe with questions says nothing there', async () => {
@@ -62,6 +79,7 @@ describe('the local console', () => {
     await empty.running;
     expect(empty.text.out).toBe('');
     expect(empty.text.err).toContain('SLACK_BOT_TOKEN');
+    expect(empty.text.err).toContain('SLACK_APP_TOKEN'); // Socket Mode's settings too
     expect(empty.text.err).toContain('入力が空でした');
 
     const asked = session(false);
