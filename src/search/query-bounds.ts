@@ -46,6 +46,12 @@ export function withoutControls(text: string): string {
   return text.replace(SPACE_CONTROLS, ' ').replace(CONTROLS, '');
 }
 
+// A terminal's escape sequences, whole (colours ESC[31m, titles ESC]0;…BEL, the C1 CSI): pasted
+// from a terminal, removing only their ESC left 「[31m」 to be searched for.
+const TERMINAL_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
+// In a query any other control separates words (創業\0事業承継 is two words, as with a tab).
+const QUERY_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** At most `max` code points of `text` (never half of a surrogate pair). */
 function firstCodePoints(text: string, max: number): { text: string; cut: boolean } {
   if (text.length <= max) return { text, cut: false };
@@ -62,7 +68,7 @@ export function boundQuery(raw: string): BoundedQuery {
     text = text.slice(0, MAX_RAW_CODE_UNITS);
     shortened = true;
   }
-  text = withoutControls(text).replace(/\s+/g, ' ').trim();
+  text = withoutControls(text.replace(TERMINAL_SEQUENCES, ' ').replace(QUERY_CONTROLS, ' ')).replace(/\s+/g, ' ').trim();
   // Counted after normalisation (what is analysed); kept as typed when it fits, so the answer
   // repeats the query as the user wrote it.
   const normalized = text.normalize('NFKC');

@@ -69,9 +69,20 @@ describe('boundQuery', () => {
     expect(boundQuery(words.slice(0, MAX_QUERY_WORDS).join(' ')).shortened).toBe(false);
   });
 
-  it('removes controls without calling it shortened; nothing but controls is an empty query', () => {
-    expect(boundQuery('創業\u0000補助金')).toEqual({ text: '創業補助金', shortened: false });
+  it('a control separates words, as a tab does, without calling it shortened; nothing but controls is an empty query', () => {
+    expect(boundQuery('創業\u0000補助金')).toEqual({ text: '創業 補助金', shortened: false });
+    expect(boundQuery('創業\u0007\u007f補助金\u0000')).toEqual({ text: '創業 補助金', shortened: false });
     expect(boundQuery('\u0000'.repeat(10))).toEqual({ text: '', shortened: false });
     expect(boundQuery('\u0000'.repeat(40_000))).toEqual({ text: '', shortened: true });
+  });
+
+  it('a terminal escape sequence pasted with the query goes whole, leaving no 「[31m」 to search for', () => {
+    expect(boundQuery('\u001b[31m創業\u001b[0m')).toEqual({ text: '創業', shortened: false });
+    expect(boundQuery('\u001b[1;32;40m輸出\u001b[K 補助金')).toEqual({ text: '輸出 補助金', shortened: false });
+    expect(boundQuery('\u001b]0;pwned\u0007創業')).toEqual({ text: '創業', shortened: false });
+    expect(boundQuery('\u001b]0;pwned\u001b\\創業')).toEqual({ text: '創業', shortened: false });
+    expect(boundQuery('\u009b2J創業')).toEqual({ text: '創業', shortened: false });
+    // A lone ESC before ordinary text takes nothing with it but a following letter-like byte.
+    expect(boundQuery('創業\u001b')).toEqual({ text: '創業', shortened: false });
   });
 });
