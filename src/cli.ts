@@ -17,11 +17,16 @@ const USAGE = `使い方: npm run -s shien -- <command>   (または npx shien <
 type Command = (args: string[], paths: Paths, io: CliIo) => Promise<number>;
 
 /** One file per command, imported when it runs: `search` does not load SQLite or Slack's client. */
-const COMMANDS: Record<string, { usage: string; run: () => Promise<Command>; needs?: Parameters<typeof checkPaths>[1] }> = {
+const COMMANDS: Record<string, { usage: string; run: () => Promise<Command>; needs?: Parameters<typeof checkPaths>[1]; more?: () => Promise<string[]> }> = {
   catalog: { usage: 'catalog [--json]', run: async () => (await import('./cli/catalog.js')).catalogCommand, needs: { synonyms: false } },
   ingest: { usage: 'ingest <document> [--write]', run: async () => (await import('./cli/ingest.js')).ingestCommand, needs: { synonyms: false, catalogMayBeMissing: true } },
   index: { usage: 'index', run: async () => (await import('./cli/index.js')).indexCommand },
-  search: { usage: 'search "<検索語>" [--json] [--limit N]', run: async () => (await import('./cli/search.js')).searchCommand },
+  search: {
+    usage: 'search "<検索語>" [--json] [--limit N]',
+    run: async () => (await import('./cli/search.js')).searchCommand,
+    // The query's forms (filters, phrases), as Slack's help lists them: `--help` did not say them.
+    more: async () => ['検索語の書き方:', ...(await import('./slack/render/help.js')).helpLines('shien search').filter((l) => !l.includes('通知')).map((l) => `  ${l.replace(/`/g, '').replace(/^(shien search )("[^"]*")/, "$1'$2'")}`)], // a phrase's quotes survive the shell
+  },
   notify: { usage: 'notify --once', run: async () => (await import('./cli/notify.js')).notifyCommand, needs: { synonyms: false } },
   sync: { usage: 'sync [--dry-run] [--json]', run: async () => (await import('./cli/sync.js')).syncCommand },
   agencies: { usage: 'agencies [--json | --export]', run: async () => (await import('./cli/agencies.js')).agenciesCommand, needs: { synonyms: false } },
@@ -45,7 +50,7 @@ export async function runCli(argv: string[], io: CliIo = { out: process.stdout, 
   }
   // `search --help`: the command's own usage, as an answer (it was refused as an unknown option).
   if (args.includes('--help') || args.includes('-h')) {
-    io.out.write(`使い方: npm run -s shien -- ${entry.usage}\n`);
+    io.out.write(`使い方: npm run -s shien -- ${entry.usage}\n${entry.more ? (await entry.more()).join('\n') + '\n' : ''}`);
     return 0;
   }
   let paths: Paths;

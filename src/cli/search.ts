@@ -74,10 +74,15 @@ export async function searchCommand(args: string[], paths: Paths, { out, err }: 
   // At a terminal, say what it waits for (it looked stuck).
   if ((input as { isTTY?: boolean }).isTTY) err.write('検索語を 1 行に 1 つ入力してください (終わりは Ctrl+D)。\n');
   const lines = createInterface({ input, crlfDelay: Infinity });
+  let read = 0;
   for await (const line of lines) {
+    read++;
     // --json: one line out per line in, a blank one too (mode "empty"), so that the answers line
     // up with the questions (paste, zip); as text a blank line is skipped.
     if (json || line.trim()) answer(line);
   }
+  // Nothing on stdout for nothing in (a script's empty list stays empty), but said: a search that
+  // printed nothing at all looked broken (walk-through).
+  if (!read) err.write('検索語がありませんでした (引数にも標準入力にもありません)。使い方: shien search "<検索語>" [--json] [--limit N]\n');
   return 0;
 }

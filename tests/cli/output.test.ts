@@ -166,7 +166,22 @@ describe('a command line that cannot be run: usage on stderr, exit 2, nothing on
   it.each([['search', '--help'], ['catalog', '-h'], ['search', '創業', '--help']])('a command\'s --help is its usage on stdout, exit 0: shien %j', async (...args) => {
     const r = await shien(args);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`使い方: npm run -s shien -- ${args[0] === 'search' ? 'search "<検索語>" [--json] [--limit N]' : 'catalog [--json]'}\n`);
+    if (args[0] === 'search') {
+      // search's also lists how a query is written: filters and phrases, quoted for a shell.
+      const [first, ...rest] = r.stdout.split('\n');
+      expect(first).toBe('使い方: npm run -s shien -- search "<検索語>" [--json] [--limit N]');
+      for (const form of ['機関:', '重点:', '予算:', '目的:', `shien search '"事業承継"'`]) expect(rest.join('\n')).toContain(form);
+      expect(r.stdout).not.toContain('通知');
+    } else expect(r.stdout).toBe('使い方: npm run -s shien -- catalog [--json]\n');
     expect(ownStderr(r.stderr)).toBe('');
+  }, RUN_TIMEOUT);
+
+  it('search with nothing on stdin prints nothing on stdout and says so on stderr, exit 0', async () => {
+    for (const extra of [[], ['--json']]) {
+      const r = await shien(['search', ...extra], { input: '' });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(ownStderr(r.stderr)).toContain('検索語がありませんでした');
+    }
   }, RUN_TIMEOUT);
 });
