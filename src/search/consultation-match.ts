@@ -83,15 +83,7 @@ export class ConsultationMatcher {
   /** Whether `example` says `word` (its list is ascending: a binary search). */
   private says(example: number, word: string): boolean {
     const list = this.examplesWith.get(word);
-    if (!list) return false;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! < example) lo = mid + 1;
-      else hi = mid;
-    }
-    return list[lo] === example;
+    return list !== undefined && list[lowerBound(list, example)] === example;
   }
 
   private weight(word: string): number {
@@ -214,13 +206,7 @@ export class ConsultationMatcher {
    */
   closest(doc: number, question: ReadonlyArray<ReadonlySet<string>>, minCover = 0.5): number | undefined {
     const programOf = this.programOfExample;
-    let lo = 0;
-    let hi = programOf.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (programOf[mid]! < doc) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(programOf, doc); // its first example: examples are numbered in catalog order
     const weights = question.map((forms) => Math.max(...[...forms].map((f) => this.weight(f))));
     const total = weights.reduce((a, b) => a + b, 0);
     if (!total) return undefined;
@@ -256,6 +242,18 @@ export class ConsultationMatcher {
     }
     return terms;
   }
+}
+
+/** The first position of ascending `list` whose value is not below `value` (a binary search). */
+function lowerBound(list: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A copy twice as long (at least 1,024). */
