@@ -149,6 +149,13 @@ export const ProgramSchema = z
      * as their own field, so a question in a client's words finds the program.
      */
     consultations: z.array(nonBlank.max(80, '相談例 (consultations) は 1 件 80 文字以内です')).max(20, '相談例 (consultations) は 20 件までです').optional(),
+    /**
+     * 相談の種類: the finer needs this program serves, in a client's terms (運転資金を借りたい,
+     * 会社を第三者に譲りたい), one taxonomy across the catalog, written from the program's own
+     * text and awaiting staff review like the 相談例. Search reads which need a question's words
+     * lean to from the 相談例 of the programs having it (purpose-model.ts).
+     */
+    needs: z.array(nonBlank.max(30, '相談の種類 (needs) は 1 件 30 文字以内です')).max(10, '相談の種類 (needs) は 10 件までです').optional(),
     source: SourceRefSchema.optional(),
     /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
     contact: ContactSchema.optional(),

@@ -79,6 +79,7 @@ function bitCount(x: number): number {
 /** The labels the engine asks about, each made on first use. */
 export class ProgramLabels {
   private purposeLabels?: Labels<string>;
+  private needLabels?: Labels<string>;
   private keyProjectLabels?: Labels<number>;
   private importedDocs?: Int32Array;
 
@@ -86,6 +87,11 @@ export class ProgramLabels {
 
   get purposes(): Labels<string> {
     return (this.purposeLabels ??= new Labels(this.programs, (p) => p.purposes));
+  }
+
+  /** The finer needs (相談の種類) of the catalog's programs. */
+  get needs(): Labels<string> {
+    return (this.needLabels ??= new Labels(this.programs, (p) => p.needs));
   }
 
   get keyProjects(): Labels<number> {

@@ -40,7 +40,7 @@ export class PurposeModel {
   /** Per purpose, log of its words' total count plus the smoothing's. */
   private readonly logTotal: Float64Array;
 
-  constructor(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined) {
+  constructor(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined, labelWords?: (label: string) => string[], labelWeight = 0) {
     const numbers = new Map<string, number>();
     // Per example, its program's purposes (numbers into `purposes`): one list per program, shared
     // by its examples; per example only a reference (about two million at 100,000 programs).
@@ -78,6 +78,17 @@ export class PurposeModel {
       if (!any) continue;
       this.counts.set(word, counts);
       for (let p = 0; p < n; p++) totals[p]! += counts[p]!;
+    }
+    // A label's own name says what it is about (運転資金を借りたい): its words count as examples of it.
+    if (labelWords && labelWeight > 0) {
+      for (let p = 0; p < n; p++) {
+        for (const w of new Set(labelWords(this.purposes[p]!))) {
+          let counts = this.counts.get(w);
+          if (!counts) this.counts.set(w, (counts = new Float64Array(n)));
+          counts[p]! += labelWeight;
+          totals[p]! += labelWeight;
+        }
+      }
     }
     const vocabulary = this.counts.size;
     this.logTotal = new Float64Array(n);

@@ -33,6 +33,10 @@ export interface SearchEngineOptions {
   purposeModelScore?: number;
   /** How likely the likeliest purpose must be for its programs to be added (purpose-model.ts). */
   purposeModelMin?: number;
+  /** The same as purposeModelScore for the finer needs (相談の種類) the catalog tags programs with; 0: off. */
+  needModelScore?: number;
+  /** How likely the likeliest need must be. */
+  needModelMin?: number;
   /** How many of each clause's answers a question of two needs weaves into its page (clauses.ts); 0: off. */
   clauseDepth?: number;
   /**
@@ -57,7 +61,7 @@ export interface SearchHit {
   snippet: Snippet;
   /** The program's 相談例 closest to a question in a client's words, when it says at least half of it (client-words.ts). */
   consultation?: string;
-  /** The purpose the question's words lean to, when that alone brought the program (client-words.ts: purposeFill). */
+  /** The need or purpose the question's words lean to, when that alone brought the program (client-words.ts). */
   byPurpose?: string;
 }
 

@@ -17,6 +17,7 @@
  *   商品開発 gained one), and 新しく店を始めたい and 地元の学生を採用したい put their first
  *   expected program second; the held-out set gained 0.05 recall@5 and 0.05–0.08 MRR, the
  *   blind tuning set 0.03–0.04 and 0.02.
+ * - keyword 0.88 → 0.89 with the needs (session 24): 0.900 with both engines.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
@@ -26,7 +27,7 @@ import { ANALYZER_TIMEOUT, BLIND_FILE, bundledEngines, ENGINE_KINDS, HELD_OUT_FI
 const FLOORS = {
   overallRecall: 0.91,
   overallMrr: 0.97,
-  keywordRecall: 0.88,
+  keywordRecall: 0.89,
   colloquialRecall: 0.87,
   colloquialMrr: 0.91,
   kanaRecall: 0.92,
@@ -41,7 +42,8 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
-// With the purpose model (session 24): kuromoji 0.721 / 0.865, served 0.721 / 0.871.
+// With the purpose model and the needs (session 24): kuromoji 0.737 / 0.866, served 0.734 / 0.872;
+// the purpose model alone: kuromoji 0.721 / 0.865, served 0.721 / 0.871.
 // Measured with 18–20 相談例 per program and consultationScore 20 (session 23): kuromoji 0.712
 // / 0.855, served 0.710 / 0.870. With consultationScore 30 (session 22): kuromoji 0.712 / 0.851,
 // served 0.707 / 0.866. MRR's floor lowered 0.86 → 0.85 with them: the lever was chosen on the two tuning
@@ -52,7 +54,7 @@ const FLOORS = {
 // them: 0.639 / 0.781 and 0.613 / 0.775; with 2–4: 0.568 / 0.682 and 0.562 / 0.650; before
 // issue 16: 0.430 / 0.493; the naive kuromoji + MiniSearch build of scripts/naive-search.ts:
 // 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.71, mrr: 0.86 };
+const HELD_OUT_FLOORS = { recall: 0.73, mrr: 0.86 };
 
 /**
  * The second tuning set (tests/fixtures/queries-blind.yaml: 80 colloquial questions written
@@ -61,9 +63,9 @@ const HELD_OUT_FLOORS = { recall: 0.71, mrr: 0.86 };
  * 0.703 / 0.840 once kana endings left its lexicon (session 22); with 18–20 相談例: kuromoji
  * 0.717 / 0.872, served 0.715 / 0.866; and consultationScore 20 (session 23): kuromoji 0.726 /
  * 0.875, served 0.716 / 0.864; with the purpose model (session 24): kuromoji 0.750 / 0.880,
- * served 0.742 / 0.866.
+ * served 0.742 / 0.866; and the needs: kuromoji 0.754 / 0.887, served 0.744 / 0.872.
  */
-const BLIND_FLOORS = { recall: 0.74, mrr: 0.86 };
+const BLIND_FLOORS = { recall: 0.74, mrr: 0.87 };
 
 let engines: Engines;
 let queries: EvalQuery[];

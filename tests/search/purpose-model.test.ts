@@ -3,7 +3,10 @@
  * from the 相談例 pooled by purpose, and the programs of that purpose it brings to the answer.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ProgramSchema } from '../../src/catalog/schema.js';
+import { loadPaths } from '../../src/config.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
+import { readSources } from '../../src/search/load.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { PurposeModel, type PurposeModelSource } from '../../src/search/purpose-model.js';
 import { describeStep } from '../../src/search/fallback.js';
@@ -154,19 +157,74 @@ describe('purposeFill', () => {
     for (const [doc, score] of pairs) b.add(doc, score);
     return b.build({ kind: 'same', terms: new Set() });
   };
-  const purposeOnly = constantScores(Int32Array.from([10, 11, 12, 13]), 3, new Set());
+  // Made in each test: lists live in the memory of one query (scores.ts), and the engine tests reuse it.
+  const categoryOnly = () => constantScores(Int32Array.from([10, 11, 12, 13]), 3, new Set());
 
   it('keeps what fits in the first pages after the programs that outrank them, in catalog order', () => {
     // Two found programs score above 3, one below: two places of four are taken.
     const found = list([[0, 9], [1, 5], [2, 1]]);
-    expect([...purposeFill(found, purposeOnly, () => false, 4).docs]).toEqual([10, 11]);
-    expect([...purposeFill(found, purposeOnly, () => false, 10).docs]).toEqual([10, 11, 12, 13]);
+    expect([...purposeFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11]);
+    expect([...purposeFill(found, categoryOnly(), () => false, 10).docs]).toEqual([10, 11, 12, 13]);
   });
 
   it('a found program with every word or more words as written outranks them whatever its score', () => {
     const found = list([[0, 1], [1, 1], [2, 1]]);
-    expect([...purposeFill(found, purposeOnly, () => false, 4).docs]).toEqual([10, 11, 12, 13]);
-    expect([...purposeFill(found, purposeOnly, (doc) => doc < 2, 4).docs]).toEqual([10, 11]);
-    expect(purposeFill(found, purposeOnly, () => true, 3).size).toBe(0);
+    expect([...purposeFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11, 12, 13]);
+    expect([...purposeFill(found, categoryOnly(), (doc) => doc < 2, 4).docs]).toEqual([10, 11]);
+    expect(purposeFill(found, categoryOnly(), () => true, 3).size).toBe(0);
+  });
+});
+
+describe('purposeFill with a need and a purpose (two scores)', () => {
+  it('ranks the higher score first and fills what is left with the lower', () => {
+    const b = new ScoresBuilder(3);
+    for (const [doc, score] of [[20, 7], [21, 2], [22, 6]] as const) b.add(doc, score);
+    const found = b.build({ kind: 'same', terms: new Set() });
+    const both = new ScoresBuilder(4);
+    for (const [doc, score] of [[1, 3], [2, 8], [3, 3], [4, 8]] as const) both.add(doc, score);
+    const only = both.build({ kind: 'same', terms: new Set() });
+    // 8s come before every found program; the 3s after two of them (7 and 6): five places.
+    expect([...purposeFill(found, only, () => false, 5).docs]).toEqual([1, 2, 4]);
+    expect([...purposeFill(found, only, () => false, 2).docs]).toEqual([2, 4]);
+  });
+});
+
+describe('the finer needs (相談の種類)', () => {
+  let analyzer: Analyzer;
+  beforeAll(async () => {
+    analyzer = await loadAnalyzer();
+  }, ANALYZER_TIMEOUT);
+
+  it('are validated: at most 10 per program, each at most 30 characters, none blank', () => {
+    const base = { name: '相談窓口', agency: 'テスト機関' };
+    expect(ProgramSchema.safeParse({ ...base, needs: ['運転資金を借りたい'] }).success).toBe(true);
+    expect(ProgramSchema.safeParse({ ...base, needs: ['あ'.repeat(31)] }).success).toBe(false);
+    expect(ProgramSchema.safeParse({ ...base, needs: Array(11).fill('運転資金を借りたい') }).success).toBe(false);
+    expect(ProgramSchema.safeParse({ ...base, needs: [' '] }).success).toBe(false);
+  });
+
+  it('every program of the bundled catalog has one', async () => {
+    const { programs } = await readSources(loadPaths({}));
+    for (const p of programs) expect(p.needs?.length, p.name).toBeGreaterThan(0);
+  });
+
+  // Three programs of one purpose, two needs: the question's words lean to the loan need.
+  const programs = [
+    program('soudan', '経営安定相談', { overview: '資金繰りに悩む事業者に助言する。', purposes: ['資金繰りを改善したい'], needs: ['運転資金を借りたい'], consultations: ['給料日前に口座のお金が足りない', '給料が払えるか心配'] }),
+    program('yushi', '融資制度', { overview: '運転資金を低利で融資する。', purposes: ['資金繰りを改善したい'], needs: ['運転資金を借りたい'], consultations: ['運転資金を借りたい'] }),
+    program('saisei', '再生支援', { overview: '返済条件の見直しを支援する。', purposes: ['資金繰りを改善したい'], needs: ['返済を見直したい'], consultations: ['返済を先に延ばしたい', '借入の条件を変えたい'] }),
+  ];
+
+  it('bring the programs of the need the question leans to before the rest of its purpose, and say the need', async () => {
+    const e = await tinyEngines(analyzer, programs);
+    for (const kind of ENGINE_KINDS) {
+      const r = e[kind].search('給料日前に口座が空っぽ');
+      expect(ids(r), kind).toEqual(['soudan', 'yushi', 'saisei']);
+      expect(r.hits.map((h) => h.byPurpose), kind).toEqual([undefined, '運転資金を借りたい', '資金繰りを改善したい']);
+      expect(r.purposeRead, kind).toBe('運転資金を借りたい');
+    }
+    const off = await SearchEngine.build({ ...tinyInput(analyzer, programs), options: { needModelScore: 0 } });
+    // Without them the purpose brings both others alike, in catalog order.
+    expect(off.search('給料日前に口座が空っぽ').hits.map((h) => h.byPurpose)).toEqual([undefined, '資金繰りを改善したい', '資金繰りを改善したい']);
   });
 });
