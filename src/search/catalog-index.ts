@@ -95,6 +95,8 @@ export class CatalogIndex {
   private consultations?: ConsultationMatcher;
   private purposeModelMade?: PurposeModel;
   private needModelMade?: PurposeModel;
+  /** Per need (相談の種類), the words of its name: see analyseNeedNames. */
+  private needNameWords = new Map<string, string[]>();
   /** term → catalog words the general dictionary gives as its synonyms. */
   generalSynonyms = new Map<string, string[]>();
   readonly variants: Variants;
@@ -155,6 +157,7 @@ export class CatalogIndex {
     }
     for (const surface of tally.endings()) catalog.lexicon.delete(surface);
     catalog.consultations = catalog.consultationMatcher();
+    catalog.needNameWords = catalog.analyseNeedNames();
     if (input.generalSynonymGroups) {
       catalog.generalSynonyms = generalSynonymMap(input.generalSynonymGroups, new Set(catalog.documentFrequency.keys()), (t) => catalog.variants.fold(t));
     }
@@ -205,6 +208,7 @@ export class CatalogIndex {
     // analyser (kuromoji: tests, tools) analyses them as it will analyse the questions.
     catalog.consultations = input.analyzer instanceof LexiconAnalyzer ? ConsultationMatcher.fromJSON(json.consultations) : catalog.consultationMatcher();
     catalog.generalSynonyms = new Map(json.generalSynonyms ?? []);
+    catalog.needNameWords = catalog.analyseNeedNames();
     return catalog;
   }
 
@@ -299,7 +303,19 @@ export class CatalogIndex {
    * own name counting as NEED_NAME_WEIGHT examples of it; made on first use.
    */
   needModel(): PurposeModel {
-    return (this.needModelMade ??= new PurposeModel(this.consultationSets(), (doc) => this.input.programs[doc]?.needs, (label) => this.analyzer.units(label).flatMap((u) => [u.term, ...u.parts]), NEED_NAME_WEIGHT));
+    return (this.needModelMade ??= new PurposeModel(this.consultationSets(), (doc) => this.input.programs[doc]?.needs, (label) => this.needNameWords.get(label) ?? [], NEED_NAME_WEIGHT));
+  }
+
+  /**
+   * The words of each need's name, analysed with the index rather than by the first question
+   * that reads the need model: a question's analysis stays bounded by the question (issue 12).
+   */
+  private analyseNeedNames(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const p of this.input.programs) {
+      for (const need of p.needs ?? []) if (!out.has(need)) out.set(need, this.analyzer.units(need).flatMap((u) => [u.term, ...u.parts]));
+    }
+    return out;
   }
 
   labels(): ProgramLabels {
