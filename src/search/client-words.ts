@@ -1,5 +1,5 @@
 import type { CatalogIndex } from './catalog-index.js';
-import { addUp, filterScores, NO_SCORES, ScoresBuilder, type Scores } from './scores.js';
+import { addUp, DocSet, filterScores, NO_SCORES, type Scores } from './scores.js';
 
 /**
  * A question in a client's words, matched against how clients put their needs: each program's
@@ -22,16 +22,19 @@ export interface ClientWordsOptions {
 export interface ClientWordsAnswer {
   /** `found` with what the 相談例 add, and the categories' scores for their programs among them. */
   scores: Scores;
-  /** The programs of the categories read that nothing else found, in catalog order: see `purposeFill`. */
+  /** The programs of the categories read that nothing else found: see `purposeFill`. */
   categoryOnly: Scores;
-  /** Per program of `categoryOnly`, the category that brought it (the need before the purpose). */
-  labelOf: Map<number, string>;
+  /** The category that brought a program of `categoryOnly` (the need before the purpose). */
+  labelOf: (doc: number) => string | undefined;
 }
 
 /**
  * `found` (the programs the question's words found) with what the 相談例 add: each program's
  * examples, then the need (相談の種類) and the purpose category the words of all examples lean
  * to. `keep`: the filters of the question (目的:, 機関:…), applied to what is added.
+ *
+ * At 100,000 programs a category has tens of thousands: sets are the query's scratch (DocSet)
+ * and lists stay in catalog order, so nothing here costs a Map or a sort of a category.
  */
 export function withClientWords(catalog: CatalogIndex, question: Array<Set<string>>, found: Scores, options: ClientWordsOptions, keep: (scores: Scores) => Scores): ClientWordsAnswer {
   let scores = addUp([found, keep(catalog.consultationSets().match(question, options.consultationScore))]);
@@ -40,26 +43,33 @@ export function withClientWords(catalog: CatalogIndex, question: Array<Set<strin
     { score: options.needModelScore, min: options.needModelMin, model: () => catalog.needModel(), having: (l: string) => labels.needs.having(l) },
     { score: options.purposeModelScore, min: options.purposeModelMin, model: () => catalog.purposeModel(), having: (l: string) => labels.purposes.having(l) },
   ];
-  const only = new Map<number, number>();
-  const labelOf = new Map<number, string>();
+  const size = catalog.input.programs.length;
+  const listed = new DocSet(size);
+  listed.addAll(scores.docs);
+  // Per category read, its programs nothing else found (ascending) and its label.
+  const onlyLists: Array<{ only: Scores; label: string }> = [];
   for (const c of categories) {
     if (c.score <= 0) continue;
     const byCategory = c.model().scores(question, c.score, c.min, c.having);
     const added = keep(byCategory.scores);
     if (!added.size || !byCategory.read) continue;
-    const before = scores;
-    scores = addUp([before, filterScores(added, (doc) => before.has(doc))]);
-    for (let i = 0; i < added.size; i++) {
-      const doc = added.docs[i]!;
-      if (before.has(doc)) continue;
-      only.set(doc, (only.get(doc) ?? 0) + added.scores[i]!);
-      if (!labelOf.has(doc)) labelOf.set(doc, byCategory.read.purpose);
-    }
+    scores = addUp([scores, filterScores(added, (doc) => listed.has(doc))]);
+    onlyLists.push({ only: filterScores(added, (doc) => !listed.has(doc)), label: byCategory.read.purpose });
   }
-  const docs = [...only.keys()].sort((a, b) => a - b);
-  const out = new ScoresBuilder(docs.length);
-  for (const doc of docs) out.add(doc, only.get(doc)!);
-  return { scores, categoryOnly: out.build({ kind: 'same', terms: new Set<string>() }), labelOf };
+  const labelOf = (doc: number) => onlyLists.find((l) => hasAscending(l.only.docs, doc))?.label;
+  return { scores, categoryOnly: onlyLists.length ? addUp(onlyLists.map((l) => l.only)) : NO_SCORES, labelOf };
+}
+
+/** Whether ascending `docs` holds `doc` (a binary search). */
+function hasAscending(docs: Int32Array, doc: number): boolean {
+  let lo = 0;
+  let hi = docs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return docs[lo] === doc;
 }
 
 /** How far down the answer the programs a category alone brought may come: two pages. */
@@ -70,28 +80,36 @@ export const PURPOSE_FILL = 10;
  * (catalog order among equals): a category fills the first pages when the words found little,
  * and neither makes the count grow by a whole category (46 programs for 販路拡大・海外展開) nor
  * lists programs nobody will reach. `outranks(doc)`: whether a program of `found` ranks before
- * them whatever the scores (it has every word, or more words as written).
+ * them whatever the scores (it has every word, or more words as written). Its scores take a few
+ * values (a need's, a purpose's, both), so it walks the list once per value, never sorting it.
  */
 export function purposeFill(found: Scores, categoryOnly: Scores, outranks: (doc: number) => boolean, fill = PURPOSE_FILL): Scores {
   if (!categoryOnly.size) return NO_SCORES;
-  const order = [...categoryOnly.docs.keys()].sort((a, b) => categoryOnly.scores[b]! - categoryOnly.scores[a]! || categoryOnly.docs[a]! - categoryOnly.docs[b]!);
-  // Per distinct score (one or two), how many programs of `found` rank before one at it.
-  const before = new Map<number, number>();
-  const ahead = (score: number, first: number) => {
-    let n = 0;
-    for (let i = 0; i < found.size && n < fill; i++) {
-      const doc = found.docs[i]!;
-      const s = found.scores[i]!;
-      if (outranks(doc) || s > score || (s === score && doc < first)) n++;
-    }
-    return n;
-  };
+  const { docs, scores } = categoryOnly;
+  const values = [...new Set(scores)].sort((a, b) => b - a);
   const kept = new Set<number>();
-  order.forEach((i, k) => {
-    const score = categoryOnly.scores[i]!;
-    if (!before.has(score)) before.set(score, ahead(score, categoryOnly.docs[i]!));
-    if (before.get(score)! + k < fill) kept.add(categoryOnly.docs[i]!);
-  });
+  for (const value of values) {
+    // The first (catalog order) of this value's programs, at most as many as places are left.
+    const room = fill - kept.size;
+    if (room <= 0) break;
+    const first: number[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      if (scores[i] !== value) continue;
+      const doc = docs[i]!;
+      if (first.length === room && doc > first[room - 1]!) continue;
+      let at = first.length;
+      while (at > 0 && first[at - 1]! > doc) at--;
+      first.splice(at, 0, doc);
+      if (first.length > room) first.pop();
+    }
+    // How many programs of `found` rank before this value's first program.
+    let ahead = 0;
+    for (let i = 0; i < found.size && ahead < fill; i++) {
+      const s = found.scores[i]!;
+      if (outranks(found.docs[i]!) || s > value || (s === value && found.docs[i]! < first[0]!)) ahead++;
+    }
+    for (let k = 0; k < first.length && ahead + kept.size < fill; k++) kept.add(first[k]!);
+  }
   return filterScores(categoryOnly, (doc) => kept.has(doc));
 }
 

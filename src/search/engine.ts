@@ -286,7 +286,7 @@ export class SearchEngine {
     let clientQuestion: Array<Set<string>> | undefined;
     // The programs a need or purpose alone brought, as far as they reach the first pages.
     let categoryOnly = NO_SCORES;
-    let labelOf = new Map<number, string>();
+    let labelOf: (doc: number) => string | undefined = () => undefined;
     if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
       clientQuestion = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
       const client = withClientWords(this.catalog, clientQuestion, combined, this.options, keep);
@@ -324,7 +324,7 @@ export class SearchEngine {
       const hit = this.hit(programs[doc]!.id, scores[k]!, [...(pageTerms.get(doc) ?? [])], parsed.phrases);
       const consultation = clientQuestion && closestConsultation(this.catalog, doc, clientQuestion);
       if (consultation) hit.consultation = consultation;
-      if (categoryOnly.has(doc)) hit.byPurpose = labelOf.get(doc);
+      if (categoryOnly.has(doc)) hit.byPurpose = labelOf(doc);
       return hit;
     };
     const response: SearchResponse & { inAnswer?: Set<string> } = respond(entries.length, make, mode);
