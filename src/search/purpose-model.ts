@@ -49,25 +49,25 @@ export class PurposeModel {
 
   constructor(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined, labelWords?: (label: string) => string[], labelWeight = 0) {
     const numbers = new Map<string, number>();
-    // Per example, its program's purposes (numbers into `purposes`): one list per program, shared
-    // by its examples; per example only a reference (about two million at 100,000 programs).
+    // Per program, its purposes (numbers into `purposes`), one list per distinct set: examples
+    // are read through their program (no array per example: two million at 100,000 programs,
+    // and programs with the same purposes share one list).
+    const shared = new Map<string, number[]>();
     const listOfDoc: number[][] = [];
-    const ofExample: number[][] = new Array(source.exampleCount);
     for (let e = 0; e < source.exampleCount; e++) {
       const doc = source.programOf(e);
-      let list = listOfDoc[doc];
-      if (!list) {
-        list = listOfDoc[doc] = [];
-        for (const p of new Set(purposesOf(doc) ?? [])) {
-          let n = numbers.get(p);
-          if (n === undefined) {
-            numbers.set(p, (n = this.purposes.length));
-            this.purposes.push(p);
-          }
-          list.push(n);
+      if (listOfDoc[doc]) continue;
+      const list: number[] = [];
+      for (const p of new Set(purposesOf(doc) ?? [])) {
+        let n = numbers.get(p);
+        if (n === undefined) {
+          numbers.set(p, (n = this.purposes.length));
+          this.purposes.push(p);
         }
+        list.push(n);
       }
-      ofExample[e] = list;
+      const key = list.join(',');
+      listOfDoc[doc] = shared.get(key) ?? (shared.set(key, list), list);
     }
     const n = this.purposes.length;
     // A label's own name says what it is about (運転資金を借りたい): its words count as examples of it.
@@ -96,7 +96,7 @@ export class PurposeModel {
     };
     for (const [word, examples] of source.words()) {
       for (let i = 0; i < examples.length; i++) {
-        const list = ofExample[examples[i]!]!;
+        const list = listOfDoc[source.programOf(examples[i]!)]!;
         const share = 1 / list.length;
         for (let j = 0; j < list.length; j++) scratch[list[j]!]! += share;
       }
