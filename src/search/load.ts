@@ -205,9 +205,32 @@ async function hashFile(hash: Hash, name: string, file: string, buffer: Buffer):
 
 /** What an engine is made of, from the sources as read: the vocabulary and variants over `analyzer`. */
 export function engineInput(sources: Sources, analyzer: Analyzer, options?: SearchEngineOptions): SearchEngineInput {
+  shareLabelLists(sources.programs);
   const variants = new Variants(sources.variants);
   const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t));
   return { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, variants, ...(options ? { options } : {}) };
+}
+
+/**
+ * Programs with the same purposes, or the same needs (相談の種類), made to share one list: a
+ * catalog repeats a few dozen combinations, and parsed from YAML or the index file each
+ * program held its own array and strings (at 100,000 programs about 20 MB of the serving
+ * process, which the 1 GB goal of issue 13 could not spare once needs came). The lists are
+ * never changed after loading, so sharing them changes nothing anyone reads.
+ */
+function shareLabelLists(programs: readonly Program[]): void {
+  const shared = new Map<string, string[]>();
+  const share = (list: string[]) => {
+    const key = list.join('\u0000');
+    const known = shared.get(key);
+    if (known) return known;
+    shared.set(key, list);
+    return list;
+  };
+  for (const p of programs) {
+    if (p.purposes?.length) p.purposes = share(p.purposes) as typeof p.purposes;
+    if (p.needs?.length) p.needs = share(p.needs);
+  }
 }
 
 /**
