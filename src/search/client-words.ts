@@ -1,4 +1,5 @@
 import type { CatalogIndex } from './catalog-index.js';
+import { lowerBound } from './consultation-match.js';
 import { addUp, DocSet, filterScores, NO_SCORES, type Scores } from './scores.js';
 
 /**
@@ -56,20 +57,8 @@ export function withClientWords(catalog: CatalogIndex, question: Array<Set<strin
     scores = addUp([scores, filterScores(added, (doc) => listed.has(doc))]);
     onlyLists.push({ only: filterScores(added, (doc) => !listed.has(doc)), label: byCategory.read.purpose });
   }
-  const labelOf = (doc: number) => onlyLists.find((l) => hasAscending(l.only.docs, doc))?.label;
+  const labelOf = (doc: number) => onlyLists.find((l) => l.only.docs[lowerBound(l.only.docs, doc)] === doc)?.label;
   return { scores, categoryOnly: onlyLists.length ? addUp(onlyLists.map((l) => l.only)) : NO_SCORES, labelOf };
-}
-
-/** Whether ascending `docs` holds `doc` (a binary search). */
-function hasAscending(docs: Int32Array, doc: number): boolean {
-  let lo = 0;
-  let hi = docs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return docs[lo] === doc;
 }
 
 /** How far down the answer the programs a category alone brought may come: two pages. */

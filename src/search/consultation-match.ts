@@ -245,7 +245,7 @@ export class ConsultationMatcher {
 }
 
 /** The first position of ascending `list` whose value is not below `value` (a binary search). */
-function lowerBound(list: ArrayLike<number>, value: number): number {
+export function lowerBound(list: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
