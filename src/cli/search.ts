@@ -22,8 +22,8 @@ export function responseJson(response: SearchResponse, limit: number) {
     ...(response.notFound?.length ? { notFound: response.notFound } : {}),
     ...(response.usedInstead?.length ? { usedInstead: response.usedInstead } : {}),
     ...(response.allCount !== undefined ? { allCount: response.allCount } : {}),
-    // The purpose whose programs were added because the question's words lean to it (src/search/purpose-model.ts).
-    ...(response.purposeRead ? { purposeRead: response.purposeRead } : {}),
+    // The need or purpose whose programs were added because the question's words lean to it (src/search/client-words.ts).
+    ...(response.categoryRead ? { categoryRead: response.categoryRead } : {}),
     errors: response.errors,
     results: response.hits.slice(0, limit).map((h) => ({
       id: h.program.id,
@@ -32,7 +32,7 @@ export function responseJson(response: SearchResponse, limit: number) {
       score: Math.round(h.score * 1000) / 1000,
       snippet: h.snippet.text,
       ...(h.consultation ? { consultation: h.consultation } : {}),
-      ...(h.byPurpose ? { byPurpose: h.byPurpose } : {}),
+      ...(h.byCategory ? { byCategory: h.byCategory } : {}),
       ...sourceFields(h.program),
     })),
     ...(response.suggestions ? { suggestions: response.suggestions } : {}),

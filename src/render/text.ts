@@ -74,7 +74,7 @@ export function renderResponseText(response: SearchResponse, limit: number, offs
     // search used, not as a fact of the program: 相談例 are search aids awaiting staff review.
     if (hit.consultation) lines.push(`    検索に使った相談例: 「${hit.consultation}」`);
     // No word of the question found it: the purpose its words lean to did (client-words.ts).
-    if (hit.byPurpose) lines.push(`    ご相談の言葉から「${hit.byPurpose}」に当たる事業として表示`);
+    if (hit.byCategory) lines.push(`    ご相談の言葉から「${hit.byCategory}」に当たる事業として表示`);
     // jGrants programs: the period in JST and the page; catalog programs have neither.
     const period = describePeriod(p, new Date());
     if (period) lines.push(`    ${period}`);

@@ -23,7 +23,7 @@ export interface ClientWordsOptions {
 export interface ClientWordsAnswer {
   /** `found` with what the 相談例 add, and the categories' scores for their programs among them. */
   scores: Scores;
-  /** The programs of the categories read that nothing else found: see `purposeFill`. */
+  /** The programs of the categories read that nothing else found: see `categoryFill`. */
   categoryOnly: Scores;
   /** The category that brought a program of `categoryOnly` (the need before the purpose). */
   labelOf: (doc: number) => string | undefined;
@@ -62,7 +62,7 @@ export function withClientWords(catalog: CatalogIndex, question: Array<Set<strin
 }
 
 /** How far down the answer the programs a category alone brought may come: two pages. */
-export const PURPOSE_FILL = 10;
+export const CATEGORY_FILL = 10;
 
 /**
  * Of `categoryOnly`, those that would rank within the first `fill` of the answer, best first
@@ -72,7 +72,7 @@ export const PURPOSE_FILL = 10;
  * them whatever the scores (it has every word, or more words as written). Its scores take a few
  * values (a need's, a purpose's, both), so it walks the list once per value, never sorting it.
  */
-export function purposeFill(found: Scores, categoryOnly: Scores, outranks: (doc: number) => boolean, fill = PURPOSE_FILL): Scores {
+export function categoryFill(found: Scores, categoryOnly: Scores, outranks: (doc: number) => boolean, fill = CATEGORY_FILL): Scores {
   if (!categoryOnly.size) return NO_SCORES;
   const { docs, scores } = categoryOnly;
   const values = [...new Set(scores)].sort((a, b) => b - a);

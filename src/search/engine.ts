@@ -9,13 +9,14 @@ import { WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet } from './snippet.js';
 import type { SerializedSearchIndex } from './index-format.js';
 import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
-import { ALONE_COST_IN_ENTRIES, IntentLists, type IntentTerms } from './intent-lists.js';
+import { IntentLists, type IntentTerms } from './intent-lists.js';
+import { DEFAULTS } from './engine-defaults.js';
 import type { TermSpec } from './vocabulary.js';
 import { readKanaWords } from './kana-reading.js';
 import { addUp, DocSet, filterScores, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
-import { closestConsultation, purposeFill, withClientWords } from './client-words.js';
+import { closestConsultation, categoryFill, withClientWords } from './client-words.js';
 import { QueryFilters } from './query-filters.js';
 import { answerInSteps, isCommon, stemOf, type QueryWord } from './fallback.js';
 import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-index.js';
@@ -45,31 +46,6 @@ export { FIELD_BOOSTS } from './catalog-index.js';
  * index's words is question-words.ts. Split so each can be read (and changed) alone.
  */
 
-/**
- * Intents' lists kept across questions (intent-lists.ts), per program: a few dozen intents list
- * up to half the catalog each; 16 entries (192 bytes) per program is 19 MB at 100,000 programs.
- */
-const INTENT_LIST_BUDGET_PER_PROGRAM = 16;
-
-// Chosen by a sweep on tests/fixtures/queries.yaml (overall recall@5 moved by < 0.01 across
-// the grid, so these are not finely tuned; vocabulary matters far more). Issue 16 swept the
-// intents again: intentWeight 1 → 0.5 and purposeScore 8 → 16 (colloquial recall@5 0.794 →
-// 0.835; 12 to 24 equal): the purposes reviewed per program say more than the intent's words.
-// Session 23, with 18–20 相談例 per program (was 14–16), swept on the two tuning sets:
-// consultationScore 30 → 20 (blind recall@5 0.717 → 0.726, first set's colloquial 0.871 →
-// 0.879, every other kind unchanged): with more 相談例, a program whose 相談例 says the
-// question needs less to reach the page. synonymWeight 0.2 gained on the blind set too, but
-// cost a keyword question, so it stays.
-// Session 24, the purpose model (purpose-model.ts), swept on the two tuning sets: blind
-// recall@5/MRR 0.726/0.875 → 0.750/0.880 at purposeModelScore 4, purposeModelMin 0.2 (3–5 and
-// 0.1–0.25 within 0.005; 8 or a 0.5 minimum lost most of it), first set unchanged. Adding every
-// purpose above the minimum, not the likeliest alone, gave 0.752 for twice the programs added;
-// reordering only the programs already found gave 0.738. Catalog shares as the prior: 0.727.
-// Then the finer needs (相談の種類, 70, tagged per program): needModelScore 4 (2–8 within
-// 0.005), minimum 0.2: blind 0.750 / 0.880 → 0.754 / 0.887, first set's keyword 0.890 → 0.900.
-// Boosting the programs found by a factor instead of a sum gained on the first set's
-// colloquial questions (0.879 → 0.897 at ×(1 + p)) and lost as much on the blind set.
-const DEFAULTS: Required<SearchEngineOptions> = { partsWeight: 0.5, synonymWeight: 0.3, intentWeight: 0.5, softMaxRest: 0.05, purposeScore: 16, generalSynonymWeight: 0.2, consultationScore: 20, purposeModelScore: 4, purposeModelMin: 0.2, needModelScore: 4, needModelMin: 0.2, clauseDepth: 5, intentListBudget: INTENT_LIST_BUDGET_PER_PROGRAM, intentAloneCost: ALONE_COST_IN_ENTRIES };
 
 /**
  * Words that describe the asker rather than the need (「会社を立て直したい」 is about
@@ -292,7 +268,7 @@ export class SearchEngine {
       const client = withClientWords(this.catalog, clientQuestion, combined, this.options, keep);
       combined = client.scores;
       labelOf = client.labelOf;
-      categoryOnly = purposeFill(combined, client.categoryOnly, (doc) => answer.tier(doc) > 0 || answer.exactCount(doc) > 0);
+      categoryOnly = categoryFill(combined, client.categoryOnly, (doc) => answer.tier(doc) > 0 || answer.exactCount(doc) > 0);
       if (categoryOnly.size) combined = addUp([combined, categoryOnly]);
     }
     stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };
@@ -324,13 +300,13 @@ export class SearchEngine {
       const hit = this.hit(programs[doc]!.id, scores[k]!, [...(pageTerms.get(doc) ?? [])], parsed.phrases);
       const consultation = clientQuestion && closestConsultation(this.catalog, doc, clientQuestion);
       if (consultation) hit.consultation = consultation;
-      if (categoryOnly.has(doc)) hit.byPurpose = labelOf(doc);
+      if (categoryOnly.has(doc)) hit.byCategory = labelOf(doc);
       return hit;
     };
     const response: SearchResponse & { inAnswer?: Set<string> } = respond(entries.length, make, mode);
-    // Said when the page shows a program the purpose alone brought.
-    const read = response.hits.find((h) => h.byPurpose)?.byPurpose;
-    if (read) response.purposeRead = read;
+    // Said when the page shows a program a need or purpose alone brought.
+    const read = response.hits.find((h) => h.byCategory)?.byCategory;
+    if (read) response.categoryRead = read;
     if (probe?.size) {
       const listed = new Set(docs);
       response.inAnswer = new Set([...probe].filter((id) => listed.has(this.catalog.order.get(id)!)));

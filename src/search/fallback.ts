@@ -139,16 +139,16 @@ export function answerInSteps(
 }
 
 /** One line for the answer: which step answered, and which words were not found. */
-export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }>; allCount?: number; total?: number; clauses?: string[]; purposeRead?: string }): string | undefined {
+export function describeStep(response: { step?: AnswerStep; notFound?: string[]; usedInstead?: Array<{ word: string; used: string[] }>; allCount?: number; total?: number; clauses?: string[]; categoryRead?: string }): string | undefined {
   const parts: string[] = [];
   if (response.clauses?.length) parts.push(`ご相談を ${response.clauses.map((c) => `「${c}」`).join('と')} に分けて、それぞれに合う事業も並べています`);
-  if (response.purposeRead && response.allCount === undefined) parts.push(`ご相談の言葉から「${response.purposeRead}」に当たる事業も含めています`);
+  if (response.categoryRead && response.allCount === undefined) parts.push(`ご相談の言葉から「${response.categoryRead}」に当たる事業も含めています`);
   if (response.step === 'nearby' && response.usedInstead?.length) {
     parts.push(`見つからない言葉を近い言葉で探しました: ${response.usedInstead.map((u) => `「${u.word}」→「${u.used.join('・')}」`).join('、')}`);
   }
   // "Others follow" only when some do (a filter can leave none but those with every word).
   if (response.allCount !== undefined) {
-    const others = response.purposeRead ? `いずれかの語を含む事業と、ご相談の言葉から「${response.purposeRead}」に当たる事業` : 'いずれかの語を含む事業';
+    const others = response.categoryRead ? `いずれかの語を含む事業と、ご相談の言葉から「${response.categoryRead}」に当たる事業` : 'いずれかの語を含む事業';
     parts.push(`すべての語を含む事業は ${response.allCount} 件です${response.total === undefined || response.total > response.allCount ? `。その後に${others}を表示します` : ''}`);
   }
   const missing = (response.notFound ?? []).filter((w) => !response.usedInstead?.some((u) => u.word === w));

@@ -62,7 +62,7 @@ export interface SearchHit {
   /** The program's 相談例 closest to a question in a client's words, when it says at least half of it (client-words.ts). */
   consultation?: string;
   /** The need or purpose the question's words lean to, when that alone brought the program (client-words.ts). */
-  byPurpose?: string;
+  byCategory?: string;
 }
 
 /**
@@ -107,8 +107,8 @@ export interface SearchResponse {
   allCount?: number;
   /** A question of two needs or more: its clauses, each also answered apart and woven into the page (clauses.ts). */
   clauses?: string[];
-  /** The purpose the question's words lean to most (purpose-model.ts), when the page shows a program that alone brought. */
-  purposeRead?: string;
+  /** The need or purpose the question's words lean to (client-words.ts), when the page shows a program that alone brought. */
+  categoryRead?: string;
 }
 
 export interface SearchOptions {

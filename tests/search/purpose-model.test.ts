@@ -12,7 +12,7 @@ import { PurposeModel, type PurposeModelSource } from '../../src/search/purpose-
 import { describeStep } from '../../src/search/fallback.js';
 import { responseJson } from '../../src/cli/search.js';
 import { renderResponseText } from '../../src/render/text.js';
-import { PURPOSE_FILL, purposeFill } from '../../src/search/client-words.js';
+import { CATEGORY_FILL, categoryFill } from '../../src/search/client-words.js';
 import { constantScores, ScoresBuilder } from '../../src/search/scores.js';
 import { MessageSchema } from '../../src/slack/blocks.js';
 import { renderResults } from '../../src/slack/render/results.js';
@@ -96,14 +96,14 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
     for (const kind of ENGINE_KINDS) {
       const r = e[kind].search('給料日前に口座が空っぽ');
       expect(ids(r), kind).toEqual(['soudan', 'yushi']);
-      expect(r.purposeRead, kind).toBe('資金繰りを改善したい');
+      expect(r.categoryRead, kind).toBe('資金繰りを改善したい');
       // The program the purpose alone brought says so; the one its words found does not.
-      expect(r.hits.map((h) => h.byPurpose), kind).toEqual([undefined, '資金繰りを改善したい']);
+      expect(r.hits.map((h) => h.byCategory), kind).toEqual([undefined, '資金繰りを改善したい']);
       // Alone, or after the count of programs with every word (the served lexicon splits 空っぽ apart).
       expect(describeStep(r), kind).toMatch(r.allCount === undefined ? /^ご相談の言葉から「資金繰りを改善したい」に当たる事業も含めています$/ : /^すべての語を含む事業は 1 件です。その後にいずれかの語を含む事業と、ご相談の言葉から「資金繰りを改善したい」に当たる事業を表示します$/);
       const json = responseJson(r, 5);
-      expect(json.purposeRead, kind).toBe('資金繰りを改善したい');
-      expect(json.results.map((x) => x.byPurpose), kind).toEqual([undefined, '資金繰りを改善したい']);
+      expect(json.categoryRead, kind).toBe('資金繰りを改善したい');
+      expect(json.results.map((x) => x.byCategory), kind).toEqual([undefined, '資金繰りを改善したい']);
       expect(renderResponseText(r, 5), kind).toContain('ご相談の言葉から「資金繰りを改善したい」に当たる事業として表示');
       const slack = JSON.stringify(renderResults(r));
       expect(slack, kind).toContain('ご相談の言葉から「資金繰りを改善したい」に当たる事業として表示');
@@ -115,7 +115,7 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
     const off = await SearchEngine.build({ ...tinyInput(analyzer, programs), options: { purposeModelScore: 0 } });
     const r = off.search('給料日前に口座が空っぽ');
     expect(ids(r)).toEqual(['soudan']);
-    expect(r.purposeRead).toBeUndefined();
+    expect(r.categoryRead).toBeUndefined();
   });
 
   it('says nothing when the purpose added no program the words had not found', async () => {
@@ -124,7 +124,7 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
       // 給料 finds one program of the purpose, 返済 the other.
       const r = e[kind].search('給料と返済が心配');
       expect([...ids(r)].sort(), kind).toEqual(['soudan', 'yushi']);
-      expect(r.purposeRead, kind).toBeUndefined();
+      expect(r.categoryRead, kind).toBeUndefined();
     }
   });
 
@@ -137,10 +137,10 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
     const e = await tinyEngines(analyzer, many);
     for (const kind of ENGINE_KINDS) {
       const first = e[kind].search('給料日前に口座が空っぽ', { limit: 5 });
-      expect(first.total, kind).toBe(PURPOSE_FILL);
-      expect(first.purposeRead, kind).toBe('資金繰りを改善したい');
+      expect(first.total, kind).toBe(CATEGORY_FILL);
+      expect(first.categoryRead, kind).toBe('資金繰りを改善したい');
       const third = e[kind].search('給料日前に口座が空っぽ', { offset: 5, limit: 5 });
-      expect(third.hits.every((h) => h.byPurpose), kind).toBe(true);
+      expect(third.hits.every((h) => h.byCategory), kind).toBe(true);
       expect(e[kind].search('給料日前に口座が空っぽ', { offset: 10, limit: 5 }).hits, kind).toEqual([]);
     }
   });
@@ -151,7 +151,7 @@ describe('the purpose a question leans to, in the answer (both engines)', () => 
   });
 });
 
-describe('purposeFill', () => {
+describe('categoryFill', () => {
   const list = (pairs: Array<[number, number]>) => {
     const b = new ScoresBuilder(pairs.length);
     for (const [doc, score] of pairs) b.add(doc, score);
@@ -163,19 +163,19 @@ describe('purposeFill', () => {
   it('keeps what fits in the first pages after the programs that outrank them, in catalog order', () => {
     // Two found programs score above 3, one below: two places of four are taken.
     const found = list([[0, 9], [1, 5], [2, 1]]);
-    expect([...purposeFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11]);
-    expect([...purposeFill(found, categoryOnly(), () => false, 10).docs]).toEqual([10, 11, 12, 13]);
+    expect([...categoryFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11]);
+    expect([...categoryFill(found, categoryOnly(), () => false, 10).docs]).toEqual([10, 11, 12, 13]);
   });
 
   it('a found program with every word or more words as written outranks them whatever its score', () => {
     const found = list([[0, 1], [1, 1], [2, 1]]);
-    expect([...purposeFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11, 12, 13]);
-    expect([...purposeFill(found, categoryOnly(), (doc) => doc < 2, 4).docs]).toEqual([10, 11]);
-    expect(purposeFill(found, categoryOnly(), () => true, 3).size).toBe(0);
+    expect([...categoryFill(found, categoryOnly(), () => false, 4).docs]).toEqual([10, 11, 12, 13]);
+    expect([...categoryFill(found, categoryOnly(), (doc) => doc < 2, 4).docs]).toEqual([10, 11]);
+    expect(categoryFill(found, categoryOnly(), () => true, 3).size).toBe(0);
   });
 });
 
-describe('purposeFill with a need and a purpose (two scores)', () => {
+describe('categoryFill with a need and a purpose (two scores)', () => {
   it('ranks the higher score first and fills what is left with the lower', () => {
     const b = new ScoresBuilder(3);
     for (const [doc, score] of [[20, 7], [21, 2], [22, 6]] as const) b.add(doc, score);
@@ -184,8 +184,8 @@ describe('purposeFill with a need and a purpose (two scores)', () => {
     for (const [doc, score] of [[1, 3], [2, 8], [3, 3], [4, 8]] as const) both.add(doc, score);
     const only = both.build({ kind: 'same', terms: new Set() });
     // 8s come before every found program; the 3s after two of them (7 and 6): five places.
-    expect([...purposeFill(found, only, () => false, 5).docs]).toEqual([1, 2, 4]);
-    expect([...purposeFill(found, only, () => false, 2).docs]).toEqual([2, 4]);
+    expect([...categoryFill(found, only, () => false, 5).docs]).toEqual([1, 2, 4]);
+    expect([...categoryFill(found, only, () => false, 2).docs]).toEqual([2, 4]);
   });
 });
 
@@ -220,11 +220,11 @@ describe('the finer needs (相談の種類)', () => {
     for (const kind of ENGINE_KINDS) {
       const r = e[kind].search('給料日前に口座が空っぽ');
       expect(ids(r), kind).toEqual(['soudan', 'yushi', 'saisei']);
-      expect(r.hits.map((h) => h.byPurpose), kind).toEqual([undefined, '運転資金を借りたい', '資金繰りを改善したい']);
-      expect(r.purposeRead, kind).toBe('運転資金を借りたい');
+      expect(r.hits.map((h) => h.byCategory), kind).toEqual([undefined, '運転資金を借りたい', '資金繰りを改善したい']);
+      expect(r.categoryRead, kind).toBe('運転資金を借りたい');
     }
     const off = await SearchEngine.build({ ...tinyInput(analyzer, programs), options: { needModelScore: 0 } });
     // Without them the purpose brings both others alike, in catalog order.
-    expect(off.search('給料日前に口座が空っぽ').hits.map((h) => h.byPurpose)).toEqual([undefined, '資金繰りを改善したい', '資金繰りを改善したい']);
+    expect(off.search('給料日前に口座が空っぽ').hits.map((h) => h.byCategory)).toEqual([undefined, '資金繰りを改善したい', '資金繰りを改善したい']);
   });
 });

@@ -84,7 +84,7 @@ function hitBlocks(hit: SearchHit, rank: number, share: boolean): Block[] {
   // search used, not as a fact of the program: 相談例 are search aids awaiting staff review.
   if (hit.consultation) lines.push(`検索に使った相談例: 「${escapeCut(hit.consultation.replace(/\n/g, ' '), 100).text}」`);
   // No word of the question found it: the purpose its words lean to did (client-words.ts).
-  if (hit.byPurpose) lines.push(`ご相談の言葉から「${escapeCut(hit.byPurpose, 100).text}」に当たる事業として表示`);
+  if (hit.byCategory) lines.push(`ご相談の言葉から「${escapeCut(hit.byCategory, 100).text}」に当たる事業として表示`);
   const buttons: Button[] = [detailsButton(p)];
   if (share) buttons.push(shareButton(p));
   return [
