@@ -273,6 +273,8 @@ interface Measured {
   loaded: Memory;
   peakRssMB: number;
   firstAnswer: { total: number; top: string | null };
+  /** The first colloquial question of the list, asked cold after the load (the models read); null in the product-warm-up process. */
+  firstColloquial: { query: string; ms: number } | null;
   queries: number;
   samples: number;
   p50Ms: number;
@@ -538,6 +540,7 @@ async function main(): Promise<void> {
     row('RSS after load (after GC)', (r) => mib(r.measured.loaded.rssMB)),
     row('heapUsed after load (after GC)', (r) => mib(r.measured.loaded.heapUsedMB)),
     row('peak RSS (load + queries)', (r) => mib(r.measured.peakRssMB)),
+    row('first colloquial question, cold (after the load)', (r) => (r.measured.firstColloquial ? `${ms(r.measured.firstColloquial.ms)} (${r.measured.firstColloquial.query})` : 'n/a')),
     row('query p50', (r) => ms(r.measured.p50Ms)),
     row('query p99', (r) => ms(r.measured.p99Ms)),
     row('query max', (r) => ms(r.measured.maxMs)),
