@@ -50,6 +50,8 @@ export interface Paths {
   synonymsFile: string;
   /** Spelling variants folded at index and query time (optional file). */
   variantsFile?: string;
+  /** The 相談の種類 (needs) a program may list (optional file: absent, the catalog's needs are not checked). */
+  needsFile?: string;
   /** Prebuilt search index (`shien index`, run by `npm run build`); used when it matches the catalog. */
   indexFile: string;
   /**
@@ -70,6 +72,7 @@ export function loadPaths(env: NodeJS.ProcessEnv = process.env): Paths {
     agenciesFile: path.join(seedsDir, 'agencies.yaml'),
     synonymsFile: path.join(seedsDir, 'synonyms.yaml'),
     variantsFile: path.join(seedsDir, 'variants.yaml'),
+    needsFile: path.join(seedsDir, 'needs.yaml'),
     indexFile: path.resolve(parsed.SHIEN_INDEX_FILE ?? path.join(PROJECT_ROOT, 'dist', 'search-index.json')),
     persistIndex: parsed.SHIEN_INDEX_FILE !== undefined || (parsed.SHIEN_SEEDS_DIR === undefined && parsed.SHIEN_CATALOG_DIR === undefined),
   };

@@ -24,6 +24,9 @@ export const PURPOSES = [
 
 export type Purpose = (typeof PURPOSES)[number];
 
+/** Most characters of a 相談の種類 (a program's `needs`, a name in seeds/needs.yaml): a line of a list. */
+export const NEED_NAME_MAX = 30;
+
 /** The kinds of agency (agencies.yaml `kind`). */
 export const AGENCY_KINDS = ['県', '市', '商工会議所', '商工会', '金融機関', '大学', '国の機関', '団体'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];

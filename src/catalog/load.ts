@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { CatalogError, type CatalogProblem } from './errors.js';
 import { listCatalogFiles } from './files.js';
 import { programId } from './ids.js';
+import { closestNames, type NeedsTaxonomy } from './needs.js';
 import { japaneseIssueMessage, yamlSyntaxProblem } from './problem-messages.js';
 import { AgenciesFileSchema, CatalogFileSchema, type Agency, type Program } from './schema.js';
 
@@ -112,12 +113,21 @@ export interface ParsedCatalogFile {
   problems: CatalogProblem[];
 }
 
+/** What a catalog is checked against beside its schema. */
+export interface CatalogChecks {
+  /**
+   * seeds/needs.yaml: every name in a program's `needs` must be one of its names (a misspelt
+   * need would silently become a new one). Absent: needs are not checked.
+   */
+  needs?: NeedsTaxonomy;
+}
+
 /**
  * Parse and validate one catalog file's text; ids are derived where absent. A file with
  * no programs at all (empty, or only comments) is a problem: loading it silently would
  * drop programs from the catalog without anyone noticing.
  */
-export function parseCatalogFile(file: string, text: string): ParsedCatalogFile {
+export function parseCatalogFile(file: string, text: string, checks: CatalogChecks = {}): ParsedCatalogFile {
   const parsed = parseYaml(text);
   const { data, problems } = validateParsed(file, parsed, CatalogFileSchema);
   if (!problems.length && data?.length === 0) {
@@ -125,20 +135,47 @@ export function parseCatalogFile(file: string, text: string): ParsedCatalogFile 
     const line = empty ? 1 : lineOfPath(parsed, []) ?? 1;
     problems.push({ file, line, message: empty ? 'プログラムが1件もありません（空のファイル）' : 'プログラムが1件もありません（空のリスト）' });
   }
+  if (checks.needs && data) problems.push(...unknownNeedProblems(file, parsed, data, checks.needs));
   const programs = (data ?? []).map((p) => ({ ...p, id: p.id ?? programId(p.agency, p.name) }));
   const lines = programs.map((_, index) => lineOfPath(parsed, [index, 'id']) ?? 1);
   return { programs, lines, problems };
 }
 
 /**
+ * Each need of `programs` that the taxonomy does not name, at its own line (`needs.<i>`), with
+ * the names closest to it. Such a program is a problem like any invalid field: the catalog is
+ * refused whole, as for a misspelt purpose.
+ */
+function unknownNeedProblems(file: string, parsed: ParsedYaml, programs: ReadonlyArray<{ needs?: string[] }>, taxonomy: NeedsTaxonomy): CatalogProblem[] {
+  const names = taxonomy.needs.map((n) => n.name);
+  const known = new Set(names);
+  const problems: CatalogProblem[] = [];
+  programs.forEach((program, entry) => {
+    (program.needs ?? []).forEach((need, i) => {
+      if (known.has(need)) return;
+      const close = closestNames(need, names, 3, (t) => t.normalize('NFKC').toLowerCase());
+      problems.push({
+        file,
+        line: lineOfPath(parsed, [entry, 'needs', i]),
+        entry,
+        field: `needs.${i}`,
+        message: `相談の種類「${need}」は needs.yaml にありません${close.length ? ` (近いもの: ${close.join(' / ')})` : ''}。needs.yaml の名前どおりに書くか、新しい種類なら needs.yaml に加えてください`,
+      });
+    });
+  });
+  return problems;
+}
+
+/**
  * Load every YAML file under `dir` as one catalog. All problems in all files are
  * collected (not only the first) and thrown together as a CatalogError, so a broken
- * catalog is refused whole and the caller keeps serving the one it had.
+ * catalog is refused whole and the caller keeps serving the one it had. `checks`: what
+ * else it must agree with (seeds/needs.yaml).
  */
-export async function loadCatalog(dir: string): Promise<Catalog> {
+export async function loadCatalog(dir: string, checks: CatalogChecks = {}): Promise<Catalog> {
   const files = await listCatalogFiles(dir);
   const texts = await Promise.all(files.map(async (file) => ({ file, text: await readFile(path.join(dir, file), 'utf8') })));
-  const { catalog, problems } = catalogOfTexts(texts);
+  const { catalog, problems } = catalogOfTexts(texts, checks);
   if (files.length === 0) problems.unshift({ file: dir, message: 'カタログのファイル (*.yaml) がありません' });
   if (problems.length) throw new CatalogError(problems);
   return catalog;
@@ -149,13 +186,13 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
  * problems, and ids unique across the files. What loadCatalog checks, for texts not yet
  * written too (`shien ingest` checks the file it would write with the others).
  */
-export function catalogOfTexts(texts: ReadonlyArray<{ file: string; text: string }>): { catalog: Catalog; problems: CatalogProblem[] } {
+export function catalogOfTexts(texts: ReadonlyArray<{ file: string; text: string }>, checks: CatalogChecks = {}): { catalog: Catalog; problems: CatalogProblem[] } {
   const problems: CatalogProblem[] = [];
   const programs: Program[] = [];
   const fileOf = new Map<string, string>();
   const where = new Map<string, string>();
   for (const { file, text } of texts) {
-    const parsed = parseCatalogFile(file, text);
+    const parsed = parseCatalogFile(file, text, checks);
     problems.push(...parsed.problems);
     for (const [index, program] of parsed.programs.entries()) {
       const line = parsed.lines[index];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENCY_KINDS, CONTACT_LIMITS, PURPOSES } from './constants.js';
+import { AGENCY_KINDS, CONTACT_LIMITS, NEED_NAME_MAX, PURPOSES } from './constants.js';
 import { KEY_PROJECT_NUMBERS } from './key-projects.js';
 
 export { AGENCY_KINDS, CONTACT_LIMITS, PURPOSES } from './constants.js';
@@ -153,9 +153,10 @@ export const ProgramSchema = z
      * 相談の種類: the finer needs this program serves, in a client's terms (運転資金を借りたい,
      * 会社を第三者に譲りたい), one taxonomy across the catalog, written from the program's own
      * text and awaiting staff review like the 相談例. Search reads which need a question's words
-     * lean to from the 相談例 of the programs having it (purpose-model.ts).
+     * lean to from the 相談例 of the programs having it (purpose-model.ts). When seeds/needs.yaml
+     * exists, every name must be one of its names (load.ts refuses the catalog otherwise).
      */
-    needs: z.array(nonBlank.max(30, '相談の種類 (needs) は 1 件 30 文字以内です')).max(10, '相談の種類 (needs) は 10 件までです').optional(),
+    needs: z.array(nonBlank.max(NEED_NAME_MAX, `相談の種類 (needs) は 1 件 ${NEED_NAME_MAX} 文字以内です`)).max(10, '相談の種類 (needs) は 10 件までです').optional(),
     source: SourceRefSchema.optional(),
     /** The program's own desk, when a source gives one; it beats the agency's contacts on a card. */
     contact: ContactSchema.optional(),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
+import { unusedNeeds, type NeedsTaxonomy } from '../catalog/needs.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { catalogReadShortfall, memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
@@ -99,27 +100,40 @@ export interface Sources {
   synonyms: SynonymsFile;
   /** seeds/variants.yaml (absent: no table, only the built-in folds). */
   variants?: VariantsFile;
+  /**
+   * seeds/needs.yaml: the 相談の種類 the catalog's needs were checked against (absent: no file,
+   * no check). Not part of the index's fingerprint: it changes no program nor any word searched.
+   */
+  needs?: NeedsTaxonomy;
 }
 
 /**
- * Reads and validates the catalog, agencies, synonyms and variants files, with the programs
- * imported by `shien sync` (SHIEN_SOURCES). The YAML and zod code it needs is loaded here,
- * on the first read: a start served by a current index file never reads them (issue 11).
+ * Reads and validates the catalog, agencies, synonyms, variants and needs files, with the
+ * programs imported by `shien sync` (SHIEN_SOURCES). The YAML and zod code it needs is loaded
+ * here, on the first read: a start served by a current index file never reads them (issue 11).
+ * The catalog's needs are checked against needs.yaml when there is one (a bad file, or a need it
+ * does not name: CatalogError); a need of the file no program lists is said to `warn`.
  */
-export async function readSources(paths: Paths): Promise<Sources> {
-  const [{ loadAgencies, loadCatalog }, { readSynonymsFile }, { readVariantsFile }] = await Promise.all([
+export async function readSources(paths: Paths, warn: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<Sources> {
+  const [{ loadAgencies, loadCatalog }, { readSynonymsFile }, { readVariantsFile }, { readNeedsFile }] = await Promise.all([
     import('../catalog/load.js'),
     import('./synonyms-file.js'),
     import('./variants-file.js'),
+    import('../catalog/needs-file.js'),
   ]);
+  const needs = await readNeedsFile(paths.needsFile);
   const [catalog, agencies, synonyms, variants] = await Promise.all([
-    loadCatalog(paths.catalogDir),
+    loadCatalog(paths.catalogDir, needs ? { needs } : {}),
     loadAgencies(paths.agenciesFile),
     readSynonymsFile(paths.synonymsFile),
     readVariantsFile(paths.variantsFile),
   ]);
+  if (needs) {
+    const unused = unusedNeeds(needs, catalog.programs);
+    if (unused.length) warn(`警告: ${paths.needsFile} の相談の種類のうち ${unused.length} 件はどの事業の needs にもありません: ${unused.join(' / ')}`);
+  }
   // Programs imported by `shien sync` (SHIEN_SOURCES) are served beside the catalog's.
-  return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms, variants };
+  return { programs: [...catalog.programs, ...(await importedPrograms())], agencies, synonyms, variants, ...(needs ? { needs } : {}) };
 }
 
 /**
@@ -170,8 +184,9 @@ export async function sourceFilesFingerprint(paths: Paths): Promise<string> {
     ['seeds/agencies', paths.agenciesFile],
     ['seeds/synonyms', paths.synonymsFile],
   ];
-  // variants.yaml is optional: hashed when present (its absence hashes as no file at all).
+  // variants.yaml and needs.yaml are optional: hashed when present (absence hashes as no file at all).
   if (paths.variantsFile && existsSync(paths.variantsFile)) files.push(['seeds/variants', paths.variantsFile]);
+  if (paths.needsFile && existsSync(paths.needsFile)) files.push(['seeds/needs', paths.needsFile]);
   const hash = createHash('sha256');
   // Each file streamed through one buffer: read whole, a 100,000-program catalog (164 MB of
   // YAML) stood in memory beside the index just loaded, a sixth of a start's peak (issue 13).
@@ -207,7 +222,7 @@ async function hashFile(hash: Hash, name: string, file: string, buffer: Buffer):
 export function engineInput(sources: Sources, analyzer: Analyzer, options?: SearchEngineOptions): SearchEngineInput {
   shareLabelLists(sources.programs);
   const variants = new Variants(sources.variants);
-  const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t));
+  const vocabulary = new Vocabulary(sources.synonyms, analyzer, (t) => variants.fold(t), sources.needs);
   return { programs: sources.programs, agencies: sources.agencies, vocabulary, analyzer, variants, ...(options ? { options } : {}) };
 }
 

@@ -45,6 +45,11 @@ export class Labels<T> {
     return this.docs.get(label) ?? EMPTY;
   }
 
+  /** Every label some program has, in the order first met in the catalog. */
+  labels(): T[] {
+    return [...this.docs.keys()];
+  }
+
   /** How many programs have `label`. */
   count(label: T): number {
     return this.having(label).length;

@@ -10,7 +10,7 @@ import { DocSet } from './scores.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /**
- * A query's filters (機関:, 重点:, 予算:, 目的:, periods such as 受付中, and quoted phrases) read
+ * A query's filters (機関:, 重点:, 予算:, 目的:, 相談:, periods such as 受付中, and quoted phrases) read
  * against the catalog: which programs they allow. Knows nothing of scoring; the engine keeps
  * one per catalog and asks it before ranking.
  */
@@ -84,6 +84,16 @@ export class QueryFilters {
       if (purposes.length) inList(union(purposes.map((x) => this.labels.purposes.having(x)), this.programs.length));
       else errors.push(`目的「${value}」に当たるカテゴリがありません。次のいずれか (またはその一部) を指定してください: ${PURPOSES.join(' / ')}`);
     }
+    // 相談の種類, read from the lists of the needs programs have (as purposes are), by one name.
+    for (const value of new Set(parsed.needs)) {
+      const { need, many } = this.vocabulary.needNamed(value, this.labels.needs.labels());
+      if (need !== undefined) inList(this.labels.needs.having(need));
+      else if (many) errors.push(`相談「${value}」に当たる相談の種類が ${many.length} つあります: ${listed(many, 8)}。どれか一つを (一部でも) 指定してください (例 相談:${queryValue(many[0]!)})。`);
+      else {
+        const near = this.vocabulary.needsNear(value, this.labels.needs.labels());
+        errors.push(`相談「${value}」に当たる相談の種類がありません。${near.length ? `近いもの: ${near.map((n) => `相談:${queryValue(n)}`).join(' / ')}。` : ''}${NEED_LIST_HINT}`);
+      }
+    }
     for (const phrase of new Set(parsed.phrases)) {
       const docs = this.texts().containing('all', compactForm(phrase));
       const containing = new DocSet(this.programs.length);
@@ -128,6 +138,19 @@ export class QueryFilters {
     if (!spellings) this.agencySpellings.set(agency, (spellings = [agency, ...this.agencies.spellingsOf(agency)].map(compactForm)));
     return spellings;
   }
+}
+
+/** How to see every need, for a `相談:` value that names none (every surface lists them: help.ts, console, `shien needs`). */
+const NEED_LIST_HINT = '相談の種類の一覧は「相談の種類」と入力すると表示します (コマンドラインでは shien needs)。';
+
+/** Up to `max` names joined, and how many more. */
+function listed(names: readonly string[], max: number): string {
+  return names.slice(0, max).join(' / ') + (names.length > max ? ` ほか ${names.length - max} つ` : '');
+}
+
+/** A need as a `相談:` value: the query is cut at spaces, so a name's spaces are left out. */
+export function queryValue(need: string): string {
+  return need.replace(/\s+/g, '');
 }
 
 /** The programs of any of `lists` (catalog positions below `bound`, each list ascending), ascending, each once. */

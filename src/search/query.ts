@@ -10,10 +10,11 @@ import { normalizeText, termForm } from './normalize.js';
  *   重点:3  重点:海外      key project by number or by a word of its title
  *   予算:1000万以上        budget bounds: 以上 / 以下 / 未満 / 超, or a range 100万〜500万
  *   目的:資金繰り          purpose category (a part of its name or a short name)
+ *   相談:運転資金          相談の種類 (a program's `needs`): a name, or the one name it begins or is part of
  *
  * Parsing never fails: a malformed filter becomes an error message and the rest runs.
  */
-export type FilterKey = 'agency' | 'keyProject' | 'budget' | 'purpose' | 'deadline' | 'area';
+export type FilterKey = 'agency' | 'keyProject' | 'budget' | 'purpose' | 'need' | 'deadline' | 'area';
 
 /**
  * Application-period filters (programs imported from jGrants have periods; the catalog's own
@@ -42,6 +43,8 @@ export interface ParsedQuery {
   keyProjects: KeyProjectNumber[][];
   budgets: BudgetRange[];
   purposes: string[];
+  /** `相談:` values, as typed (query-filters.ts reads them against the catalog's needs). */
+  needs: string[];
   /** Present only when the query has a period or area filter. */
   period?: PeriodQuery;
   /** One Japanese message per filter that could not be read. */
@@ -59,6 +62,10 @@ const FILTER_KEYS: Record<string, FilterKey> = {
   budget: 'budget',
   目的: 'purpose',
   purpose: 'purpose',
+  // 相談の種類 is what the catalog calls them (needs.yaml, the list); 相談 is short to type.
+  相談: 'need',
+  相談の種類: 'need',
+  need: 'need',
   締切: 'deadline',
   deadline: 'deadline',
   地域: 'area',
@@ -73,6 +80,7 @@ export const FILTER_FORMS: Record<FilterKey, string> = {
   keyProject: '重点:1〜4 (例 重点:3) / 重点:海外 (プロジェクト名の一部)',
   budget: '予算:1000万以上 / 予算:500万以下 / 予算:100万〜500万 (単位 万・億・千円・円)',
   purpose: '目的:資金繰り / 目的:事業承継 / 目的:販路拡大',
+  need: '相談:運転資金を借りたい / 相談:運転資金 (相談の種類の名前、またはその一部)',
   deadline: '締切:30日以内 / 締切:7日以内',
   area: '地域:鹿児島県 / 地域:九州・沖縄地方 / 地域:全国',
 };
@@ -80,7 +88,7 @@ export const FILTER_FORMS: Record<FilterKey, string> = {
 const PHRASE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
 
 export function parseQuery(raw: string): ParsedQuery {
-  const q: ParsedQuery = { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], errors: [] };
+  const q: ParsedQuery = { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], needs: [], errors: [] };
   // NFKC turns the full-width space, colon and quote (　：＂) into ASCII.
   let text = raw.normalize('NFKC');
   text = text.replace(PHRASE, (_m, a?: string, b?: string, c?: string) => {
@@ -111,6 +119,9 @@ export function parseQuery(raw: string): ParsedQuery {
         break;
       case 'purpose':
         q.purposes.push(value);
+        break;
+      case 'need':
+        q.needs.push(value);
         break;
       case 'keyProject': {
         const numbers = parseKeyProject(value);
@@ -194,5 +205,5 @@ export function parseBudget(value: string): BudgetRange | undefined {
 
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: ParsedQuery): boolean {
-  return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length && !q.period;
+  return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length && !q.needs.length && !q.period;
 }

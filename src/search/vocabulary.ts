@@ -1,12 +1,14 @@
 import { PURPOSES, type Purpose } from '../catalog/constants.js';
 import type { Analyzer } from './analyzer.js';
 import { compactForm, escapeRegExp, termForm } from './normalize.js';
+import { closestNames, type NeedsTaxonomy } from '../catalog/needs.js';
 import type { SynonymsFile } from './synonyms-file.js';
 import { foldBuiltIn } from './variants.js';
 
 /**
  * Domain vocabulary from `seeds/synonyms.yaml`, maintained by staff: synonym groups,
- * colloquial intents and short names for the purpose categories.
+ * colloquial intents and short names for the purpose categories; with the 相談の種類 of
+ * `seeds/needs.yaml` (when there is one), for naming needs in `相談:` filters and lists.
  */
 /** A vocabulary word in index form: the whole term and, for a compound, its parts. */
 export interface TermSpec {
@@ -27,8 +29,17 @@ export class Vocabulary {
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
   readonly groups: TermSpec[][];
 
-  /** `fold` writes spelling variants in one form (Variants.fold), as the index does. */
-  constructor(readonly source: SynonymsFile, analyzer: Analyzer, fold: (text: string) => string = foldBuiltIn) {
+  /**
+   * `fold` writes spelling variants in one form (Variants.fold), as the index does. `needs`:
+   * seeds/needs.yaml as read (no part of `source`, so not of the index's fingerprint: it
+   * changes no word searched).
+   */
+  constructor(
+    readonly source: SynonymsFile,
+    analyzer: Analyzer,
+    private readonly fold: (text: string) => string = foldBuiltIn,
+    readonly needs?: NeedsTaxonomy,
+  ) {
     const file = source;
     const spec = (label: string): TermSpec => {
       const units = analyzer.units(fold(label));
@@ -102,6 +113,33 @@ export class Vocabulary {
     const exact = this.purposeWords.filter((p) => p.words.includes(v)).map((p) => p.purpose);
     if (exact.length) return exact;
     return this.purposeWords.filter((p) => termForm(p.purpose).includes(v)).map((p) => p.purpose);
+  }
+
+  /**
+   * The need (相談の種類) a `相談:` value names among `names` (the needs programs list, and the
+   * taxonomy's): one whose whole name it is, else the one name it begins, else the one name
+   * containing it, compared with width, case, kana, spaces and spelling variants folded (the
+   * query was folded before it was read: 子ども is 子供 by then). `many`: the names it could be.
+   */
+  needNamed(value: string, names: Iterable<string>): { need?: string; many?: string[] } {
+    const form = (text: string) => compactForm(this.fold(text));
+    const v = form(value);
+    if (!v) return {};
+    const all = [...new Set([...names, ...(this.needs?.needs.map((n) => n.name) ?? [])])].map((name) => ({ name, form: form(name) }));
+    const exact = all.find((n) => n.form === v);
+    if (exact) return { need: exact.name };
+    for (const test of [(f: string) => f.startsWith(v), (f: string) => f.includes(v)]) {
+      const found = all.filter((n) => test(n.form));
+      if (found.length === 1) return { need: found[0]!.name };
+      if (found.length > 1) return { many: found.map((n) => n.name) };
+    }
+    return {};
+  }
+
+  /** The names of the taxonomy and `names` closest to `value`, for a `相談:` value that names none. */
+  needsNear(value: string, names: Iterable<string>, max = 3): string[] {
+    const all = [...new Set([...(this.needs?.needs.map((n) => n.name) ?? []), ...names])];
+    return closestNames(this.fold(value), all, max, (t) => compactForm(this.fold(t)));
   }
 
   /** Every word staff listed in groups and intents (for the lexicon and suggestions). */

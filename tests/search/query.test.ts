@@ -153,6 +153,6 @@ describe('parseQuery', () => {
   });
 
   it('an empty query asks for nothing', () => {
-    expect(parseQuery('  　 ')).toEqual({ words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], errors: [] });
+    expect(parseQuery('  　 ')).toEqual({ words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], needs: [], errors: [] });
   });
 });

@@ -140,7 +140,7 @@ describe('warmUp', () => {
     let asked = 0;
     const search = vi.spyOn(engine, 'search').mockImplementation(() => {
       asked++;
-      return { query: '', shortened: false, parsed: { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], errors: [] }, hits: [], total: 0, mode: 'empty', errors: [], expandedWith: [] };
+      return { query: '', shortened: false, parsed: { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], needs: [], errors: [] }, hits: [], total: 0, mode: 'empty', errors: [], expandedWith: [] };
     });
     vi.spyOn(engine, 'similar').mockImplementation(() => (asked++, []));
     try {
