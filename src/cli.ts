@@ -8,6 +8,7 @@ const USAGE = `使い方: npm run -s shien -- <command>   (または npx shien <
   index                       検索索引を作り直す (npm run build が実行する)
   search "<検索語>" [--json] [--limit N]
                               事業を検索 (検索語なしなら標準入力の 1 行を 1 件として順に答える)
+  needs [--json]              相談の種類 (search の 相談: で絞れる名前) を目的ごとに、事業の数とともに表示
   notify --once               新着の支援事業を購読中のチャンネルに今すぐ通知 (投稿の失敗があれば終了コード 1)
   sync [--dry-run] [--json]   取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込む (ネットワークを使う)
   agencies [--json | --export]
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { usage: string; run: () => Promise<Command>; nee
     // The query's forms (filters, phrases), as Slack's help lists them: `--help` did not say them.
     more: async () => ['検索語の書き方:', ...(await import('./slack/render/help.js')).helpLines('shien search').filter((l) => !l.includes('通知')).map((l) => `  ${l.replace(/`/g, '').replace(/^(shien search )("[^"]*")/, "$1'$2'")}`)], // a phrase's quotes survive the shell
   },
+  needs: { usage: 'needs [--json]', run: async () => (await import('./cli/needs.js')).needsCommand },
   notify: { usage: 'notify --once', run: async () => (await import('./cli/notify.js')).notifyCommand, needs: { synonyms: false } },
   sync: { usage: 'sync [--dry-run] [--json]', run: async () => (await import('./cli/sync.js')).syncCommand },
   agencies: { usage: 'agencies [--json | --export]', run: async () => (await import('./cli/agencies.js')).agenciesCommand, needs: { synonyms: false } },

@@ -6,6 +6,8 @@ import { renderResponseText, terminalSafe } from './render/text.js';
 import type { SearchEngine } from './search/engine.js';
 import { startWarmUp, type RunningWarmUp } from './search/warm-up.js';
 import { agencyAsked } from './slack/answer.js';
+import { isNeedListRequest, needList } from './search/need-list.js';
+import { needListText } from './render/needs-text.js';
 import { helpLines, isHelpRequest } from './slack/render/help.js';
 
 /**
@@ -51,6 +53,7 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
     .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
     .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
+  if (isNeedListRequest(query)) return needListText(needList(engine.programs, engine.vocabulary.needs), '');
   const results = answerPage(engine, query, 0, session);
   // `機関:<name>` alone: the body's contact first, as Slack shows it (staff edits live in Slack's data).
   const agency = agencyAsked(engine, query);

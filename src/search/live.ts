@@ -93,7 +93,9 @@ export class LiveEngine {
       await checkCatalogRead(this.paths, 'カタログのファイルが変わりましたが、読み直す', this.memoryLimitBytes);
       const read = await readWithFingerprint(this.paths);
       const fingerprint = sourcesFingerprint(read.sources);
-      if (fingerprint === this.fingerprint) {
+      // needs.yaml is no part of the fingerprint (no word searched changes with it), but the lists
+      // of 相談の種類 show its descriptions: a changed file is served too.
+      if (fingerprint === this.fingerprint && sameNeeds(read.sources.needs, this.engine.vocabulary.needs)) {
         this.files = read.files; // the same sources, read from these files
         return { status: 'unchanged' };
       }
@@ -108,6 +110,11 @@ export class LiveEngine {
       throw error;
     }
   }
+}
+
+/** Whether two readings of needs.yaml say the same (both absent too). */
+function sameNeeds(a: Sources['needs'], b: Sources['needs']): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /**

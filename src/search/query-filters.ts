@@ -2,6 +2,7 @@ import type { AgencyDirectory } from '../catalog/agencies.js';
 import { AGENCY_KINDS, PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import { compactForm, termForm } from './normalize.js';
+import { queryValue } from './need-list.js';
 import { periodFilters } from './period-filter.js';
 import type { ProgramTexts } from './program-texts.js';
 import type { ProgramLabels } from './program-labels.js';
@@ -146,11 +147,6 @@ const NEED_LIST_HINT = '相談の種類の一覧は「相談の種類」と入�
 /** Up to `max` names joined, and how many more. */
 function listed(names: readonly string[], max: number): string {
   return names.slice(0, max).join(' / ') + (names.length > max ? ` ほか ${names.length - max} つ` : '');
-}
-
-/** A need as a `相談:` value: the query is cut at spaces, so a name's spaces are left out. */
-export function queryValue(need: string): string {
-  return need.replace(/\s+/g, '');
 }
 
 /** The programs of any of `lists` (catalog positions below `bound`, each list ascending), ascending, each once. */

@@ -3,7 +3,9 @@ import type { Agency } from '../catalog/schema.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Message } from './blocks.js';
 import { agencyBlocks } from './render/agency.js';
+import { isNeedListRequest, needList } from '../search/need-list.js';
 import { isHelpRequest, renderHelp } from './render/help.js';
+import { renderNeedList } from './render/needs.js';
 import { renderResults, searchPage } from './render/results.js';
 
 export interface Answer {
@@ -35,8 +37,8 @@ export function fromSlackText(text: string): string {
 }
 
 /**
- * The answer to what someone typed, on any Slack surface: help for nothing/help/ヘルプ,
- * otherwise one page of search results. Search is the same function the CLI calls.
+ * The answer to what someone typed, on any Slack surface: help for nothing/help/ヘルプ, the
+ * list of 相談の種類 for 相談の種類, otherwise one page of search results. Search is the same function the CLI calls.
  */
 export function answerText(
   engine: SearchEngine,
@@ -44,6 +46,7 @@ export function answerText(
   options: { offset?: number; share?: boolean; command?: string; contacts?: AgencyContactOptions } = {},
 ): Answer {
   if (isHelpRequest(text)) return { message: renderHelp(engine.programs, options.command) };
+  if (isNeedListRequest(text)) return { message: renderNeedList(needList(engine.programs, engine.vocabulary.needs), options.command) };
   const response = searchPage(engine, text, options.offset ?? 0);
   const message = renderResults(response, { offset: options.offset, share: options.share });
   const agency = (options.offset ?? 0) === 0 ? agencyAsked(engine, text) : undefined;

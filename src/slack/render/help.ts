@@ -55,6 +55,11 @@ export function purposeButtons(programs: readonly Program[]): Block {
   return { type: 'actions', elements: counted.map(({ purpose, count }, i) => browseButton(`${purpose} (${count})`, BROWSE_ACTIONS.purpose, i, purpose)) };
 }
 
+/** How to see every 相談の種類 where `command` is typed: the command line has its own command. */
+function needListCommand(command: string): string {
+  return command === 'shien search' ? 'shien needs' : `${command} 相談の種類`;
+}
+
 /** Query examples, one per feature of the query language (query.ts). */
 export function helpLines(command = '/支援'): string[] {
   return [
@@ -65,6 +70,7 @@ export function helpLines(command = '/支援'): string[] {
     `\`${command} 重点:3\` — 重点プロジェクトで絞る (${FILTER_FORMS.keyProject})`,
     `\`${command} 予算:1000万以上\` — 予算額で絞る (${FILTER_FORMS.budget})`,
     `\`${command} 目的:資金繰り\` — 目的で絞る (${FILTER_FORMS.purpose})`,
+    `\`${command} 相談:運転資金\` — 相談の種類で絞る (${FILTER_FORMS.need})。一覧は \`${needListCommand(command)}\``,
     `\`${command} 補助金 機関:県 予算:500万以下\` — 言葉と条件は組み合わせられます`,
     `\`${command} 通知 オン\` / \`通知 オフ\` / \`通知 状態\` — このチャンネルに新しく追加された事業を毎朝お知らせ`,
   ];
