@@ -3,6 +3,8 @@ import path from 'node:path';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { KEY_PROJECT_NUMBERS, KEY_PROJECTS } from '../catalog/key-projects.js';
 import { CatalogError, loadAgencies, loadCatalog } from '../catalog/load.js';
+import { readNeedsFile } from '../catalog/needs-file.js';
+import { unusedNeeds } from '../catalog/needs.js';
 import type { Paths } from '../config.js';
 import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 
@@ -13,8 +15,11 @@ import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 export async function catalogCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
   const json = parseCommandArgs(args, { json: { type: 'boolean' } }, { positionals: false }).values.json === true;
   let catalog;
+  let needs;
   try {
-    catalog = await loadCatalog(paths.catalogDir);
+    // The programs' needs are checked against seeds/needs.yaml, as search loads them.
+    needs = await readNeedsFile(paths.needsFile);
+    catalog = await loadCatalog(paths.catalogDir, needs ? { needs } : {});
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     if (json) out.write(JSON.stringify({ programs: [], problems: error.problems }) + '\n');
@@ -55,6 +60,10 @@ export async function catalogCommand(args: string[], paths: Paths, { out, err }:
   const sourcesDir = path.join(paths.seedsDir, 'sources');
   const missing = [...new Set(catalog.programs.map((p) => p.source?.document).filter((d): d is string => Boolean(d)))].filter((d) => !existsSync(path.join(sourcesDir, d)));
   if (missing.length) lines.push(`  出典の文書が ${sourcesDir} にありません: ${missing.join(', ')} (${catalog.programs.filter((p) => p.source?.document && missing.includes(p.source.document)).length} 件)`);
+  if (needs) {
+    const unused = unusedNeeds(needs, catalog.programs);
+    lines.push(unused.length ? `  needs.yaml の相談の種類のうち、どの事業にもないもの (警告): ${unused.join(' / ')}` : `  相談の種類: すべて needs.yaml にあり、needs.yaml の ${needs.needs.length} 件すべてがどれかの事業に付いています`);
+  }
   lines.push(`  予算の記載なし: ${catalog.programs.filter((p) => p.budgetThousandYen == null).length} 件`);
   lines.push(`  要確認のメモが残る事業: ${review.length} 件`);
   out.write(lines.join('\n') + '\n');

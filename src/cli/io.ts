@@ -60,6 +60,7 @@ const SEEDS_FILES: Record<string, string> = {
   'synonyms.yaml': 'synonyms.yaml (検索の言い換え・意図) を読み込めません',
   'agencies.yaml': 'agencies.yaml (実施機関の一覧) を読み込めません',
   'variants.yaml': 'variants.yaml (表記ゆれ) を読み込めません',
+  'needs.yaml': 'needs.yaml (相談の種類) を読み込めません',
 };
 
 /**
