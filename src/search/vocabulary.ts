@@ -125,7 +125,8 @@ export class Vocabulary {
     const form = (text: string) => compactForm(this.fold(text));
     const v = form(value);
     if (!v) return {};
-    const all = [...new Set([...names, ...(this.needs?.needs.map((n) => n.name) ?? [])])].map((name) => ({ name, form: form(name) }));
+    // The taxonomy's order first (the order its list shows), then needs only programs name.
+    const all = [...new Set([...(this.needs?.needs.map((n) => n.name) ?? []), ...names])].map((name) => ({ name, form: form(name) }));
     const exact = all.find((n) => n.form === v);
     if (exact) return { need: exact.name };
     for (const test of [(f: string) => f.startsWith(v), (f: string) => f.includes(v)]) {

@@ -1,5 +1,5 @@
 /**
- * Query filters (機関: 重点: 予算: 目的: "phrase") on the bundled catalog: every form, what it
+ * Query filters (機関: 重点: 予算: 目的: 相談: "phrase") on the bundled catalog: every form, what it
  * lets through (checked against the catalog itself, not the engine), and the message when it
  * cannot be read — after which the rest of the query still runs.
  */
@@ -205,6 +205,59 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toContain('「存在しない」');
       for (const purpose of PURPOSES) expect(r.errors[0]).toContain(purpose);
+    });
+  });
+
+  describe('相談: (相談の種類, the needs of seeds/needs.yaml)', () => {
+    const tagged = (need: string) => catalogIds((p) => p.needs?.includes(need) ?? false);
+
+    it('相談:運転資金を借りたい lists exactly the programs tagged with that need, in catalog order', () => {
+      const r = engine.search('相談:運転資金を借りたい');
+      expect(r.errors).toEqual([]);
+      expect(r.mode).toBe('filters');
+      expect(tagged('運転資金を借りたい')).toHaveLength(6);
+      expect(ids(r)).toEqual(tagged('運転資金を借りたい'));
+    });
+
+    it('every need of needs.yaml, written as its list shows it (spaces left out), finds exactly its programs', () => {
+      const taxonomy = engine.vocabulary.needs!.needs;
+      expect(taxonomy).toHaveLength(70);
+      for (const { name } of taxonomy) {
+        const r = engine.search(`相談:${name.replace(/\s+/g, '')}`);
+        expect(r.errors, name).toEqual([]);
+        expect(ids(r), name).toEqual(tagged(name));
+      }
+    });
+
+    it('a unique beginning or part of a name, any width, the long key and a spelling variant name the need too', () => {
+      expect(ids(engine.search('相談:運転資金'))).toEqual(tagged('運転資金を借りたい'));
+      for (const q of ['相談:M&A', '相談：ｍ＆ａ', '相談の種類:第三者に譲りたい']) expect(ids(engine.search(q)), q).toEqual(tagged('会社を第三者に譲りたい (M&A)'));
+      // variants.yaml folds 子ども to 子供 in the query; the name is folded the same way.
+      for (const q of ['相談:子どもや親族', '相談:子供や親族']) expect(ids(engine.search(q)), q).toEqual(tagged('子どもや親族に事業を継がせたい'));
+    });
+
+    it('with words: only the tagged programs that match them', () => {
+      const r = engine.search('相談:海外に輸出したい 展示会');
+      expect(r.hits.length).toBeGreaterThan(0);
+      for (const id of ids(r)) expect(tagged('海外に輸出したい'), id).toContain(id);
+    });
+
+    it('a value that begins several names says which, and lists nothing', () => {
+      const r = engine.search('相談:海外');
+      expect(r.hits).toEqual([]);
+      expect(r.errors).toEqual([
+        '相談「海外」に当たる相談の種類が 4 つあります: 海外に輸出したい / 海外の商談会・見本市に出たい / 海外の市場を調べたい / 海外展開を専門家に相談したい。どれか一つを (一部でも) 指定してください (例 相談:海外に輸出したい)。',
+      ]);
+    });
+
+    it('an unknown value gets a message naming it and the closest needs, and how to see them all', () => {
+      const r = engine.search('相談:運転資金を借りる');
+      expect(r.hits).toEqual([]);
+      expect(r.errors).toEqual([
+        '相談「運転資金を借りる」に当たる相談の種類がありません。近いもの: 相談:運転資金を借りたい / 相談:創業資金を借りたい。相談の種類の一覧は「相談の種類」と入力すると表示します (コマンドラインでは shien needs)。',
+      ]);
+      const far = engine.search('相談:ぜんぜん違う');
+      expect(far.errors).toEqual(['相談「ぜんぜん違う」に当たる相談の種類がありません。相談の種類の一覧は「相談の種類」と入力すると表示します (コマンドラインでは shien needs)。']);
     });
   });
 
