@@ -243,6 +243,9 @@ function quantile(/** @type {number[]} */ sorted, /** @type {number} */ q) {
  */
 const PAGE = 5;
 
+/** A colloquial question of the list (tests/fixtures/queries.yaml) that reads the purpose and need models. */
+const FIRST_COLLOQUIAL = '資金繰りが苦しい';
+
 /** Longest a warm-up may take, so that it stays short at 100,000 programs. */
 const WARM_UP_MS = 5000;
 
@@ -324,10 +327,11 @@ async function measure(queriesFile, rounds, querySeconds, productWarmUp = false)
   // cut short by the time limit still samples every kind in its proportion.
   const list = await loadEvalQueries(queriesFile);
 
-  // The first colloquial question of the list, asked cold (before any warm-up): it reads the
-  // purpose and need models, which a process makes on first use unless its index file holds
-  // them. Only in the process warmed by the list: the product's warm-up is measured untouched.
-  const colloquial = productWarmUp ? undefined : list.find((q) => q.kind === 'colloquial')?.query;
+  // A colloquial question asked cold (before any warm-up) that reads the purpose and need
+  // models, which a process makes on first use unless its index file holds them (the list's
+  // first, お金を借りたい, reads neither). Only in the process warmed by the list: the product's
+  // warm-up is measured untouched.
+  const colloquial = productWarmUp ? undefined : FIRST_COLLOQUIAL;
   let firstColloquial = null;
   if (colloquial !== undefined) {
     const t = performance.now();
