@@ -18,10 +18,11 @@ import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
 import { closestConsultation, categoryFill, withClientWords } from './client-words.js';
 import { QueryFilters } from './query-filters.js';
-import { answerInSteps, isCommon, stemOf, type QueryWord } from './fallback.js';
+import { answerInSteps, stemOf, type QueryWord } from './fallback.js';
 import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-index.js';
-import { KEYWORD_BOOSTS, SIMILAR_BOOSTS, TermCache, WordScorer } from './word-scores.js';
+import { KEYWORD_BOOSTS, TermCache, WordScorer } from './word-scores.js';
 import { QuestionWords } from './question-words.js';
+import { similarPrograms } from './similar.js';
 
 export { indexFingerprint, sourcesFingerprint, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 export type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
@@ -206,13 +207,19 @@ export class SearchEngine {
     // A word typed apart that no program's name, overview… says may still be a client's word in
     // some 相談例 (焼酎, 黒豚): looked up there too before anything else, or a question of a
     // word the catalog holds came back empty.
+    // Words that only 相談例 say (お金, 口座) are a client's words: the question is then read as
+    // a client's (below), though typed as one word.
+    let clientWordsOnly = false;
     if (cache.boosts === KEYWORD_BOOSTS) {
       let withConsultations: TermCache | undefined;
+      let fromConsultations = 0;
       units.forEach((unit, i) => {
         if (wordScores[i]!.size) return;
         withConsultations ??= new TermCache(FIELD_BOOSTS);
         wordScores[i] = this.scorer.unitScores(unit, withConsultations, expanded, exact[i]);
+        if (wordScores[i]!.size) fromConsultations++;
       });
+      clientWordsOnly = fromConsultations > 0 && fromConsultations === units.length;
     }
     for (const s of intents) expanded.add(s.label);
     // Each intent's list over the whole catalog is kept across questions (intent-lists.ts).
@@ -263,7 +270,9 @@ export class SearchEngine {
     // The programs a need or purpose alone brought, as far as they reach the first pages.
     let categoryOnly = NO_SCORES;
     let labelOf: (doc: number) => string | undefined = () => undefined;
-    if (this.options.consultationScore > 0 && (sentence || intentScores) && units.length >= 2) {
+    // お金がない ranked サテライト・ゼミ first, on one 相談例 saying お金, until a client's word
+    // alone was read this way too: the purpose its 相談例 lean to (資金繰り) now ranks.
+    if (this.options.consultationScore > 0 && (((sentence || intentScores) && units.length >= 2) || clientWordsOnly)) {
       clientQuestion = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
       const client = withClientWords(this.catalog, clientQuestion, combined, this.options, keep);
       combined = client.scores;
@@ -354,46 +363,8 @@ export class SearchEngine {
     return { terms, synonyms: [...synonyms].slice(0, 8), purposes };
   }
 
-  /** Programs most like `id` (shared distinctive words, purposes and key projects), best first. */
+  /** Programs most like `id` (similar.ts), best first. */
   similar(id: string, limit = 3): SearchHit[] {
-    const program = this.catalog.byId.get(id);
-    const terms = this.catalog.docTerms.get(id);
-    const self = this.catalog.order.get(id);
-    if (!program || !terms?.length || self === undefined) return [];
-    const purposes = new Set(program.purposes ?? []);
-    const keyProjects = new Set(program.keyProjects ?? []);
-    // The program's own words in the others' names, overviews and purposes, read from the packed
-    // postings, their scores added up and multiplied by how many of the words a program has (as
-    // MiniSearch's OR query did). Words of a quarter of the catalog or more (事業, 支援) are
-    // left out, as in a search: at 100,000 programs their postings made 似た事業 take 0.5–2.2 s.
-    startQuery();
-    const cache = new TermCache(SIMILAR_BOOSTS);
-    const lists: Scores[] = [];
-    const wordsHad = new Int32Array(this.size);
-    for (const t of terms) {
-      if (isCommon(this.catalog.documentFrequency.get(t) ?? 0, this.size)) continue;
-      const list = this.scorer.termScores(t, cache);
-      for (let i = 0; i < list.docs.length; i++) wordsHad[list.docs[i]!]!++;
-      lists.push(list);
-    }
-    const found = addUp(lists);
-    const { docs, scores } = found;
-    const programs = this.input.programs;
-    const boosted = new Float64Array(docs.length);
-    const entries: number[] = [];
-    // Shared purposes and key projects counted from bits made once (program-labels.ts): reading
-    // the arrays of the 50,000–90,000 programs found at 100,000 was most of the time.
-    const labels = this.catalog.labels();
-    const purposeMask = labels.purposes.maskOf(purposes);
-    const projectMask = labels.keyProjects.maskOf(keyProjects);
-    for (let i = 0; i < docs.length; i++) {
-      if (docs[i] === self) continue;
-      const sharedPurposes = labels.purposes.shared(docs[i]!, purposeMask, purposes);
-      const sharedProjects = labels.keyProjects.shared(docs[i]!, projectMask, keyProjects);
-      boosted[i] = scores[i]! * wordsHad[docs[i]!]! * (1 + 0.15 * sharedPurposes + 0.1 * sharedProjects);
-      entries.push(i);
-    }
-    const ranked = firstInOrder(entries, limit, (a, b) => boosted[b]! - boosted[a]! || docs[a]! - docs[b]!);
-    const matched = termsOf(found, ranked.map((i) => docs[i]!));
-    return ranked.map((i) => this.hit(programs[docs[i]!]!.id, boosted[i]!, [...(matched.get(docs[i]!) ?? [])], []));
-  }}
+    return similarPrograms(this.catalog, this.scorer, id, limit).map((m) => this.hit(m.id, m.score, m.terms, []));
+  }
+}

@@ -67,6 +67,26 @@ describe('the 相談例 a hit shows (both engines)', () => {
   });
 });
 
+describe('a client’s word typed alone (both engines)', () => {
+  // お金 is in no program's name or overview, only in 相談例: お金がない listed サテライト・ゼミ
+  // (人材育成) first, on one 相談例 saying お金, and the loan programs after it.
+  it('is read as a client’s question: the purpose its 相談例 lean to ranks first', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = bundled[kind].search('お金がない', { limit: 5 });
+      expect(r.hits.length, kind).toBe(5);
+      expect(r.hits.slice(0, 3).map((h) => h.program.purposes ?? []), kind).toEqual(Array(3).fill(expect.arrayContaining(['資金繰りを改善したい'])));
+    }
+  });
+
+  it('leaves a word the programs themselves say as it was: a keyword, not a client’s question', () => {
+    for (const kind of ENGINE_KINDS) {
+      const r = bundled[kind].search('創業', { limit: 10 });
+      expect(r.hits.every((h) => h.consultation === undefined && h.byCategory === undefined), kind).toBe(true);
+      expect(r.categoryRead, kind).toBeUndefined();
+    }
+  });
+});
+
 describe('a sentence fills the page (both engines)', () => {
   const programs = [
     program('a', '補助金申請支援', { overview: '補助金の申請を手伝う。' }),
