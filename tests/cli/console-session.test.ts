@@ -64,6 +64,25 @@ describe('the local console', () => {
     expect(only.text.err).toBe('');
   });
 
+  it('help names 相談: and the list; 相談の種類 (or /支援 相談の種類) lists the needs by purpose with their counts, as Slack does', async () => {
+    // One pipe per line: the list's own blank lines would not tell where one answer ends.
+    const answer = async (line: string) => {
+      const s = session(false);
+      s.input.end(`${line}\n`);
+      await s.running;
+      return s.text.out.trimEnd();
+    };
+    const [help, list, again, filtered] = await Promise.all(['help', '相談の種類', '/支援 相談の種類', '相談:M&A'].map(answer)) as [string, string, string, string];
+    expect(help).toContain('/支援 相談:運転資金 — 相談の種類で絞る');
+    expect(help).toContain('一覧は /支援 相談の種類');
+    expect(list.split('\n')[0]).toBe('相談の種類 70 件。相談:運転資金 のように名前 (またはその一部) で絞り込めます。');
+    expect(list).toContain('【資金繰りを改善したい】\n  相談:返済を見直したい (2) — 売上減少などで借入の返済負担が重く');
+    expect(list).toContain('【目的をまたぐ相談】\n  相談:運転資金を借りたい (6) — ');
+    expect(list).toContain('  相談:会社を第三者に譲りたい(M&A) (2) — ');
+    expect(again).toBe(list);
+    expect(filtered).toContain('2 件');
+  });
+
   it('詳細 alone asks for a number; 詳細 N after an answer with no programs says so', async () => {
     const s = session(false);
     s.input.end('詳細\nzzzzqqqq\n詳細 3\n');

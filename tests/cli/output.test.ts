@@ -100,6 +100,43 @@ describe('a broken seeds file is named as such', () => {
   }, RUN_TIMEOUT);
 });
 
+describe('相談の種類 (seeds/needs.yaml) on the command line', () => {
+  it('`shien needs` lists the 70 needs by purpose with their counts (--json: one document), nothing on stderr', async () => {
+    const text = await shien(['needs']);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe('相談の種類 70 件。shien search 相談:運転資金 のように名前 (またはその一部) で絞り込めます。');
+    expect(text.stdout).toContain('【事業を引き継ぎたい】\n  相談:子どもや親族に事業を継がせたい (5) — ');
+    expect(ownStderr(text.stderr)).toBe('');
+    const json = await shien(['needs', '--json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { size: number; fromFile: boolean; groups: Array<{ purpose?: string; needs: Array<{ name: string; count: number; query: string }> }> };
+    expect(doc.size).toBe(70);
+    expect(doc.fromFile).toBe(true);
+    const loan = doc.groups.flatMap((g) => g.needs).find((n) => n.name === '経営を立て直したい (事業再生)');
+    expect(loan).toMatchObject({ count: 2, query: '経営を立て直したい(事業再生)' });
+  }, RUN_TIMEOUT);
+
+  it('a program naming a need needs.yaml lacks: catalog and search refuse with file, line and field, exit 1; a broken needs.yaml is named as such', async () => {
+    const seeds = await tempDir('needs');
+    for (const file of ['agencies.yaml', 'synonyms.yaml', 'needs.yaml']) await cp(path.join(ROOT, 'seeds', file), path.join(seeds, file));
+    await cp(path.join(ROOT, 'seeds', 'catalog'), path.join(seeds, 'catalog'), { recursive: true });
+    await writeFile(path.join(seeds, 'catalog', 'z.yaml'), '- name: 事業A\n  agency: 県産業立地課\n  needs:\n    - 海外に輸出したい\n    - 運転資金を借りる\n');
+    for (const args of [['catalog'], ['search', '創業', '--json']]) {
+      const r = await shien(args, { env: { SHIEN_SEEDS_DIR: seeds } });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('z.yaml:5 #0 needs.1: 相談の種類「運転資金を借りる」は needs.yaml にありません (近いもの: 運転資金を借りたい / 創業資金を借りたい)');
+    }
+    await writeFile(path.join(seeds, 'catalog', 'z.yaml'), '- name: 事業A\n  agency: 県産業立地課\n  needs: [海外に輸出したい]\n');
+    await writeFile(path.join(seeds, 'needs.yaml'), 'needs:\n  - name: 海外に輸出したい\n    description: 輸出したい。\n    purposes: [輸出]\n');
+    const broken = await shien(['needs'], { env: { SHIEN_SEEDS_DIR: seeds } });
+    expect(broken.code).toBe(1);
+    const lines = ownStderr(broken.stderr).split('\n').filter(Boolean);
+    expect(lines[0]).toBe('needs.yaml (相談の種類) を読み込めません (1 件の問題):');
+    expect(lines[1]).toMatch(/needs\.yaml:4 0\.purposes\.0: 次のどれかです: /);
+  }, RUN_TIMEOUT * 2);
+});
+
 describe('a reader that stops early', () => {
   // Each writes more than a pipe holds (64 KiB), so it is still writing when head has gone:
   // without the fix that is an EPIPE stack trace and exit 1. The queries come from printf,
@@ -170,7 +207,8 @@ describe('a command line that cannot be run: usage on stderr, exit 2, nothing on
       // search's also lists how a query is written: filters and phrases, quoted for a shell.
       const [first, ...rest] = r.stdout.split('\n');
       expect(first).toBe('使い方: npm run -s shien -- search "<検索語>" [--json] [--limit N]');
-      for (const form of ['機関:', '重点:', '予算:', '目的:', `shien search '"事業承継"'`]) expect(rest.join('\n')).toContain(form);
+      for (const form of ['機関:', '重点:', '予算:', '目的:', '相談:', `shien search '"事業承継"'`]) expect(rest.join('\n')).toContain(form);
+      expect(rest.join('\n')).toContain('shien search 相談:運転資金 — 相談の種類で絞る (相談:運転資金を借りたい / 相談:運転資金 (相談の種類の名前、またはその一部))。一覧は shien needs');
       expect(r.stdout).not.toContain('通知');
     } else expect(r.stdout).toBe('使い方: npm run -s shien -- catalog [--json]\n');
     expect(ownStderr(r.stderr)).toBe('');

@@ -67,6 +67,34 @@ describe('/支援 and /shien', () => {
     expect(buttons.filter((b) => b.action_id.startsWith('browse_purpose:')).length).toBeGreaterThanOrEqual(10);
   });
 
+  it('help names the 相談: filter and how to list the 相談の種類', async () => {
+    const { responseId } = await app.command('help');
+    const shown = readText(await responseTo(app, responseId));
+    expect(shown).toContain('`/支援 相談:運転資金` — 相談の種類で絞る');
+    expect(shown).toContain('一覧は `/支援 相談の種類`');
+  });
+
+  it('「/支援 相談の種類」 lists every need by purpose, with its count and the 相談: query that filters by it', async () => {
+    const { responseId } = await app.command('相談の種類');
+    const list = await responseTo(app, responseId);
+    expect(list.response_type).toBe('ephemeral');
+    const shown = readText(list);
+    expect(shown).toContain('相談の種類 (70)');
+    expect(shown).toContain('スタッフの確認待ち');
+    const escaped = (text: string) => text.replace(/&/g, '&amp;');
+    const count = (need: string) => engine.programs.filter((p) => p.needs?.includes(need)).length;
+    // Each need of needs.yaml once at least (a need with two purposes under both), with its count.
+    for (const need of engine.vocabulary.needs!.needs) expect(shown, need.name).toContain(`相談:${escaped(need.name.replace(/\s+/g, ''))}\` (${count(need.name)})`);
+    // Grouped: a purpose's heading, then its needs; needs no purpose holds under their own heading.
+    expect(shown).toMatch(/\*資金繰りを改善したい\*\n• `相談:返済を見直したい` \(2\) 売上減少などで/);
+    expect(shown).toMatch(/\*目的をまたぐ相談\*\n• `相談:運転資金を借りたい` \(6\)/);
+    // The catalog's text is escaped: & of M&A reaches Slack as &amp;.
+    expect(shown).toContain('`相談:会社を第三者に譲りたい(M&amp;A)` (2)');
+    // And what it lists is a query: the same 6 programs.
+    const { responseId: filtered } = await app.command('相談:運転資金を借りたい');
+    expect(readText(await responseTo(app, filtered))).toMatch(/[^0-9]6 件/);
+  });
+
   // `browse_purpose` is the id of messages sent before the ids were made unique: it keeps working.
   it.each(['browse_purpose:7', 'browse_purpose'])('a browse button (%s) from help lists that purpose’s programs', async (actionId) => {
     await app.click(blockAction({ action_id: actionId, value: '事業を引き継ぎたい', response_url: app.fake.responseUrl(`browse-${actionId}`) }));
