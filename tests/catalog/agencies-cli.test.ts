@@ -79,7 +79,8 @@ describe('shien agencies', () => {
   it('without options: coverage per body, and a summary line', async () => {
     const { code, out } = await run([], { SHIEN_DATA_DIR: emptyDir });
     expect(code).toBe(0);
-    expect(out.split('\n')[0]).toMatch(/^機関 22 件: 連絡先あり 0 \/ Web サイトのみ 3 \/ 連絡先未登録 19$/);
+    expect(out.split('\n')[0]).toMatch(/^機関 22 件: 連絡先あり 1 \/ Web サイトのみ 6 \/ 連絡先未登録 15$/);
+    expect(out).toContain('  窓口・電話・Web  出典: https://kashin.co.jp/smt/news/news/alps.html  確認 2026-11-27');
     expect(out).toContain('鹿児島商工会議所（商工会議所）  事業 27 件\n  Web  出典: http://www.kagoshima-cci.or.jp/?p=8  確認 2026-11-27');
   });
 
