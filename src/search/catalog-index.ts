@@ -175,6 +175,7 @@ export class CatalogIndex {
    * and loaded at start instead of being analysed again (kuromoji: ~150,000 characters/s).
    */
   toJSON(): SerializedSearchIndex {
+    const consultations = this.servedConsultations();
     return {
       version: SERIALIZED_VERSION,
       catalog: indexFingerprint(this.input),
@@ -183,7 +184,9 @@ export class CatalogIndex {
       documentFrequency: [...this.documentFrequency],
       docTerms: [...this.docTerms],
       ...(this.generalSynonyms.size ? { generalSynonyms: [...this.generalSynonyms] } : {}),
-      consultations: this.servedConsultations().toJSON(),
+      consultations: consultations.toJSON(),
+      // The models counted from the same 相談例 words, so a served process reads them as it would count them.
+      ...this.servedModels(consultations),
     };
   }
 
@@ -206,9 +209,16 @@ export class CatalogIndex {
     for (const [id, terms] of json.docTerms) catalog.docTerms.set(id, terms);
     // The stored words are the lexicon's (servedConsultations); an engine given another
     // analyser (kuromoji: tests, tools) analyses them as it will analyse the questions.
-    catalog.consultations = input.analyzer instanceof LexiconAnalyzer ? ConsultationMatcher.fromJSON(json.consultations) : catalog.consultationMatcher();
+    // The models too: counted from those words (servedModels), else made on first use.
+    if (input.analyzer instanceof LexiconAnalyzer) {
+      const consultations = (catalog.consultations = ConsultationMatcher.fromJSON(json.consultations));
+      catalog.purposeModelMade = PurposeModel.fromJSON(json.purposeModel, consultations);
+      catalog.needModelMade = PurposeModel.fromJSON(json.needModel, consultations);
+    } else {
+      catalog.consultations = catalog.consultationMatcher();
+      catalog.needNameWords = catalog.analyseNeedNames();
+    }
     catalog.generalSynonyms = new Map(json.generalSynonyms ?? []);
-    catalog.needNameWords = catalog.analyseNeedNames();
     return catalog;
   }
 
@@ -279,8 +289,24 @@ export class CatalogIndex {
    */
   private servedConsultations(): ConsultationMatcher {
     if (this.input.analyzer instanceof LexiconAnalyzer) return this.consultationSets();
-    const served = foldingAnalyzer(new LexiconAnalyzer(this.lexicon.values()), this.variants);
+    const served = this.servedAnalyzer();
     return new ConsultationMatcher(this.input.programs, (text) => served.units(text).flatMap((u) => [u.term, ...u.parts]));
+  }
+
+  /** The analyser of a process serving this index file: its lexicon, with the variants folded. */
+  private servedAnalyzer(): Analyzer {
+    return foldingAnalyzer(new LexiconAnalyzer(this.lexicon.values()), this.variants);
+  }
+
+  /**
+   * The purpose and need models as a process serving this index file would count them: from
+   * `consultations` (servedConsultations) and the need names split by the served analyser.
+   */
+  private servedModels(consultations: ConsultationMatcher): Pick<SerializedSearchIndex, 'purposeModel' | 'needModel'> {
+    const served = this.input.analyzer instanceof LexiconAnalyzer;
+    const purposes = served ? this.purposeModel() : this.makePurposeModel(consultations);
+    const needs = served ? this.needModel() : this.makeNeedModel(consultations, this.analyseNeedNames(this.servedAnalyzer()));
+    return { purposeModel: purposes.toJSON(consultations), needModel: needs.toJSON(consultations) };
   }
 
   /** Each program's 相談例 as word sets, as this process analyses questions. */
@@ -295,7 +321,7 @@ export class CatalogIndex {
 
   /** Which purpose a question is about, from the 相談例 pooled by purpose (purpose-model.ts); made on first use. */
   purposeModel(): PurposeModel {
-    return (this.purposeModelMade ??= new PurposeModel(this.consultationSets(), (doc) => this.input.programs[doc]?.purposes));
+    return (this.purposeModelMade ??= this.makePurposeModel(this.consultationSets()));
   }
 
   /**
@@ -303,17 +329,25 @@ export class CatalogIndex {
    * own name counting as NEED_NAME_WEIGHT examples of it; made on first use.
    */
   needModel(): PurposeModel {
-    return (this.needModelMade ??= new PurposeModel(this.consultationSets(), (doc) => this.input.programs[doc]?.needs, (label) => this.needNameWords.get(label) ?? [], NEED_NAME_WEIGHT));
+    return (this.needModelMade ??= this.makeNeedModel(this.consultationSets(), this.needNameWords));
+  }
+
+  private makePurposeModel(consultations: ConsultationMatcher): PurposeModel {
+    return PurposeModel.build(consultations, (doc) => this.input.programs[doc]?.purposes);
+  }
+
+  private makeNeedModel(consultations: ConsultationMatcher, needNameWords: ReadonlyMap<string, string[]>): PurposeModel {
+    return PurposeModel.build(consultations, (doc) => this.input.programs[doc]?.needs, (label) => needNameWords.get(label) ?? [], NEED_NAME_WEIGHT);
   }
 
   /**
    * The words of each need's name, analysed with the index rather than by the first question
    * that reads the need model: a question's analysis stays bounded by the question (issue 12).
    */
-  private analyseNeedNames(): Map<string, string[]> {
+  private analyseNeedNames(analyzer: Analyzer = this.analyzer): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const p of this.input.programs) {
-      for (const need of p.needs ?? []) if (!out.has(need)) out.set(need, this.analyzer.units(need).flatMap((u) => [u.term, ...u.parts]));
+      for (const need of p.needs ?? []) if (!out.has(need)) out.set(need, analyzer.units(need).flatMap((u) => [u.term, ...u.parts]));
     }
     return out;
   }

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Agency, Program } from '../catalog/schema.js';
 import type { LexiconEntry } from './analyzer.js';
 import type { SerializedConsultations } from './consultation-match.js';
+import type { SerializedPurposeModel } from './purpose-model.js';
 import type { SearchEngineInput } from './search-types.js';
 
 /** The serialised engine (SearchEngine#toJSON, loaded by fromJSON) and what makes one valid for a catalog. */
 
 // 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
 // 5: no kana endings in the lexicon (kana-endings.ts), so an index written before is made again.
-export const SERIALIZED_VERSION = 5;
+// 6: the purpose and need models' counts (purpose-model.ts), so a serving process does not count the 相談例 itself.
+export const SERIALIZED_VERSION = 6;
 
 export interface SerializedSearchIndex {
   version: number;
@@ -22,6 +24,13 @@ export interface SerializedSearchIndex {
   generalSynonyms?: Array<[string, string[]]>;
   /** Each program's 相談例 as words (consultation-match.ts), analysed when the index was built. */
   consultations: SerializedConsultations;
+  /**
+   * The purpose and need models (purpose-model.ts), counted from `consultations` when the index
+   * was built. Top-level fields: index-file.ts gives long arrays sections of their own only down
+   * to three levels (content → model → its arrays).
+   */
+  purposeModel: SerializedPurposeModel;
+  needModel: SerializedPurposeModel;
 }
 
 /** Changes whenever a program, an agency or the vocabulary changes: an index is valid only for these. */

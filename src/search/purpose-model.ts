@@ -1,3 +1,4 @@
+import { StaleIndexError } from './index-format.js';
 import { constantScores, NO_SCORES, type Scores } from './scores.js';
 
 /**
@@ -32,22 +33,66 @@ export interface PurposeRead {
   probability: number;
 }
 
+/**
+ * A model's counts as the index file holds them (toJSON, fromJSON): the 相談例 are counted
+ * when the index is built, so no serving process pays for it (1.3–1.6 s at 100,000 programs,
+ * blocking the event loop, on the first colloquial question). Flat arrays of numbers, as the
+ * index file writes long arrays in sections (index-file.ts), not an object per word.
+ *
+ * Its words are the source's (the 相談例 words written beside it, consultation-match.ts), named
+ * by their position there: the index file does not hold them twice, and the loaded model shares
+ * the strings of the loaded 相談例.
+ */
+export interface SerializedPurposeModel {
+  /** The labels (purposes or needs), numbered. */
+  labels: string[];
+  /** The model's words said by some example: their positions among the source's words, ascending. */
+  sourceWords: number[];
+  /** Then the words only a label's own name says (need names: NEED_NAME_WEIGHT, catalog-index.ts). */
+  ownWords: string[];
+  /** Per word in that order (source words, then own words), how many labels say it. */
+  entries: number[];
+  /** Per entry, in that order: the label, and how many examples of it say the word (fractional). */
+  entryLabel: number[];
+  entryCount: number[];
+}
+
 export class PurposeModel {
   /** The purposes, numbered. */
-  readonly purposes: string[] = [];
+  readonly purposes: string[];
   /**
    * Word → its entries in `entryLabel`/`entryCount` ([start, end)): per purpose saying it, the
    * (fractional) number of examples. Sparse and packed: a word is said by a few of 70 needs, and
    * an array per word of every label's count was 2 MB of a 117 MiB process at 143 programs.
+   * Its order is the entries' (toJSON relies on it): the source's words first, in its order.
    */
-  private readonly entriesOf = new Map<string, number>();
+  private readonly entriesOf: Map<string, number>;
   private readonly entryStart: Int32Array;
   private readonly entryLabel: Int32Array;
   private readonly entryCount: Float64Array;
   /** Per purpose, log of its words' total count plus the smoothing's. */
   private readonly logTotal: Float64Array;
 
-  constructor(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined, labelWords?: (label: string) => string[], labelWeight = 0) {
+  private constructor(purposes: string[], entriesOf: Map<string, number>, entryStart: Int32Array, entryLabel: Int32Array, entryCount: Float64Array) {
+    this.purposes = purposes;
+    this.entriesOf = entriesOf;
+    this.entryStart = entryStart;
+    this.entryLabel = entryLabel;
+    this.entryCount = entryCount;
+    // Totals added up in the entries' order, which is the order a build adds them in: a loaded
+    // model's are the same to the last bit, and so are its posteriors.
+    const n = purposes.length;
+    const totals = new Float64Array(n);
+    for (let e = 0; e < entryLabel.length; e++) totals[entryLabel[e]!]! += entryCount[e]!;
+    const vocabulary = entriesOf.size;
+    this.logTotal = new Float64Array(n);
+    for (let p = 0; p < n; p++) this.logTotal[p] = Math.log(totals[p]! + vocabulary);
+  }
+
+  /** Counts the source's examples by the labels of their programs (`purposesOf`), and each label's own words (`labelWords`) as `labelWeight` examples. */
+  static build(source: PurposeModelSource, purposesOf: (doc: number) => readonly string[] | undefined, labelWords?: (label: string) => string[], labelWeight = 0): PurposeModel {
+    const purposes: string[] = [];
+    const entriesOf = new Map<string, number>();
     const numbers = new Map<string, number>();
     // Per program, its purposes (numbers into `purposes`), one list per distinct set: examples
     // are read through their program (no array per example: two million at 100,000 programs,
@@ -61,21 +106,20 @@ export class PurposeModel {
       for (const p of new Set(purposesOf(doc) ?? [])) {
         let n = numbers.get(p);
         if (n === undefined) {
-          numbers.set(p, (n = this.purposes.length));
-          this.purposes.push(p);
+          numbers.set(p, (n = purposes.length));
+          purposes.push(p);
         }
         list.push(n);
       }
       const key = list.join(',');
       listOfDoc[doc] = shared.get(key) ?? (shared.set(key, list), list);
     }
-    const n = this.purposes.length;
+    const n = purposes.length;
     // A label's own name says what it is about (運転資金を借りたい): its words count as examples of it.
     const named = new Map<string, number[]>();
     if (labelWords && labelWeight > 0) {
-      for (let p = 0; p < n; p++) for (const w of new Set(labelWords(this.purposes[p]!))) named.set(w, [...(named.get(w) ?? []), p]);
+      for (let p = 0; p < n; p++) for (const w of new Set(labelWords(purposes[p]!))) named.set(w, [...(named.get(w) ?? []), p]);
     }
-    const totals = new Float64Array(n);
     const scratch = new Float64Array(n);
     const starts: number[] = [];
     const labels: number[] = [];
@@ -87,11 +131,10 @@ export class PurposeModel {
         if (!scratch[p]) continue;
         labels.push(p);
         counts.push(scratch[p]!);
-        totals[p]! += scratch[p]!;
         scratch[p] = 0;
       }
       if (labels.length === start) return;
-      this.entriesOf.set(word, starts.length);
+      entriesOf.set(word, starts.length);
       starts.push(start);
     };
     for (const [word, examples] of source.words()) {
@@ -102,14 +145,47 @@ export class PurposeModel {
       }
       add(word);
     }
-    for (const word of named.keys()) if (!this.entriesOf.has(word)) add(word);
+    for (const word of named.keys()) if (!entriesOf.has(word)) add(word);
     starts.push(labels.length);
-    this.entryStart = Int32Array.from(starts);
-    this.entryLabel = Int32Array.from(labels);
-    this.entryCount = Float64Array.from(counts);
-    const vocabulary = this.entriesOf.size;
-    this.logTotal = new Float64Array(n);
-    for (let p = 0; p < n; p++) this.logTotal[p] = Math.log(totals[p]! + vocabulary);
+    return new PurposeModel(purposes, entriesOf, Int32Array.from(starts), Int32Array.from(labels), Float64Array.from(counts));
+  }
+
+  /** The counts as the index file holds them; `source`: the one the model was built from. */
+  toJSON(source: PurposeModelSource): SerializedPurposeModel {
+    const sourceWords: number[] = [];
+    let at = 0;
+    for (const [word] of source.words()) {
+      if (this.entriesOf.has(word)) sourceWords.push(at);
+      at++;
+    }
+    const words = [...this.entriesOf.keys()];
+    const entries: number[] = [];
+    for (let w = 0; w < words.length; w++) entries.push(this.entryStart[w + 1]! - this.entryStart[w]!);
+    return { labels: [...this.purposes], sourceWords, ownWords: words.slice(sourceWords.length), entries, entryLabel: [...this.entryLabel], entryCount: [...this.entryCount] };
+  }
+
+  /**
+   * A model written by `toJSON`; `source` holds the same words in the same order as the one it
+   * was written with (the index file's 相談例). StaleIndexError when the two do not fit.
+   */
+  static fromJSON(json: SerializedPurposeModel, source: PurposeModelSource): PurposeModel {
+    const broken = (why: string) => new StaleIndexError(`索引の目的・相談の種類のモデルが合いません (${why})。作り直してください。`);
+    const { labels, sourceWords, ownWords, entries, entryLabel, entryCount } = json ?? ({} as Partial<SerializedPurposeModel>);
+    if (!labels || !sourceWords || !ownWords || !entries || !entryLabel || !entryCount) throw broken('ありません');
+    if (entries.length !== sourceWords.length + ownWords.length || entryLabel.length !== entryCount.length) throw broken('長さ');
+    const entriesOf = new Map<string, number>();
+    let next = 0;
+    let at = 0;
+    for (const [word] of source.words()) {
+      if (sourceWords[next] === at) entriesOf.set(word, next++);
+      at++;
+    }
+    if (next !== sourceWords.length) throw broken('相談例の語');
+    for (const word of ownWords) entriesOf.set(word, next++);
+    const entryStart = new Int32Array(entries.length + 1);
+    for (let w = 0; w < entries.length; w++) entryStart[w + 1] = entryStart[w]! + entries[w]!;
+    if (entryStart[entries.length] !== entryLabel.length || entryLabel.some((p) => !(p >= 0 && p < labels.length))) throw broken('件数');
+    return new PurposeModel(labels, entriesOf, entryStart, Int32Array.from(entryLabel), Float64Array.from(entryCount));
   }
 
   /**

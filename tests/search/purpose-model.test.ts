@@ -31,7 +31,7 @@ const q = (...words: string[]) => words.map((w) => new Set([w]));
 describe('PurposeModel', () => {
   // Programs 0–3 are about sales (4 programs, many examples), program 4 about cash flow.
   const purposes = ['販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '販路拡大・海外展開をしたい', '資金繰りを改善したい'];
-  const model = new PurposeModel(
+  const model = PurposeModel.build(
     source([
       { doc: 0, words: ['物産展', '売る'] },
       { doc: 1, words: ['海外', '売る'] },
@@ -71,7 +71,7 @@ describe('PurposeModel', () => {
   });
 
   it('a program of two purposes counts half for each', () => {
-    const two = new PurposeModel(source([{ doc: 0, words: ['承継'] }]), () => ['事業を引き継ぎたい', '経営改善・経営相談をしたい']);
+    const two = PurposeModel.build(source([{ doc: 0, words: ['承継'] }]), () => ['事業を引き継ぎたい', '経営改善・経営相談をしたい']);
     const post = two.posterior(q('承継'))!;
     expect(post[0]).toBeCloseTo(0.5);
     expect(post[1]).toBeCloseTo(0.5);
