@@ -96,7 +96,7 @@ describe('parseKeyProject', () => {
 
 describe('parseQuery', () => {
   it('cuts a query into words, phrases and filters, in order', () => {
-    const q = parseQuery('創業 "事業承継" 機関:ジェトロ 重点:③ 予算:1000万以上 目的:資金繰り 補助金');
+    const q = parseQuery('創業 "事業承継" 機関:ジェトロ 重点:③ 予算:1000万以上 目的:資金繰り 相談:運転資金 補助金 相談の種類:M&A');
     expect(q).toEqual({
       words: ['創業', '補助金'],
       phrases: ['事業承継'],
@@ -104,6 +104,7 @@ describe('parseQuery', () => {
       keyProjects: [[3]],
       budgets: [{ min: 10_000 }],
       purposes: ['資金繰り'],
+      needs: ['運転資金', 'M&A'],
       errors: [],
     });
   });
