@@ -115,6 +115,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ...(options.notices.databaseUrl ? { retryAfterErrorMs: 60_000 } : {}),
     config: options.notices,
     catalogDir: paths.catalogDir,
+    ...(paths.needsFile ? { needsFile: paths.needsFile } : {}),
     servedCatalog: () => live.servedCatalog(),
     post: slackPoster({ token: options.slack.botToken, ...(options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {}) }),
     clock,

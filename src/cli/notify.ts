@@ -87,6 +87,7 @@ export async function notifyCommand(args: string[], paths: Paths, io: CliIo, env
     const result = await runNotices({
       store,
       catalogDir: paths.catalogDir,
+      ...(paths.needsFile ? { needsFile: paths.needsFile } : {}),
       post: slackPoster({ token: posting.botToken, ...(posting.apiUrl ? { slackApiUrl: posting.apiUrl } : {}) }),
       now: () => new Date(),
       trigger: 'once',

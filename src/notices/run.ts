@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CatalogError, formatProblem, loadCatalog, type CatalogProblem } from '../catalog/load.js';
+import { readNeedsFile } from '../catalog/needs-file.js';
 import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
@@ -91,6 +92,11 @@ export interface RunNoticesOptions {
   /** SHIEN_CATALOG_DIR; read afresh by every run, so an edit is announced without a restart. */
   catalogDir: string;
   /**
+   * seeds/needs.yaml (Paths.needsFile): a catalog read by the run is checked against it as search
+   * checks it, so a program search refuses (a need the file lacks) is never announced.
+   */
+  needsFile?: string;
+  /**
    * The catalog's programs when its files are byte for byte those the bot serves (the bot's
    * LiveEngine), else undefined and the files are read: reading 10,000 programs' YAML took
    * 505 MiB, twice a 256 MB container, for the programs the bot already holds.
@@ -132,13 +138,14 @@ export interface RunNoticesOptions {
   imported?: () => Promise<readonly StoredProgram[]>;
 }
 
-async function readCatalog(dir: string): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
+async function readCatalog(dir: string, needsFile: string | undefined): Promise<{ programs: Program[] } | { problems: CatalogProblem[] }> {
   // In a container too small to read the files (their served copy is stale: they changed), the
   // run posts nothing and says why, instead of the bot being killed.
   const tooBig = await catalogReadTooBig(dir);
   if (tooBig) return { problems: [{ file: dir, message: tooBig }] };
   try {
-    return { programs: (await loadCatalog(dir)).programs };
+    const needs = await readNeedsFile(needsFile);
+    return { programs: (await loadCatalog(dir, needs ? { needs } : {})).programs };
   } catch (error) {
     if (error instanceof CatalogError) return { problems: error.problems };
     // A missing or unreadable directory is a catalog problem too: name it, post nothing.
@@ -203,7 +210,7 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     if (signal?.aborted) return abort([], await store.activeChannels());
 
     const served = await options.servedCatalog?.();
-    const catalog = served ? { programs: [...served] } : await readCatalog(options.catalogDir);
+    const catalog = served ? { programs: [...served] } : await readCatalog(options.catalogDir, options.needsFile);
     if ('problems' in catalog) {
       const error = catalog.problems.map(formatProblem).join('\n');
       await store.finishRun(runId, { status: 'catalog-error', posted: 0, failed: 0, error, now: now() });

@@ -35,6 +35,8 @@ export interface NoticeServiceOptions {
   config: NoticeConfig;
   /** SHIEN_CATALOG_DIR (loadPaths().catalogDir). */
   catalogDir: string;
+  /** See RunNoticesOptions.needsFile. */
+  needsFile?: string;
   post: PostMessage;
   clock?: Clock;
   log?: NoticeLog;
@@ -69,6 +71,7 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     const run = runNotices({
       store,
       catalogDir: options.catalogDir,
+      ...(options.needsFile ? { needsFile: options.needsFile } : {}),
       post: options.post,
       now: () => clock.now(),
       trigger,

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { MORE_PAGE_SIZE, NOTICE_MORE_ACTION, parseMoreValue, renderDigestMore } from '../../src/notices/digest.js';
@@ -200,6 +201,19 @@ forEachBackend((backend) => {
       expect(missing.status).toBe('catalog-error');
       expect(missing.catalogProblems?.[0]?.file).toBe(path.join(t.catalogDir, 'nowhere'));
       expect(t.slack.posts).toEqual([]);
+    });
+
+    it('with needs.yaml, a program naming a need the file lacks is a catalog problem (search refuses it too): nothing posted', async () => {
+      const t = await setup();
+      await t.run();
+      await writeFile(path.join(t.catalogDir, 'extra.yaml'), '- name: 新しい事業\n  agency: 県\n  needs: [海外に輸出したい, 運転資金を借りる]\n');
+      const needsFile = fileURLToPath(new URL('../../seeds/needs.yaml', import.meta.url)); // the bundled catalog's
+      const refused = await t.run({ needsFile });
+      expect(refused.status).toBe('catalog-error');
+      expect(refused.catalogProblems).toEqual([expect.objectContaining({ file: 'extra.yaml', line: 3, field: 'needs.1' })]);
+      expect(t.slack.posts).toEqual([]);
+      // No needs.yaml (an older seeds directory): nothing checks the needs, and the program is announced.
+      expect(await t.run()).toMatchObject({ status: 'ok', posted: 1 });
     });
 
     it('another process holds the lease: skipped, no posts; once it expires the run goes ahead', async () => {
