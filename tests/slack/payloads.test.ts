@@ -18,6 +18,8 @@ import { HomeViewSchema, MessageSchema, ModalViewSchema, slackErrorMessages } fr
 import { ERROR_TEXT } from '../../src/slack/handled.js';
 import { renderProgramCard } from '../../src/slack/render/card.js';
 import { renderHelp } from '../../src/slack/render/help.js';
+import { renderNeedList } from '../../src/slack/render/needs.js';
+import { needList } from '../../src/search/need-list.js';
 import { asModal, renderHome } from '../../src/slack/render/home.js';
 import { ACTIONS, PAGE_SIZE, renderResults, searchPage } from '../../src/slack/render/results.js';
 import { ANALYZER_TIMEOUT, bundledEngine, program, tinyEngine } from '../search/support.js';
@@ -69,6 +71,13 @@ describe('every surface at its largest passes Slack’s rules', () => {
     ['詳細 of the longest card, with 3 similar programs and 共有', async () => [MessageSchema, renderProgramCard(longest('p-long'), { share: true, similar: [longest('p-a'), longest('p-b'), longest('p-c')] })]],
     ['共有: the longest card as posted to a channel', async () => [MessageSchema, renderProgramCard(longest('p-long'), { sharedBy: 'U0ADVISOR' })]],
     ['詳細 in a modal', async () => [ModalViewSchema, asModal(longest('p-long').name, renderProgramCard(longest('p-long'), { similar: [longest('p-a')] }))]],
+    ['相談の種類 (/支援 相談の種類) of the bundled catalog', async () => [MessageSchema, renderNeedList(needList(engine.programs, engine.vocabulary.needs))]],
+    ['相談の種類: 400 needs of 30 characters with 200-character escape-heavy descriptions', async () => {
+      const needs = Array.from({ length: 400 }, (_, i) => ({ name: `<!channel>&相談${String(i).padStart(3, '0')}`.padEnd(30, '&'), description: '<&>'.repeat(66) + '。', ...(i % 3 ? { purposes: [PURPOSES[i % PURPOSES.length]!] } : {}) }));
+      const message = renderNeedList(needList(engine.programs, { needs }));
+      expect(readText(message)).toContain('shien needs'); // says where the rest is
+      return [MessageSchema, message];
+    }],
     ['a digest of 200 new programs with 「ほか N 件を見る」', async () => [MessageSchema, renderDigest(Array.from({ length: 200 }, (_, i) => longest(`p-${i}`)), { date: new Date(), runId: 7, channel: 'C0DIGEST' })]],
   ];
   it.each(cases)('%s', async (label, make) => {
