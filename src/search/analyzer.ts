@@ -36,6 +36,12 @@ export interface LexiconEntry {
   term: string;
   reading: string;
   parts: string[];
+  /**
+   * A verb's or adjective's surface as read, in hiragana (借り: かり, 開き: ひらき), for
+   * questions typed in kana (kana-reading.ts). Not its `reading`: a unit's reading is for
+   * compounds, and queries analysed with and without kuromoji must give the same units.
+   */
+  kana?: string;
 }
 
 /** Terms of one text, as the index stores them. */
@@ -65,6 +71,9 @@ const STOP_TERMS = new Set(
 
 /** Longest window of a compound that is indexed as its own term. */
 const MAX_WINDOW = 4;
+
+/** A surface with a kanji in it: only such a verb is read from kana (a kana-written verb is matched as written). */
+const KANJI = /\p{Script=Han}/u;
 
 interface Word {
   surface: string;
@@ -268,7 +277,10 @@ export class KuromojiAnalyzer implements Analyzer {
     for (const piece of this.pieces(text)) {
       const { words } = piece;
       if (!piece.compound) {
+        const before = entries.length;
         add(words, termForm(words[0]!.base), '');
+        const w = words[0]!;
+        if (entries.length > before && KANJI.test(w.surface) && w.reading && w.reading !== w.surface) entries[before]!.kana = w.reading;
         continue;
       }
       // The whole compound, and each contiguous window of it (事業承継補助金 → 事業承継, 承継補助, 補助金, 事業, …).

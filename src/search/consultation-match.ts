@@ -80,6 +80,11 @@ export class ConsultationMatcher {
     return this.count;
   }
 
+  /** How many examples say `word`. */
+  examplesSaying(word: string): number {
+    return this.examplesWith.get(word)?.length ?? 0;
+  }
+
   /** Whether `example` says `word` (its list is ascending: a binary search). */
   private says(example: number, word: string): boolean {
     const list = this.examplesWith.get(word);

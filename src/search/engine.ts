@@ -1,7 +1,7 @@
 import type { AgencyDirectory } from '../catalog/agencies.js';
 import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
-import { isKanaOnly, termForm } from './normalize.js';
+import { termForm } from './normalize.js';
 import { byDeadline } from './period-filter.js';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
@@ -178,8 +178,10 @@ export class SearchEngine {
     this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.catalog.texts(), this.catalog.labels());
     const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
     // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
-    // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means.
-    const questionWords = parsed.words.map((w) => (isKanaOnly(w.normalize('NFKC')) ? w : readKanaWords(w.normalize('NFKC'), (run, at) => this.reader.kanaWordAt(run, at))));
+    // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means. A
+    // question all in kana too: かいしゃをうりたい is read as 会社を売りたい, so the intent of
+    // selling one's company (事業承継) answers it, not the words 会社 and 売る alone.
+    const questionWords = parsed.words.map((w) => readKanaWords(w.normalize('NFKC'), (run, at) => this.reader.kanaWordAt(run, at)));
     const chunks: string[] = [...questionWords, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.reader.unitsOf(chunk));
@@ -271,13 +273,15 @@ export class SearchEngine {
     let categoryOnly = NO_SCORES;
     let labelOf: (doc: number) => string | undefined = () => undefined;
     // お金がない ranked サテライト・ゼミ first, on one 相談例 saying お金, until a client's word
-    // alone was read this way too: the purpose its 相談例 lean to (資金繰り) now ranks.
+    // alone was read this way too: the purpose its 相談例 lean to (資金繰り) now ranks the
+    // programs it found. It brings none of its own: a word typed alone is still a keyword.
     if (this.options.consultationScore > 0 && (((sentence || intentScores) && units.length >= 2) || clientWordsOnly)) {
+      const asked = (sentence || intentScores) && units.length >= 2;
       clientQuestion = units.map((u) => new Set([u.term, ...u.parts, ...this.input.vocabulary.synonymsOf(u.term).map((s) => s.term)]));
       const client = withClientWords(this.catalog, clientQuestion, combined, this.options, keep);
       combined = client.scores;
       labelOf = client.labelOf;
-      categoryOnly = categoryFill(combined, client.categoryOnly, (doc) => answer.tier(doc) > 0 || answer.exactCount(doc) > 0);
+      if (asked) categoryOnly = categoryFill(combined, client.categoryOnly, (doc) => answer.tier(doc) > 0 || answer.exactCount(doc) > 0);
       if (categoryOnly.size) combined = addUp([combined, categoryOnly]);
     }
     stepInfo = { step: answer.step, notFound: answer.notFound, usedInstead: answer.usedInstead, ...(answer.allCount !== undefined ? { allCount: answer.allCount } : {}) };

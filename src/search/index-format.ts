@@ -10,7 +10,8 @@ import type { SearchEngineInput } from './search-types.js';
 // 2: MiniSearch's postings compact; 3: its radix tree written as it is; 4: postings packed as int32s (index-load.ts), 相談例 as words.
 // 5: no kana endings in the lexicon (kana-endings.ts), so an index written before is made again.
 // 6: the purpose and need models' counts (purpose-model.ts), so a serving process does not count the 相談例 itself.
-export const SERIALIZED_VERSION = 6;
+// 7: verbs' and adjectives' kana in the lexicon (LexiconEntry.kana), for questions typed in kana (kana-reading.ts).
+export const SERIALIZED_VERSION = 7;
 
 export interface SerializedSearchIndex {
   version: number;

@@ -8,19 +8,35 @@ import type { AnalyzedUnit, LexiconEntry } from './analyzer.js';
  */
 export const MIN_READING = 3;
 const MAX_READING = 16;
+/** A verb's surface read in two kana (借り: かり), used before an ending only. */
+const STEM_READING = 2;
+/** Endings after a verb's surface: かりたい, うります, うれない, かりて, かりた, うりたく, かりられ… */
+const VERB_ENDING = /^(?:たい|たく|たか|ます|ませ|ない|なく|なか|て|た|れ|られ|ほし|よう)/u;
 
 export class KanaReadings {
   private readonly byReading = new Map<string, { entry: LexiconEntry; frequency: number }>();
+  /** Verbs' and adjectives' surfaces read in two kana (借り: かり, 売っ: うっ): see `longestAt`. */
+  private readonly stems = new Map<string, { entry: LexiconEntry; frequency: number }>();
+  /** Nouns read in two kana (人: ひと, 店: みせ), used before a particle only (ひとを, みせを). */
+  private readonly shortNouns = new Map<string, { entry: LexiconEntry; frequency: number }>();
 
   /** `frequency`: how many programs hold a term (the commonest word wins a shared reading). */
   constructor(entries: Iterable<LexiconEntry>, frequency: (term: string) => number) {
+    const keep = (table: Map<string, { entry: LexiconEntry; frequency: number }>, r: string, entry: LexiconEntry, f: number) => {
+      const prev = table.get(r);
+      if (!prev || f > prev.frequency) table.set(r, { entry, frequency: f });
+    };
     for (const entry of entries) {
-      const r = entry.reading;
-      if (r.length < MIN_READING || r.length > MAX_READING || r === entry.term) continue;
       const f = frequency(entry.term);
       if (f <= 0) continue;
-      const prev = this.byReading.get(r);
-      if (!prev || f > prev.frequency) this.byReading.set(r, { entry, frequency: f });
+      const r = entry.reading;
+      if (r.length >= MIN_READING && r.length <= MAX_READING && r !== entry.term) keep(this.byReading, r, { ...entry, reading: r }, f);
+      else if (r.length === STEM_READING && r !== entry.term && KANJI.test(entry.surface)) keep(this.shortNouns, r, { ...entry, reading: r }, f);
+      // A verb or adjective as read (やとい → 雇い, かり → 借り): its surface's reading.
+      const k = entry.kana;
+      if (!k || k.length > MAX_READING) continue;
+      if (k.length >= MIN_READING) keep(this.byReading, k, { ...entry, reading: k }, f);
+      else if (k.length === STEM_READING) keep(this.stems, k, { ...entry, reading: k }, f);
     }
   }
 
@@ -28,13 +44,21 @@ export class KanaReadings {
     return this.byReading.has(reading);
   }
 
-  /** The catalog word with the longest reading that `kana` spells from position `at`. */
+  /**
+   * The catalog word with the longest reading that `kana` spells from position `at`. A verb
+   * read in two kana (かり, うり) counts only before an ending (かりたい, うります): two kana
+   * alone spell too many words.
+   */
   longestAt(kana: string, at: number): LexiconEntry | undefined {
     for (let n = Math.min(MAX_READING, kana.length - at); n >= MIN_READING; n--) {
       const hit = this.byReading.get(kana.slice(at, at + n));
       if (hit) return hit.entry;
     }
-    return undefined;
+    const two = kana.slice(at, at + STEM_READING);
+    const stem = this.stems.get(two);
+    if (stem && VERB_ENDING.test(kana.slice(at + STEM_READING))) return stem.entry;
+    const noun = this.shortNouns.get(two);
+    return noun && PARTICLES.has(kana[at + STEM_READING] ?? '') ? noun.entry : undefined;
   }
 
   /** The catalog words whose readings make up `kana`, in order. */

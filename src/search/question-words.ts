@@ -70,6 +70,8 @@ export class QuestionWords {
   }
 
   private readings(): KanaReadings {
-    return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? 0));
+    // A verb is counted by the 相談例 saying it: names and overviews are not where verbs are kept.
+    const consultations = this.catalog.consultationSets();
+    return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? consultations.examplesSaying(t)));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
-import { readKanaWords } from '../../src/search/kana-reading.js';
+import { KanaReadings, readKanaWords } from '../../src/search/kana-reading.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids } from './support.js';
 
 describe('readKanaWords: where a kana word may start', () => {
@@ -39,6 +39,25 @@ describe('readKanaWords: where a kana word may start', () => {
   });
 });
 
+describe('KanaReadings: a verb read in two kana only before an ending, a noun only before a particle', () => {
+  const entry = (surface: string, term: string, reading: string, kana?: string) => ({ surface, term, reading, parts: [], ...(kana ? { kana } : {}) });
+  const readings = new KanaReadings([entry('借り', '借りる', '', 'かり'), entry('雇い', '雇う', '', 'やとい'), entry('知恵', '知恵', 'ちえ'), entry('会社', '会社', 'かいしゃ')], () => 1);
+
+  it('reads the verb before たい, ます, ない, て…, and not alone', () => {
+    for (const text of ['かりたい', 'かります', 'かりない', 'かりて']) expect(readings.longestAt(text, 0)?.term, text).toBe('借りる');
+    expect(readings.longestAt('かり', 0)).toBeUndefined();
+    expect(readings.longestAt('かりん', 0)).toBeUndefined();
+    // Three kana or more need no ending, as any reading.
+    expect(readings.longestAt('やとい', 0)?.term).toBe('雇う');
+  });
+
+  it('reads a two-kana noun before a particle only', () => {
+    expect(readings.longestAt('ちえをかりたい', 0)?.term).toBe('知恵');
+    expect(readings.longestAt('ちえ', 0)).toBeUndefined();
+    expect(readings.split('かいしゃをかりたい').map((u) => u.term)).toEqual(['会社', '借りる']);
+  });
+});
+
 describe('kana words in sentences, on the bundled catalog (both engines)', () => {
   let engines: Engines;
   beforeAll(async () => {
@@ -52,6 +71,21 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         ['ゆしゅつを始めたいけど何からやれば', '輸出を始めたいけど何からやれば'],
         ['きぎょうしたい大学生です', '起業したい大学生です'],
         ['おおしまつむぎを東京で売り込みたい', '大島紬を東京で売り込みたい'],
+      ] as const) {
+        const asKanji = ids(engine.search(kanji, { limit: 5 }));
+        expect(asKanji.length, kanji).toBe(5);
+        expect(ids(engine.search(kana, { limit: 5 })), kana).toEqual(asKanji);
+      }
+    });
+
+    it('a question typed all in kana, its verbs too, answers as its kanji spelling does', () => {
+      // かいしゃをうりたい read only 会社 (2 件, sales programs); おかねをかりたい found nothing:
+      // a verb's kana (うり, かり) was no reading the catalog's words had.
+      const engine = engines[kind];
+      for (const [kana, kanji] of [
+        ['かいしゃをうりたい', '会社を売りたい'],
+        ['おかねをかりたい', 'お金を借りたい'],
+        ['じんざいをやといたい', '人材を雇いたい'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
