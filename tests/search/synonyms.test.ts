@@ -171,6 +171,19 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       expect(r.expandedWith).toEqual(expect.arrayContaining(['輸出', '海外展開']));
     });
 
+    it('銀行に断られた lists the 融資 programs first, not the bank’s own programs or a 相談例 saying 断る', () => {
+      // Before: 企業立地促進補助事業 and サービス業販路開拓 (断る in their 相談例), then programs naming 銀行.
+      const top = engine.search('銀行に断られた', { limit: 5 }).hits.map((h) => h.program);
+      expect(top.slice(0, 3).map((p) => p.purposes ?? []), top.map((p) => p.name).join(',')).toEqual(Array(3).fill(expect.arrayContaining(['資金繰りを改善したい'])));
+    });
+
+    it('会社を誰かに買ってもらいたい is selling the company (事業承継), not selling goods', () => {
+      const r = engine.search('会社を誰かに買ってもらいたい', { limit: 5 });
+      expect(r.expandedWith).toContain('事業承継');
+      const top = r.hits.map((h) => h.program);
+      expect(top.slice(0, 3).every((p) => SHOKEI_BY_NAME.includes(p.id)), top.map((p) => p.name).join(',')).toBe(true);
+    });
+
     it('an intent matches whatever the kana script: 後継ぎがイナイ reads as 後継ぎがいない', () => {
       expect(engine.search('後継ぎがイナイ').expandedWith).toContain('事業承継');
       expect(ids(engine.search('後継ぎがイナイ')).slice(0, 5)).toEqual(ids(engine.search('後継ぎがいない')).slice(0, 5));
