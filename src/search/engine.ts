@@ -1,7 +1,7 @@
 import type { AgencyDirectory } from '../catalog/agencies.js';
 import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
-import { termForm } from './normalize.js';
+import { isKanaOnly, termForm } from './normalize.js';
 import { byDeadline } from './period-filter.js';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
@@ -181,7 +181,11 @@ export class SearchEngine {
     // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means. A
     // question all in kana too: かいしゃをうりたい is read as 会社を売りたい, so the intent of
     // selling one's company (事業承継) answers it, not the words 会社 and 売る alone.
-    const questionWords = parsed.words.map((w) => readKanaWords(w.normalize('NFKC'), (run, at) => this.reader.kanaWordAt(run, at)));
+    // A kana word the index holds as written (まちづくり) stays as it is.
+    const questionWords = parsed.words.map((w) => {
+      const text = w.normalize('NFKC');
+      return isKanaOnly(text) && this.reader.heldAsWritten(text) ? w : readKanaWords(text, (run, at) => this.reader.kanaWordAt(run, at));
+    });
     const chunks: string[] = [...questionWords, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.reader.unitsOf(chunk));

@@ -50,13 +50,18 @@ export class KanaReadings {
    * alone spell too many words.
    */
   longestAt(kana: string, at: number): LexiconEntry | undefined {
-    for (let n = Math.min(MAX_READING, kana.length - at); n >= MIN_READING; n--) {
-      const hit = this.byReading.get(kana.slice(at, at + n));
-      if (hit) return hit.entry;
-    }
     const two = kana.slice(at, at + STEM_READING);
     const stem = this.stems.get(two);
-    if (stem && VERB_ENDING.test(kana.slice(at + STEM_READING))) return stem.entry;
+    const verb = stem && VERB_ENDING.test(kana.slice(at + STEM_READING)) ? stem.entry : undefined;
+    for (let n = Math.min(MAX_READING, kana.length - at); n >= MIN_READING; n--) {
+      const hit = this.byReading.get(kana.slice(at, at + n));
+      if (!hit) continue;
+      // A longer word that leaves a verb's ending (かってほしい: 勝手 + ほしい) is a verb and its
+      // ending read wrongly (買っ + てほしい), when the verb reads there.
+      if (verb && VERB_ENDING.test(kana.slice(at + n))) return verb;
+      return hit.entry;
+    }
+    if (verb) return verb;
     const noun = this.shortNouns.get(two);
     return noun && PARTICLES.has(kana[at + STEM_READING] ?? '') ? noun.entry : undefined;
   }

@@ -34,13 +34,22 @@ export class QuestionWords {
       if (known && known.term !== kana) return [{ term: known.term, surface: known.label, reading: kana, parts: known.parts }];
       // A kana word the index does not hold may be a question typed in kana: the catalog words
       // whose readings make it up (kana-reading.ts).
-      if (!this.catalog.documentFrequency.has(kana) && !this.scorer.termScores(kana, new TermCache()).size) {
+      if (!this.heldAsWritten(kana)) {
         const split = this.readings().split(kana);
         if (split.length) return split;
       }
       return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
     }
     return this.catalog.analyzer.units(normalized);
+  }
+
+  /**
+   * Whether the index holds a kana chunk as it is written (まちづくり, かごしま): then it is that
+   * word, not a question typed in kana to be read as kanji (まちづくり is not 街づくり).
+   */
+  heldAsWritten(kana: string): boolean {
+    const term = termForm(kana);
+    return this.catalog.documentFrequency.has(term) || this.scorer.termScores(term, new TermCache()).size > 0;
   }
 
   /**
@@ -70,8 +79,8 @@ export class QuestionWords {
   }
 
   private readings(): KanaReadings {
-    // A verb is counted by the 相談例 saying it: names and overviews are not where verbs are kept.
-    const consultations = this.catalog.consultationSets();
-    return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? consultations.examplesSaying(t)));
+    // A word's weight for a shared reading: how many programs hold it; a word no program's
+    // name or overview holds (verbs: 借りる, 雇う) by how many 相談例 say it.
+    return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? this.catalog.consultationSets().examplesSaying(t)));
   }
 }

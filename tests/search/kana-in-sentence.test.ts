@@ -56,6 +56,13 @@ describe('KanaReadings: a verb read in two kana only before an ending, a noun on
     expect(readings.longestAt('ちえ', 0)).toBeUndefined();
     expect(readings.split('かいしゃをかりたい').map((u) => u.term)).toEqual(['会社', '借りる']);
   });
+
+  it('prefers a verb and its ending to a longer word that leaves an ending (かってほしい: 買っ, not 勝手)', () => {
+    const r = new KanaReadings([entry('買っ', '買う', '', 'かっ'), entry('勝手', '勝手', 'かって'), entry('会社', '会社', 'かいしゃ')], () => 1);
+    expect(r.longestAt('かってほしい', 0)?.term).toBe('買う');
+    // No verb there: the longer word stands (かってに: 勝手 + に).
+    expect(r.longestAt('かってに', 0)?.term).toBe('勝手');
+  });
 });
 
 describe('kana words in sentences, on the bundled catalog (both engines)', () => {
@@ -95,6 +102,10 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
 
     it('a word the catalog itself writes in kana is kept as written (かごしま is not 鹿児島)', () => {
       const engine = engines[kind];
+      // Typed alone too: まちづくり (17 times in the catalog) was read as 街づくり, 12 件 → 1.
+      const alone = engine.search('まちづくり', { limit: 5 });
+      expect(alone.total, kind).toBeGreaterThanOrEqual(10);
+      expect(alone.hits.every((h) => h.terms.includes('まちづくり')), kind).toBe(true);
       const asWritten = engine.search('かごしま市商工会 事業承継', { limit: 5 });
       const inKanji = engine.search('鹿児島市商工会 事業承継', { limit: 5 });
       expect(ids(asWritten).length).toBeGreaterThan(0);

@@ -182,6 +182,12 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       expect(r.expandedWith).toContain('事業承継');
       const top = r.hits.map((h) => h.program);
       expect(top.slice(0, 3).every((p) => SHOKEI_BY_NAME.includes(p.id)), top.map((p) => p.name).join(',')).toBe(true);
+      // Goods someone should buy are still sales: 誰かに買って alone is no 事業承継.
+      for (const sales of ['焼酎を誰かに買ってほしい', '作った野菜を誰かに買ってほしい']) {
+        const r2 = engine.search(sales, { limit: 5 });
+        expect(r2.expandedWith, sales).not.toContain('事業承継');
+        expect(r2.hits.some((h) => SHOKEI_BY_NAME.includes(h.program.id)), sales).toBe(false);
+      }
     });
 
     it('an intent matches whatever the kana script: 後継ぎがイナイ reads as 後継ぎがいない', () => {
