@@ -1,6 +1,8 @@
+import { CatalogError } from '../catalog/errors.js';
 import type { Paths } from '../config.js';
 import type { SearchEngine } from '../search/engine.js';
 import { loadSearchEngine } from '../search/load.js';
+import { catalogProblemsText } from './io.js';
 
 /**
  * The engine for the command line and the console: the prebuilt index when it matches the
@@ -21,4 +23,15 @@ export async function loadEngineSaying(paths: Paths, err: NodeJS.WritableStream)
     err.write(`支援ナビ: ${loaded.stale}。${what}\n`);
   }
   return loaded.engine;
+}
+
+/** The same, for a command: a catalog that does not load is said on stderr, and undefined returned (exit 1). */
+export async function loadEngineOrSay(paths: Paths, err: NodeJS.WritableStream): Promise<SearchEngine | undefined> {
+  try {
+    return await loadEngineSaying(paths, err);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    err.write(catalogProblemsText('カタログを読み込めません', error));
+    return undefined;
+  }
 }

@@ -1,10 +1,9 @@
-import { CatalogError } from '../catalog/errors.js';
 import type { Paths } from '../config.js';
 import { needListText } from '../render/needs-text.js';
 import { terminalSafe } from '../render/text.js';
 import { needList } from '../search/need-list.js';
-import { loadEngineSaying } from './engine.js';
-import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
+import { loadEngineOrSay } from './engine.js';
+import { parseCommandArgs, type CliIo } from './io.js';
 
 /**
  * `shien needs [--json]`: the 相談の種類 the `相談:` filter takes, by purpose, with how many
@@ -13,14 +12,8 @@ import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
  */
 export async function needsCommand(args: string[], paths: Paths, { out, err }: CliIo): Promise<number> {
   const json = parseCommandArgs(args, { json: { type: 'boolean' } }, { positionals: false }).values.json === true;
-  let engine;
-  try {
-    engine = await loadEngineSaying(paths, err);
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    err.write(catalogProblemsText('カタログを読み込めません', error));
-    return 1;
-  }
+  const engine = await loadEngineOrSay(paths, err);
+  if (!engine) return 1;
   const list = needList(engine.programs, engine.vocabulary.needs);
   out.write(json ? JSON.stringify(list) + '\n' : terminalSafe(needListText(list, 'shien search ')) + '\n');
   return 0;

@@ -1,11 +1,10 @@
 import { createInterface } from 'node:readline';
-import { CatalogError } from '../catalog/errors.js';
 import type { Paths } from '../config.js';
 import { renderResponseText, terminalSafe } from '../render/text.js';
-import type { SearchEngine, SearchResponse } from '../search/engine.js';
+import type { SearchResponse } from '../search/engine.js';
 import { sourceFields } from '../sources/fields.js';
-import { loadEngineSaying } from './engine.js';
-import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
+import { loadEngineOrSay } from './engine.js';
+import { parseCommandArgs, UsageError, type CliIo } from './io.js';
 
 export const DEFAULT_LIMIT = 5;
 
@@ -55,14 +54,8 @@ export async function searchCommand(args: string[], paths: Paths, { out, err }: 
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, limit: { type: 'string' } });
   const json = values.json === true;
   const limit = parseLimit(values.limit);
-  let engine: SearchEngine;
-  try {
-    engine = await loadEngineSaying(paths, err);
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    err.write(catalogProblemsText('カタログを読み込めません', error));
-    return 1;
-  }
+  const engine = await loadEngineOrSay(paths, err);
+  if (!engine) return 1;
   const answer = (query: string) => {
     const response = engine.search(query, { limit });
     out.write(json ? JSON.stringify(responseJson(response, limit)) + '\n' : terminalSafe(renderResponseText(response, limit)) + '\n\n');
