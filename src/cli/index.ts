@@ -1,6 +1,6 @@
 import { CatalogError } from '../catalog/load.js';
 import type { Paths } from '../config.js';
-import { writeSearchIndex } from '../search/load.js';
+import { ForeignFileError, writeSearchIndex } from '../search/load.js';
 import { catalogProblemsText, parseCommandArgs, type CliIo } from './io.js';
 
 /** `shien index`: analyse the catalog with kuromoji once and write the search index file. */
@@ -17,6 +17,10 @@ export async function indexCommand(args: string[], paths: Paths, { out, err }: C
   try {
     written = await writeSearchIndex(paths);
   } catch (error) {
+    if (error instanceof ForeignFileError) {
+      err.write(`設定エラー: ${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof CatalogError)) throw error;
     err.write(catalogProblemsText('カタログに問題があるため索引を作れません', error));
     return 1;

@@ -356,3 +356,32 @@ async function readFully(handle: FileHandle, into: Uint8Array, position: number,
     done += bytesRead;
   }
 }
+
+/**
+ * Whether `file` may be replaced by an index: absent, empty, an index container of any version,
+ * or an index of the JSON form written before the container. Anything else is someone's file
+ * that SHIEN_INDEX_FILE names by mistake (README.md, agencies.yaml): writing the index over it
+ * destroyed it, and the next start then refused the broken YAML.
+ */
+export async function mayReplaceWithIndex(file: string): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    // Absent: nothing to lose. Unreadable (a directory, no permission): the write says why.
+    return true;
+  }
+  try {
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const start = head.subarray(0, bytesRead);
+    return bytesRead === 0 || start.subarray(0, MAGIC_FAMILY.length).equals(MAGIC_FAMILY) || start.toString('latin1').startsWith(JSON_INDEX_START);
+  } catch {
+    return true;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How an index of the JSON form (before the container) began: SerializedSearchIndex's first field. */
+const JSON_INDEX_START = '{"version":';

@@ -8,7 +8,7 @@ import type { Agency, Program } from '../catalog/schema.js';
 import { BUILD_ID, type Paths } from '../config.js';
 import { catalogReadShortfall, memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { indexFileChunks, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
+import { indexFileChunks, mayReplaceWithIndex, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -307,18 +307,25 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
       await writeIndexFile(paths.indexFile, engine, sources, files);
       wrote = paths.indexFile;
     } catch (error) {
-      writeFailed = `${paths.indexFile} に書き込めません (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      writeFailed = error instanceof ForeignFileError ? error.message : `${paths.indexFile} に書き込めません (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
   }
   return { engine, analyzer, source: 'built', fingerprint, ...(stale ? { stale } : {}), ...(wrote ? { wrote } : {}), ...(writeFailed ? { writeFailed } : {}) };
 }
 
+/** A file at the index's path that is no index (mayReplaceWithIndex): left as it is. */
+export class ForeignFileError extends Error {
+  override name = 'ForeignFileError';
+}
+
 /**
  * Writes the index file atomically, with what it was built from; returns its size in bytes.
+ * Refuses (ForeignFileError) to replace a file that is no index.
  * `files`: sourceFilesFingerprint of the files `sources` were read from (the bench writes its
  * synthetic catalogs' indexes with it, so they load as a deployment's does).
  */
 export async function writeIndexFile(file: string, engine: SearchEngine, sources: Sources, files: string): Promise<number> {
+  if (!(await mayReplaceWithIndex(file))) throw new ForeignFileError(`${file} は検索索引のファイルではないため、上書きしません (SHIEN_INDEX_FILE を確かめてください)`);
   const content: IndexFile = { ...engine.toJSON(), files, code: BUILD_ID, sources };
   let bytes = 0;
   const counted = function* () {

@@ -72,6 +72,30 @@ describe('the search index follows the catalog', () => {
     expect(ownStderr(r.stderr)).toMatch(/^支援ナビ: .*search-index\.json を読めません \(EISDIR\)。カタログをその場で解析しました \([\d.]+ 秒\)。索引は保存できませんでした: .*search-index\.json に書き込めません \(E[A-Z]+\)\n$/);
   }, RUN_TIMEOUT);
 
+  it('SHIEN_INDEX_FILE naming a file that is no index (README.md, agencies.yaml): answered, the file left as it was', async () => {
+    // Before: the index was written over it (3 MB over README.md; over agencies.yaml, the next
+    // start refused the broken YAML).
+    const dir = await tempDir('foreign');
+    for (const name of ['README.md', 'agencies.yaml']) {
+      const foreign = path.join(dir, name);
+      await cp(path.join(ROOT, name === 'README.md' ? 'README.md' : 'seeds/agencies.yaml'), foreign);
+      const before = await readFile(foreign);
+      const r = await shien(['search', '創業', '--json'], { env: { SHIEN_INDEX_FILE: foreign } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).total).toBeGreaterThan(0);
+      expect(ownStderr(r.stderr)).toMatch(new RegExp(`索引は保存できませんでした: .*${name.replace('.', '\\.')} は検索索引のファイルではないため、上書きしません \\(SHIEN_INDEX_FILE を確かめてください\\)\n$`, 'u'));
+      expect((await readFile(foreign)).equals(before), name).toBe(true);
+    }
+    // Asked to write the index there: a setting error, the file untouched.
+    const readme = path.join(dir, 'README.md');
+    const before = await readFile(readme);
+    const index = await shien(['index'], { env: { SHIEN_INDEX_FILE: readme } });
+    expect(index.code).toBe(1);
+    expect(index.stdout).toBe('');
+    expect(ownStderr(index.stderr)).toMatch(/^設定エラー: .*README\.md は検索索引のファイルではないため、上書きしません/u);
+    expect((await readFile(readme)).equals(before)).toBe(true);
+  }, RUN_TIMEOUT * 3);
+
   it('missing, then current, then stale: rebuilt and saved to SHIEN_INDEX_FILE (said on stderr), then loaded silently', async () => {
     const dir = await tempDir('index');
     const catalog = path.join(dir, 'catalog');
