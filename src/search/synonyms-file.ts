@@ -24,6 +24,9 @@ export const SynonymsFileSchema = z
             // Phrases that say this only in a question that names nothing else staff listed
             // (始めたい: 輸出を始めたい is about 輸出, カフェを始めたい about 開業).
             saysAlone: z.array(word).optional(),
+            // Phrases after which the question means something else (空き店舗を借りたい is a shop
+            // to rent, not a loan; 会社を売り込みたい is selling goods, not the company).
+            unless: z.array(word).optional(),
             means: z.array(word).min(1),
             purposes: z.array(PurposeSchema).optional(),
           })

@@ -23,7 +23,7 @@ export interface TermSpec {
 export class Vocabulary {
   private readonly groupsByTerm = new Map<string, TermSpec[][]>();
   private readonly byReading = new Map<string, TermSpec>();
-  private readonly intents: Array<{ says: RegExp[]; saysAlone: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
+  private readonly intents: Array<{ says: RegExp[]; saysAlone: RegExp[]; unless: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
   /** Every group's words as a question would contain them (compact form), for `saysAlone`. */
   private readonly groupWords: RegExp[];
   private readonly purposeWords: Array<{ purpose: Purpose; words: string[] }>;
@@ -61,7 +61,7 @@ export class Vocabulary {
       }
     }
     const pattern = (x: string) => saysPattern(termForm(fold(x)));
-    this.intents = file.intents.map((i) => ({ says: i.says.map(pattern), saysAlone: (i.saysAlone ?? []).map(pattern), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    this.intents = file.intents.map((i) => ({ says: i.says.map(pattern), saysAlone: (i.saysAlone ?? []).map(pattern), unless: (i.unless ?? []).map(pattern), means: i.means.map(spec), purposes: i.purposes ?? [] }));
     this.groupWords = [...new Set(file.groups.flat().map((w) => compactForm(fold(w))))].filter((w) => w.length >= 2).map(wordPattern);
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
@@ -94,9 +94,10 @@ export class Vocabulary {
    */
   intentsOf(query: string): { means: TermSpec[]; purposes: Purpose[] } {
     const q = compactForm(query);
-    const said = this.intents.filter((intent) => intent.says.some((s) => s.test(q)));
+    const intents = this.intents.filter((intent) => !intent.unless.some((s) => s.test(q)));
+    const said = intents.filter((intent) => intent.says.some((s) => s.test(q)));
     // 始めたい alone means 開業; 輸出を始めたい names another need, and means that.
-    if (!said.length && !this.groupWords.some((w) => w.test(q))) said.push(...this.intents.filter((intent) => intent.saysAlone.some((s) => s.test(q))));
+    if (!said.length && !this.groupWords.some((w) => w.test(q))) said.push(...intents.filter((intent) => intent.saysAlone.some((s) => s.test(q))));
     const means: TermSpec[] = [];
     const purposes = new Set<Purpose>();
     for (const intent of said) {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import type { SearchEngine } from '../../src/search/engine.js';
-import { vocabularyFromObject } from '../../src/search/synonyms-file.js';
+import { SynonymsFileSchema, vocabularyFromObject } from '../../src/search/synonyms-file.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids, program, readableText, SHOKEI_BY_NAME, SOGYO_BY_NAME, tinyEngines } from './support.js';
 
 const YUSHI_SEIDO = 'p-9d3e207403'; // 県中小企業融資制度運営事業
@@ -198,6 +198,37 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
     it('plain words that no intent reads expand with nothing', () => {
       expect(engine.search('ドローン 実証').expandedWith).toEqual([]);
     });
+  });
+});
+
+// 借りたい said 融資 whatever was borrowed: 空き店舗を借りたい and 知恵を貸してほしい listed
+// the loan programs first, and 会社を売り込みたい (会社を売) listed 事業承継. `unless` names the
+// phrases after which an intent's phrase means something else.
+describe('intents not said (unless)', () => {
+  const vocabulary = () =>
+    vocabularyFromObject({ intents: [{ says: ['借りたい', '貸して'], unless: ['店舗を借り', '知恵を貸'], means: ['融資'] }, { says: ['会社を売'], unless: ['売り込'], means: ['事業承継'] }] }, analyzer);
+  const labels = (q: string) => vocabulary().intentsOf(q).means.map((m) => m.label);
+
+  it('a phrase of `unless` in the question keeps the intent from being said', () => {
+    expect(labels('お金を借りたい')).toEqual(['融資']);
+    expect(labels('空き店舗を借りたい')).toEqual([]);
+    expect(labels('知恵を貸してほしい')).toEqual([]);
+    expect(labels('会社を売りたい')).toEqual(['事業承継']);
+    expect(labels('会社を売り込みたい')).toEqual([]);
+  });
+
+  it('is read from synonyms.yaml, validated like the rest', () => {
+    expect(SynonymsFileSchema.safeParse({ intents: [{ says: ['借りたい'], unless: [''], means: ['融資'] }] }).success).toBe(false);
+    expect(SynonymsFileSchema.safeParse({ intents: [{ says: ['借りたい'], unless: ['店舗を借り'], means: ['融資'] }] }).success).toBe(true);
+  });
+
+  it('on the bundled vocabulary: a shop or an office to rent, advice, goods to sell are not loans or succession', () => {
+    for (const kind of ENGINE_KINDS) {
+      const engine = engines[kind];
+      for (const q of ['空き店舗を借りたい', '事務所を借りたい', '知恵を貸してほしい']) expect(engine.search(q).expandedWith, `${kind} ${q}`).not.toContain('融資');
+      expect(engine.search('会社を売り込みたい').expandedWith, kind).not.toContain('事業承継');
+      expect(engine.search('お金を借りたい').expandedWith, kind).toContain('融資');
+    }
   });
 });
 
