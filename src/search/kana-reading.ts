@@ -11,12 +11,17 @@ const MAX_READING = 16;
 /** A verb's surface read in two kana (借り: かり), used before an ending only. */
 const STEM_READING = 2;
 /** Endings after a verb's surface: かりたい, うります, うれない, かりて, かりた, うりたく, かりられ… */
-const VERB_ENDING = /^(?:たい|たく|たか|ます|ませ|ない|なく|なか|て|た|れ|られ|ほし|よう)/u;
+const VERB_ENDING = /^(?:たい|たく|たか|ます|ませ|ない|なく|なか|て|た|れ|られ|ほし|よう|もら|くだ)/u;
+
+/** Whether `rest` begins as what follows a verb's surface does (たい, ます, てほしい…). */
+export function endsLikeVerb(rest: string): boolean {
+  return VERB_ENDING.test(rest);
+}
 
 export class KanaReadings {
   private readonly byReading = new Map<string, { entry: LexiconEntry; frequency: number }>();
-  /** Verbs' and adjectives' surfaces read in two kana (借り: かり, 売っ: うっ): see `longestAt`. */
-  private readonly stems = new Map<string, { entry: LexiconEntry; frequency: number }>();
+  /** Verbs' and adjectives' surfaces as read (借り: かり, 始め: はじめ): see `verbAt`. */
+  private readonly verbs = new Map<string, { entry: LexiconEntry; frequency: number }>();
   /** Nouns read in two kana (人: ひと, 店: みせ), used before a particle only (ひとを, みせを). */
   private readonly shortNouns = new Map<string, { entry: LexiconEntry; frequency: number }>();
 
@@ -36,7 +41,7 @@ export class KanaReadings {
       const k = entry.kana;
       if (!k || k.length > MAX_READING) continue;
       if (k.length >= MIN_READING) keep(this.byReading, k, { ...entry, reading: k }, f);
-      else if (k.length === STEM_READING) keep(this.stems, k, { ...entry, reading: k }, f);
+      if (k.length >= STEM_READING) keep(this.verbs, k, { ...entry, reading: k }, f);
     }
   }
 
@@ -50,20 +55,28 @@ export class KanaReadings {
    * alone spell too many words.
    */
   longestAt(kana: string, at: number): LexiconEntry | undefined {
-    const two = kana.slice(at, at + STEM_READING);
-    const stem = this.stems.get(two);
-    const verb = stem && VERB_ENDING.test(kana.slice(at + STEM_READING)) ? stem.entry : undefined;
+    const verb = this.verbAt(kana, at);
     for (let n = Math.min(MAX_READING, kana.length - at); n >= MIN_READING; n--) {
       const hit = this.byReading.get(kana.slice(at, at + n));
       if (!hit) continue;
       // A longer word that leaves a verb's ending (かってほしい: 勝手 + ほしい) is a verb and its
       // ending read wrongly (買っ + てほしい), when the verb reads there.
-      if (verb && VERB_ENDING.test(kana.slice(at + n))) return verb;
+      if (verb && n > verb.reading.length && endsLikeVerb(kana.slice(at + n))) return verb;
       return hit.entry;
     }
     if (verb) return verb;
+    const two = kana.slice(at, at + STEM_READING);
     const noun = this.shortNouns.get(two);
     return noun && PARTICLES.has(kana[at + STEM_READING] ?? '') ? noun.entry : undefined;
+  }
+
+  /** The longest verb or adjective read from `at` and followed by an ending (かりたい: 借り). */
+  verbAt(kana: string, at: number): LexiconEntry | undefined {
+    for (let n = Math.min(MAX_READING, kana.length - at); n >= STEM_READING; n--) {
+      const hit = this.verbs.get(kana.slice(at, at + n));
+      if (hit && endsLikeVerb(kana.slice(at + n))) return hit.entry;
+    }
+    return undefined;
   }
 
   /** The catalog words whose readings make up `kana`, in order. */

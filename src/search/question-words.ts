@@ -1,6 +1,6 @@
 import type { AnalyzedUnit } from './analyzer.js';
 import { isKanaOnly, termForm } from './normalize.js';
-import { KanaReadings, MIN_READING } from './kana-reading.js';
+import { endsLikeVerb, KanaReadings, MIN_READING } from './kana-reading.js';
 import type { CatalogIndex } from './catalog-index.js';
 import { TermCache, type WordScorer } from './word-scores.js';
 
@@ -69,6 +69,11 @@ export class QuestionWords {
   /** The word a kana run spells from `at`: a word staff listed first, else a catalog word. */
   kanaWordAt(run: string, at: number): { surface: string; length: number } | undefined {
     const written = this.kanaWrittenAt(run, at);
+    // The catalog writes はじめ in kana (〜をはじめ): はじめたい is still 始めたい.
+    if (written && endsLikeVerb(run.slice(at + written.length))) {
+      const verb = this.readings().verbAt(run, at);
+      if (verb && verb.reading.length >= written.length) return { surface: verb.surface, length: verb.reading.length };
+    }
     if (written) return written;
     for (let n = run.length - at; n >= MIN_READING; n--) {
       const known = this.catalog.input.vocabulary.byKanaReading(run.slice(at, at + n));
