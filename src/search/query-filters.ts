@@ -89,7 +89,12 @@ export class QueryFilters {
     for (const value of new Set(parsed.needs)) {
       const { need, many } = this.vocabulary.needNamed(value, this.labels.needs.labels());
       if (need !== undefined) inList(this.labels.needs.having(need));
-      else if (many) errors.push(`相談「${value}」に当たる相談の種類が ${many.length} つあります: ${listed(many, 8)}。どれか一つを (一部でも) 指定してください (例 相談:${queryValue(many[0]!)})。`);
+      else if (many && many.length <= MAX_NEEDS_AT_ONCE) {
+        // 相談:海外 is any of the 海外 needs (as 目的: takes every category it names): 0 件 told
+        // an advisor nothing, and the note says which ones, to pick one.
+        inList(union(many.map((n) => this.labels.needs.having(n)), this.programs.length));
+        errors.push(`相談「${value}」は ${many.length} 件の相談の種類のいずれかとして絞り込みました: ${listed(many, MAX_NEEDS_AT_ONCE)}。一つに絞るには、例えば 相談:${queryValue(many[0]!)} と指定してください。`);
+      } else if (many) errors.push(`相談「${value}」に当たる相談の種類が ${many.length} 件あり、絞り込めません: ${listed(many, 8)}。もっと長く (例 相談:${queryValue(many[0]!)}) 指定してください。`);
       else {
         const near = this.vocabulary.needsNear(value, this.labels.needs.labels());
         errors.push(`相談「${value}」に当たる相談の種類がありません。${near.length ? `近いもの: ${near.map((n) => `相談:${queryValue(n)}`).join(' / ')}。` : ''}${NEED_LIST_HINT}`);
@@ -141,12 +146,15 @@ export class QueryFilters {
   }
 }
 
+/** A `相談:` value naming more needs than this (相談:たい names 70) filters nothing: it asks for a longer one. */
+const MAX_NEEDS_AT_ONCE = 8;
+
 /** How to see every need, for a `相談:` value that names none (every surface lists them: help.ts, console, `shien needs`). */
 const NEED_LIST_HINT = '相談の種類の一覧は「相談の種類」と入力すると表示します (コマンドラインでは shien needs)。';
 
 /** Up to `max` names joined, and how many more. */
 function listed(names: readonly string[], max: number): string {
-  return names.slice(0, max).join(' / ') + (names.length > max ? ` ほか ${names.length - max} つ` : '');
+  return names.slice(0, max).join(' / ') + (names.length > max ? ` ほか ${names.length - max} 件` : '');
 }
 
 /** The programs of any of `lists` (catalog positions below `bound`, each list ascending), ascending, each once. */

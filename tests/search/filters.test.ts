@@ -242,12 +242,23 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       for (const id of ids(r)) expect(tagged('海外に輸出したい'), id).toContain(id);
     });
 
-    it('a value that begins several names says which, and lists nothing', () => {
+    it('a value that begins several names lists the programs of any of them, and says which', () => {
+      // Before: 0 件 and a message (the walk-through: 相談:海外, 相談:資金 told an advisor nothing).
+      const four = ['海外に輸出したい', '海外の商談会・見本市に出たい', '海外の市場を調べたい', '海外展開を専門家に相談したい'];
       const r = engine.search('相談:海外');
+      expect(ids(r).sort()).toEqual([...new Set(four.flatMap(tagged))].sort());
+      expect(r.errors).toEqual([`相談「海外」は 4 件の相談の種類のいずれかとして絞り込みました: ${four.join(' / ')}。一つに絞るには、例えば 相談:海外に輸出したい と指定してください。`]);
+      // With words: within them.
+      const withWords = engine.search('相談:海外 展示会');
+      expect(withWords.hits.length).toBeGreaterThan(0);
+      for (const id of ids(withWords)) expect(four.some((n) => tagged(n).includes(id)), id).toBe(true);
+    });
+
+    it('a value that fits too many names (相談:たい) filters nothing and asks for a longer one', () => {
+      const r = engine.search('相談:たい');
       expect(r.hits).toEqual([]);
-      expect(r.errors).toEqual([
-        '相談「海外」に当たる相談の種類が 4 つあります: 海外に輸出したい / 海外の商談会・見本市に出たい / 海外の市場を調べたい / 海外展開を専門家に相談したい。どれか一つを (一部でも) 指定してください (例 相談:海外に輸出したい)。',
-      ]);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(/^相談「たい」に当たる相談の種類が \d+ 件あり、絞り込めません: .+ ほか \d+ 件。もっと長く \(例 相談:.+\) 指定してください。$/u);
     });
 
     it('an unknown value gets a message naming it and the closest needs, and how to see them all', () => {
