@@ -4,7 +4,8 @@ import type { Program } from '../catalog/schema.js';
 
 /**
  * The 相談の種類 (needs) as every surface lists them (`/支援 相談の種類`, the console, `shien
- * needs`): grouped by the purposes seeds/needs.yaml gives them, each with how many programs
+ * needs`): grouped by the purposes seeds/needs.yaml gives them (else the one most of their
+ * programs have), each with how many programs
  * list it and the `相談:` value that filters by it. Knows nothing of Slack.
  */
 export interface ListedNeed {
@@ -41,13 +42,30 @@ export const NO_PURPOSE_TITLE = '目的をまたぐ相談';
  */
 export function needList(programs: readonly Program[], taxonomy: NeedsTaxonomy | undefined): NeedList {
   const counts = new Map<string, number>();
-  for (const p of programs) for (const need of new Set(p.needs ?? [])) counts.set(need, (counts.get(need) ?? 0) + 1);
+  // Per need, how many of its programs have each purpose.
+  const purposeCounts = new Map<string, Map<string, number>>();
+  for (const p of programs) {
+    for (const need of new Set(p.needs ?? [])) {
+      counts.set(need, (counts.get(need) ?? 0) + 1);
+      const byPurpose = purposeCounts.get(need) ?? purposeCounts.set(need, new Map()).get(need)!;
+      for (const purpose of new Set(p.purposes ?? [])) byPurpose.set(purpose, (byPurpose.get(purpose) ?? 0) + 1);
+    }
+  }
   const entries = [...(taxonomy?.needs ?? [])];
   const named = new Set(entries.map((n) => n.name));
   for (const name of counts.keys()) if (!named.has(name)) entries.push({ name, description: '' });
   const listed = (e: (typeof entries)[number]): ListedNeed => ({ name: e.name, ...(e.description ? { description: e.description } : {}), count: counts.get(e.name) ?? 0, query: queryValue(e.name) });
-  const groups: NeedGroup[] = PURPOSES.map((purpose) => ({ purpose, needs: entries.filter((e) => e.purposes?.includes(purpose)).map(listed) }));
-  groups.push({ needs: entries.filter((e) => !e.purposes?.length).map(listed) });
+  // A need the file gives no purpose is listed under the purpose most of its programs have
+  // (more than half): 運転資金を借りたい (4 of its 6 programs 資金繰り) was listed apart, under
+  // 目的をまたぐ相談, and 資金繰り's group showed only 返済を見直したい.
+  const mostly = (name: string): string | undefined => {
+    const total = counts.get(name) ?? 0;
+    for (const [purpose, n] of purposeCounts.get(name) ?? []) if (n * 2 > total) return purpose;
+    return undefined;
+  };
+  const purposesOf = (e: (typeof entries)[number]): readonly string[] => (e.purposes?.length ? e.purposes : [mostly(e.name)].filter((p) => p !== undefined));
+  const groups: NeedGroup[] = PURPOSES.map((purpose) => ({ purpose, needs: entries.filter((e) => purposesOf(e).includes(purpose)).map(listed) }));
+  groups.push({ needs: entries.filter((e) => !purposesOf(e).length).map(listed) });
   return { size: entries.length, fromFile: taxonomy !== undefined, groups: groups.filter((g) => g.needs.length) };
 }
 
