@@ -42,6 +42,11 @@ export class KanaReadings {
       if (!k || k.length > MAX_READING) continue;
       if (k.length >= MIN_READING) keep(this.byReading, k, { ...entry, reading: k }, f);
       if (k.length >= STEM_READING) keep(this.verbs, k, { ...entry, reading: k }, f);
+      // The catalog says 断る; a question says ことわられた (断ら): a verb's other stems, from its
+      // dictionary form, for reading before an ending only.
+      if (entry.surface === entry.term) {
+        for (const stem of verbStems(entry.surface, k)) if (stem.kana.length >= STEM_READING && !this.verbs.has(stem.kana)) keep(this.verbs, stem.kana, { ...entry, surface: stem.surface, reading: stem.kana }, f);
+      }
     }
   }
 
@@ -122,4 +127,32 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
     }
     return out + run.slice(at);
   });
+}
+
+/** Per last kana of a godan verb's dictionary form, the kana its other stems end in (書く: 書か, 書き, 書け, 書い). */
+const GODAN_STEMS: Record<string, string[]> = {
+  う: ['わ', 'い', 'え', 'っ'],
+  く: ['か', 'き', 'け', 'い'],
+  ぐ: ['が', 'ぎ', 'げ', 'い'],
+  す: ['さ', 'し', 'せ'],
+  つ: ['た', 'ち', 'て', 'っ'],
+  ぬ: ['な', 'に', 'ね', 'ん'],
+  ぶ: ['ば', 'び', 'べ', 'ん'],
+  む: ['ま', 'み', 'め', 'ん'],
+  る: ['ら', 'り', 'れ', 'っ'],
+};
+
+/**
+ * The stems a verb's dictionary form (`surface` 断る, read `kana` ことわる) takes before endings:
+ * 断ら, 断り, 断れ, 断っ, and for a verb that may be ichidan (…iる, …eる: 借りる) 借り too. Both
+ * readings of る are given: a stem a question never types matches nothing.
+ */
+export function verbStems(surface: string, kana: string): Array<{ surface: string; kana: string }> {
+  const last = kana.at(-1);
+  if (!last || surface.at(-1) !== last || kana.length < 2 || !KANJI.test(surface)) return [];
+  const surfaceStem = surface.slice(0, -1);
+  const kanaStem = kana.slice(0, -1);
+  const stems = (GODAN_STEMS[last] ?? []).map((end) => ({ surface: surfaceStem + end, kana: kanaStem + end }));
+  if (last === 'る') stems.push({ surface: surfaceStem, kana: kanaStem });
+  return stems;
 }

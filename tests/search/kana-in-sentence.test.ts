@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
-import { KanaReadings, readKanaWords } from '../../src/search/kana-reading.js';
+import { KanaReadings, readKanaWords, verbStems } from '../../src/search/kana-reading.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids } from './support.js';
 
 describe('readKanaWords: where a kana word may start', () => {
@@ -57,6 +57,18 @@ describe('KanaReadings: a verb read in two kana only before an ending, a noun on
     expect(readings.split('かいしゃをかりたい').map((u) => u.term)).toEqual(['会社', '借りる']);
   });
 
+  it('reads a verb in the stems its dictionary form takes (断る: 断ら, 断り, 断れ, 断っ; 借りる: 借り too)', () => {
+    expect(verbStems('断る', 'ことわる').map((x) => x.surface)).toEqual(['断ら', '断り', '断れ', '断っ', '断']);
+    expect(verbStems('借りる', 'かりる')).toContainEqual({ surface: '借り', kana: 'かり' });
+    expect(verbStems('書く', 'かく').map((x) => x.kana)).toEqual(['かか', 'かき', 'かけ', 'かい']);
+    // Not a verb written with a kanji (するか), nor a noun.
+    expect(verbStems('する', 'する')).toEqual([]);
+    expect(verbStems('会社', 'かいしゃ')).toEqual([]);
+    const r = new KanaReadings([entry('断る', '断る', '', 'ことわる')], () => 1);
+    expect(r.longestAt('ことわられた', 0)?.surface).toBe('断ら');
+    expect(r.longestAt('ことわら', 0)).toBeUndefined();
+  });
+
   it('prefers a verb and its ending to a longer word that leaves an ending (かってほしい: 買っ, not 勝手)', () => {
     const r = new KanaReadings([entry('買っ', '買う', '', 'かっ'), entry('勝手', '勝手', 'かって'), entry('会社', '会社', 'かいしゃ')], () => 1);
     expect(r.longestAt('かってほしい', 0)?.term).toBe('買う');
@@ -96,6 +108,8 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         // はじめ is a word the catalog writes in kana (〜をはじめ): before たい it is still 始め.
         ['カフェをはじめたい', 'カフェを始めたい'],
         ['しょうひんをかってもらいたい', '商品を買ってもらいたい'],
+        // The catalog writes 断る only: 断ら is made from it (verbStems).
+        ['ぎんこうにことわられた', '銀行に断られた'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
