@@ -42,6 +42,11 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
+// Session 25 (kana verbs read as the catalog writes them, intents for 銀行に断られた and 会社を
+// (誰かに)買ってもらいたい, `unless`, a client's word alone): kuromoji 0.729 / 0.879, served
+// 0.733 / 0.882. Recall's floor lowered 0.73 → 0.72: measured per commit, the kana verbs moved
+// kuromoji 0.737 / 0.866 → 0.733 / 0.879 and the review's kana fixes → 0.729 / 0.879 (one
+// question each); they were made for users typing in kana, not chosen here.
 // With the purpose model and the needs (session 24): kuromoji 0.737 / 0.866, served 0.734 / 0.872;
 // the purpose model alone: kuromoji 0.721 / 0.865, served 0.721 / 0.871.
 // Measured with 18–20 相談例 per program and consultationScore 20 (session 23): kuromoji 0.712
@@ -54,7 +59,7 @@ const FLOORS = {
 // them: 0.639 / 0.781 and 0.613 / 0.775; with 2–4: 0.568 / 0.682 and 0.562 / 0.650; before
 // issue 16: 0.430 / 0.493; the naive kuromoji + MiniSearch build of scripts/naive-search.ts:
 // 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.73, mrr: 0.86 };
+const HELD_OUT_FLOORS = { recall: 0.72, mrr: 0.87 };
 
 /**
  * The second tuning set (tests/fixtures/queries-blind.yaml: 80 colloquial questions written
@@ -63,9 +68,11 @@ const HELD_OUT_FLOORS = { recall: 0.73, mrr: 0.86 };
  * 0.703 / 0.840 once kana endings left its lexicon (session 22); with 18–20 相談例: kuromoji
  * 0.717 / 0.872, served 0.715 / 0.866; and consultationScore 20 (session 23): kuromoji 0.726 /
  * 0.875, served 0.716 / 0.864; with the purpose model (session 24): kuromoji 0.750 / 0.880,
- * served 0.742 / 0.866; and the needs: kuromoji 0.754 / 0.887, served 0.744 / 0.872.
+ * served 0.742 / 0.866; and the needs: kuromoji 0.754 / 0.887, served 0.744 / 0.872; session
+ * 25: kuromoji 0.763 / 0.892, served 0.754 / 0.881 (an intent for 会社を誰かに買ってもらいたい,
+ * a question of this set, gave most of it).
  */
-const BLIND_FLOORS = { recall: 0.74, mrr: 0.87 };
+const BLIND_FLOORS = { recall: 0.75, mrr: 0.88 };
 
 let engines: Engines;
 let queries: EvalQuery[];
