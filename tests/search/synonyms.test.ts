@@ -190,6 +190,18 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       }
     });
 
+    it('closing the shop (店をたたみたい, 閉店) is 事業承継 (廃業 too); 借金が返せない is 経営の立て直し', () => {
+      // Before: 閉店 0 件, 会社を畳みたい listed そうしん求人相談会 and ASEAN on 会社 alone.
+      for (const q of ['店をたたみたい', '閉店', '会社を畳みたい']) {
+        const r = engine.search(q, { limit: 5 });
+        expect(r.expandedWith, q).toContain('事業承継');
+        expect(r.hits.slice(0, 3).every((h) => SHOKEI_BY_NAME.includes(h.program.id)), q).toBe(true);
+      }
+      expect(engine.search('借金が返せない').expandedWith).toContain('事業再生');
+      // 会社を辞めて独立したい is leaving a job to start one: not 事業承継.
+      expect(engine.search('会社を辞めて独立したい').expandedWith).not.toContain('事業承継');
+    });
+
     it('an intent matches whatever the kana script: 後継ぎがイナイ reads as 後継ぎがいない', () => {
       expect(engine.search('後継ぎがイナイ').expandedWith).toContain('事業承継');
       expect(ids(engine.search('後継ぎがイナイ')).slice(0, 5)).toEqual(ids(engine.search('後継ぎがいない')).slice(0, 5));
