@@ -153,6 +153,7 @@ export async function agenciesCommand(args: string[], paths: Paths, io: CliIo, e
           url: c.url,
           address: c.address,
           hours: c.hours,
+          note: c.note,
           source: c.source,
           checkedOn: c.checkedOn,
           editedBy: r.edit?.editedBy,

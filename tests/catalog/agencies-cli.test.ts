@@ -56,6 +56,9 @@ describe('shien agencies', () => {
     const chuokai = json.agencies.find((a) => a.name === '鹿児島県中小企業団体中央会')!;
     expect(chuokai.contacts).toEqual([{ ...EDIT, editedBy: 'U0ADMIN' }]);
     expect(json.agencies.find((a) => a.name === '鹿児島県 農政課')!.contacts).toEqual([]);
+    // The note says what the number is for (a card shows it; --json left it out).
+    const kashin = json.agencies.find((a) => a.name === '鹿児島信用金庫')!;
+    expect(kashin.contacts[0]).toMatchObject({ phone: '099-224-8411', note: expect.stringContaining('問い合わせ先') });
   });
 
   it('--export: the directory with staff edits in place, which loads as seeds/agencies.yaml does', async () => {
