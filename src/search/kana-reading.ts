@@ -109,7 +109,8 @@ const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ
  * words written as `wordAt` finds them (輸出を始めたい): an analyser cuts a kana word inside
  * a sentence into nonsense. A word is looked for only where one can start: at the start of a
  * hiragana run that follows no kanji (after a kanji a run is that word's ending: 始めたい), or
- * after a particle, and then after each particle that follows a word found.
+ * after a particle, and then after each particle that follows a word found, or right after
+ * the word (a compound typed in kana: せつびしきん → 設備資金).
  * `wordAt(run, at)`: the word spelt from `at`, as written, and how many kana it takes.
  */
 export function readKanaWords(text: string, wordAt: (run: string, at: number) => { surface: string; length: number } | undefined): string {
@@ -123,7 +124,8 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
       out += word.surface;
       at += word.length;
       if (at < run.length && PARTICLES.has(run[at]!)) out += run[at++];
-      else break;
+      // A word right after a word (せつびしきん: 設備 + 資金), as a compound is typed.
+      else if (!(at < run.length && wordAt(run, at))) break;
     }
     return out + run.slice(at);
   });

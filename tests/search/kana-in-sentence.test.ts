@@ -19,8 +19,10 @@ describe('readKanaWords: where a kana word may start', () => {
   };
   const read = (text: string) => readKanaWords(text, wordAt);
 
-  it('at the start of the text and after a particle that follows a word found', () => {
+  it('at the start of the text, after a particle that follows a word found, and right after a word found', () => {
     expect(read('ゆしゅつを始めたい')).toBe('輸出を始めたい');
+    // A compound typed in kana: せつびしきん was 設備しきん.
+    expect(read('けいえいたいおう')).toBe('経営対応');
     expect(read('きぎょうしたい大学生')).toBe('起業したい大学生');
     expect(read('ゆしゅつのたいおう')).toBe('輸出の対応');
   });
@@ -110,6 +112,7 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         ['しょうひんをかってもらいたい', '商品を買ってもらいたい'],
         // The catalog writes 断る only: 断ら is made from it (verbStems).
         ['ぎんこうにことわられた', '銀行に断られた'],
+        ['せつびしきんをかりたい', '設備資金を借りたい'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
