@@ -116,17 +116,21 @@ function packPostings(fields: Postings, out: Int32Array, at: number): number {
 
 /**
  * One term's postings as MiniSearch reads them (fieldId → docId → tf), made into Maps on the
- * first read of any kind and kept: until then a leaf costs an object and an offset into the
- * shared Int32Array. Every Map method that reads or writes decodes first, so MiniSearch (and
- * term-scores.ts) see an ordinary Map.
+ * first read of any kind and kept: until then a leaf costs a small object and an offset into
+ * the shared Int32Array. Every Map method that reads or writes decodes first, so MiniSearch
+ * (and term-scores.ts) see what an ordinary Map gives.
+ *
+ * Not a Map subclass: a Map is made with its hash table, even empty, so each of the bundled
+ * catalog's 14,000 leaves held an unused table until decoded (2 MiB of a serving process's heap,
+ * bench, session 25). Here the Map is made when something first reads the term.
  */
-class PackedPostings extends Map<number, Map<number, number>> {
-  #packed: Int32Array | undefined;
+class PackedPostings implements Map<number, Map<number, number>> {
+  /** The shared Int32Array while packed; the decoded Map once something read the term. */
+  #data: Int32Array | Postings;
   readonly #at: number;
 
   constructor(packed: Int32Array, at: number) {
-    super();
-    this.#packed = packed;
+    this.#data = packed;
     this.#at = at;
   }
 
@@ -136,58 +140,60 @@ class PackedPostings extends Map<number, Map<number, number>> {
    * no Maps (at 100,000 programs a common term's were 50,000 entries of garbage, kept for good).
    */
   packedAt(): { packed: Int32Array; at: number } | undefined {
-    return this.#packed && { packed: this.#packed, at: this.#at };
+    const data = this.#data;
+    return data instanceof Int32Array ? { packed: data, at: this.#at } : undefined;
   }
 
-  #decoded(): this {
-    const packed = this.#packed;
-    if (packed) {
-      this.#packed = undefined;
-      let at = this.#at;
-      for (let fields = packed[at++]!; fields > 0; fields--) {
-        const fieldId = packed[at++]!;
-        const freqs = new Map<number, number>();
-        for (let n = packed[at++]!; n > 0; n--, at += 2) freqs.set(packed[at]!, packed[at + 1]!);
-        super.set(fieldId, freqs);
-      }
+  #decoded(): Postings {
+    const data = this.#data;
+    if (!(data instanceof Int32Array)) return data;
+    const map: Postings = new Map();
+    let at = this.#at;
+    for (let fields = data[at++]!; fields > 0; fields--) {
+      const fieldId = data[at++]!;
+      const freqs = new Map<number, number>();
+      for (let n = data[at++]!; n > 0; n--, at += 2) freqs.set(data[at]!, data[at + 1]!);
+      map.set(fieldId, freqs);
     }
+    return (this.#data = map);
+  }
+
+  get size(): number {
+    return this.#decoded().size;
+  }
+  get(key: number): Map<number, number> | undefined {
+    return this.#decoded().get(key);
+  }
+  has(key: number): boolean {
+    return this.#decoded().has(key);
+  }
+  set(key: number, value: Map<number, number>): this {
+    this.#decoded().set(key, value);
     return this;
   }
-
-  override get size(): number {
-    return this.#decoded() && super.size;
+  delete(key: number): boolean {
+    return this.#decoded().delete(key);
   }
-  override get(key: number): Map<number, number> | undefined {
-    return this.#decoded() && super.get(key);
+  clear(): void {
+    this.#decoded().clear();
   }
-  override has(key: number): boolean {
-    return this.#decoded() && super.has(key);
+  forEach(callback: (value: Map<number, number>, key: number, map: Map<number, Map<number, number>>) => void, thisArg?: unknown): void {
+    this.#decoded().forEach((value, key) => callback.call(thisArg, value, key, this));
   }
-  override set(key: number, value: Map<number, number>): this {
-    return this.#decoded() && super.set(key, value);
+  entries(): MapIterator<[number, Map<number, number>]> {
+    return this.#decoded().entries();
   }
-  override delete(key: number): boolean {
-    return this.#decoded() && super.delete(key);
+  keys(): MapIterator<number> {
+    return this.#decoded().keys();
   }
-  override clear(): void {
-    this.#decoded();
-    super.clear();
+  values(): MapIterator<Map<number, number>> {
+    return this.#decoded().values();
   }
-  override forEach(callback: (value: Map<number, number>, key: number, map: Map<number, Map<number, number>>) => void, thisArg?: unknown): void {
-    this.#decoded();
-    super.forEach(callback, thisArg);
+  [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
+    return this.#decoded()[Symbol.iterator]();
   }
-  override entries(): MapIterator<[number, Map<number, number>]> {
-    return this.#decoded() && super.entries();
-  }
-  override keys(): MapIterator<number> {
-    return this.#decoded() && super.keys();
-  }
-  override values(): MapIterator<Map<number, number>> {
-    return this.#decoded() && super.values();
-  }
-  override [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
-    return this.#decoded() && super[Symbol.iterator]();
+  get [Symbol.toStringTag](): string {
+    return 'PackedPostings';
   }
 }
 
