@@ -103,6 +103,27 @@ describe('loadMiniSearchConsuming', () => {
     expect(compactIndex(loadMiniSearchConsuming(compact(), options))).toEqual(compactIndex(built()));
   });
 
+  it('takes documents added and removed after the load as MiniSearch’s own index does (leaf nodes and postings made Maps on write)', () => {
+    // New terms under leaf-only nodes (abc → abcd…, 創業者 → 創業者様), a new field for a term,
+    // a term whose only document goes (its leaf-only node removed, its parent merged).
+    const more = [
+      { id: 'f', title: 'abcde 創業者様', text: '輸出 abdx' },
+      { id: 'g', title: 'ab', text: '創業者 海外' },
+    ];
+    const change = (mini: MiniSearch) => {
+      mini.addAll(more);
+      mini.remove(docs.find((d) => d.id === 'c')!);
+      mini.discard('e');
+      return mini;
+    };
+    const got = change(loadMiniSearchConsuming(compact(), options));
+    const expected = change(MiniSearch.loadJS(plain(), options));
+    expect(new Map(JSON.parse(JSON.stringify(got)).index)).toEqual(new Map(JSON.parse(JSON.stringify(expected)).index));
+    for (const q of ['創業', '創業者', '創業者様', 'abc', 'abcde', 'abdx', '輸出', '海外']) expect(got.search(q)).toEqual(expected.search(q));
+    for (const q of ['ab', '創']) expect(got.search(q, { prefix: true })).toEqual(expected.search(q, { prefix: true }));
+    expect(got.search('abcdf', { fuzzy: 1 })).toEqual(expected.search('abcdf', { fuzzy: 1 }));
+  });
+
   it('empties the serialised postings it loaded, in either form', () => {
     const json = plain();
     expect(json.index.length).toBeGreaterThan(5);
