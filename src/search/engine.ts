@@ -23,6 +23,7 @@ import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-ind
 import { KEYWORD_BOOSTS, TermCache, WordScorer } from './word-scores.js';
 import { QuestionWords } from './question-words.js';
 import { similarPrograms } from './similar.js';
+import { ConsultationGrams, fuseOrders } from './consultation-grams.js';
 
 export { indexFingerprint, sourcesFingerprint, StaleIndexError, type SerializedSearchIndex } from './index-format.js';
 export type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, SearchOptions, SearchResponse, Suggestions } from './search-types.js';
@@ -62,6 +63,9 @@ interface IntentRecipe {
   byName: { found?: boolean };
 }
 
+/** How many of a sentence's first programs consultation-grams.ts orders again (30 and 50 gave the same on the tuning sets, 20 less). */
+const GRAM_DEPTH = 30;
+
 /** Intents' lists kept across questions: at least this many entries (a small catalog keeps them all). */
 const INTENT_LIST_BUDGET_MIN = 1 << 16;
 
@@ -78,6 +82,8 @@ export class SearchEngine {
   private queryFilters?: QueryFilters;
   /** Each intent's list over the whole catalog, kept across questions; made on first use. */
   private intentLists?: IntentLists<IntentRecipe>;
+  /** The 相談例 by characters (consultation-grams.ts), made on the first sentence that asks. */
+  private grams?: ConsultationGrams;
   /** A kept intent list's terms, made again for some programs (holds the engine alone, no question's state). */
   private readonly intentTerms: IntentTerms<IntentRecipe> = {
     alone: (r, doc) => termsOf(this.scorer.unitScores(r.spec, new TermCache(r.boosts, doc), new Set(), undefined, { ...r.byName }), [doc]).get(doc),
@@ -299,11 +305,20 @@ export class SearchEngine {
     const { docs, scores } = combined;
     const entries = new Array<number>(docs.length);
     for (let i = 0; i < entries.length; i++) entries[i] = i;
+    // A sentence's first GRAM_DEPTH are ordered again with its characters (consultation-grams.ts).
+    const question = questionWords.join('');
+    const regram = (sentence || intentScores !== undefined) && this.options.gramWeight > 0 && [...question].length >= this.options.gramMinLength;
+    const wanted = options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit;
     const ranked = firstInOrder(
       entries,
-      options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit,
+      regram ? Math.max(wanted, GRAM_DEPTH) : wanted,
       (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
     );
+    if (regram) {
+      const head = ranked.slice(0, GRAM_DEPTH);
+      this.grams ??= new ConsultationGrams(this.input.programs);
+      ranked.splice(0, head.length, ...fuseOrders(head, this.grams.similarities(question, head.map((e) => docs[e]!)), this.options.gramWeight));
+    }
     // What the page's programs matched, worked out for them alone (scores.ts: termsOf).
     let pageTerms: Map<number, ReadonlySet<string>> | undefined;
     const make = (i: number): SearchHit => {

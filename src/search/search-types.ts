@@ -37,6 +37,15 @@ export interface SearchEngineOptions {
   needModelScore?: number;
   /** How likely the likeliest need must be. */
   needModelMin?: number;
+  /**
+   * A question put as a sentence of at least `gramMinLength` characters has its first
+   * GRAM_DEPTH programs ordered again by fusing the engine's order with how much each
+   * program's 相談例 look like the question character by character (consultation-grams.ts):
+   * the weight of that second order; 0: off.
+   */
+  gramWeight?: number;
+  /** Shorter questions keep the engine's order: a few characters share too few pairs to say much. */
+  gramMinLength?: number;
   /** How many of each clause's answers a question of two needs weaves into its page (clauses.ts); 0: off. */
   clauseDepth?: number;
   /**

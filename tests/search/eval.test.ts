@@ -18,6 +18,9 @@
  *   expected program second; the held-out set gained 0.05 recall@5 and 0.05–0.08 MRR, the
  *   blind tuning set 0.03–0.04 and 0.02.
  * - keyword 0.88 → 0.89 with the needs (session 24): 0.900 with both engines.
+ * - overall 0.91 → 0.92, colloquial 0.87 → 0.89 with the 相談例 read by characters (session
+ *   25, consultation-grams.ts): kuromoji 0.924 / 0.973, colloquial 0.893 / 0.917; served
+ *   0.926 / 0.977, colloquial 0.901 / 0.932. Every other kind unchanged.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
@@ -25,10 +28,10 @@ import { evaluate, loadEvalQueries, type EvalQuery, type EvalReport } from '../.
 import { ANALYZER_TIMEOUT, BLIND_FILE, bundledEngines, ENGINE_KINDS, HELD_OUT_FILE, QUERIES_FILE, type Engines } from './support.js';
 
 const FLOORS = {
-  overallRecall: 0.91,
+  overallRecall: 0.92,
   overallMrr: 0.97,
   keywordRecall: 0.89,
-  colloquialRecall: 0.87,
+  colloquialRecall: 0.89,
   colloquialMrr: 0.91,
   kanaRecall: 0.92,
   agencyRecall: 1.0,
@@ -42,7 +45,11 @@ const FLOORS = {
  * someone who read only the catalog) is never tuned on: only its aggregate figures are
  * checked, and a failure names no query.
  */
-// Session 25 (kana verbs read as the catalog writes them, intents for 銀行に断られた and 会社を
+// Session 25, then the 相談例 read by characters (consultation-grams.ts; chosen on the two tuning
+// sets): kuromoji 0.754 / 0.894, served 0.742 / 0.888. Looked at twice: first reading pairs with
+// hiragana too (0.757 / 0.904, served 0.750 / 0.913), which were then left out for a wrong
+// answer they gave (焼酎を誰かに買ってほしい), not for these figures.
+// Before it, session 25 (kana verbs read as the catalog writes them, intents for 銀行に断られた and 会社を
 // (誰かに)買ってもらいたい, `unless`, a client's word alone): kuromoji 0.729 / 0.879, served
 // 0.733 / 0.882. Recall's floor lowered 0.73 → 0.72: measured per commit, the kana verbs moved
 // kuromoji 0.737 / 0.866 → 0.733 / 0.879 and the review's kana fixes → 0.729 / 0.879 (one
@@ -59,7 +66,7 @@ const FLOORS = {
 // them: 0.639 / 0.781 and 0.613 / 0.775; with 2–4: 0.568 / 0.682 and 0.562 / 0.650; before
 // issue 16: 0.430 / 0.493; the naive kuromoji + MiniSearch build of scripts/naive-search.ts:
 // 0.344 / 0.445).
-const HELD_OUT_FLOORS = { recall: 0.72, mrr: 0.87 };
+const HELD_OUT_FLOORS = { recall: 0.74, mrr: 0.88 };
 
 /**
  * The second tuning set (tests/fixtures/queries-blind.yaml: 80 colloquial questions written
@@ -70,9 +77,10 @@ const HELD_OUT_FLOORS = { recall: 0.72, mrr: 0.87 };
  * 0.875, served 0.716 / 0.864; with the purpose model (session 24): kuromoji 0.750 / 0.880,
  * served 0.742 / 0.866; and the needs: kuromoji 0.754 / 0.887, served 0.744 / 0.872; session
  * 25: kuromoji 0.763 / 0.892, served 0.754 / 0.881 (an intent for 会社を誰かに買ってもらいたい,
- * a question of this set, gave most of it).
+ * a question of this set, gave most of it); with the 相談例 read by characters: kuromoji 0.785 /
+ * 0.898, served 0.779 / 0.894.
  */
-const BLIND_FLOORS = { recall: 0.75, mrr: 0.88 };
+const BLIND_FLOORS = { recall: 0.77, mrr: 0.89 };
 
 let engines: Engines;
 let queries: EvalQuery[];
