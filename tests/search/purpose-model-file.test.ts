@@ -13,17 +13,11 @@ import { loadEvalQueries } from '../../src/search/evaluate.js';
 import { encodeIndexFile } from '../../src/search/index-file.js';
 import { LexiconAnalyzer } from '../../src/search/lexicon-analyzer.js';
 import { engineFromIndex, engineInput, loadSearchEngine, readIndexFile, readSources, sourceFilesFingerprint, writeIndexFile, type Sources } from '../../src/search/load.js';
-import { PurposeModel, type PurposeModelSource, type SerializedPurposeModel } from '../../src/search/purpose-model.js';
-import { ANALYZER_TIMEOUT, bundledPaths, QUERIES_FILE, tempDir } from './support.js';
+import { PurposeModel, type SerializedPurposeModel } from '../../src/search/purpose-model.js';
+import { ANALYZER_TIMEOUT, bundledPaths, QUERIES_FILE, tempDir, exampleSource } from './support.js';
 
 /** Examples as word lists, each with its program. */
-function source(examples: Array<{ doc: number; words: string[] }>): PurposeModelSource {
-  const byWord = new Map<string, number[]>();
-  examples.forEach((e, i) => {
-    for (const w of new Set(e.words)) byWord.set(w, [...(byWord.get(w) ?? []), i]);
-  });
-  return { words: () => byWord.entries(), programOf: (i) => examples[i]!.doc, exampleCount: examples.length };
-}
+const source = exampleSource;
 const q = (...words: string[]) => words.map((w) => new Set([w]));
 /** Through JSON text, as the index file holds it. */
 const throughText = (json: SerializedPurposeModel) => JSON.parse(JSON.stringify(json)) as SerializedPurposeModel;

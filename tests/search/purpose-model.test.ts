@@ -8,7 +8,7 @@ import { loadPaths } from '../../src/config.js';
 import { loadAnalyzer, type Analyzer } from '../../src/search/analyzer.js';
 import { readSources } from '../../src/search/load.js';
 import { SearchEngine } from '../../src/search/engine.js';
-import { PurposeModel, type PurposeModelSource } from '../../src/search/purpose-model.js';
+import { PurposeModel } from '../../src/search/purpose-model.js';
 import { describeStep } from '../../src/search/fallback.js';
 import { responseJson } from '../../src/cli/search.js';
 import { renderResponseText } from '../../src/render/text.js';
@@ -16,16 +16,10 @@ import { CATEGORY_FILL, categoryFill } from '../../src/search/client-words.js';
 import { constantScores, ScoresBuilder } from '../../src/search/scores.js';
 import { MessageSchema } from '../../src/slack/blocks.js';
 import { renderResults } from '../../src/slack/render/results.js';
-import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines, tinyInput } from './support.js';
+import { ANALYZER_TIMEOUT, ENGINE_KINDS, ids, program, tinyEngines, tinyInput, exampleSource } from './support.js';
 
-/** Examples as word lists, each with its program; programs' purposes by position. */
-function source(examples: Array<{ doc: number; words: string[] }>): PurposeModelSource {
-  const byWord = new Map<string, number[]>();
-  examples.forEach((e, i) => {
-    for (const w of new Set(e.words)) byWord.set(w, [...(byWord.get(w) ?? []), i]);
-  });
-  return { words: () => byWord.entries(), programOf: (i) => examples[i]!.doc, exampleCount: examples.length };
-}
+/** Examples as word lists, each with its program. */
+const source = exampleSource;
 const q = (...words: string[]) => words.map((w) => new Set([w]));
 
 describe('PurposeModel', () => {

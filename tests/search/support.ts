@@ -9,6 +9,7 @@ import type { Analyzer } from '../../src/search/analyzer.js';
 import { SearchEngine, type SearchEngineInput, type SearchResponse } from '../../src/search/engine.js';
 import { engineFromIndex, loadSearchEngine, readSources, type Sources } from '../../src/search/load.js';
 import { vocabularyFromObject, type SynonymsFile } from '../../src/search/synonyms-file.js';
+import type { PurposeModelSource } from '../../src/search/purpose-model.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QUERIES_FILE = path.join(ROOT, 'tests', 'fixtures', 'queries.yaml');
@@ -109,4 +110,13 @@ export function readableText(p: Program): string {
 /** A fresh temporary directory (the caller removes it). */
 export function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `shien-${prefix}-`));
+}
+
+/** A purpose model's source from examples as word lists, each with its program (purpose-model tests). */
+export function exampleSource(examples: Array<{ doc: number; words: string[] }>): PurposeModelSource {
+  const byWord = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    for (const w of new Set(e.words)) byWord.set(w, [...(byWord.get(w) ?? []), i]);
+  });
+  return { words: () => byWord.entries(), programOf: (i) => examples[i]!.doc, exampleCount: examples.length };
 }
