@@ -324,7 +324,7 @@ export class SearchEngine {
     const make = (i: number): SearchHit => {
       const k = ranked[i]!;
       if (!pageTerms) {
-        const pageDocs = ranked.slice(options.offset ?? 0).map((e) => docs[e]!);
+        const pageDocs = ranked.slice(options.offset ?? 0, wanted).map((e) => docs[e]!);
         intentQuery.prepare(pageDocs);
         pageTerms = termsOf(combined, pageDocs);
       }
