@@ -21,8 +21,8 @@ import type { Program } from '../catalog/schema.js';
  * 0.785 / 0.898 without; the first set the same).
  */
 export class ConsultationGrams {
-  /** Programs whose 相談例 have each pair (see documentFrequency), made on the first question that asks. */
-  private programsWith?: Map<number, number>;
+  /** Programs whose 相談例 have each pair, and what a sample's count is scaled by (see documentFrequency); made on the first question that asks. */
+  private frequency?: { df: Map<number, number>; scale: number };
   /** Per program, the length of its pooled 相談例's weights (NaN: not yet worked out). */
   private readonly norms: Float64Array;
 
@@ -73,7 +73,7 @@ export class ConsultationGrams {
    * to within what a logarithm notices.
    */
   private documentFrequency(): { df: Map<number, number>; scale: number } {
-    if (this.programsWith) return { df: this.programsWith, scale: this.scale };
+    if (this.frequency) return this.frequency;
     const df = new Map<number, number>();
     const n = this.programs.length;
     const step = Math.max(1, n / DF_SAMPLE);
@@ -82,11 +82,8 @@ export class ConsultationGrams {
       sampled++;
       for (const pair of pairCounts(consultationText(this.programs[Math.floor(at)])).keys()) df.set(pair, (df.get(pair) ?? 0) + 1);
     }
-    this.scale = sampled ? n / sampled : 1;
-    return { df: (this.programsWith = df), scale: this.scale };
+    return (this.frequency = { df, scale: sampled ? n / sampled : 1 });
   }
-
-  private scale = 1;
 }
 
 /** Programs the pairs' document frequency is counted on, at most (see documentFrequency). */
