@@ -50,10 +50,6 @@ export class KanaReadings {
     }
   }
 
-  has(reading: string): boolean {
-    return this.byReading.has(reading);
-  }
-
   /**
    * The catalog word with the longest reading that `kana` spells from position `at`. A verb
    * read in two kana (かり, うり) counts only before an ending (かりたい, うります): two kana
