@@ -15,11 +15,21 @@ export interface CatalogProblem {
   message: string;
 }
 
+/**
+ * `file:line N 件目 field[i]: message`. Entries and list items are counted from 1 as staff count
+ * them in the file (the problem holds them from 0, as zod's paths do): `#0 needs.1` read as the
+ * first entry's first need.
+ */
 export function formatProblem(p: CatalogProblem): string {
-  const where = [p.file + (p.line ? `:${p.line}` : ''), p.entry !== undefined ? `#${p.entry}` : '', p.field ?? '']
+  const where = [p.file + (p.line ? `:${p.line}` : ''), p.entry !== undefined ? `${p.entry + 1} 件目` : '', p.field ? fieldForPeople(p.field) : '']
     .filter(Boolean)
     .join(' ');
   return `${where}: ${p.message}`;
+}
+
+/** `contacts.0.source` → `contacts[1].source`: a dotted path's list positions counted from 1. */
+function fieldForPeople(field: string): string {
+  return field.replace(/\.(\d+)(?=\.|$)/g, (_, n: string) => `[${Number(n) + 1}]`);
 }
 
 export class CatalogError extends Error {

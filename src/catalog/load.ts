@@ -73,12 +73,15 @@ function zodProblems(file: string, parsed: ParsedYaml, error: z.ZodError): Catal
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
     return paths.map((issuePath) => {
-      const [entry, ...rest] = issuePath;
+      // A file that is a list (a catalog file, agencies.yaml) names the entry; one that is a map
+      // (needs.yaml's `needs:`) keeps its key in the field, or `needs.0.purposes` would read `0.purposes`.
+      const entry = typeof issuePath[0] === 'number' ? issuePath[0] : undefined;
+      const rest = entry === undefined ? issuePath : issuePath.slice(1);
       const key = issue.code === 'unrecognized_keys' ? String(issuePath[issuePath.length - 1]) : undefined;
       return {
         file,
         line: lineOfPath(parsed, issuePath),
-        entry: typeof entry === 'number' ? entry : undefined,
+        entry,
         field: rest.length ? rest.map(String).join('.') : undefined,
         message: key !== undefined ? `未知の項目 "${key}" です (項目名の綴りを確認してください)` : japaneseIssueMessage(issue, valueAt(parsed, issuePath)),
       };

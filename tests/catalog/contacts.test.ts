@@ -61,7 +61,7 @@ describe('contacts in seeds/agencies.yaml', () => {
     - phone: 099-000-0000
       checkedOn: 2026-11-27
 `);
-    expect(problems).toEqual([expect.stringMatching(/^agencies\.yaml:5 #0 contacts\.0\.source: 出典 \(source\) がありません/)]);
+    expect(problems).toEqual([expect.stringMatching(/^agencies\.yaml:5 1 件目 contacts\[1\]\.source: 出典 \(source\) がありません/)]);
   });
 
   it('refuses a blank source, a contact without checkedOn and an impossible date', async () => {
@@ -76,9 +76,9 @@ describe('contacts in seeds/agencies.yaml', () => {
       checkedOn: 2026-02-30
 `);
     expect(problems).toEqual([
-      expect.stringMatching(/^agencies\.yaml:6 #0 contacts\.0\.source: 出典 \(source\) が空です/),
-      expect.stringMatching(/^agencies\.yaml:8 #0 contacts\.1\.checkedOn: 確認日 \(checkedOn\) がありません/),
-      expect.stringMatching(/^agencies\.yaml:12 #0 contacts\.2\.checkedOn: 確認日 \(checkedOn\) は 2026-11-27 の形の日付です/),
+      expect.stringMatching(/^agencies\.yaml:6 1 件目 contacts\[1\]\.source: 出典 \(source\) が空です/),
+      expect.stringMatching(/^agencies\.yaml:8 1 件目 contacts\[2\]\.checkedOn: 確認日 \(checkedOn\) がありません/),
+      expect.stringMatching(/^agencies\.yaml:12 1 件目 contacts\[3\]\.checkedOn: 確認日 \(checkedOn\) は 2026-11-27 の形の日付です/),
     ]);
   });
 
@@ -92,8 +92,8 @@ describe('contacts in seeds/agencies.yaml', () => {
       checkedOn: 2026-11-27
 `);
     expect(problems).toEqual([
-      expect.stringMatching(/^agencies\.yaml:5 #0 contacts\.0\.url: URL \(url\) は http:\/\/ か https:\/\/ で始まる/),
-      expect.stringMatching(/^agencies\.yaml:9 #0 contacts\.1\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まるものだけです/),
+      expect.stringMatching(/^agencies\.yaml:5 1 件目 contacts\[1\]\.url: URL \(url\) は http:\/\/ か https:\/\/ で始まる/),
+      expect.stringMatching(/^agencies\.yaml:9 1 件目 contacts\[2\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まるものだけです/),
     ]);
   });
 
@@ -104,8 +104,8 @@ describe('contacts in seeds/agencies.yaml', () => {
       checkedOn: 2026-11-27
 `);
     expect(problems).toEqual([
-      expect.stringMatching(/^agencies\.yaml:5 #0 contacts\.0\.fax: 未知の項目 "fax"/),
-      'agencies.yaml:5 #0 contacts.0: 連絡先に窓口・電話・メール・URL・所在地のどれもありません',
+      expect.stringMatching(/^agencies\.yaml:5 1 件目 contacts\[1\]\.fax: 未知の項目 "fax"/),
+      'agencies.yaml:5 1 件目 contacts[1]: 連絡先に窓口・電話・メール・URL・所在地のどれもありません',
     ]);
     const empty = ContactSchema.safeParse({ note: '電話のみ受付', source: 'https://example.jp/', checkedOn: '2026-11-27' });
     expect(empty.success).toBe(false);
@@ -152,7 +152,7 @@ describe('contacts and agencies of programs in the catalog', () => {
     checkedOn: 2026-11-27
 `,
     );
-    expect(bad.problems.map(formatProblem)).toEqual([expect.stringMatching(/^own\.yaml:5 #1 contact\.source: 出典 \(source\) がありません/)]);
+    expect(bad.problems.map(formatProblem)).toEqual([expect.stringMatching(/^own\.yaml:5 2 件目 contact\.source: 出典 \(source\) がありません/)]);
   });
 
   it('refuses a program whose agency is blank or only spaces, with its file and line', () => {
@@ -169,9 +169,9 @@ describe('contacts and agencies of programs in the catalog', () => {
 `,
     );
     expect(parsed.problems.map(formatProblem)).toEqual([
-      'blank.yaml:4 #1 agency: 空文字は使えません',
-      'blank.yaml:6 #2 agency: 空文字は使えません',
-      'blank.yaml:8 #3 agency: 空文字は使えません',
+      'blank.yaml:4 2 件目 agency: 空文字は使えません',
+      'blank.yaml:6 3 件目 agency: 空文字は使えません',
+      'blank.yaml:8 4 件目 agency: 空文字は使えません',
     ]);
   });
 });

@@ -169,9 +169,9 @@ describe('loadCatalog on a broken catalog', () => {
 
     it('lists them all in the error message', () => {
       expect(error.message).toContain('3 件の問題');
-      expect(error.message).toContain('programs.yaml:2 #0 name');
-      expect(error.message).toContain('programs.yaml:6 #1 budgetThousandYen');
-      expect(error.message).toContain('programs.yaml:7 #1 keyProjects.0');
+      expect(error.message).toContain('programs.yaml:2 1 件目 name');
+      expect(error.message).toContain('programs.yaml:6 2 件目 budgetThousandYen');
+      expect(error.message).toContain('programs.yaml:7 2 件目 keyProjects[1]');
     });
   });
 
@@ -198,7 +198,7 @@ describe('loadCatalog on a broken catalog', () => {
     const error = await loadError(dir);
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatchObject({ file: 'b.yaml', entry: 0, line: 3, field: 'overveiw' });
-    expect(error.message).toContain('b.yaml:3 #0 overveiw: 未知の項目 "overveiw" です');
+    expect(error.message).toContain('b.yaml:3 1 件目 overveiw: 未知の項目 "overveiw" です');
   });
 
   it('points every misspelt field, nested ones too, at its own line, in file order', async () => {
@@ -218,7 +218,7 @@ describe('loadCatalog on a broken catalog', () => {
       [5, 0, 'source.pg'],
       [6, 0, 'relatedOrg'],
     ]);
-    expect(error.message).toContain('b.yaml:5 #0 source.pg: 未知の項目 "pg" です');
+    expect(error.message).toContain('b.yaml:5 1 件目 source.pg: 未知の項目 "pg" です');
   });
 
   it('refuses the same id in two files, naming both files', async () => {
@@ -233,7 +233,7 @@ describe('loadCatalog on a broken catalog', () => {
     expect(problem).toMatchObject({ file: 'two.yaml', line: 3, entry: 1, field: 'id' });
     expect(problem.message).toContain('shared-id');
     expect(problem.message).toContain('one.yaml:1');
-    expect(error.message).toContain('two.yaml:3 #1 id: id "shared-id" は one.yaml:1 にもあります');
+    expect(error.message).toContain('two.yaml:3 2 件目 id: id "shared-id" は one.yaml:1 にもあります');
   });
 
   it('refuses the same id twice in one file, with the line of each', async () => {
@@ -252,7 +252,7 @@ describe('loadCatalog on a broken catalog', () => {
     const error = await loadError(await catalogDir({ 'same.yaml': text }));
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatchObject({ file: 'same.yaml', line: 9, entry: 2, field: 'id' });
-    expect(error.message).toContain('same.yaml:9 #2 id: id "twice" は same.yaml:3 にもあります');
+    expect(error.message).toContain('same.yaml:9 3 件目 id: id "twice" は same.yaml:3 にもあります');
   });
 
   it('refuses the same program (agency + name, spelled in another width) in two files', async () => {
@@ -265,7 +265,7 @@ describe('loadCatalog on a broken catalog', () => {
     // No id is written, so the entry's first line stands for it.
     expect(error.problems[0]).toMatchObject({ file: 'two.yaml', line: 1, entry: 0, field: 'id' });
     expect(error.problems[0]!.message).toContain('one.yaml:1');
-    expect(error.message).toContain('two.yaml:1 #0 id:');
+    expect(error.message).toContain('two.yaml:1 1 件目 id:');
   });
 
   it('refuses an empty directory', async () => {

@@ -91,10 +91,10 @@ describe('the bundled seeds/needs.yaml', () => {
 
 describe('a broken needs.yaml is refused with file, line and field, in Japanese', () => {
   it.each([
-    ['an unknown field (a misspelt description)', NEEDS.replace('    description: 自社商品', '    descripton: 自社商品'), [/needs\.yaml:5 1\.description: 説明 \(description\) がありません/, /needs\.yaml:6 1\.descripton: 未知の項目 "descripton" です/]],
-    ['a purpose that is not one of the 11', NEEDS.replace('[資金繰りを改善したい]', '[資金繰り]'), [/needs\.yaml:4 0\.purposes\.0: 次のどれかです: 新たな事業を行いたい .*\(書かれている値: 「資金繰り」\)/]],
-    ['the same name twice (width and spaces aside)', NEEDS.replace('name: 海外に輸出したい', 'name: 運転資金を 借りたい'), [/needs\.yaml:5 1\.name: 「運転資金を 借りたい」は 1 番目の相談の種類と同じ名前です/]],
-    ['a name longer than a need may be', NEEDS.replace('name: 海外に輸出したい', `name: ${'長'.repeat(31)}`), [/needs\.yaml:5 1\.name: 相談の種類の名前 \(name\) は 30 文字以内です/]],
+    ['an unknown field (a misspelt description)', NEEDS.replace('    description: 自社商品', '    descripton: 自社商品'), [/needs\.yaml:5 needs\[2\]\.description: 説明 \(description\) がありません/, /needs\.yaml:6 needs\[2\]\.descripton: 未知の項目 "descripton" です/]],
+    ['a purpose that is not one of the 11', NEEDS.replace('[資金繰りを改善したい]', '[資金繰り]'), [/needs\.yaml:4 needs\[1\]\.purposes\[1\]: 次のどれかです: 新たな事業を行いたい .*\(書かれている値: 「資金繰り」\)/]],
+    ['the same name twice (width and spaces aside)', NEEDS.replace('name: 海外に輸出したい', 'name: 運転資金を 借りたい'), [/needs\.yaml:5 needs\[2\]\.name: 「運転資金を 借りたい」は 1 番目の相談の種類と同じ名前です/]],
+    ['a name longer than a need may be', NEEDS.replace('name: 海外に輸出したい', `name: ${'長'.repeat(31)}`), [/needs\.yaml:5 needs\[2\]\.name: 相談の種類の名前 \(name\) は 30 文字以内です/]],
     ['a YAML error', NEEDS.replace('[資金繰りを改善したい]', '[資金繰りを改善したい'), [/needs\.yaml:4: YAML の構文エラー: \[ または \{ が閉じられていません/]],
   ])('%s', async (_, text, expected) => {
     const paths = await seeds('needs-bad', { needs: text });
@@ -121,7 +121,7 @@ describe("the catalog's needs against needs.yaml", () => {
         message: '相談の種類「運転資金を借りる」は needs.yaml にありません (近いもの: 運転資金を借りたい)。needs.yaml の名前どおりに書くか、新しい種類なら needs.yaml に加えてください',
       },
     ]);
-    expect(formatProblem(error.problems[0]!)).toMatch(/^a\.yaml:12 #1 needs\.1: 相談の種類「運転資金を借りる」/);
+    expect(formatProblem(error.problems[0]!)).toMatch(/^a\.yaml:12 2 件目 needs\[2\]: 相談の種類「運転資金を借りる」/);
     // Whole: the program with only known needs is not served either (as for any invalid field).
     await refusal(loadCatalog(paths.catalogDir, { needs: (await readNeedsFile(paths.needsFile))! }));
   });
@@ -155,7 +155,7 @@ describe('a running bot (LiveEngine) and needs.yaml', () => {
     await writeFile(paths.needsFile!, NEEDS.replace('    purposes: [資金繰りを改善したい]', '    purposes: [資金繰り]'));
     const broken = await live.reload();
     expect(broken.status).toBe('refused');
-    expect(broken.status === 'refused' && broken.problems.map(formatProblem)).toEqual([expect.stringMatching(/needs\.yaml:4 0\.purposes\.0: 次のどれかです/)]);
+    expect(broken.status === 'refused' && broken.problems.map(formatProblem)).toEqual([expect.stringMatching(/needs\.yaml:4 needs\[1\]\.purposes\[1\]: 次のどれかです/)]);
     expect(live.current).toBe(served);
 
     await writeFile(paths.needsFile!, NEEDS);

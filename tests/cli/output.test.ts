@@ -52,7 +52,7 @@ describe('stdout is the answer', () => {
     const text = await shien(['catalog'], { env: { SHIEN_CATALOG_DIR: dir } });
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
-    expect(text.stderr).toContain('a.yaml:3 #0 budgetThousandYen: 数値で書きます (書かれている値: 「三千」)');
+    expect(text.stderr).toContain('a.yaml:3 1 件目 budgetThousandYen: 数値で書きます (書かれている値: 「三千」)');
     const json = await shien(['catalog', '--json'], { env: { SHIEN_CATALOG_DIR: dir } });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ programs: [], problems: [{ file: 'a.yaml', line: 3, field: 'budgetThousandYen' }] });
@@ -126,7 +126,7 @@ describe('相談の種類 (seeds/needs.yaml) on the command line', () => {
       const r = await shien(args, { env: { SHIEN_SEEDS_DIR: seeds } });
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('z.yaml:5 #0 needs.1: 相談の種類「運転資金を借りる」は needs.yaml にありません (近いもの: 運転資金を借りたい / 創業資金を借りたい)');
+      expect(r.stderr).toContain('z.yaml:5 1 件目 needs[2]: 相談の種類「運転資金を借りる」は needs.yaml にありません (近いもの: 運転資金を借りたい / 創業資金を借りたい)');
     }
     await writeFile(path.join(seeds, 'catalog', 'z.yaml'), '- name: 事業A\n  agency: 県産業立地課\n  needs: [海外に輸出したい]\n');
     await writeFile(path.join(seeds, 'needs.yaml'), 'needs:\n  - name: 海外に輸出したい\n    description: 輸出したい。\n    purposes: [輸出]\n');
@@ -134,7 +134,7 @@ describe('相談の種類 (seeds/needs.yaml) on the command line', () => {
     expect(broken.code).toBe(1);
     const lines = ownStderr(broken.stderr).split('\n').filter(Boolean);
     expect(lines[0]).toBe('needs.yaml (相談の種類) を読み込めません (1 件の問題):');
-    expect(lines[1]).toMatch(/needs\.yaml:4 0\.purposes\.0: 次のどれかです: /);
+    expect(lines[1]).toMatch(/needs\.yaml:4 needs\[1\]\.purposes\[1\]: 次のどれかです: /);
   }, RUN_TIMEOUT * 2);
 });
 

@@ -181,7 +181,7 @@ forEachBackend((backend) => {
       expect(result.channels).toEqual([]);
       expect(result.catalogProblems).toEqual([expect.objectContaining({ file: CATALOG_FILE, line: 7, field: 'budgetThousandYen' })]);
       expect(await t.store.run(result.runId)).toMatchObject({ status: 'catalog-error', posted: 0 });
-      expect((await t.store.run(result.runId))?.error).toContain(`${CATALOG_FILE}:7 #0 budgetThousandYen`);
+      expect((await t.store.run(result.runId))?.error).toContain(`${CATALOG_FILE}:7 1 件目 budgetThousandYen`);
 
       // Fixed: the program added meanwhile is announced, once.
       await editFile(t.catalogFile, 'budgetThousandYen: abc', 'budgetThousandYen: 146520');

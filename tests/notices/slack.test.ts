@@ -149,7 +149,7 @@ describe('npm run -s shien -- notify --once', () => {
     const broken = await shien(['notify', '--once'], d.env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('カタログに問題があるため通知しませんでした');
-    expect(broken.stderr).toContain(`${CATALOG_FILE}:7 #0 budgetThousandYen`);
+    expect(broken.stderr).toContain(`${CATALOG_FILE}:7 1 件目 budgetThousandYen`);
     expect(posts()).toHaveLength(3);
   }, 60_000);
 
