@@ -99,6 +99,14 @@ const HIRAGANA_RUN = /\p{Script=Hiragana}{3,}/gu;
 const KANJI = /\p{Script=Han}/u;
 /** One-kana particles after which a word may start (店をゆしゅつ…, 東京でおおしまつむぎ…). */
 const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も']);
+/**
+ * What follows the particle of a compound particle (複合格助詞) written in kana: に + ついて,
+ * と + して, を + もって… Longest first, so that によって is not read as によ + って.
+ */
+const COMPOUND_PARTICLE_TAILS = [
+  'ともなって', 'したがって', 'わたって', 'あたって', 'あたり', 'ともない', 'とおして', 'めぐって', 'くわえて',
+  'ついて', 'つき', 'とって', 'よって', 'よる', 'より', 'おいて', 'おける', 'むけて', 'かけて', 'ともに', 'もって', 'して', 'わたり',
+].sort((a, b) => b.length - a.length);
 
 /**
  * A sentence with words typed in kana (ゆしゅつを始めたい, きぎょうしたい大学生), with those
@@ -115,6 +123,14 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
     if (at < 0) return run;
     let out = run.slice(0, at);
     while (at < run.length) {
+      // After its particle, a compound particle is grammar, not a word: 輸出について read ついて
+      // as 継いで and put 後継者 programs first.
+      const compound = at > 0 && PARTICLES.has(run[at - 1]!) ? COMPOUND_PARTICLE_TAILS.find((tail) => run.startsWith(tail, at)) : undefined;
+      if (compound) {
+        out += compound;
+        at += compound.length;
+        continue;
+      }
       const word = wordAt(run, at);
       if (!word) break;
       out += word.surface;

@@ -33,6 +33,15 @@ describe('readKanaWords: where a kana word may start', () => {
     expect(read('息子にけいえいを任せたい')).toBe('息子に経営を任せたい');
   });
 
+  it('never in a compound particle after its particle (について, として, によって…)', () => {
+    const withVerb = (run: string, at: number) => (run.startsWith('つい', at) ? { surface: '継い', length: 2 } : run.startsWith('よっ', at) ? { surface: '酔っ', length: 2 } : wordAt(run, at));
+    expect(readKanaWords('輸出について', withVerb)).toBe('輸出について');
+    expect(readKanaWords('けいえいによって', withVerb)).toBe('経営によって');
+    expect(readKanaWords('ゆしゅつについてたいおう', withVerb)).toBe('輸出について対応');
+    // Not after a particle, the same kana may still be a word.
+    expect(readKanaWords('ついてきた', withVerb)).toBe('継いてきた');
+  });
+
   it('never inside a kanji word’s ending (okurigana), nor in text with no such word', () => {
     // 〜たいおう after a kanji is the ending of a verb, not the word 対応.
     expect(read('始めたいおうち')).toBe('始めたいおうち');
@@ -117,6 +126,15 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
         expect(ids(engine.search(kana, { limit: 5 })), kana).toEqual(asKanji);
+      }
+    });
+
+    it('〜について asks about the word alone: 輸出について put 後継者 programs first (ついて read as 継いで)', () => {
+      const engine = engines[kind];
+      for (const word of ['輸出', '補助金', '事業承継', '創業']) {
+        const about = engine.search(`${word}について`, { limit: 5 });
+        expect(about.hits.flatMap((h) => h.terms), word).not.toContain('継ぐ');
+        expect(ids(about), word).toEqual(ids(engine.search(word, { limit: 5 })));
       }
     });
 
