@@ -41,7 +41,7 @@ export class LexiconAnalyzer implements Analyzer {
       for (let len = Math.min(this.longest, s.length - i); len >= 1 && !match; len--) {
         const candidate = this.bySurface.get(s.slice(i, i + len));
         // Never end a match inside a katakana run: スタートアップ is not スタート + アップ.
-        if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? ''))) match = candidate;
+        if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? '')) && !insideKanaWord(s, i, candidate)) match = candidate;
       }
       const latin = runAt(LATIN_RUN, s, i);
       if (latin && (!match || match.surface.length < latin.length || /^[a-z0-9]$/.test(s[i + match.surface.length] ?? ''))) {
@@ -82,6 +82,22 @@ export class LexiconAnalyzer implements Analyzer {
 }
 
 const KATAKANA = /^[\p{Script=Katakana}ー]$/u;
+const HIRAGANA = /^\p{Script=Hiragana}$/u;
+/** One-kana particles, at which a word written in hiragana may start or end (うちの店, ほかに). */
+const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も', 'や', 'か']);
+
+/**
+ * Whether `entry`, a word of one or two hiragana (しま of かごしま, すみ), would be cut out of a
+ * longer hiragana word at `at`: it follows hiragana that is no particle, or, a word that is no
+ * verb's stem, hiragana that is none comes after it. kuromoji reads します and すみません whole;
+ * by longest match they gave しま and すみ, and よろしくお願いします listed 34 かごしま programs.
+ */
+function insideKanaWord(s: string, at: number, entry: LexiconEntry): boolean {
+  const length = entry.surface.length;
+  if (length > 2 || ![...entry.surface].every((c) => HIRAGANA.test(c))) return false;
+  const inWord = (c: string | undefined) => c !== undefined && HIRAGANA.test(c) && !PARTICLES.has(c);
+  return inWord(s[at - 1]) || (entry.term === entry.surface && inWord(s[at + length]));
+}
 // Sticky: matched where lastIndex is, without copying the rest of the text (s.slice(i) at
 // every character made a long query quadratic).
 const LATIN_RUN = /[a-z0-9]+/y;

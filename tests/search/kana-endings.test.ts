@@ -60,6 +60,16 @@ describe('the lexicon of the bundled index', () => {
     for (const word of ['まとめ', 'かごしま', 'ものづくり']) expect(surfaces.has(word), word).toBe(true);
   });
 
+  it('cuts no one- or two-kana word out of a longer hiragana word (します, すみません), as kuromoji does not', () => {
+    // よろしくお願いします listed 34 かごしま programs on しま; すみません asked for すみ.
+    for (const q of ['よろしくお願いします', 'すみません', 'お願いします']) {
+      expect(terms(served, q), q).not.toContain('しま');
+      expect(terms(served, q), q).not.toContain('すみ');
+    }
+    // Between particles, or before one, a short kana word stands (kuromoji reads these too).
+    for (const q of ['うちの店', 'ほかにありますか', 'このまちを元気にしたい']) expect(terms(served, q), q).toEqual(terms(analyzer, q));
+  });
+
   it('reads 〜したい questions as kuromoji does', () => {
     for (const q of ['外国人を正社員で採用したい', '伝統工芸の後継者を育てたい', '経営革新計画の承認をとりたい']) {
       expect(terms(served, q), q).not.toContain('たい');
