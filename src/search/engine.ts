@@ -95,7 +95,7 @@ export class SearchEngine {
     this.options = { ...DEFAULTS, ...catalog.input.options };
     this.agencies = catalog.agencies;
     this.scorer = new WordScorer(catalog, this.options);
-    this.reader = new QuestionWords(catalog, this.scorer);
+    this.reader = new QuestionWords(catalog);
   }
 
   /** Analyses and indexes every program, yielding to the event loop between batches (CatalogIndex.build). */

@@ -122,6 +122,7 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
     let at = offset === 0 ? 0 : PARTICLES.has(run[0]!) ? 1 : KANJI.test(text[offset - 1]!) ? -1 : 0;
     if (at < 0) return run;
     let out = run.slice(0, at);
+    let afterWord = false;
     while (at < run.length) {
       // After its particle, a compound particle is grammar, not a word: 輸出について read ついて
       // as 継いで and put 後継者 programs first.
@@ -131,16 +132,30 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
         at += compound.length;
         continue;
       }
-      const word = wordAt(run, at);
+      const word = wordAt(run, at) ?? (afterWord ? unvoicedWordAt(run, at, wordAt) : undefined);
       if (!word) break;
       out += word.surface;
       at += word.length;
+      afterWord = false;
       if (at < run.length && PARTICLES.has(run[at]!)) out += run[at++];
-      // A word right after a word (せつびしきん: 設備 + 資金), as a compound is typed.
-      else if (!(at < run.length && wordAt(run, at))) break;
+      // A word right after a word (せつびしきん: 設備 + 資金), as a compound is typed, its first
+      // kana voiced maybe (ひとでぶそく: 人手 + 不足).
+      else if (at < run.length && (wordAt(run, at) ?? unvoicedWordAt(run, at, wordAt))) afterWord = true;
+      else break;
     }
     return out + run.slice(at);
   });
+}
+
+/** Voiced kana and the kana they voice: the second word of a compound often starts voiced (rendaku: 不足 ふそく in 人手不足 ひとでぶそく). */
+const UNVOICED: Record<string, string> = Object.fromEntries(
+  [...'がぎぐげござじずぜぞだぢづでどばびぶべぼ'].map((c) => [c, String.fromCharCode(c.charCodeAt(0) - 1)]),
+);
+
+/** The word `wordAt` spells from `at` with the kana there unvoiced (ぶそく → ふそく), as long. */
+function unvoicedWordAt(run: string, at: number, wordAt: (run: string, at: number) => { surface: string; length: number } | undefined): { surface: string; length: number } | undefined {
+  const plain = UNVOICED[run[at]!];
+  return plain ? wordAt(run.slice(0, at) + plain + run.slice(at + 1), at) : undefined;
 }
 
 /** Per last kana of a godan verb's dictionary form, the kana its other stems end in (書く: 書か, 書き, 書け, 書い). */

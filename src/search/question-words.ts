@@ -2,7 +2,6 @@ import type { AnalyzedUnit } from './analyzer.js';
 import { isKanaOnly, termForm } from './normalize.js';
 import { endsLikeVerb, KanaReadings, MIN_READING } from './kana-reading.js';
 import type { CatalogIndex } from './catalog-index.js';
-import { TermCache, type WordScorer } from './word-scores.js';
 
 /**
  * A question's text as the words the index knows: a chunk analysed into words, and kana read
@@ -19,10 +18,7 @@ export class QuestionWords {
   /** Readings of the catalog's words, for questions typed in kana; made on the first one. */
   private kanaReadings?: KanaReadings;
 
-  constructor(
-    private readonly catalog: CatalogIndex,
-    private readonly scorer: WordScorer,
-  ) {}
+  constructor(private readonly catalog: CatalogIndex) {}
 
   /** Words of one whitespace-separated chunk. Kana-only chunks are readings or loanwords. */
   unitsOf(chunk: string): AnalyzedUnit[] {
@@ -49,7 +45,9 @@ export class QuestionWords {
    */
   heldAsWritten(kana: string): boolean {
     const term = termForm(kana);
-    return this.catalog.documentFrequency.has(term) || this.scorer.termScores(term, new TermCache()).size > 0;
+    // Written so, not only read so: せつびしきん matched a program by the reading of 設備資金 and
+    // stayed kana, 1 件 where 設備資金 finds 38 (its intent and synonyms never read).
+    return this.catalog.documentFrequency.has(term) || [...(this.catalog.surfaces.get(term) ?? [])].some((s) => isKanaOnly(s.normalize('NFKC')));
   }
 
   /**

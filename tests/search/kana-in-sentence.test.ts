@@ -33,6 +33,14 @@ describe('readKanaWords: where a kana word may start', () => {
     expect(read('息子にけいえいを任せたい')).toBe('息子に経営を任せたい');
   });
 
+  it('a compound’s second word with its first kana voiced (rendaku: ひとでぶそく is 人手 + 不足)', () => {
+    const compound = (run: string, at: number) => (run.startsWith('ひとで', at) ? { surface: '人手', length: 3 } : run.startsWith('ふそく', at) ? { surface: '不足', length: 3 } : undefined);
+    expect(readKanaWords('ひとでぶそく', compound)).toBe('人手不足');
+    expect(readKanaWords('ひとでぶそくでこまる', compound)).toBe('人手不足でこまる');
+    // Only right after a word: voiced at the start of the text it is no 不足.
+    expect(readKanaWords('ぶそく', compound)).toBe('ぶそく');
+  });
+
   it('never in a compound particle after its particle (について, として, によって…)', () => {
     const withVerb = (run: string, at: number) => (run.startsWith('つい', at) ? { surface: '継い', length: 2 } : run.startsWith('よっ', at) ? { surface: '酔っ', length: 2 } : wordAt(run, at));
     expect(readKanaWords('輸出について', withVerb)).toBe('輸出について');
@@ -122,6 +130,11 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         // The catalog writes 断る only: 断ら is made from it (verbStems).
         ['ぎんこうにことわられた', '銀行に断られた'],
         ['せつびしきんをかりたい', '設備資金を借りたい'],
+        // Alone, せつびしきん matched one program by 設備資金's reading and stayed kana (1 件 for 38).
+        ['せつびしきん', '設備資金'],
+        // 不足 is ふそく; in the compound, ぶそく (1 件 for 21, the walk-through).
+        ['ひとでぶそく', '人手不足'],
+        ['ひとでぶそくでこまっている', '人手不足で困っている'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
