@@ -12,7 +12,7 @@ import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, Sear
 import { IntentLists, type IntentTerms } from './intent-lists.js';
 import { DEFAULTS } from './engine-defaults.js';
 import type { TermSpec } from './vocabulary.js';
-import { readKanaWords } from './kana-reading.js';
+import { katakanaSentence, readKanaWords } from './kana-reading.js';
 import { addUp, DocSet, filterScores, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
@@ -188,9 +188,12 @@ export class SearchEngine {
     // question all in kana too: かいしゃをうりたい is read as 会社を売りたい, so the intent of
     // selling one's company (事業承継) answers it, not the words 会社 and 売る alone.
     // A kana word the index holds as written (まちづくり) stays as it is.
+    // Typed all in katakana, a question (カイシャヲウリタイ) is read as typed in hiragana.
     const questionWords = parsed.words.map((w) => {
-      const text = w.normalize('NFKC');
-      return isKanaOnly(text) && this.reader.heldAsWritten(text) ? w : readKanaWords(text, (run, at) => this.reader.kanaWordAt(run, at));
+      const typed = w.normalize('NFKC');
+      if (isKanaOnly(typed) && this.reader.heldAsWritten(typed)) return w;
+      const text = katakanaSentence(typed) ?? typed;
+      return readKanaWords(text, (run, at) => this.reader.kanaWordAt(run, at));
     });
     const chunks: string[] = [...questionWords, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));

@@ -95,6 +95,19 @@ export class KanaReadings {
   }
 }
 
+/**
+ * A question typed all in katakana (カイシャヲウリタイ, ｶｲｼｬｦｳﾘﾀｲ once NFKC), in hiragana, to be
+ * read as one typed in hiragana; undefined for katakana that is a word (a loanword). Told apart by
+ * what a loanword never has: the particle ヲ, or a verb's ending at the end (…タイ, …マス, …ナイ).
+ */
+export function katakanaSentence(text: string): string | undefined {
+  if (!KATAKANA_TEXT.test(text) || !(text.includes('ヲ') || KATAKANA_VERB_END.test(text))) return undefined;
+  return [...text].map((c) => (c >= 'ァ' && c <= 'ヶ' ? String.fromCharCode(c.charCodeAt(0) - 0x60) : c)).join('');
+}
+
+const KATAKANA_TEXT = /^[\p{Script=Katakana}ー]+$/u;
+const KATAKANA_VERB_END = /(?:タイ|タイデス|マス|マセン|ナイ|ホシイ|テクダサイ)$/u;
+
 const HIRAGANA_RUN = /\p{Script=Hiragana}{3,}/gu;
 const KANJI = /\p{Script=Han}/u;
 /** One-kana particles after which a word may start (店をゆしゅつ…, 東京でおおしまつむぎ…). */

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzer } from '../../src/search/analyzer.js';
-import { KanaReadings, readKanaWords, verbStems } from '../../src/search/kana-reading.js';
+import { KanaReadings, katakanaSentence, readKanaWords, verbStems } from '../../src/search/kana-reading.js';
 import { ANALYZER_TIMEOUT, bundledEngines, ENGINE_KINDS, type Engines, ids } from './support.js';
 
 describe('readKanaWords: where a kana word may start', () => {
@@ -55,6 +55,18 @@ describe('readKanaWords: where a kana word may start', () => {
     expect(read('始めたいおうち')).toBe('始めたいおうち');
     expect(read('どうすればいいかわからない')).toBe('どうすればいいかわからない');
     expect(read('')).toBe('');
+  });
+});
+
+describe('katakanaSentence: a question typed in katakana, not a loanword', () => {
+  it('reads ヲ or a verb’s ending as a sentence, in hiragana', () => {
+    expect(katakanaSentence('カイシャヲウリタイ')).toBe('かいしゃをうりたい');
+    expect(katakanaSentence('ヒトヲヤトイタイ')).toBe('ひとをやといたい');
+    expect(katakanaSentence('オカネガホシイ')).toBe('おかねがほしい');
+  });
+
+  it('leaves loanwords, and text not all katakana, as they are', () => {
+    for (const text of ['スタートアップ', 'インバウンド', 'クラウドファンディング', 'オンライン', 'カイシャを売りたい', '']) expect(katakanaSentence(text), text).toBeUndefined();
   });
 });
 
@@ -135,6 +147,9 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         // 不足 is ふそく; in the compound, ぶそく (1 件 for 21, the walk-through).
         ['ひとでぶそく', '人手不足'],
         ['ひとでぶそくでこまっている', '人手不足で困っている'],
+        // All in katakana, full or half width: read as if in hiragana (was ASEAN 販路 first).
+        ['カイシャヲウリタイ', '会社を売りたい'],
+        ['ｵｶﾈｦｶﾘﾀｲ', 'お金を借りたい'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
