@@ -109,6 +109,8 @@ const KATAKANA_TEXT = /^[\p{Script=Katakana}ー]+$/u;
 const KATAKANA_VERB_END = /(?:タイ|タイデス|マス|マセン|ナイ|ホシイ|テクダサイ)$/u;
 
 const HIRAGANA_RUN = /\p{Script=Hiragana}{3,}/gu;
+/** A verb's ending (after する too) and the conjunction after it that starts another clause (たいし, したいけど, ないので, たくて). */
+const CLAUSE_JOINT = /^し?(?:たい|ます|ない|たく)(?:し|けど|けれど|ので|から|が|て)/u;
 const KANJI = /\p{Script=Han}/u;
 /** One-kana particles after which a word may start (店をゆしゅつ…, 東京でおおしまつむぎ…). */
 const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も']);
@@ -154,7 +156,14 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
       // A word right after a word (せつびしきん: 設備 + 資金), as a compound is typed, its first
       // kana voiced maybe (ひとでぶそく: 人手 + 不足).
       else if (at < run.length && (wordAt(run, at) ?? unvoicedWordAt(run, at, wordAt))) afterWord = true;
-      else break;
+      else {
+        // A verb's ending that joins a second clause (かりたいし, かりたいけど): a word may start
+        // after it (おかねをかりたいしひともやといたい asked for the loan alone).
+        const joint = CLAUSE_JOINT.exec(run.slice(at))?.[0];
+        if (!joint || at + joint.length >= run.length) break;
+        out += joint;
+        at += joint.length;
+      }
     }
     return out + run.slice(at);
   });

@@ -41,6 +41,15 @@ describe('readKanaWords: where a kana word may start', () => {
     expect(readKanaWords('ぶそく', compound)).toBe('ぶそく');
   });
 
+  it('after a verb’s ending that joins a second clause (たいし, したいけど), a word may start again', () => {
+    const withVerbs = (run: string, at: number) => (run.startsWith('かり', at) ? { surface: '借り', length: 2 } : wordAt(run, at));
+    expect(readKanaWords('きぎょうしたいけどけいえいがわからない', withVerbs)).toBe('起業したいけど経営がわからない');
+    expect(readKanaWords('ゆしゅつのかりたいしたいおうも', withVerbs)).toBe('輸出の借りたいし対応も');
+    // Not without the conjunction, nor at the very end.
+    expect(readKanaWords('かりたいけいえい', withVerbs)).toBe('借りたいけいえい');
+    expect(readKanaWords('かりたいし', withVerbs)).toBe('借りたいし');
+  });
+
   it('never in a compound particle after its particle (について, として, によって…)', () => {
     const withVerb = (run: string, at: number) => (run.startsWith('つい', at) ? { surface: '継い', length: 2 } : run.startsWith('よっ', at) ? { surface: '酔っ', length: 2 } : wordAt(run, at));
     expect(readKanaWords('輸出について', withVerb)).toBe('輸出について');
@@ -164,6 +173,13 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         expect(about.hits.flatMap((h) => h.terms), word).not.toContain('継ぐ');
         expect(ids(about), word).toEqual(ids(engine.search(word, { limit: 5 })));
       }
+    });
+
+    it('two needs typed in kana: the second clause is read too (only the loan answered)', () => {
+      const engine = engines[kind];
+      const terms = engine.search('おかねをかりたいしせつびもかいたい', { limit: 5 }).hits.flatMap((h) => h.terms);
+      expect(terms).toContain('借りる');
+      expect(terms).toContain('設備');
     });
 
     it('a word the catalog itself writes in kana is kept as written (かごしま is not 鹿児島)', () => {
