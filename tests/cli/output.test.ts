@@ -110,9 +110,12 @@ describe('相談の種類 (seeds/needs.yaml) on the command line', () => {
     expect(ownStderr(text.stderr)).toBe('');
     const json = await shien(['needs', '--json']);
     expect(json.code).toBe(0);
-    const doc = JSON.parse(json.stdout) as { size: number; fromFile: boolean; groups: Array<{ purpose?: string; needs: Array<{ name: string; count: number; query: string }> }> };
+    const doc = JSON.parse(json.stdout) as { size: number; fromFile: boolean; groups: Array<{ purpose: string | null; needs: Array<{ name: string; count: number; query: string }> }> };
     expect(doc.size).toBe(70);
     expect(doc.fromFile).toBe(true);
+    // Every group names its purpose, null for the needs across purposes (the key was missing).
+    expect(doc.groups.every((g) => 'purpose' in g)).toBe(true);
+    expect(doc.groups.at(-1)!.purpose).toBeNull();
     const loan = doc.groups.flatMap((g) => g.needs).find((n) => n.name === '経営を立て直したい (事業再生)');
     expect(loan).toMatchObject({ count: 2, query: '経営を立て直したい(事業再生)' });
   }, RUN_TIMEOUT);
