@@ -12,7 +12,7 @@ import { catalogProblemsText } from './io.js';
  */
 export async function loadEngineSaying(paths: Paths, err: NodeJS.WritableStream): Promise<SearchEngine> {
   const started = performance.now();
-  const loaded = await loadSearchEngine(paths, { persist: true });
+  const loaded = await loadSearchEngine(paths, { persist: true, onWaitForIndex: () => err.write('支援ナビ: 別のプロセスが検索索引を作り直しています。終わるのを待ちます…\n') });
   if (loaded.stale) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const what = loaded.wrote

@@ -9,6 +9,7 @@ import { BUILD_ID, type Paths } from '../config.js';
 import { catalogReadShortfall, memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { indexFileChunks, mayReplaceWithIndex, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
+import { takeIndexLock } from './index-lock.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -59,6 +60,10 @@ export interface LoadSearchEngineOptions {
    * so that a file changed in between makes the next start look again (else it is taken now).
    */
   filesFingerprint?: string;
+  /** Called once when another process is rebuilding the index file: this one waits for it (index-lock.ts). */
+  onWaitForIndex?: () => void;
+  /** Set by loadSearchEngine itself when it holds the index file's lock: not taken again. */
+  lockHeld?: boolean;
   /**
    * The memory this process may use, in bytes (default: the OS's limit, process.constrainedMemory:
    * a container's cgroup). A start that would have to analyse the catalog in less than it needs
@@ -295,6 +300,20 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   }
   const stale = !useIndexFile ? undefined : json ? '検索索引がカタログ (または agencies.yaml / synonyms.yaml) と一致しません' : (refused ?? '検索索引がありません');
   if (stale) refuseShort(shortfall(rebuildNeedsMiB(sources.programs.length), limit), limit, `${stale}。索引を作り直す`, paths);
+  // One process rebuilds the file at a time (index-lock.ts); one that waited loads what was written.
+  const lock = files !== undefined && useIndexFile && !options.lockHeld ? await takeIndexLock(paths.indexFile, { ...(options.onWaitForIndex ? { onWait: options.onWaitForIndex } : {}) }) : undefined;
+  try {
+    if (lock?.waited) return await loadSearchEngine(paths, { ...options, lockHeld: true });
+    return await buildAndSave(paths, options, sources, files, stale);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** loadSearchEngine's last step: the catalog analysed now, and the index written when `files` (persist) says so. */
+async function buildAndSave(paths: Paths, options: LoadSearchEngineOptions, sources: Sources, files: string | undefined, stale: string | undefined): Promise<LoadedSearchEngine> {
+  const useIndexFile = options.useIndexFile !== false;
+  const fingerprint = () => sourcesFingerprint(sources);
   // kuromoji (23 modules, then its dictionary) only when analysing: a start from the index never loads it.
   const analyzer = options.analyzer ?? (await (await import('./analyzer.js')).loadAnalyzer());
   // Sudachi's synonym dictionary is read only here, when analysing; the index keeps what it needs of it.

@@ -124,6 +124,20 @@ describe('the search index follows the catalog', () => {
     expect((await stat(index)).mtimeMs).toBeGreaterThan(written.mtimeMs);
   }, RUN_TIMEOUT * 2);
 
+  it('two processes started together on a stale index: one rebuilds it, the other waits and loads it', async () => {
+    // Before: each analysed the catalog (12–14 s and about 485 MB apiece) and each wrote the file.
+    const dir = await tempDir('index-together');
+    const env = { SHIEN_INDEX_FILE: path.join(dir, 'index.json') };
+    const both = await Promise.all([0, 1].map(() => shien(['search', '創業', '--json'], { env })));
+    for (const r of both) expect(r.code, r.stderr).toBe(0);
+    expect(both[1]!.stdout).toBe(both[0]!.stdout);
+    const said = both.map((r) => ownStderr(r.stderr));
+    expect(said.filter((s) => s.includes('索引を作り直しました')), said.join('\n')).toHaveLength(1);
+    // The other waited for it (or, started later, found it written): it analysed nothing.
+    for (const s of said.filter((x) => !x.includes('索引を作り直しました'))) expect(s).toMatch(/^(支援ナビ: 別のプロセスが検索索引を作り直しています。終わるのを待ちます…\n)?$/u);
+    expect(await readdir(dir)).toEqual(['index.json']);
+  }, RUN_TIMEOUT * 2);
+
   it('another catalog with the bundled index file: analysed in memory, the bundled index left alone', async () => {
     const dir = await tempDir('other');
     await writeFile(path.join(dir, 'a.yaml'), '- name: 別カタログ確認事業\n  agency: 県産業立地課\n');
