@@ -65,6 +65,9 @@ export class NearbyTerms {
       shared[id] = 0;
       const term = this.terms[id]!;
       if (term === query) continue;
+      // Two Latin letters inside a Latin word are chance, not a spelling of it: quit offered it
+      // and ui (15 IT and UIターン programs), maintain would offer ai.
+      if (LATIN.test(query) && LATIN.test(term) && Math.min(term.length, query.length) < 3) continue;
       const sim = (2 * count) / (grams.size + this.bigramCount[id]! || 1);
       const score = sim + (term.includes(query) || query.includes(term) ? 0.3 : 0);
       if (score >= 0.5) out.push([term, score + Math.min(this.frequency[id]!, 20) / 200]);
@@ -72,6 +75,8 @@ export class NearbyTerms {
     return out;
   }
 }
+
+const LATIN = /^[a-z0-9&]+$/;
 
 /** A suggestion starts and ends with a letter or digit (not with 「.」 glued on by NFKC). */
 export const WORD_EDGES = /^[\p{L}\p{N}].*[\p{L}\p{N}ー]$|^[\p{L}\p{N}]$/u;

@@ -8,12 +8,17 @@ import { loadAnalyzer } from '../../src/search/analyzer.js';
 import { NearbyTerms } from '../../src/search/nearby-terms.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from './support.js';
 
-/** The definition (nearby-terms.ts): Dice of distinct bigrams, + 0.3 for containment, 0.5 or more, + up to 0.1 by frequency; in the words' order. */
+/**
+ * The definition (nearby-terms.ts): Dice of distinct bigrams, + 0.3 for containment, 0.5 or more,
+ * + up to 0.1 by frequency; in the words' order. Two Latin words are never near when one has fewer than 3 letters.
+ */
 function compareWithEvery(documentFrequency: ReadonlyMap<string, number>, query: string): Array<[string, number]> {
   const q = bigrams(query);
   const out: Array<[string, number]> = [];
+  const latin = (w: string) => /^[a-z0-9&]+$/.test(w);
   for (const [term, df] of documentFrequency) {
     if (term.length < 2 || term === query) continue;
+    if (latin(term) && latin(query) && Math.min(term.length, query.length) < 3) continue;
     let t = catalogBigrams.get(term);
     if (!t) catalogBigrams.set(term, (t = bigrams(term)));
     let shared = 0;
@@ -62,6 +67,9 @@ describe('NearbyTerms.near', () => {
       expect(nearby.near(word), word).toEqual(compareWithEvery(documentFrequency, word));
     }
     expect(nearby.near('ものずくり').map(([t]) => t)).toContain('ものづくり');
+    // quit was near it and ui (15 IT and UIターン programs answered it); a Latin typo still finds its word.
+    expect(nearby.near('quit')).toEqual([]);
+    expect(nearby.near('jetr').map(([t]) => t)).toContain('jetro');
   });
 
   it('a catalog of words with surrogate pairs and one-character words', () => {
