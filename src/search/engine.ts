@@ -21,7 +21,7 @@ import { QueryFilters } from './query-filters.js';
 import { answerInSteps, stemOf, type QueryWord } from './fallback.js';
 import { CatalogIndex, FIELD_BOOSTS, SEP, type FieldBoosts } from './catalog-index.js';
 import { KEYWORD_BOOSTS, TermCache, WordScorer } from './word-scores.js';
-import { QuestionWords } from './question-words.js';
+import { QuestionWords, withoutEnglishFunctionWords } from './question-words.js';
 import { similarPrograms } from './similar.js';
 import { ConsultationGrams, fuseOrders } from './consultation-grams.js';
 
@@ -216,6 +216,7 @@ export class SearchEngine {
       shortened = true;
     }
     if (intents.length) units = units.filter((u) => !ASKER_WORDS.has(u.term));
+    units = withoutEnglishFunctionWords(parsed.words, units);
     // Per word, the programs that contain it as written (not through a synonym).
     const exact = units.map(() => new DocSet(this.size));
     const wordScores = units.map((unit, i) => this.scorer.unitScores(unit, cache, expanded, exact[i]));

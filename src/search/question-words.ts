@@ -87,3 +87,20 @@ export class QuestionWords {
     return (this.kanaReadings ??= new KanaReadings(this.catalog.lexicon.values(), (t) => this.catalog.documentFrequency.get(t) ?? this.catalog.consultationSets().examplesSaying(t)));
   }
 }
+
+/**
+ * English function words, left out of a question written in English (three Latin words or more):
+ * How can I get a subsidy listed 3 programs on the a of M&A and the I of a project name, export to
+ * Taiwan 1 on the to of B to B, as if they were answers. Typed with Japanese, or alone, they stay
+ * words (M&A's a, IT). `it` is no function word here: it is IT.
+ */
+const ENGLISH_FUNCTION_WORDS = new Set(
+  'a an the to of for in on at by from with about into and or but if so as is are am was were be been do does did can could will would should may might must shall i me my we our us you your he she they them their this that these those what which who whom how when where why there here any some no not please want need get help'.split(' '),
+);
+
+/** `words` (a question's chunks) without English function words, when the chunks are an English sentence. */
+export function withoutEnglishFunctionWords<T extends { term: string }>(chunks: readonly string[], words: T[]): T[] {
+  const latin = chunks.filter((c) => /^[a-z0-9&'.,?!-]+$/i.test(c.normalize('NFKC')));
+  if (latin.length < 3 || latin.length !== chunks.length) return words;
+  return words.filter((w) => !ENGLISH_FUNCTION_WORDS.has(w.term));
+}

@@ -185,6 +185,20 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       expect(engine.similar('')).toEqual([]);
     });
   });
+
+  describe('a question in English', () => {
+    it('is not answered by its function words (the a of M&A, the I of a name, the to of B to B)', () => {
+      for (const q of ['How can I get a subsidy', 'export to Taiwan']) {
+        const r = engine.search(q);
+        expect(r.total, q).toBe(0);
+        expect(r.suggestions?.purposes.length, q).toBeGreaterThan(0);
+      }
+    });
+
+    it('M&A and IT, typed alone or with Japanese, still answer', () => {
+      for (const q of ['M&A', 'IT', 'M&A 相談', 'IT 導入']) expect(engine.search(q).total, q).toBeGreaterThan(0);
+    });
+  });
 });
 
 describe('zero hits: where the engines differ', () => {
