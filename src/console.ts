@@ -12,7 +12,7 @@ import { helpLines, isHelpRequest } from './slack/render/help.js';
 
 /**
  * The local console `npm start` opens without Slack tokens: type `/支援 創業` or just `創業`
- * and see the answer Slack would give, as text; `詳細 2` and `次` do what Slack's buttons do.
+ * and see the answer Slack would give, as text; `詳細 2`, `次` and `前` do what Slack's buttons do.
  * From a pipe: one answer per input line.
  */
 const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
@@ -24,6 +24,8 @@ const RESULTS_SHOWN = 5;
 const DETAILS = /^詳細(?:[\s　]+(\S+)|([0-9０-９]+))$/u;
 /** The next page of the last answer (Slack's 次の5件 button). */
 const NEXT_PAGE = /^(次|次へ|次の5件|つぎ|もっと|more|next)$/iu;
+/** The page before (Slack's 前の5件 button): searched as the word 前 (8 件) before. */
+const PREVIOUS_PAGE = /^(前|前へ|前の5件|まえ|戻る|もどる|back|prev|previous)$/iu;
 
 /** What a console session remembers of its last answer, for `詳細 2` and `次`. */
 export class ConsoleSession {
@@ -47,12 +49,17 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
     if (session.query === undefined) return '前の検索がありません。まず検索語を入力してください (例: 創業)。';
     return answerPage(engine, session.query, session.offset + RESULTS_SHOWN, session);
   }
+  if (PREVIOUS_PAGE.test(query)) {
+    if (session.query === undefined) return '前の検索がありません。まず検索語を入力してください (例: 創業)。';
+    if (session.offset === 0) return `「${session.query}」の最初のページです。`;
+    return answerPage(engine, session.query, Math.max(0, session.offset - RESULTS_SHOWN), session);
+  }
   if (NOTICES.test(query)) {
     return '新着通知は Slack で使えます: 通知したいチャンネルで /支援 通知 オン (オフ・状態も同じ形)。このコンソールでは検索だけができます。';
   }
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
     .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
-    .map((l) => `  • ${l.replace(/`/g, '')}`)].join('\n');
+    .map((l) => `  • ${l.replace(/`/g, '')}`), ...CONSOLE_HELP].join('\n');
   if (isNeedListRequest(query)) return needListText(needList(engine.programs, engine.vocabulary.needs), '');
   const results = answerPage(engine, query, 0, session);
   // `機関:<name>` alone: the body's contact first, as Slack shows it (staff edits live in Slack's data).
@@ -60,14 +67,23 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
   return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency), new Date())}\n\n${results}` : results;
 }
 
-/** One page of an answer, remembered for `詳細 N` and `次`. */
+/** What the console adds to Slack's help: its buttons typed as words, and how to leave. */
+const CONSOLE_HELP = [
+  'このコンソールでは、Slack のボタンの代わりに:',
+  '  • 詳細 番号 (例: 詳細 2) — 直前の結果の事業の説明と連絡先',
+  '  • 次 / 前 — 直前の検索の次の5件 / 前の5件',
+  '  • quit (または Ctrl+D) — 終了',
+];
+
+/** One page of an answer, remembered for `詳細 N`, `次` and `前`. */
 function answerPage(engine: SearchEngine, query: string, offset: number, session: ConsoleSession): string {
   const response = engine.search(query, { limit: RESULTS_SHOWN, offset });
   if (offset > 0 && !response.hits.length) return `「${query}」の事業はここまでです (${response.total} 件)。`;
   Object.assign(session, { query, offset, ids: response.hits.map((h) => h.program.id) });
   const text = renderResponseText(response, RESULTS_SHOWN, offset);
   if (!session.hints || !response.hits.length) return text;
-  return text + (response.total > offset + response.hits.length ? '\n(続きは「次」、事業の説明と連絡先は「詳細 番号」)' : '\n(事業の説明と連絡先は「詳細 番号」)');
+  const moves = [...(response.total > offset + response.hits.length ? ['続きは「次」'] : []), ...(offset > 0 ? ['前の5件は「前」'] : [])];
+  return `${text}\n(${[...moves, '事業の説明と連絡先は「詳細 番号」'].join('、')})`;
 }
 
 /** 詳細: a program of the last answer by its number on the page, or any program by its id. */

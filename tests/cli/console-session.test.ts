@@ -149,6 +149,21 @@ describe('詳細 and 次 in the console (what Slack\'s buttons do)', () => {
     expect(next).toContain(` 6. ${sixth.name}`);
     expect(answerConsoleLine(engine, '詳細 6', session).split('\n')[0]).toBe(sixth.name);
     expect(answerConsoleLine(engine, '詳細 1', session)).toBe('1 番の事業は直前の結果にありません (6〜10 番)。');
+    expect(next).toContain('(続きは「次」、前の5件は「前」、事業の説明と連絡先は「詳細 番号」)');
+
+    // 前 goes back a page, as Slack's 前の5件 (it searched the word 前: 8 件), and says where it stops.
+    const back = answerConsoleLine(engine, '前', session);
+    expect(back).toMatch(/^「創業」 \d+ 件 \(上位 5 件\)/);
+    expect(back.split('\n(')[0]).toBe(first.split('\n(')[0]);
+    expect(answerConsoleLine(engine, '詳細 1', session).split('\n')[0]).toBe(engine.search('創業', { limit: 1 }).hits[0]!.program.name);
+    expect(answerConsoleLine(engine, '前', session)).toBe('「創業」の最初のページです。');
+    expect(answerConsoleLine(engine, '前', new ConsoleSession())).toContain('前の検索がありません');
+  });
+
+  it('help lists what the console takes for Slack\'s buttons: 詳細 番号, 次 / 前, quit', async () => {
+    const { answerConsoleLine } = await import('../../src/console.js');
+    const help = answerConsoleLine(engine, 'help');
+    for (const line of ['詳細 番号 (例: 詳細 2)', '次 / 前', 'quit (または Ctrl+D)']) expect(help).toContain(line);
   });
 
   it('a program id alone (as answers print it) shows its details; an unknown id and 詳細 before any answer say what is wrong', async () => {
