@@ -181,7 +181,9 @@ export class SearchEngine {
 
     // The lists of the last search are not read any more: their memory is used again (scores.ts).
     startQuery();
-    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.catalog.texts(), this.catalog.labels());
+    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.catalog.texts(), this.catalog.labels(), (text) =>
+      readKanaWords(text.normalize('NFKC'), (run, at) => this.reader.kanaWordAt(run, at)),
+    );
     const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
     // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
     // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means. A

@@ -29,6 +29,8 @@ export class QueryFilters {
     private readonly vocabulary: Vocabulary,
     private readonly texts: () => ProgramTexts,
     private readonly labels: ProgramLabels,
+    /** A value typed in kana as the catalog writes it (ゆしゅつ → 輸出: kana-reading.ts), for 相談:. */
+    private readonly readKana: (text: string) => string = (text) => text,
   ) {}
 
   /**
@@ -87,7 +89,10 @@ export class QueryFilters {
     }
     // 相談の種類, read from the lists of the needs programs have (as purposes are), by one name.
     for (const value of new Set(parsed.needs)) {
-      const { need, many } = this.vocabulary.needNamed(value, this.labels.needs.labels());
+      // Typed in kana (相談:ゆしゅつ), a value no need's name holds is read as the catalog writes it.
+      let named = this.vocabulary.needNamed(value, this.labels.needs.labels());
+      if (named.need === undefined && !named.many) named = this.vocabulary.needNamed(this.readKana(value), this.labels.needs.labels());
+      const { need, many } = named;
       if (need !== undefined) inList(this.labels.needs.having(need));
       else if (many && many.length <= MAX_NEEDS_AT_ONCE) {
         // 相談:海外 is any of the 海外 needs (as 目的: takes every category it names): 0 件 told

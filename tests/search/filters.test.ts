@@ -259,6 +259,11 @@ describe.each(ENGINE_KINDS)('bundled catalog, %s engine', (kind) => {
       for (const id of ids(withWords)) expect(five.some((n) => tagged(n).includes(id)), id).toBe(true);
     });
 
+    it('a value typed in kana is read as the catalog writes it (相談:ゆしゅつ was 0 件 with no name offered)', () => {
+      expect(ids(engine.search('相談:ゆしゅつ')).sort()).toEqual(ids(engine.search('相談:輸出')).sort());
+      expect(ids(engine.search('相談:うんてんしきん'))).toEqual(tagged('運転資金を借りたい'));
+    });
+
     it('a value that fits too many names (相談:たい) filters nothing and asks for a longer one', () => {
       const r = engine.search('相談:たい');
       expect(r.hits).toEqual([]);
