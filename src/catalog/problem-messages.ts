@@ -90,6 +90,10 @@ export function yamlSyntaxProblem(text: string, error: YAMLError, counter: LineC
         const opened = openingLine(lines, at, new RegExp(`(?:^|[:\\-\\[,{]\\s*)${quote}[^${quote}]*$`));
         return say(`閉じる ${quote} がありません (この行で始まった ${quote} が閉じられていません)`, opened ?? at);
       }
+      // Said of a line indented one space too few or too many (the walk-through read
+      // 「閉じる記号がありません」 and looked for a bracket).
+      if (/Sequence item without - indicator/.test(error.message)) return say('字下げがそろっていないか、リストの項目に「- 」がありません (項目は「- 」で始め、その中の項目は同じ数の空白で字下げします)');
+      if (/Implicit map keys need to be followed by map values/.test(error.message)) return say('「項目: 値」の「:」がないか、字下げがそろっていません');
       return say(`閉じる記号がありません (${error.message.split('\n')[0]})`);
     }
     case 'BAD_INDENT':

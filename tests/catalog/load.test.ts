@@ -118,13 +118,21 @@ describe('loadCatalog on a broken catalog', () => {
       line: 3,
       text: ['- name: 事業A', '  agency: 県産業立地課', ' - name: [', ''].join('\n'),
     },
-  ])('reports a YAML syntax error ($kind) with its file and line', async ({ line, text }) => {
+    {
+      kind: 'a field indented by one space instead of two',
+      line: 4,
+      text: ['- name: 事業A', '  agency: 県産業立地課', '- name: 事業B', ' agency: 県産業立地課', ''].join('\n'),
+      says: '字下げがそろっていないか、リストの項目に「- 」がありません',
+    },
+  ])('reports a YAML syntax error ($kind) with its file and line', async ({ line, text, says }) => {
     const dir = await catalogDir({ 'broken.yaml': text });
     const error = await loadError(dir);
     expect(error.problems.length).toBeGreaterThan(0);
     expect(error.problems[0]).toMatchObject({ file: 'broken.yaml', line });
     expect(error.problems[0]!.message).toMatch(/^YAML の構文エラー: /u);
     expect(error.message).toContain(`broken.yaml:${line}: YAML の構文エラー`);
+    // It said 「閉じる記号がありません」 of an indent, and the reader looked for a bracket.
+    if (says) expect(error.problems[0]!.message).toContain(says);
   });
 
   it('reports a YAML syntax error with its file and refuses the whole catalog', async () => {
