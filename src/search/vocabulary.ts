@@ -23,6 +23,8 @@ export interface TermSpec {
 export class Vocabulary {
   private readonly groupsByTerm = new Map<string, TermSpec[][]>();
   private readonly byReading = new Map<string, TermSpec>();
+  /** Uninflected kanji words of the intents' phrases (閉店), for readings and the served lexicon. */
+  private readonly saidWords: TermSpec[];
   private readonly intents: Array<{ says: RegExp[]; saysAlone: RegExp[]; unless: RegExp[]; means: TermSpec[]; purposes: Purpose[] }>;
   /** Every group's words as a question would contain them (compact form), for `saysAlone`. */
   private readonly groupWords: RegExp[];
@@ -62,6 +64,16 @@ export class Vocabulary {
     }
     const pattern = (x: string) => saysPattern(termForm(fold(x)));
     this.intents = file.intents.map((i) => ({ says: i.says.map(pattern), saysAlone: (i.saysAlone ?? []).map(pattern), unless: (i.unless ?? []).map(pattern), means: i.means.map(spec), purposes: i.purposes ?? [] }));
+    // The kanji words of the intents' phrases (閉店, 廃業, 引退…), by their readings too: へいてんしたい
+    // found nothing, since only the groups' words could be read from kana.
+    const said = new Map<string, TermSpec>();
+    for (const phrase of file.intents.flatMap((i) => [...i.says, ...(i.saysAlone ?? [])])) {
+      for (const u of analyzer.units(fold(phrase))) {
+        if (KANJI_WORD.test(u.surface) && u.term === termForm(u.surface) && u.reading && !said.has(u.term)) said.set(u.term, { term: u.term, parts: u.parts, reading: u.reading, label: u.surface });
+      }
+    }
+    this.saidWords = [...said.values()];
+    for (const w of this.saidWords) if (!this.byReading.has(w.reading)) this.byReading.set(w.reading, w);
     this.groupWords = [...new Set(file.groups.flat().map((w) => compactForm(fold(w))))].filter((w) => w.length >= 2).map(wordPattern);
     this.purposeWords = PURPOSES.map((purpose) => ({
       purpose,
@@ -145,9 +157,12 @@ export class Vocabulary {
 
   /** Every word staff listed in groups and intents (for the lexicon and suggestions). */
   allWords(): TermSpec[] {
-    return [...this.groups.flat(), ...this.intents.flatMap((i) => i.means)];
+    return [...this.groups.flat(), ...this.intents.flatMap((i) => i.means), ...this.saidWords];
   }
 }
+
+/** A word of kanji only (閉店, 廃業), two or more. */
+const KANJI_WORD = /^\p{Script=Han}{2,}$/u;
 
 /** Particles that mark a word's role; a client may use any of them (人を雇う, 人も雇う, 人が雇えない). */
 const PARTICLE_AFTER_WORD = /(?<=[\p{Script=Han}\p{Script=Katakana}ー])[をがもは](?=.)/gu;

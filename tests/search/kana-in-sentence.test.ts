@@ -159,6 +159,9 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
         // All in katakana, full or half width: read as if in hiragana (was ASEAN 販路 first).
         ['カイシャヲウリタイ', '会社を売りたい'],
         ['ｵｶﾈｦｶﾘﾀｲ', 'お金を借りたい'],
+        // A word only an intent's phrase says (閉店): 0 件, read by nothing.
+        ['へいてんしたい', '閉店したい'],
+        ['はいぎょうしたい', '廃業したい'],
       ] as const) {
         const asKanji = ids(engine.search(kanji, { limit: 5 }));
         expect(asKanji.length, kanji).toBe(5);
