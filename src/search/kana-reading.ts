@@ -115,13 +115,23 @@ const KANJI = /\p{Script=Han}/u;
 /** One-kana particles after which a word may start (店をゆしゅつ…, 東京でおおしまつむぎ…). */
 const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も']);
 /**
- * What follows the particle of a compound particle (複合格助詞) written in kana: に + ついて,
- * と + して, を + もって… Longest first, so that によって is not read as によ + って.
+ * Per particle, what follows it in a compound particle (複合格助詞) written in kana: に + ついて,
+ * と + して, を + もって… Taken after its own particle only: と + つき is 付き合い, not に + つき.
+ * Longest first, so that によって is not read as によ + って.
  */
-const COMPOUND_PARTICLE_TAILS = [
-  'ともなって', 'したがって', 'わたって', 'あたって', 'あたり', 'ともない', 'とおして', 'めぐって', 'くわえて',
-  'ついて', 'つき', 'とって', 'よって', 'よる', 'より', 'おいて', 'おける', 'むけて', 'かけて', 'ともに', 'もって', 'して', 'わたり',
-].sort((a, b) => b.length - a.length);
+const COMPOUND_PARTICLE_TAILS: Record<string, string[]> = Object.fromEntries(
+  Object.entries({
+    に: ['ついて', 'つき', 'とって', 'よって', 'より', 'よる', 'おいて', 'おける', 'むけて', 'かけて', 'わたって', 'わたり', 'あたって', 'あたり', 'ともなって', 'ともない', 'したがって', 'くわえて', 'かんして', 'かんする', 'たいして', 'たいする'],
+    と: ['して', 'ともに'],
+    を: ['もって', 'とおして', 'めぐって', 'つうじて'],
+  }).map(([particle, tails]) => [particle, tails.sort((a, b) => b.length - a.length)]),
+);
+
+/** The length of the compound particle's tail at `at` in `text`, after its particle (輸出について at 3: 3), else 0. */
+export function compoundParticleTailAt(text: string, at: number): number {
+  const tails = at > 0 ? COMPOUND_PARTICLE_TAILS[text[at - 1]!] : undefined;
+  return tails?.find((tail) => text.startsWith(tail, at))?.length ?? 0;
+}
 
 /**
  * A sentence with words typed in kana (ゆしゅつを始めたい, きぎょうしたい大学生), with those
@@ -141,10 +151,11 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
     while (at < run.length) {
       // After its particle, a compound particle is grammar, not a word: 輸出について read ついて
       // as 継いで and put 後継者 programs first.
-      const compound = at > 0 && PARTICLES.has(run[at - 1]!) ? COMPOUND_PARTICLE_TAILS.find((tail) => run.startsWith(tail, at)) : undefined;
-      if (compound) {
-        out += compound;
-        at += compound.length;
+      const compound = compoundParticleTailAt(run, at);
+      // …unless a longer word starts there (についていけない: ついていけ).
+      if (compound && !((wordAt(run, at)?.length ?? 0) > compound)) {
+        out += run.slice(at, at + compound);
+        at += compound;
         continue;
       }
       const word = wordAt(run, at) ?? (afterWord ? unvoicedWordAt(run, at, wordAt) : undefined);
@@ -174,11 +185,21 @@ const UNVOICED: Record<string, string> = Object.fromEntries(
   [...'がぎぐげござじずぜぞだぢづでどばびぶべぼ'].map((c) => [c, String.fromCharCode(c.charCodeAt(0) - 1)]),
 );
 
-/** The word `wordAt` spells from `at` with the kana there unvoiced (ぶそく → ふそく), as long. */
+/**
+ * The word `wordAt` spells from `at` with the kana there unvoiced (ぶそく → ふそく), as long: a
+ * word of kanji only (a compound's noun), never where a word of grammar starts voiced (しきんばかり
+ * read 資金 + 図り, せつびだけ 設備 + 丈).
+ */
 function unvoicedWordAt(run: string, at: number, wordAt: (run: string, at: number) => { surface: string; length: number } | undefined): { surface: string; length: number } | undefined {
   const plain = UNVOICED[run[at]!];
-  return plain ? wordAt(run.slice(0, at) + plain + run.slice(at + 1), at) : undefined;
+  if (!plain || VOICED_GRAMMAR.some((g) => run.startsWith(g, at))) return undefined;
+  const word = wordAt(run.slice(0, at) + plain + run.slice(at + 1), at);
+  return word && KANJI_ONLY.test(word.surface) ? word : undefined;
 }
+
+/** Particles and endings that start voiced after a noun: no compound's second word. */
+const VOICED_GRAMMAR = ['ばかり', 'だけ', 'など', 'ぐらい', 'ごろ', 'ごと', 'ずつ', 'ども', 'でも', 'では', 'です', 'でした', 'だった', 'だろう', 'じゃ', 'どうし', 'ぶん', 'がわ', 'が', 'で'];
+const KANJI_ONLY = /^\p{Script=Han}{2,}$/u;
 
 /** Per last kana of a godan verb's dictionary form, the kana its other stems end in (書く: 書か, 書き, 書け, 書い). */
 const GODAN_STEMS: Record<string, string[]> = {

@@ -1,6 +1,7 @@
 import type { AnalyzedText, AnalyzedUnit, Analyzer, LexiconEntry } from './analyzer.js';
 import { normalizeText, termForm } from './normalize.js';
 import { withoutControls } from './query-bounds.js';
+import { compoundParticleTailAt } from './kana-reading.js';
 
 /**
  * Query analysis without kuromoji's dictionary. A query can only match words the index
@@ -43,6 +44,13 @@ export class LexiconAnalyzer implements Analyzer {
         // Never end a match inside a katakana run: スタートアップ is not スタート + アップ.
         if (candidate && !(KATAKANA.test(s[i + len - 1] ?? '') && KATAKANA.test(s[i + len] ?? '')) && !insideKanaWord(s, i, candidate)) match = candidate;
       }
+      // A compound particle (輸出にとって) is grammar, as kuromoji reads it: とっ was read as 取る.
+      const particleTail = compoundParticleTailAt(s, i);
+      if (particleTail && !(match && match.surface.length > particleTail)) {
+        flushUnknown();
+        i += particleTail;
+        continue;
+      }
       const latin = runAt(LATIN_RUN, s, i);
       if (latin && (!match || match.surface.length < latin.length || /^[a-z0-9]$/.test(s[i + match.surface.length] ?? ''))) {
         // A Latin word is looked up whole (xyzzy is not x + y + z…); unknown, it stays a word.
@@ -83,21 +91,22 @@ export class LexiconAnalyzer implements Analyzer {
 
 const KATAKANA = /^[\p{Script=Katakana}ー]$/u;
 const HIRAGANA = /^\p{Script=Hiragana}$/u;
-/** One-kana particles, at which a word written in hiragana may start or end (うちの店, ほかに). */
-const PARTICLES = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も', 'や', 'か']);
+/** What may follow a word written in one or two hiragana: a particle (うちの店, ほかに) or な, だ (まちなか). */
+const AFTER_SHORT_KANA_WORD = new Set(['を', 'に', 'で', 'が', 'は', 'と', 'の', 'へ', 'も', 'や', 'か', 'な', 'だ']);
 
 /**
- * Whether `entry`, a word of one or two hiragana (しま of かごしま, すみ), would be cut out of a
- * longer hiragana word at `at`: it follows hiragana that is no particle, or, a word that is no
- * verb's stem, hiragana that is none comes after it. kuromoji reads します and すみません whole;
- * by longest match they gave しま and すみ, and よろしくお願いします listed 34 かごしま programs.
+ * Whether `entry`, a word of one or two hiragana that is no verb's stem (しま of かごしま, すみ),
+ * would be cut out of a longer hiragana word at `at`: hiragana that is no particle comes after it.
+ * kuromoji reads します and すみません whole; by longest match they gave しま and すみ, and
+ * よろしくお願いします listed 34 かごしま programs. What comes before does not tell: 新しいまち.
  */
 function insideKanaWord(s: string, at: number, entry: LexiconEntry): boolean {
   const length = entry.surface.length;
-  if (length > 2 || ![...entry.surface].every((c) => HIRAGANA.test(c))) return false;
-  const inWord = (c: string | undefined) => c !== undefined && HIRAGANA.test(c) && !PARTICLES.has(c);
-  return inWord(s[at - 1]) || (entry.term === entry.surface && inWord(s[at + length]));
+  if (length > 2 || entry.term !== entry.surface || ![...entry.surface].every((c) => HIRAGANA.test(c))) return false;
+  const next = s[at + length];
+  return next !== undefined && HIRAGANA.test(next) && !AFTER_SHORT_KANA_WORD.has(next);
 }
+
 // Sticky: matched where lastIndex is, without copying the rest of the text (s.slice(i) at
 // every character made a long query quadratic).
 const LATIN_RUN = /[a-z0-9]+/y;

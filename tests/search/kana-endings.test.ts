@@ -68,6 +68,12 @@ describe('the lexicon of the bundled index', () => {
     }
     // Between particles, or before one, a short kana word stands (kuromoji reads these too).
     for (const q of ['うちの店', 'ほかにありますか', 'このまちを元気にしたい']) expect(terms(served, q), q).toEqual(terms(analyzer, q));
+    // After an adjective's い or な too (賑やかなまちにしたい found nothing, in review).
+    for (const q of ['賑やかなまちにしたい', '新しいまちをつくりたい', 'まちなかのにぎわい']) expect(terms(served, q), q).toContain('まち');
+  });
+
+  it('reads a compound particle as grammar, as kuromoji does (輸出にとって read とっ as 取る)', () => {
+    for (const q of ['輸出にとって', '輸出について', '輸出にかんして']) expect(terms(served, q), q).toEqual(['輸出']);
   });
 
   it('reads 〜したい questions as kuromoji does', () => {

@@ -41,6 +41,13 @@ describe('readKanaWords: where a kana word may start', () => {
     expect(readKanaWords('ぶそく', compound)).toBe('ぶそく');
   });
 
+  it('no unvoicing into a word that is not all kanji, nor of a voiced particle (しきんばかり was 資金 + 図り)', () => {
+    const words = (run: string, at: number) =>
+      run.startsWith('しきん', at) ? { surface: '資金', length: 3 } : run.startsWith('はかり', at) ? { surface: '図り', length: 3 } : run.startsWith('たけ', at) ? { surface: '竹林', length: 2 } : undefined;
+    expect(readKanaWords('しきんばかりかかる', words)).toBe('資金ばかりかかる');
+    expect(readKanaWords('しきんだけ', words)).toBe('資金だけ');
+  });
+
   it('after a verb’s ending that joins a second clause (たいし, したいけど), a word may start again', () => {
     const withVerbs = (run: string, at: number) => (run.startsWith('かり', at) ? { surface: '借り', length: 2 } : wordAt(run, at));
     expect(readKanaWords('きぎょうしたいけどけいえいがわからない', withVerbs)).toBe('起業したいけど経営がわからない');
@@ -54,6 +61,12 @@ describe('readKanaWords: where a kana word may start', () => {
     const withVerb = (run: string, at: number) => (run.startsWith('つい', at) ? { surface: '継い', length: 2 } : run.startsWith('よっ', at) ? { surface: '酔っ', length: 2 } : wordAt(run, at));
     expect(readKanaWords('輸出について', withVerb)).toBe('輸出について');
     expect(readKanaWords('けいえいによって', withVerb)).toBe('経営によって');
+    // Only after its own particle: と + つき is no compound particle (付き合い), の + して none either.
+    const tsuki = (run: string, at: number) => (run.startsWith('つきあい', at) ? { surface: '付き合い', length: 4 } : wordAt(run, at));
+    expect(readKanaWords('けいえいとつきあいたい', tsuki)).toBe('経営と付き合いたい');
+    // A longer word where the tail starts is that word (についていけない).
+    const longer = (run: string, at: number) => (run.startsWith('ついていけ', at) ? { surface: 'ついていけ', length: 5 } : wordAt(run, at));
+    expect(readKanaWords('けいえいについていけない', longer)).toBe('経営についていけない');
     expect(readKanaWords('ゆしゅつについてたいおう', withVerb)).toBe('輸出について対応');
     // Not after a particle, the same kana may still be a word.
     expect(readKanaWords('ついてきた', withVerb)).toBe('継いてきた');
