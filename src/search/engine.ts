@@ -1,7 +1,7 @@
 import type { AgencyDirectory } from '../catalog/agencies.js';
 import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
-import { isKanaOnly, termForm } from './normalize.js';
+import { termForm } from './normalize.js';
 import { byDeadline } from './period-filter.js';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
@@ -12,7 +12,6 @@ import type { MatchMode, SearchEngineInput, SearchEngineOptions, SearchHit, Sear
 import { IntentLists, type IntentTerms } from './intent-lists.js';
 import { DEFAULTS } from './engine-defaults.js';
 import type { TermSpec } from './vocabulary.js';
-import { katakanaSentence, readKanaWords } from './kana-reading.js';
 import { addUp, DocSet, filterScores, NO_SCORES, scale, softMax, startQuery, termsOf, type Scores } from './scores.js';
 import { firstInOrder } from './rank.js';
 import { answerByClauses, clausesOf } from './clauses.js';
@@ -181,22 +180,10 @@ export class SearchEngine {
 
     // The lists of the last search are not read any more: their memory is used again (scores.ts).
     startQuery();
-    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.catalog.texts(), this.catalog.labels(), (text) =>
-      readKanaWords(text.normalize('NFKC'), (run, at) => this.reader.kanaWordAt(run, at)),
-    );
+    this.queryFilters ??= new QueryFilters(this.input.programs, this.agencies, this.input.vocabulary, () => this.catalog.texts(), this.catalog.labels(), (text) => this.reader.kanaRead(text));
     const allowed = this.queryFilters.allowedDocs(parsed, errors, options.now ?? new Date());
-    // Kana words inside a sentence written as the catalog writes them (kana-reading.ts), before
-    // intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means. A
-    // question all in kana too: かいしゃをうりたい is read as 会社を売りたい, so the intent of
-    // selling one's company (事業承継) answers it, not the words 会社 and 売る alone.
-    // A kana word the index holds as written (まちづくり) stays as it is.
-    // Typed all in katakana, a question (カイシャヲウリタイ) is read as typed in hiragana.
-    const questionWords = parsed.words.map((w) => {
-      const typed = w.normalize('NFKC');
-      if (isKanaOnly(typed) && this.reader.heldAsWritten(typed)) return w;
-      const text = katakanaSentence(typed) ?? typed;
-      return readKanaWords(text, (run, at) => this.reader.kanaWordAt(run, at));
-    });
+    // Kana read as the catalog writes it, before intents read the sentence (question-words.ts).
+    const questionWords = parsed.words.map((w) => this.reader.withKanaRead(w));
     const chunks: string[] = [...questionWords, ...parsed.phrases];
     const { means: intents, purposes } = this.input.vocabulary.intentsOf(questionWords.join(' '));
     const unitsByChunk = chunks.map((chunk) => this.reader.unitsOf(chunk));

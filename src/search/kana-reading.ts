@@ -97,8 +97,10 @@ export class KanaReadings {
 
 /**
  * A question typed all in katakana (カイシャヲウリタイ, ｶｲｼｬｦｳﾘﾀｲ once NFKC), in hiragana, to be
- * read as one typed in hiragana; undefined for katakana that is a word (a loanword). Told apart by
- * what a loanword never has: the particle ヲ, or a verb's ending at the end (…タイ, …マス, …ナイ).
+ * read as one typed in hiragana; undefined for katakana that is most likely a word. Told apart by
+ * the particle ヲ, which no loanword has, or a verb's ending at the end (…タイ, …マス, …ナイ),
+ * which some have (ネクタイ, クリスマス): the caller keeps the hiragana only when words are read
+ * from it (engine.ts).
  */
 export function katakanaSentence(text: string): string | undefined {
   if (!KATAKANA_TEXT.test(text) || !(text.includes('ヲ') || KATAKANA_VERB_END.test(text))) return undefined;

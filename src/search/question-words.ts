@@ -1,6 +1,6 @@
 import type { AnalyzedUnit } from './analyzer.js';
 import { isKanaOnly, termForm } from './normalize.js';
-import { endsLikeVerb, KanaReadings, MIN_READING } from './kana-reading.js';
+import { endsLikeVerb, KanaReadings, katakanaSentence, MIN_READING, readKanaWords } from './kana-reading.js';
 import type { CatalogIndex } from './catalog-index.js';
 
 /**
@@ -37,6 +37,27 @@ export class QuestionWords {
       return [{ term: kana, surface: normalized, reading: kana, parts: [] }];
     }
     return this.catalog.analyzer.units(normalized);
+  }
+
+  /**
+   * A chunk with its kana words written as the catalog writes them (kana-reading.ts), before
+   * intents read the sentence: きぎょうしたい大学生 means what 起業したい大学生 means. A question
+   * all in kana too: かいしゃをうりたい is read as 会社を売りたい, so the intent of selling one's
+   * company (事業承継) answers it, not the words 会社 and 売る alone; typed all in katakana
+   * (カイシャヲウリタイ), as if in hiragana. A kana word the index holds as written (まちづくり)
+   * stays as it is.
+   */
+  withKanaRead(chunk: string): string {
+    const typed = chunk.normalize('NFKC');
+    if (isKanaOnly(typed) && this.heldAsWritten(typed)) return chunk;
+    const hiragana = katakanaSentence(typed);
+    const asSentence = hiragana === undefined ? undefined : this.kanaRead(hiragana);
+    return asSentence !== undefined && asSentence !== hiragana ? asSentence : this.kanaRead(typed);
+  }
+
+  /** `text` with its kana words written as the catalog writes them, whatever the index holds in kana (a `相談:` value: ゆしゅつ → 輸出). */
+  kanaRead(text: string): string {
+    return readKanaWords(text.normalize('NFKC'), (run, at) => this.kanaWordAt(run, at));
   }
 
   /**
