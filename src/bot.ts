@@ -62,7 +62,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   // A stale index is built now and saved for the next start; the log says so (it takes seconds).
   const onRebuilt = (rebuilt: IndexRebuilt) => logger.warn({ component: 'search', ...rebuilt }, 'search index rebuilt from the catalog');
-  const live = await LiveEngine.load(paths, onRebuilt);
+  const live = await LiveEngine.load(paths, onRebuilt, undefined, () => logger.warn({ component: 'search' }, 'another process is rebuilding the search index: waiting for it'));
   // One warm-up at a time, of the engine being served: a reload stops the old engine's.
   let warming: RunningWarmUp | undefined;
   const warmUpSearch = () => {

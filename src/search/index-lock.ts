@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +44,10 @@ export async function takeIndexLock(indexFile: string, options: IndexLockOptions
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') return { waited, release: async () => {} };
       if (await abandoned(dir, staleMs)) {
-        await rm(dir, { recursive: true, force: true });
+        // Moved aside before it is removed: two waiters that both judged it abandoned would
+        // otherwise remove it twice, the second time the lock the first had just taken.
+        const aside = `${dir}.abandoned-${process.pid}-${randomBytes(4).toString('hex')}`;
+        if (await rename(dir, aside).then(() => true, () => false)) await rm(aside, { recursive: true, force: true });
         continue;
       }
       if (Date.now() - started > maxWaitMs) return { waited, release: async () => {} };
@@ -52,10 +56,23 @@ export async function takeIndexLock(indexFile: string, options: IndexLockOptions
       await sleep(pollMs);
       continue;
     }
-    await writeFile(path.join(dir, OWNER), JSON.stringify({ pid: process.pid, host: hostname() }));
-    return { waited, release: () => rm(dir, { recursive: true, force: true }) };
+    const token = randomBytes(8).toString('hex');
+    await writeFile(path.join(dir, OWNER), JSON.stringify({ pid: process.pid, host: hostname(), token }));
+    held.add(dir);
+    return {
+      waited,
+      release: async () => {
+        held.delete(dir);
+        // Only its own: a lock taken over meanwhile (this one judged stale) is another's now.
+        const owner = await readOwner(dir);
+        if (owner?.token === token) await rm(dir, { recursive: true, force: true });
+      },
+    };
   }
 }
+
+/** The locks this process holds: a lock naming this process's pid and not among them was left by an earlier process with the same pid (a container restarted). */
+const held = new Set<string>();
 
 /** The file in the lock directory naming the process that holds it. */
 const OWNER = 'owner';
@@ -69,13 +86,19 @@ async function abandoned(dir: string, staleMs: number): Promise<boolean> {
     return false; // released meanwhile: the next mkdir takes it
   }
   if (Date.now() - made > staleMs) return true;
-  let owner: { pid?: unknown; host?: unknown } | undefined;
+  const owner = await readOwner(dir);
+  if (!owner) return false; // being written, or left by a crash before it was: the age decides
+  if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
+  // This process's own pid on a lock it does not hold: an earlier process's, restarted with the same pid.
+  return owner.pid === process.pid ? !held.has(dir) : !alive(owner.pid);
+}
+
+async function readOwner(dir: string): Promise<{ pid?: unknown; host?: unknown; token?: unknown } | undefined> {
   try {
-    owner = JSON.parse(await readFile(path.join(dir, OWNER), 'utf8')) as { pid?: unknown; host?: unknown };
+    return JSON.parse(await readFile(path.join(dir, OWNER), 'utf8')) as { pid?: unknown; host?: unknown; token?: unknown };
   } catch {
-    return false; // being written, or left by a crash before it was: the age decides
+    return undefined;
   }
-  return owner.host === hostname() && typeof owner.pid === 'number' && !alive(owner.pid);
 }
 
 function alive(pid: number): boolean {

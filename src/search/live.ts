@@ -50,12 +50,13 @@ export class LiveEngine {
    * The engine for the catalog on disk. When the index file is missing or stale it is built
    * now and saved (where `paths.persistIndex` allows) so the next start loads it; `onRebuilt`
    * is told, for a log line. `memoryLimitBytes`: the memory this process may use (default the
-   * OS's limit; tests set it).
+   * OS's limit; tests set it). `onWaitForIndex`: told when another process is rebuilding the
+   * index file and this start waits for it (index-lock.ts), for a log line.
    */
-  static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void, memoryLimitBytes = memoryLimit()): Promise<LiveEngine> {
+  static async load(paths: Paths, onRebuilt?: (rebuilt: IndexRebuilt) => void, memoryLimitBytes = memoryLimit(), onWaitForIndex?: () => void): Promise<LiveEngine> {
     // The catalog's YAML is not read first: a current index holds the sources. Reading it took
     // 505 MiB at 10,000 programs, and the bot was killed in a 256 MB container at start.
-    const loaded = await loadTelling(paths, memoryLimitBytes === undefined ? {} : { memoryLimitBytes }, onRebuilt);
+    const loaded = await loadTelling(paths, { ...(memoryLimitBytes === undefined ? {} : { memoryLimitBytes }), ...(onWaitForIndex ? { onWaitForIndex } : {}) }, onRebuilt);
     return new LiveEngine(paths, loaded.engine, loaded.analyzer, loaded.fingerprint(), loaded.files, memoryLimitBytes, onRebuilt);
   }
 

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listCatalogFiles } from '../catalog/files.js';
 import { unusedNeeds, type NeedsTaxonomy } from '../catalog/needs.js';
@@ -9,7 +9,7 @@ import { BUILD_ID, type Paths } from '../config.js';
 import { catalogReadShortfall, memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { indexFileChunks, mayReplaceWithIndex, NotAnIndexFileError, readIndexFileContent } from './index-file.js';
-import { takeIndexLock } from './index-lock.js';
+import { takeIndexLock, type IndexLock } from './index-lock.js';
 import { isImported } from '../sources/program.js';
 import { importedPrograms } from '../sources/serve.js';
 import type { Analyzer } from './analyzer.js';
@@ -62,7 +62,7 @@ export interface LoadSearchEngineOptions {
   filesFingerprint?: string;
   /** Called once when another process is rebuilding the index file: this one waits for it (index-lock.ts). */
   onWaitForIndex?: () => void;
-  /** Set by loadSearchEngine itself when it holds the index file's lock: not taken again. */
+  /** Set by loadSearchEngine itself for its second look, which the first's lock covers: no lock taken. */
   lockHeld?: boolean;
   /**
    * The memory this process may use, in bytes (default: the OS's limit, process.constrainedMemory:
@@ -274,6 +274,21 @@ export async function engineFromIndex(json: SerializedSearchIndex, sources: Sour
  * the catalog is analysed with kuromoji now.
  */
 export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOptions = {}): Promise<LoadedSearchEngine> {
+  const first = await loadOrLock(paths, options);
+  if (!('written' in first)) return first;
+  // Another process rebuilt the index file meanwhile: loaded again, holding its lock (so that if
+  // it is still stale only this one rebuilds it), once the first look's index and sources are
+  // let go (at 100,000 programs both are hundreds of MB).
+  try {
+    return (await loadOrLock(paths, { ...options, lockHeld: true })) as LoadedSearchEngine;
+  } finally {
+    await first.written.release();
+  }
+}
+
+/** loadSearchEngine's one look; `written`: the index file was written by another process since this one read it, and its lock is held. */
+async function loadOrLock(paths: Paths, options: LoadSearchEngineOptions): Promise<LoadedSearchEngine | { written: IndexLock }> {
+  const began = Date.now();
   const useIndexFile = options.useIndexFile !== false;
   const { json, refused } = useIndexFile ? await readIndexFileOrWhy(paths.indexFile) : {};
   // Imported programs (shien sync) live in the data directory, not in the files hashed here:
@@ -302,11 +317,22 @@ export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOp
   if (stale) refuseShort(shortfall(rebuildNeedsMiB(sources.programs.length), limit), limit, `${stale}。索引を作り直す`, paths);
   // One process rebuilds the file at a time (index-lock.ts); one that waited loads what was written.
   const lock = files !== undefined && useIndexFile && !options.lockHeld ? await takeIndexLock(paths.indexFile, { ...(options.onWaitForIndex ? { onWait: options.onWaitForIndex } : {}) }) : undefined;
+  // Looked at again once the lock is ours: a process that held it may have written the file after
+  // this one read it, even if this one never waited (it came just after). Both rebuilt, in review.
+  if (lock && (lock.waited || (await modifiedSince(paths.indexFile, began)))) return { written: lock };
   try {
-    if (lock?.waited) return await loadSearchEngine(paths, { ...options, lockHeld: true });
     return await buildAndSave(paths, options, sources, files, stale);
   } finally {
     await lock?.release();
+  }
+}
+
+/** Whether `file` was modified at or after `time` (ms since the epoch); false when it is not there. */
+async function modifiedSince(file: string, time: number): Promise<boolean> {
+  try {
+    return (await stat(file)).mtimeMs >= time;
+  } catch {
+    return false;
   }
 }
 

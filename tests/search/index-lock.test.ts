@@ -54,6 +54,28 @@ describe('takeIndexLock', () => {
     await lock.release();
   });
 
+  it("takes over a lock naming this process's pid that this process does not hold (a container restarted with the same pid)", async () => {
+    const file = await fresh();
+    await mkdir(`${file}.lock`);
+    await writeFile(path.join(`${file}.lock`, 'owner'), JSON.stringify({ pid: process.pid, host: hostname(), token: 'earlier' }));
+    const lock = await takeIndexLock(file, { pollMs: 5, maxWaitMs: 100, onWait: () => expect.unreachable('waited for itself') });
+    expect(lock.waited).toBe(false);
+    // One it does hold is waited for, within the same process too.
+    let told = 0;
+    const again = await takeIndexLock(file, { pollMs: 5, maxWaitMs: 30, onWait: () => told++ });
+    expect(again.waited).toBe(true);
+    expect(told).toBe(1);
+    await lock.release();
+  });
+
+  it('release leaves a lock that another process took over meanwhile', async () => {
+    const file = await fresh();
+    const lock = await takeIndexLock(file);
+    await writeFile(path.join(`${file}.lock`, 'owner'), JSON.stringify({ pid: process.pid + 1, host: hostname(), token: 'theirs' }));
+    await lock.release();
+    expect(await readdir(path.dirname(file))).toEqual(['index.json.lock']);
+  });
+
   it('where no lock can be made (no such directory), goes on without one', async () => {
     const file = path.join(await fresh(), 'missing', 'index.json');
     const lock = await takeIndexLock(file, { onWait: () => expect.unreachable('waited') });
