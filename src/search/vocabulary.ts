@@ -130,8 +130,9 @@ export class Vocabulary {
 
   /**
    * The need (相談の種類) a `相談:` value names among `names` (the needs programs list, and the
-   * taxonomy's): one whose whole name it is, else the one name containing it, compared with width, case, kana, spaces and spelling variants folded (the
-   * query was folded before it was read: 子ども is 子供 by then). `many`: the names it could be.
+   * taxonomy's): one whose whole name it is, else the one name containing it; `many`: every name
+   * containing it, when there are several. Compared with width, case, kana, spaces and spelling
+   * variants folded (the query was folded before it was read: 子ども is 子供 by then).
    */
   needNamed(value: string, names: Iterable<string>): { need?: string; many?: string[] } {
     const form = (text: string) => compactForm(this.fold(text));
