@@ -110,7 +110,7 @@ export function katakanaSentence(text: string): string | undefined {
 const KATAKANA_TEXT = /^[\p{Script=Katakana}ー]+$/u;
 const KATAKANA_VERB_END = /(?:タイ|タイデス|マス|マセン|ナイ|ホシイ|テクダサイ)$/u;
 
-const HIRAGANA_RUN = /\p{Script=Hiragana}{3,}/gu;
+const HIRAGANA_RUN = /[\p{Script=Hiragana}ー]{3,}/gu;
 /** A verb's ending (after する too) and the conjunction after it that starts another clause (たいし, したいけど, ないので, たくて). */
 const CLAUSE_JOINT = /^し?(?:たい|ます|ない|たく)(?:し|けど|けれど|ので|から|が|て)/u;
 const KANJI = /\p{Script=Han}/u;

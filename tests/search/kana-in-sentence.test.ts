@@ -191,6 +191,11 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
       }
     });
 
+    it('a katakana word with a long vowel inside a kana question (ドローンヲツカイタイ put インバウンド対策事業 first)', () => {
+      const engine = engines[kind];
+      for (const q of ['ドローンヲツカイタイ', 'どろーんをつかいたい']) expect(engine.search(q, { limit: 1 }).hits[0]?.program.name, q).toContain('ドローン');
+    });
+
     it('two needs typed in kana: the second clause is read too (only the loan answered)', () => {
       const engine = engines[kind];
       const terms = engine.search('おかねをかりたいしせつびもかいたい', { limit: 5 }).hits.flatMap((h) => h.terms);
