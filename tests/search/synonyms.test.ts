@@ -229,6 +229,15 @@ describe('intents not said (unless)', () => {
     expect(labels('会社を売り込みたい')).toEqual([]);
   });
 
+  it('a phrase matches with its particle dropped before a verb written with its ending, not before a noun', () => {
+    // 会社売りたい listed ASEAN 販路 programs first (the walk-through).
+    expect(labels('会社売りたい')).toEqual(['事業承継']);
+    expect(labels('会社売り込みたい')).toEqual([]);
+    // 会社売上 is the company's sales.
+    expect(labels('会社売上を伸ばしたい')).toEqual([]);
+    expect(labels('お金借りたい')).toEqual(['融資']);
+  });
+
   it('is read from synonyms.yaml, validated like the rest', () => {
     expect(SynonymsFileSchema.safeParse({ intents: [{ says: ['借りたい'], unless: [''], means: ['融資'] }] }).success).toBe(false);
     expect(SynonymsFileSchema.safeParse({ intents: [{ says: ['借りたい'], unless: ['店舗を借り'], means: ['融資'] }] }).success).toBe(true);
