@@ -41,7 +41,7 @@ export interface ContactView {
   contacts: ContactBlock[];
   /** Contacts not shown (past MAX_CONTACTS_SHOWN). */
   more: number;
-  /** 「登録: <@user> YYYY-MM-DD」 for a contact entered by staff. */
+  /** 「登録: <@user> YYYY-MM-DD」 for a contact entered by staff (「登録: スタッフ …」 where others see it: contact-blocks.ts). */
   edited?: string;
 }
 

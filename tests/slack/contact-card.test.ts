@@ -121,7 +121,11 @@ describe('the contact on a card', () => {
     const text = contactPart(card(agency, { contacts }));
     expect(text).toContain('電話: 099-222-2222');
     expect(text).not.toContain('099-000-0000');
-    expect(text).toContain('登録: <@U0ADMIN> 2026-11-27');
+    // Named as staff, not mentioned: a card shared into a channel pinged the editor each time.
+    expect(text).toContain('登録: スタッフ 2026-11-27');
+    expect(text).not.toContain('<@U0ADMIN>');
+    // On staff's own view (with 連絡先を編集), which nobody else sees, by mention.
+    expect(contactPart(card(agency, { contacts, editContact: true }))).toContain('登録: <@U0ADMIN> 2026-11-27');
   });
 
   it('offers 連絡先を編集 only when asked (staff), pointing at what the card shows', () => {

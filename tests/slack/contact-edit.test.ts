@@ -168,12 +168,18 @@ describe('the form', () => {
     const logged = app.rawLogs.join('\n');
     for (const value of ['099-222-2222', '２２２２', '経営支援課', 'example.jp', '8:30']) expect(logged).not.toContain(value);
 
-    // Everyone's card now shows the edit, over the YAML, with who entered it.
+    // Everyone's card now shows the edit, over the YAML, entered by staff (no mention: shared
+    // into a channel, it pinged the editor).
     const card = readText(await details(ADVISOR));
     expect(card).toContain('電話: 099-222-2222');
     expect(card).toContain('窓口: 経営支援課');
     expect(card).toContain('確認 2026-11-27（<https://example.jp/access/|出典>）');
-    expect(card).toContain(`登録: <@${ADMIN}> 2026-11-27`);
+    expect(card).toContain('登録: スタッフ 2026-11-27');
+    expect(card).not.toContain(`<@${ADMIN}>`);
+    // Shared into a channel by an advisor: the one mention is the sharer's.
+    await app.click(blockAction({ action_id: ACTIONS.share, value: PROGRAM_ID, user_id: ADVISOR, channel_id: 'C0TEAM' }));
+    const post = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
+    expect(JSON.stringify(post.body).match(/<@U[A-Z0-9]+>/g)).toEqual([`<@${ADVISOR}>`]);
     expect(card).not.toContain('連絡先未登録');
 
     // The next form starts from the stored contact.

@@ -21,6 +21,12 @@ const MRKDWN_CONTACT: ContactMarkup = {
   },
   user: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
 };
+/**
+ * The same, naming who entered a contact only as 「スタッフ」: a card shared into a channel (or
+ * answered to a mention, in a DM) pinged that member each time it was posted (walk-through).
+ * The editor is named by mention on staff's own view only, which nobody else sees.
+ */
+const MRKDWN_CONTACT_UNNAMED: ContactMarkup = { ...MRKDWN_CONTACT, user: () => 'スタッフ' };
 
 export interface ContactBlocksOptions {
   /** Today, for marking contacts checked more than a year ago (tests inject it). */
@@ -33,7 +39,7 @@ export interface ContactBlocksOptions {
 
 /** Whom to call: each desk with what its source gives, when it was checked and who entered it. */
 export function contactBlocks(resolved: ResolvedContacts, options: ContactBlocksOptions = {}): Block[] {
-  const view = contactView(resolved, options.today ?? new Date(), MRKDWN_CONTACT);
+  const view = contactView(resolved, options.today ?? new Date(), options.editContact ? MRKDWN_CONTACT : MRKDWN_CONTACT_UNNAMED);
   const title = `*${options.title ?? '問い合わせ先'}*`;
   const build = (shown: number): Block[] => {
     const blocks: Block[] = [];
