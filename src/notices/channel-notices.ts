@@ -55,9 +55,12 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
     }
   };
   const turnOn = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> => {
-    const outcome = await store.subscribe(channel, await currentIds(), { source, by: user, now: clock.now() });
+    const ids = await currentIds();
+    const outcome = await store.subscribe(channel, ids, { source, by: user, now: clock.now() });
     if (outcome.status === 'already') return `このチャンネルの新着通知はすでに *オン* です。毎日 ${config.at} にお知らせします。`;
-    return `このチャンネルの新着通知を *オン* にしました。今あるカタログの ${outcome.baseline} 件は既知として扱い、毎日 ${config.at} に新しく追加された事業だけをお知らせします。\n${INVITE_NOTE}`;
+    // Every program now is known after this, whether stored just now or when it was first on
+    // (outcome.baseline counts only the new ones: turned on again, it said 0 件).
+    return `このチャンネルの新着通知を *オン* にしました。今あるカタログの ${ids.length} 件は既知として扱い、毎日 ${config.at} に新しく追加された事業だけをお知らせします。\n${INVITE_NOTE}`;
   };
   const turnOff = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> =>
     (await store.unsubscribe(channel, { source, by: user, now: clock.now() })) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';

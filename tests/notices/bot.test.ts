@@ -92,6 +92,31 @@ describe('/支援 通知', () => {
     expect(await store.subscription('G0GROUPDM')).toBeUndefined();
   });
 
+  it('通知オン (no space), 通知:状態, 通知：オフ work as 通知 オン… did; turned on again, the whole catalog is named as known', async () => {
+    // They were searched for: 「通知オン」 listed five ハンズオン支援 programs on オン.
+    const ask = async (text: string, channel = 'C0SPACES') => String((await responseTo(app, (await app.command(text, { channel, user: 'U0ADVISOR' })).responseId)).text);
+    expect(await ask('通知オン')).toContain('*オン* にしました');
+    expect(await ask('通知:状態')).toContain('*オン*');
+    expect(await ask('通知：オフ')).toContain('*オフ* にしました');
+    // Back on: all the catalog is known (it said 0 件, counting only the ids stored anew).
+    expect(await ask('通知 オン')).toContain(`${BUNDLED_PROGRAMS} 件は既知`);
+    await ask('通知 オフ'); // the digests below go to the channels they subscribe
+    // A word that only begins with 通知 is still a search.
+    expect(await ask('通知書', 'C0OTHER')).not.toContain('オン / オフ / 状態');
+  });
+
+  it('in a DM or a mention, 通知 オン points to the slash command instead of searching for オン', async () => {
+    await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: '通知 オン', ts: '1700000300.000100' });
+    const dm = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
+    expect(String(dm.body.text)).toContain('`/支援 通知 オン`');
+    expect(dm.body.blocks).toBeUndefined();
+    await app.event({ type: 'app_mention', user: 'U0ADVISOR', text: '<@U0BOT> 通知オン', ts: '1700000300.000200', channel: 'C0MENTION' });
+    const mention = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[1]);
+    expect(mention.body).toMatchObject({ channel: 'C0MENTION', thread_ts: '1700000300.000200' });
+    expect(String(mention.body.text)).toContain('`/支援 通知 オン`');
+    expect(await store.subscription('C0MENTION')).toBeUndefined();
+  });
+
   it('anything else after 通知 gets the usage, and nothing changes', async () => {
     const answer = await notify('たぶん');
     expect(answer).toContain('オン / オフ / 状態');

@@ -275,6 +275,13 @@ describe('mentions, DMs and App Home', () => {
     expect(app.fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
+  it('a DM asked in a thread is answered in that thread (it went to the top of the DM)', async () => {
+    await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: '輸出', ts: '1700000040.000200', thread_ts: '1700000040.000100' });
+    const post = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
+    expect(post.body).toMatchObject({ channel: 'D0ADVISOR', thread_ts: '1700000040.000100' });
+    expect(textOf(post.body)).toContain('「輸出」');
+  });
+
   it('App Home shows how to use and browse buttons; a browse button opens the programs in a modal', async () => {
     await app.event({ type: 'app_home_opened', user: 'U0ADVISOR', channel: 'D0ADVISOR', tab: 'home', event_ts: '1700000007.000700' });
     const publish = await app.fake.waitFor(() => app.fake.callsTo('views.publish')[0]);

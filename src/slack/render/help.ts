@@ -72,7 +72,7 @@ export function helpLines(command = '/支援'): string[] {
     `\`${command} 目的:資金繰り\` — 目的で絞る (${FILTER_FORMS.purpose})`,
     `\`${command} 相談:運転資金\` — 相談の種類で絞る (${FILTER_FORMS.need})。一覧は \`${needListCommand(command)}\``,
     `\`${command} 補助金 機関:県 予算:500万以下\` — 言葉と条件は組み合わせられます`,
-    `\`${command} 通知 オン\` / \`通知 オフ\` / \`通知 状態\` — このチャンネルに新しく追加された事業を毎朝お知らせ`,
+    `\`${command} 通知 オン\` / \`${command} 通知 オフ\` / \`${command} 通知 状態\` — このチャンネルに新しく追加された事業を毎朝お知らせ`,
   ];
 }
 

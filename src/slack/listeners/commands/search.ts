@@ -2,11 +2,10 @@ import type { App } from '@slack/bolt';
 import { answerText, fromSlackText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import type { ShienServices } from '../../services.js';
+import { noticeArgs } from '../../notice-command.js';
 
 /** Both names: `/支援`, and the ASCII `/shien` that keeps the app installable anywhere. */
 export const SLASH_COMMANDS = ['/支援', '/shien'] as const;
-
-const NOTICES = /^通知(\s+|$)/;
 
 /** `/支援 <query>` → an ephemeral answer; `/支援` alone, help, ヘルプ → how to search. */
 export function registerSearchCommand(app: App, services: ShienServices): void {
@@ -18,9 +17,10 @@ export function registerSearchCommand(app: App, services: ShienServices): void {
         services,
         { kind: 'command', name, user: command.user_id, channel: command.channel_id },
         async (log) => {
-          if (NOTICES.test(text.trim()) && services.notices) {
+          const noticeWords = noticeArgs(text);
+          if (noticeWords !== undefined && services.notices) {
             log.subcommand = 'notices';
-            const reply = await services.notices.command(text.trim().replace(NOTICES, ''), { channel: command.channel_id, channelName: command.channel_name, user: command.user_id });
+            const reply = await services.notices.command(noticeWords, { channel: command.channel_id, channelName: command.channel_name, user: command.user_id });
             await respond({ response_type: 'ephemeral', text: reply });
             return;
           }
