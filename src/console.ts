@@ -9,6 +9,7 @@ import { agencyAsked } from './slack/answer.js';
 import { isNeedListRequest, needList } from './search/need-list.js';
 import { needListText } from './render/needs-text.js';
 import { helpLines, isHelpRequest } from './slack/render/help.js';
+import { noticeArgs } from './slack/notice-command.js';
 
 /**
  * The local console `npm start` opens without Slack tokens: type `/支援 創業` or just `創業`
@@ -16,8 +17,6 @@ import { helpLines, isHelpRequest } from './slack/render/help.js';
  * From a pipe: one answer per input line.
  */
 const COMMAND_PREFIX = /^\/(支援|shien)(\s+|$)/;
-/** `/支援 通知 オン` is a channel setting in Slack (as src/slack/listeners/commands/search.ts reads it). */
-const NOTICES = /^通知(\s+|$)/;
 const RESULTS_SHOWN = 5;
 
 /** `詳細 2` (the second program of the last answer), `詳細 p-…`, or a program's id alone. */
@@ -54,7 +53,8 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
     if (session.offset === 0) return `「${session.query}」の最初のページです。`;
     return answerPage(engine, session.query, Math.max(0, session.offset - RESULTS_SHOWN), session);
   }
-  if (NOTICES.test(query)) {
+  // `/支援 通知 オン` (通知オン…) is a channel setting in Slack, read as Slack reads it (notice-command.ts).
+  if (noticeArgs(query) !== undefined) {
     return '新着通知は Slack で使えます: 通知したいチャンネルで /支援 通知 オン (オフ・状態も同じ形)。このコンソールでは検索だけができます。';
   }
   if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()

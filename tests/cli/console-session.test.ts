@@ -160,6 +160,12 @@ describe('詳細 and 次 in the console (what Slack\'s buttons do)', () => {
     expect(answerConsoleLine(engine, '前', new ConsoleSession())).toContain('前の検索がありません');
   });
 
+  it('通知オン, written without a space as in Slack, says notices are a Slack setting (it searched for オン)', async () => {
+    const { answerConsoleLine } = await import('../../src/console.js');
+    for (const line of ['通知オン', '/支援 通知:状態', '通知 オン']) expect(answerConsoleLine(engine, line), line).toContain('新着通知は Slack で使えます');
+    expect(answerConsoleLine(engine, '通知書')).not.toContain('新着通知は Slack で使えます');
+  });
+
   it('help lists what the console takes for Slack\'s buttons: 詳細 番号, 次 / 前, quit', async () => {
     const { answerConsoleLine } = await import('../../src/console.js');
     const help = answerConsoleLine(engine, 'help');
