@@ -301,4 +301,14 @@ describe('who may change a channel’s notices from App Home', () => {
     const home = await homeOf('U0ADVISOR');
     expect(buttonsOf(home).some((b) => String(b.value).endsWith(':C0HIDDEN'))).toBe(false);
   });
+
+  it('a membership Slack refuses to tell (missing_scope): Home is drawn, that channel without its button, and the log says why', async () => {
+    // It published no Home at all: the how-to and the browse buttons went with it.
+    await notify('オン', 'C0NOSCOPE');
+    app.fake.on('conversations.members', () => ({ ok: false, error: 'missing_scope' }));
+    const home = await homeOf('U0ADVISOR');
+    expect(readText(home)).toContain('<#C0NOSCOPE>');
+    expect(buttonsOf(home).some((b) => String(b.value).endsWith(':C0NOSCOPE'))).toBe(false);
+    expect(log.logs.some((l) => l.method === 'conversations.members' && JSON.stringify(l.errors) === '["missing_scope"]')).toBe(true);
+  });
 });
