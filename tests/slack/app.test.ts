@@ -158,6 +158,13 @@ describe('/支援 and /shien', () => {
     expect(readText(answer)).not.toContain('&amp;amp;');
   });
 
+  it('an emoji (a shortcode on the wire) is no word: :rocket: 創業 answers as 創業 (it found nothing, for want of 「rocket」)', async () => {
+    const { responseId } = await app.command(':rocket: 創業 :+1::skin-tone-2:');
+    const answer = readText(await responseTo(app, responseId));
+    expect(answer).toMatch(/「創業」 \d+ 件/);
+    expect(answer).not.toContain('rocket');
+  });
+
   it('M&A typed in a DM (M&amp;A on the wire) is searched as M&A', async () => {
     await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: 'M&amp;A', ts: '1700000010.001000' });
     const post = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0]);
