@@ -124,6 +124,16 @@ describe('/支援 and /shien', () => {
     expect(detailsIds(await responseTo(app, 'page1'))).toEqual(all.slice(0, 5));
   });
 
+  it('a page button past the end (the catalog shrank since) shows the last page, not an empty one', async () => {
+    const total = engine.search('補助').total;
+    const { encodePageState } = await import('../../src/slack/render/results.js');
+    await app.click(blockAction({ action_id: 'results_page_next', value: encodePageState({ q: '補助', o: 5000 }), container: ephemeral, response_url: app.fake.responseUrl('past') }));
+    const last = await responseTo(app, 'past');
+    const from = Math.floor((total - 1) / 5) * 5;
+    expect(detailsIds(last)).toEqual(engine.search('補助').hits.map((h) => h.program.id).slice(from));
+    expect(detailsIds(last).length).toBeGreaterThan(0);
+  });
+
   it('次の5件 on an answer everyone sees (a thread) shows the next page only to whoever clicked', async () => {
     await app.event({ type: 'app_mention', user: 'U0ADVISOR', text: `<@${FAKE_BOT_USER_ID}> 補助`, ts: '1700000020.000100', channel: 'C0TEAM' });
     const answer = (await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0])).body;
