@@ -14,8 +14,9 @@ export function inView(body: BlockAction): boolean {
 /**
  * Shows `message` to whoever clicked, where they clicked:
  * - in a message: an ephemeral message, or (`how: 'replace'`, paging) the clicked message
- *   replaced — only when it is the clicker's own ephemeral answer: replacing a message in a
- *   thread or DM would change it for everyone who can see it;
+ *   replaced — only when nobody else sees it: the clicker's own ephemeral answer, or the bot's
+ *   answer in its DM with the clicker (pages there stacked up as ephemeral messages). Replacing
+ *   a message in a thread or a group DM would change it for everyone who can see it;
  * - in App Home: a modal; inside a modal: pushed on top (`'new'`) or in place (`'replace'`).
  */
 export async function showToClicker(args: ButtonArgs, title: string, message: Message, how: 'new' | 'replace'): Promise<void> {
@@ -39,7 +40,9 @@ export async function showToClicker(args: ButtonArgs, title: string, message: Me
     return;
   }
   const ownEphemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
-  await respond({ response_type: 'ephemeral', replace_original: how === 'replace' && ownEphemeral, text: message.text, blocks: message.blocks });
+  // A D… channel the bot answers in is its DM with one person: the clicker.
+  const ownDirectMessage = body.channel?.id?.startsWith('D') === true;
+  await respond({ response_type: 'ephemeral', replace_original: how === 'replace' && (ownEphemeral || ownDirectMessage), text: message.text, blocks: message.blocks });
 }
 
 /** A short ephemeral note to whoever clicked (errors, confirmations). */

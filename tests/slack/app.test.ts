@@ -134,6 +134,16 @@ describe('/支援 and /shien', () => {
     expect(detailsIds(last).length).toBeGreaterThan(0);
   });
 
+  it('次の5件 on the bot’s answer in a DM replaces it in place: only the one person sees it (pages stacked up as new messages)', async () => {
+    await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: '補助', ts: '1700000021.000100' });
+    const answer = (await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0])).body;
+    const next = buttonsOf(answer).find((b) => b.text.text === '次の5件')!;
+    await app.click(blockAction({ action_id: next.action_id, value: next.value!, user_id: 'U0ADVISOR', channel_id: 'D0ADVISOR', response_url: app.fake.responseUrl('dm-page') }));
+    const page = await responseTo(app, 'dm-page');
+    expect(page.replace_original).toBe(true);
+    expect(readText(page)).toContain('6〜10 件目');
+  });
+
   it('次の5件 on an answer everyone sees (a thread) shows the next page only to whoever clicked', async () => {
     await app.event({ type: 'app_mention', user: 'U0ADVISOR', text: `<@${FAKE_BOT_USER_ID}> 補助`, ts: '1700000020.000100', channel: 'C0TEAM' });
     const answer = (await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[0])).body;
