@@ -110,7 +110,8 @@ export function katakanaSentence(text: string): string | undefined {
 const KATAKANA_TEXT = /^[\p{Script=Katakana}ー]+$/u;
 const KATAKANA_VERB_END = /(?:タイ|タイデス|マス|マセン|ナイ|ホシイ|テクダサイ)$/u;
 
-const HIRAGANA_RUN = /[\p{Script=Hiragana}ー]{3,}/gu;
+// Long-vowel marks inside (どろーん), never first: the ー ending コーヒー is the katakana word's.
+const HIRAGANA_RUN = /\p{Script=Hiragana}[\p{Script=Hiragana}ー]{2,}/gu;
 /** A verb's ending (after する too) and the conjunction after it that starts another clause (たいし, したいけど, ないので, たくて). */
 const CLAUSE_JOINT = /^し?(?:たい|ます|ない|たく)(?:し|けど|けれど|ので|から|が|て)/u;
 const KANJI = /\p{Script=Han}/u;

@@ -177,15 +177,16 @@ function wordPattern(word: string): RegExp {
 /**
  * An intent's phrase as a pattern: written as staff wrote it, except that a particle after a
  * kanji or katakana word stands for any of を/が/も/は (人を雇 also finds 人も雇いたい), or for none
- * before a verb written with its ending (会社を売 finds 会社売りたい, not 会社売上).
+ * before a kanji with kana after it (会社を売 finds 会社売りたい, not 会社売上 nor 会社売れ行き).
  */
 function saysPattern(says: string): RegExp {
-  // Or no particle at all before a verb written with its ending (会社売りたい, 店閉めたい), but not
-  // before a noun (会社売上 is the company's sales, not its sale).
+  // Or no particle at all before a kanji written with kana after it (会社売りたい, 店閉めたい), but
+  // not before another kanji (会社売上 is the company's sales, not its sale) nor before れ (会社売れ行き,
+  // 売れる商品: selling well, not being sold). The kana is not checked to be a verb's ending.
   return new RegExp(
     escapeRegExp(says).replace(PARTICLE_AFTER_WORD, (_, at: number, text: string) => {
       const next = text[at + 1]!;
-      return /\p{Script=Han}/u.test(next) ? `(?:[をがもは]|(?=${next}\\p{Script=Hiragana}))` : '[をがもは]';
+      return /\p{Script=Han}/u.test(next) ? `(?:[をがもは]|(?=${next}(?!れ)\\p{Script=Hiragana}))` : '[をがもは]';
     }),
     'u',
   );

@@ -8,8 +8,12 @@ import { isHelpRequest, renderHelp } from './render/help.js';
 import { renderNeedList } from './render/needs.js';
 import { renderResults, searchPage } from './render/results.js';
 
-/** An emoji as Slack writes it in text, with its skin tone; standing apart (予算:100万 is no emoji). */
-const EMOJI_SHORTCODE = /(?<![\p{L}\p{N}:])(?::[a-z0-9_+'-]+:)+(?![\p{L}\p{N}])/giu;
+/**
+ * An emoji as Slack writes it in text, with its skin tone: a name with a letter in it (or :+1:)
+ * between colons, touching Japanese or not (:rocket:創業), but not inside Latin text, times or URLs
+ * (10:30:00, 時間:10:00, https://x/:a:/).
+ */
+const EMOJI_SHORTCODE = /(?<![a-z0-9:/._-])(?::(?:[+-][a-z0-9_+'-]*|(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]+):)+(?![a-z0-9/])/giu;
 
 export interface Answer {
   message: Message;
@@ -22,7 +26,7 @@ export interface Answer {
  * and mentions, channels and links as `<…>` tokens. Mentions (`<@U123>`, `<!channel>`) are
  * how people address someone, not words to search; a channel or link reads as its label.
  * Emoji, which Slack sends as shortcodes (`:rocket:`, `:+1::skin-tone-2:`), are no words either:
- * `/支援 :rocket: 創業` found nothing, for want of 「rocket」.
+ * `/支援 :rocket: 創業` fell back to any word, saying 「rocket」 was not found.
  */
 export function fromSlackText(text: string): string {
   return text

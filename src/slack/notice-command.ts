@@ -6,11 +6,21 @@
  */
 export function noticeArgs(text: string): string | undefined {
   const t = text.trim();
-  return NOTICES.test(t) ? t.replace(NOTICES_PREFIX, '') : undefined;
+  // 通知締切オフ as 通知 締切 オフ: the deadline words are read apart.
+  return NOTICES.test(t) ? t.replace(NOTICES_PREFIX, '').replace(/^締切(?=\S)/u, '締切 ') : undefined;
 }
 
-/** 通知 alone, before a space or a colon, or right before one of its words. */
-const NOTICES = /^通知(?=$|[\s:：]|オン|オフ|状態|締切|on(?![a-z])|off(?![a-z]))/iu;
+/**
+ * Whether a DM or a mention asks for the notices: 通知 alone or with one of its words. Anything
+ * else after 通知 (通知 書類) is a search there; the slash command answers it with the usage.
+ */
+export function asksForNotices(text: string): boolean {
+  const args = noticeArgs(text);
+  return args !== undefined && /^(?:|オン|オフ|状態|締切(?:\s+\S+)?|on|off)$/iu.test(args.trim());
+}
+
+/** 通知 alone, before a space or a colon, or right before one of its words as a whole word (not 通知オンライン). */
+const NOTICES = /^通知(?=$|[\s:：]|締切|(?:オン|オフ|状態|on|off)(?![\p{Script=Katakana}ーa-z]))/iu;
 const NOTICES_PREFIX = /^通知[\s:：]*/u;
 
 /** A DM or a mention that asks for the notices: they are set with the slash command, in the channel. */

@@ -101,8 +101,12 @@ describe('/支援 通知', () => {
     // Back on: all the catalog is known (it said 0 件, counting only the ids stored anew).
     expect(await ask('通知 オン')).toContain(`${BUNDLED_PROGRAMS} 件は既知`);
     await ask('通知 オフ'); // the digests below go to the channels they subscribe
-    // A word that only begins with 通知 is still a search.
-    expect(await ask('通知書', 'C0OTHER')).not.toContain('オン / オフ / 状態');
+    // A word that only begins with 通知 (or whose next word only begins with オン) is still a search.
+    for (const search of ['通知書', '通知オンライン申請', '通知オフィス']) {
+      const answer = await ask(search, 'C0OTHER');
+      expect(answer, search).toContain(`「${search}」`);
+      expect(answer, search).not.toContain('オン / オフ / 状態');
+    }
   });
 
   it('in a DM or a mention, 通知 オン points to the slash command instead of searching for オン', async () => {
@@ -115,6 +119,10 @@ describe('/支援 通知', () => {
     expect(mention.body).toMatchObject({ channel: 'C0MENTION', thread_ts: '1700000300.000200' });
     expect(String(mention.body.text)).toContain('`/支援 通知 オン`');
     expect(await store.subscription('C0MENTION')).toBeUndefined();
+    // Other words after 通知 are a search in a DM (通知 書類 was pointed to the slash command).
+    await app.event({ type: 'message', channel_type: 'im', channel: 'D0ADVISOR', user: 'U0ADVISOR', text: '通知 補助金', ts: '1700000300.000300' });
+    const search = await app.fake.waitFor(() => app.fake.callsTo('chat.postMessage')[2]);
+    expect(String(search.body.text)).not.toContain('/支援 通知 オン');
   });
 
   it('anything else after 通知 gets the usage, and nothing changes', async () => {

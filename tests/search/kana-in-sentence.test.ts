@@ -196,6 +196,12 @@ describe('kana words in sentences, on the bundled catalog (both engines)', () =>
       for (const q of ['ドローンヲツカイタイ', 'どろーんをつかいたい']) expect(engine.search(q, { limit: 1 }).hits[0]?.program.name, q).toContain('ドローン');
     });
 
+    it('a kana run after a katakana word ending in ー is still read (コーヒーをゆしゅつしたい stayed as typed, in review)', () => {
+      const engine = engines[kind] as unknown as { reader: { withKanaRead(text: string): string } };
+      expect(engine.reader.withKanaRead('コーヒーをゆしゅつしたい')).toBe('コーヒーを輸出したい');
+      expect(engine.reader.withKanaRead('センターでかいしゃをうりたい')).toBe('センターで会社を売りたい');
+    });
+
     it('two needs typed in kana: the second clause is read too (only the loan answered)', () => {
       const engine = engines[kind];
       const terms = engine.search('おかねをかりたいしせつびもかいたい', { limit: 5 }).hits.flatMap((h) => h.terms);

@@ -179,10 +179,17 @@ describe('/支援 and /shien', () => {
   });
 
   it('an emoji (a shortcode on the wire) is no word: :rocket: 創業 answers as 創業 (it found nothing, for want of 「rocket」)', async () => {
-    const { responseId } = await app.command(':rocket: 創業 :+1::skin-tone-2:');
-    const answer = readText(await responseTo(app, responseId));
-    expect(answer).toMatch(/「創業」 \d+ 件/);
-    expect(answer).not.toContain('rocket');
+    for (const typed of [':rocket: 創業 :+1::skin-tone-2:', ':rocket:創業', '創業:tada:']) {
+      const { responseId } = await app.command(typed);
+      const answer = readText(await responseTo(app, responseId));
+      expect(answer, typed).toMatch(/「創業」 \d+ 件/);
+      expect(answer, typed).not.toMatch(/rocket|tada/);
+    }
+  });
+
+  it('what looks like an emoji inside times, filters and links is left alone', async () => {
+    const { fromSlackText } = await import('../../src/slack/answer.js');
+    for (const typed of ['時間:10:00-12:00', '10:30:00', '予算:100万以上', 'https://example.jp/:x:/']) expect(fromSlackText(typed)).toBe(typed);
   });
 
   it('M&A typed in a DM (M&amp;A on the wire) is searched as M&A', async () => {

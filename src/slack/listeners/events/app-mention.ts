@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { answerText, fromSlackText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import type { ShienServices } from '../../services.js';
-import { noticeArgs, NOTICES_BY_COMMAND_TEXT } from '../../notice-command.js';
+import { asksForNotices, NOTICES_BY_COMMAND_TEXT } from '../../notice-command.js';
 
 /** `@shien 創業` in a channel → the answer in a thread under the mention. */
 export function registerAppMention(app: App, services: ShienServices): void {
@@ -14,7 +14,7 @@ export function registerAppMention(app: App, services: ShienServices): void {
       async (log) => {
         const text = fromSlackText(event.text);
         // The notices are set with the slash command (who may change them is checked there).
-        if (services.notices && noticeArgs(text) !== undefined) {
+        if (services.notices && asksForNotices(text)) {
           log.subcommand = 'notices';
           await say({ thread_ts, text: NOTICES_BY_COMMAND_TEXT });
           return;

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { answerText, fromSlackText } from '../../answer.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
 import type { ShienServices } from '../../services.js';
-import { noticeArgs, NOTICES_BY_COMMAND_TEXT } from '../../notice-command.js';
+import { asksForNotices, NOTICES_BY_COMMAND_TEXT } from '../../notice-command.js';
 
 /**
  * A DM to the bot → the answer in the DM, in the thread it was asked in (it went to the DM's
@@ -17,7 +17,7 @@ export function registerDirectMessage(app: App, services: ShienServices): void {
       { kind: 'event', name: 'message.im', user: event.user, channel: event.channel, retry: context.retryNum },
       async (log) => {
         const text = fromSlackText(event.text ?? '');
-        if (services.notices && noticeArgs(text) !== undefined) {
+        if (services.notices && asksForNotices(text)) {
           log.subcommand = 'notices';
           await say({ ...thread, text: NOTICES_BY_COMMAND_TEXT });
           return;
