@@ -249,6 +249,9 @@ describe('intents not said (unless)', () => {
       const engine = engines[kind];
       for (const q of ['空き店舗を借りたい', '事務所を借りたい', '知恵を貸してほしい']) expect(engine.search(q).expandedWith, `${kind} ${q}`).not.toContain('融資');
       expect(engine.search('会社を売り込みたい').expandedWith, kind).not.toContain('事業承継');
+      // A shop's closing time, or a closure for a while, is no closing down (review).
+      for (const q of ['店を閉める時間を延ばしたい', '店閉める時間', '臨時休業で店を閉めた']) expect(engine.search(q).expandedWith, `${kind} ${q}`).not.toContain('事業承継');
+      expect(engine.search('店を閉めたい').expandedWith, kind).toContain('事業承継');
       expect(engine.search('お金を借りたい').expandedWith, kind).toContain('融資');
     }
   });
