@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../slack-config.js';
 import { boltLogger } from '../log.js';
+import { RecentPermissions } from './channel-permission.js';
 import { InFlight } from './handled.js';
 import { registerListeners } from './listeners/index.js';
 import { dropRedeliveries } from './middleware/drop-redeliveries.js';
@@ -74,7 +75,7 @@ export function createSlackApp(config: Exclude<SlackConfig, { mode: 'console' }>
     app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   }
   app.use(dropRedeliveries(services.logger, services.firstDelivery));
-  registerListeners(app, { ...services, inFlight });
+  registerListeners(app, { ...services, inFlight, homePermissions: services.homePermissions ?? new RecentPermissions() });
   let server: Server | undefined;
 
   return {

@@ -36,5 +36,34 @@ export function noticePermission(client: App['client'], adminUsers: ReadonlySet<
   };
 }
 
+/**
+ * Answers of a NoticePermission remembered for `ttlMs`, for drawing App Home only: each open asked
+ * Slack once per listed channel (up to 40, each up to 20 pages), and Slack opens Home on every
+ * click on its tab. A click on a button is still checked afresh (notice-toggle.ts). Errors are
+ * not remembered; past `maxEntries` the memory starts again.
+ */
+export class RecentPermissions {
+  private readonly answers = new Map<string, { allowed: boolean; at: number }>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /** `permission`, answering from memory what it answered within `ttlMs`. */
+  remembering(permission: NoticePermission): NoticePermission {
+    return async (user, channel) => {
+      const key = `${user}\n${channel}`;
+      const known = this.answers.get(key);
+      if (known && this.now() - known.at < this.ttlMs) return known.allowed;
+      const allowed = await permission(user, channel);
+      if (this.answers.size >= this.maxEntries) this.answers.clear();
+      this.answers.set(key, { allowed, at: this.now() });
+      return allowed;
+    };
+  }
+}
+
 /** Said when someone who may not change a channel's notices presses a (stale) button for it. */
 export const NOT_A_MEMBER_TEXT = 'このチャンネルの通知を変更できるのは、チャンネルのメンバーと管理者 (SHIEN_ADMIN_USERS) だけです。チャンネルに参加してからもう一度お試しください。';

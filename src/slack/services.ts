@@ -3,6 +3,7 @@ import type { ContactService } from '../contacts/service.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Block, Message } from './blocks.js';
 import type { InFlight } from './handled.js';
+import type { RecentPermissions } from './channel-permission.js';
 
 /** What `/支援 通知 …` and App Home need from the notices feature (src/notices). */
 export interface ChannelNotices {
@@ -42,4 +43,6 @@ export interface ShienServices {
   database?: () => { ok: true } | { ok: false; error: string };
   /** Set by createSlackApp: requests still running, for a graceful SIGTERM. */
   inFlight?: InFlight;
+  /** Who may change which channel's notices, as App Home last asked Slack (default: made by createSlackApp, a minute). */
+  homePermissions?: RecentPermissions;
 }

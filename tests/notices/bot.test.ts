@@ -292,6 +292,24 @@ describe('who may change a channel’s notices from App Home', () => {
     expect(await store.subscription('C0PRIVATE2')).toBeUndefined();
   });
 
+  it('App Home opened again within a minute asks Slack nothing new; a click on its button is still checked afresh', async () => {
+    // Each open asked conversations.members once per listed channel, and Slack opens Home on every click on its tab.
+    await notify('オン', 'C0CACHED');
+    app.fake.setMembers('C0CACHED', ['UBOT', 'U0ADVISOR']);
+    const first = await homeOf('U0ADVISOR');
+    expect(buttonsOf(first).some((b) => b.value === 'off:C0CACHED')).toBe(true);
+    const asked = app.fake.callsTo('conversations.members').length;
+    expect(asked).toBeGreaterThan(0);
+    await homeOf('U0ADVISOR');
+    expect(app.fake.callsTo('conversations.members')).toHaveLength(asked);
+    // The member leaves; their (remembered) button is refused at the click.
+    app.fake.setMembers('C0CACHED', ['UBOT']);
+    await app.click(blockAction({ action_id: NOTICE_ACTIONS.toggle, value: 'off:C0CACHED', user_id: 'U0ADVISOR', view: { id: 'VHOME', type: 'home', blocks: first.blocks } }));
+    const refusal = (await app.fake.waitFor(() => app.fake.callsTo('views.open')[0])).body.view;
+    expect(readText(refusal)).toContain('チャンネルのメンバーと管理者');
+    expect((await store.status('C0CACHED')).active).toBe(true);
+  });
+
   it('an admin (SHIEN_ADMIN_USERS) may change a channel they are not in', async () => {
     await notify('オン', 'C0ELSEWHERE');
     app.fake.setMembers('C0ELSEWHERE', ['UBOT', 'U0ADVISOR']);

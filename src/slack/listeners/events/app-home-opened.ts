@@ -22,7 +22,8 @@ export function registerAppHomeOpened(app: App, services: ShienServices): void {
 
 export async function publishHome(client: App['client'], services: ShienServices, user: string): Promise<void> {
   const engine = services.engine();
-  const mayChange = noticePermission(client, services.adminUsers);
+  const asked = noticePermission(client, services.adminUsers);
+  const mayChange = services.homePermissions ? services.homePermissions.remembering(asked) : asked;
   // A membership Slack will not tell (an install made before channels:read and groups:read:
   // missing_scope) shows that channel without its button, and is logged: it left no Home at all.
   const refused = new Set<string>();
