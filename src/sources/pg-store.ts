@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createPool, describePostgresUrl, migrate, transaction, type Queryable } from '../db/postgres.js';
 import type { ImportedProgram, SourceName } from './program.js';
-import { contentHash } from './sqlite-store.js';
+import { contentHash, sameContent } from './sqlite-store.js';
 import type { ApplySyncInput, DeadlineAlerts, ImportStore, StoredProgram, SyncChanges, SyncRecord } from './store.js';
 
 /**
@@ -149,7 +149,7 @@ export class PgImportStore implements ImportStore {
               [program.id, input.source, data, hash, listFingerprint, at, baseline, ++seq],
             );
           }
-        } else if (row.content_hash !== hash || row.closed_at !== null) {
+        } else if (!sameContent(row.content_hash, program) || row.closed_at !== null) {
           changes.changed.push(program.id);
           if (!input.dryRun) {
             await db.query('UPDATE imported_programs SET data = $1, content_hash = $2, list_fingerprint = $3, last_changed = $4, last_seen = $4, closed_at = NULL WHERE id = $5', [

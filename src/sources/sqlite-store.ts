@@ -82,9 +82,27 @@ interface SyncRow {
 }
 
 /** The hash of what a program says (not when it was seen or closed). */
+/**
+ * A program's content hash: its JSON with every object's keys sorted. PostgreSQL's jsonb gives
+ * the keys back in its own order, so a program read back hashed otherwise and every new program
+ * was reported changed on the next sync (0 → 10 → 0, the operator walk-through).
+ */
 export function contentHash(program: ImportedProgram): string {
   const { closedAt: _closed, ...imported } = program.imported;
-  return createHash('sha256').update(JSON.stringify({ ...program, imported })).digest('hex').slice(0, 24);
+  return createHash('sha256').update(JSON.stringify(sortedKeys({ ...program, imported }))).digest('hex').slice(0, 24);
+}
+
+/** Whether `stored` (a row's content_hash) is `program`'s, by today's hash or by the one rows were stored with before it (keys as written). */
+export function sameContent(stored: string, program: ImportedProgram): boolean {
+  if (stored === contentHash(program)) return true;
+  const { closedAt: _closed, ...imported } = program.imported;
+  return stored === createHash('sha256').update(JSON.stringify({ ...program, imported })).digest('hex').slice(0, 24);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
 }
 
 function toStored(r: ProgramRow): StoredProgram {
@@ -169,7 +187,7 @@ export class SqliteImportStore implements ImportStore {
         if (!row) {
           changes.new.push(program.id);
           if (!input.dryRun) insert.run(program.id, input.source, data, hash, listFingerprint, at, at, at, baseline ? 1 : 0, ++seq);
-        } else if (row.content_hash !== hash || row.closed_at !== null) {
+        } else if (!sameContent(row.content_hash, program) || row.closed_at !== null) {
           changes.changed.push(program.id);
           if (!input.dryRun) update.run(data, hash, listFingerprint, at, at, program.id);
         } else if (!input.dryRun) seen.run(at, listFingerprint, program.id);
