@@ -84,19 +84,32 @@ export async function fetchJgrants(input: JgrantsFetchInput): Promise<JgrantsFet
   }
   if (toFetch.length) input.progress?.(`jGrants: 詳細を ${toFetch.length} 件取得します`);
   const details = new Map<string, JgrantsDetail | undefined>();
+  // Details that failed after the client's retries (5xx, not JSON): asked again next sync.
+  const failed: JgrantsRequestError[] = [];
+  const retry = new Set<string>();
   await pool(toFetch, DETAIL_CONCURRENCY, async (item) => {
     try {
       const { detail, problem } = await client.detail(item.id);
       if (problem) errors.push(`jg-${item.id}: 詳細を読めないため一覧の項目だけを使いました (${problem.message})`);
       details.set(item.id, detail);
     } catch (error) {
+      if (!(error instanceof JgrantsRequestError)) throw error;
       // A program the list names but whose detail is gone: keep what the list says.
-      if (error instanceof JgrantsRequestError && error.status === 404) {
-        errors.push(`jg-${item.id}: 詳細がありません (404)。一覧の項目だけを使いました`);
-        details.set(item.id, undefined);
-      } else throw error;
+      if (error.status === 404) errors.push(`jg-${item.id}: 詳細がありません (404)。一覧の項目だけを使いました`);
+      else {
+        // One program's broken detail stopped the whole sync, every day (operator walk-through).
+        failed.push(error);
+        retry.add(item.id);
+        errors.push(`jg-${item.id}: 詳細を取得できないため一覧の項目だけを使いました。次の同期で取り直します (${error.message})`);
+      }
+      details.set(item.id, undefined);
     }
   });
-  for (const item of toFetch) programs.push({ program: toProgram(item, details.get(item.id), now), listFingerprint: listFingerprint(item) });
+  // Most details failing is an outage, not a few broken programs: nothing is written.
+  if (failed.length && failed.length * 2 > toFetch.length) throw failed[0]!;
+  for (const item of toFetch) {
+    // No list fingerprint for a detail to fetch again: the next sync does not take it as known.
+    programs.push({ program: toProgram(item, details.get(item.id), now), listFingerprint: retry.has(item.id) ? '' : listFingerprint(item) });
+  }
   return { programs, alsoListed: [...alsoListed], errors, requests: client.requests - before };
 }

@@ -38,6 +38,10 @@ const expectedIds = () =>
     .map((i) => `jg-${i.id}`)
     .sort();
 
+/** The listed items whose details a sync asks for (deadline not long past, as the first test counts them). */
+const detailed = () =>
+  [...fake.items.values()].filter((i) => expectedIds().includes(`jg-${i.id}`) && (!i.acceptance_end_datetime || String(i.acceptance_end_datetime) >= '2026-10-28'));
+
 const newItem = (id: string, title: string): Item => ({ ...KAGOSHIMA_ITEMS()[0]!, id, name: 'S-00099999', title, acceptance_end_datetime: '2026-12-20T08:00:00.000Z' });
 
 describe('jGrants sync into the store', () => {
@@ -104,6 +108,32 @@ describe('jGrants sync into the store', () => {
     expect(JSON.stringify(store.programs())).toBe(snapshot);
     expect(store.lastSync('jgrants')!.ok).toBe(false);
     expect(store.lastSuccessfulSync('jgrants')!.ok).toBe(true);
+  });
+
+  it("one program's detail failing for good (HTTP 500) keeps its list fields and the rest is imported; the next sync asks it again", async () => {
+    // It stopped the whole sync, every day (operator walk-through).
+    for (const n of [1, 2, 3]) fake.items.set(`a0WJ200000NEW000${n}A`, newItem(`a0WJ200000NEW000${n}A`, `【鹿児島県】令和8年度_新しい補助金${n}`));
+    const recent = detailed();
+    expect(recent.length).toBeGreaterThanOrEqual(3);
+    const broken = recent[0]!.id;
+    fake.fail(`/id/${broken}`, { status: 500 }, 2);
+    const [first] = (await sync()).sources;
+    expect(first!.ok).toBe(true);
+    expect(first!.new).toHaveLength(13);
+    expect(first!.errors.some((e) => e.startsWith(`jg-${broken}: 詳細を取得できない`))).toBe(true);
+    const asked = () => fake.requests.filter((q) => q.path.includes(`/id/${broken}`)).length;
+    const before = asked();
+    const [second] = (await sync()).sources;
+    expect(second!.ok).toBe(true);
+    expect(asked()).toBeGreaterThan(before);
+    expect(second!.errors).toEqual([]);
+  });
+
+  it('most details failing is an outage: nothing is written', async () => {
+    for (const item of detailed()) fake.fail(`/id/${item.id}`, { status: 500 }, 2);
+    const [r] = (await sync()).sources;
+    expect(r!.ok).toBe(false);
+    expect(store.programs()).toEqual([]);
   });
 
   it('a malformed item is skipped and reported by id; the rest is imported and the stored version of it is not closed', async () => {
