@@ -190,7 +190,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   void catalogEvents?.notify(String(live.current.size)).catch((error: unknown) => logger.warn({ component: 'catalog', err: error }, 'could not tell the other replicas'));
   // SHIEN_SOURCES (jGrants): a daily sync in a child process before the digest, caught up at start when older than a day; nothing without it.
   // With DATABASE_URL one replica syncs per slot (the notice store's lease) and tells the others (reloadSearch notifies).
-  const sourceSync = startSourceSync({ clock, log: logger.child({ component: 'sync' }), onChanged: () => reloadSearch(), ...(options.notices.databaseUrl ? { lease: store } : {}) });
+  // The logger itself: each sync line names its component, and a child logger wrote it twice.
+  const sourceSync = startSourceSync({ clock, log: logger, onChanged: () => reloadSearch(), ...(options.notices.databaseUrl ? { lease: store } : {}) });
   return {
     slack,
     notices,

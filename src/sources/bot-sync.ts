@@ -35,6 +35,8 @@ export function startSourceSync(options: {
    * catalog notification (`onChanged` of the one that synced).
    */
   lease?: SyncLease;
+  /** After a failed sync, when to try again (createSyncScheduler's retryMs; tests shorten it). */
+  retryMs?: number;
 }): { scheduler: SyncScheduler; started: Promise<void> } | undefined {
   let config;
   try {
@@ -78,7 +80,7 @@ export function startSourceSync(options: {
           await lease.releaseLease(SYNC_LEASE, holder).catch(() => false);
         }
       };
-  const scheduler = createSyncScheduler({ at: config.syncAt, clock: options.clock, lastSuccess, onChanged: options.onChanged, log: options.log, run });
+  const scheduler = createSyncScheduler({ at: config.syncAt, clock: options.clock, lastSuccess, onChanged: options.onChanged, log: options.log, run, ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}) });
   const started = scheduler.start().catch((error: unknown) => options.log.error({ component: 'sync', err: error }, 'sync at start failed'));
   return { scheduler, started };
 }

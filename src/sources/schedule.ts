@@ -67,6 +67,13 @@ export interface SyncSchedulerOptions {
   /** After a sync that changed something: the bot reloads search here. */
   onChanged: () => Promise<void>;
   log?: SyncLog;
+  /**
+   * After a failed sync, the next try comes this much later (default 30 minutes), at most
+   * `retries` times (default 3) before the next day's: it came only with the next day or a
+   * restart, a jGrants outage of an hour cost a day (operator walk-through).
+   */
+  retryMs?: number;
+  retries?: number;
 }
 
 export interface SyncScheduler {
@@ -82,6 +89,9 @@ export function createSyncScheduler(options: SyncSchedulerOptions): SyncSchedule
   let cron: Cron | undefined;
   let running: Promise<SyncRunResult | undefined> | undefined;
   const run = options.run ?? ((signal: AbortSignal) => runSyncChild({ signal }));
+  const retries = options.retries ?? 3;
+  let retriesLeft = retries;
+  let retry: NodeJS.Timeout | undefined;
 
   const once = async (): Promise<SyncRunResult | undefined> => {
     if (abort.signal.aborted) return undefined;
@@ -94,6 +104,16 @@ export function createSyncScheduler(options: SyncSchedulerOptions): SyncSchedule
       else options.log?.error(summary, 'source sync failed; nothing was written');
     }
     if (result.code !== 0 && !sources.length) options.log?.error({ component: 'sync', code: result.code, stderr: result.stderr.slice(-500) }, 'sync did not run');
+    const failed = (result.code !== 0 && !sources.length) || sources.some((s) => !s.ok);
+    if (!failed) retriesLeft = retries;
+    else if (retriesLeft > 0 && !abort.signal.aborted) {
+      retriesLeft--;
+      const inMs = options.retryMs ?? 30 * 60_000;
+      options.log?.info({ component: 'sync', inMinutes: Math.round(inMs / 60_000), retriesLeft }, 'sync failed: trying again later');
+      clearTimeout(retry);
+      retry = setTimeout(() => void runNow().catch((error: unknown) => options.log?.error({ component: 'sync', err: error }, 'sync failed')), inMs);
+      retry.unref();
+    }
     if (changed) await options.onChanged();
     return result;
   };
@@ -114,6 +134,7 @@ export function createSyncScheduler(options: SyncSchedulerOptions): SyncSchedule
     stop() {
       abort.abort();
       cron?.stop();
+      clearTimeout(retry);
     },
   };
 }

@@ -50,6 +50,30 @@ describe('the bot starting the sources', () => {
     expect(reloads).toBe(1);
   });
 
+  it('a failed sync is tried again later, a few times, not only the next day; a success ends the retries', async () => {
+    const dataDir = path.join(await scratch('sync-schedule'), 'data');
+    const failed: SyncRunResult = { code: 1, stderr: '', report: { sources: [{ source: 'jgrants', ok: false, new: [], changed: [], closed: [], errors: ['HTTP 500'] }] } };
+    const results = [failed, failed, changedReport, failed, failed, failed, failed, failed];
+    let runs = 0;
+    const { lines, log } = quiet();
+    const started = startSourceSync({ clock, log, onChanged: async () => undefined, env: { SHIEN_SOURCES: 'jgrants', SHIEN_DATA_DIR: dataDir }, retryMs: 20, run: async () => results[runs++]! });
+    stops.push(() => started?.scheduler.stop());
+    await started!.started;
+    const until = async (count: number) => {
+      for (let waited = 0; runs < count && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Then a while longer: no run beyond it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    };
+    // At start, then two retries until the success: no more.
+    await until(3);
+    expect(runs).toBe(3);
+    expect(lines.filter((l) => l.msg === 'sync failed: trying again later')).toHaveLength(2);
+    // A failure later (the next day's) is retried 3 times, then waits for the next day.
+    await started!.scheduler.runNow();
+    await until(7);
+    expect(runs).toBe(7);
+  });
+
   it('synced within the day: no sync at start', async () => {
     const dataDir = path.join(await scratch('sync-schedule'), 'data');
     const store = SqliteImportStore.open(dataDir);
