@@ -60,7 +60,11 @@ export async function fetchJgrants(input: JgrantsFetchInput): Promise<JgrantsFet
       const { items: found, problems } = await client.list({ keyword, area });
       for (const item of found) if (!items.has(item.id)) items.set(item.id, item);
       for (const p of problems) {
-        if (!p.id.startsWith('#')) alsoListed.add(programId(p.id));
+        // Once per item: listed under every keyword and area, 5 bad items gave 30 warnings.
+        if (!p.id.startsWith('#')) {
+          if (alsoListed.has(programId(p.id))) continue;
+          alsoListed.add(programId(p.id));
+        }
         errors.push(`jg-${p.id}: 一覧の項目を読めないため飛ばしました (${p.message}) [keyword=${keyword} area=${area}]`);
       }
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { japaneseIssueMessage } from '../../catalog/problem-messages.js';
 
 /**
  * The jGrants public API's answers, checked with zod. Unknown fields are ignored (the API
@@ -77,8 +78,15 @@ export class JgrantsFormatError extends Error {
   override name = 'JgrantsFormatError';
 }
 
-function issuesText(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
+/** zod's issues in Japanese (as the catalog's are: problem-messages.ts), each with its field. */
+function issuesText(error: z.ZodError, item: unknown): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(項目)'}: ${japaneseIssueMessage(i, valueAt(item, i.path))}`).join('; ');
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  return at;
 }
 
 function parseItems<T>(schema: z.ZodType<T>, raw: unknown[]): Parsed<T> {
@@ -89,7 +97,7 @@ function parseItems<T>(schema: z.ZodType<T>, raw: unknown[]): Parsed<T> {
     if (parsed.success) items.push(parsed.data);
     else {
       const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : `#${index + 1}`;
-      problems.push({ id, message: issuesText(parsed.error) });
+      problems.push({ id, message: issuesText(parsed.error, item) });
     }
   });
   return { items, problems };
@@ -97,7 +105,7 @@ function parseItems<T>(schema: z.ZodType<T>, raw: unknown[]): Parsed<T> {
 
 function envelope(body: unknown, what: string): unknown[] {
   const parsed = EnvelopeSchema.safeParse(body);
-  if (!parsed.success) throw new JgrantsFormatError(`${what}: 応答に result の配列がありません (${issuesText(parsed.error)})`);
+  if (!parsed.success) throw new JgrantsFormatError(`${what}: 応答に result の配列がありません (${issuesText(parsed.error, body)})`);
   return parsed.data.result;
 }
 

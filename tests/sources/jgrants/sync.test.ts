@@ -142,7 +142,10 @@ describe('jGrants sync into the store', () => {
     fake.items.set(victim!.id, { ...victim!, acceptance_end_datetime: 'いつか' });
     const [r] = (await sync()).sources;
     expect(r!.ok).toBe(true);
-    expect(r!.errors.some((e) => e.startsWith(`jg-${victim!.id}:`))).toBe(true);
+    // Once, though listed under several keywords and areas (5 bad items gave 30 warnings), and in Japanese.
+    const said = r!.errors.filter((e) => e.startsWith(`jg-${victim!.id}:`));
+    expect(said).toHaveLength(1);
+    expect(said[0]).not.toMatch(/Invalid|expected/);
     expect(r!.closed).toEqual([]);
     expect(store.programs()).toHaveLength(10);
   });
