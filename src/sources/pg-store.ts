@@ -116,7 +116,9 @@ export class PgImportStore implements ImportStore {
       return store;
     } catch (error) {
       await store.close();
-      throw error;
+      // Said of the database, by host and name (never the password): the driver's own words alone
+      // (password authentication failed…) did not say which setting to look at.
+      throw new Error(`取り込んだ事業のデータベース (DATABASE_URL: ${store.location}) を開けませんでした: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
 

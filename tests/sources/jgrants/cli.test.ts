@@ -63,6 +63,14 @@ describe('shien sync', () => {
     expect(JSON.parse(again.stdout).sources[0]).toMatchObject({ new: [], changed: [], closed: [] });
   });
 
+  it('a database that cannot be reached is named by DATABASE_URL, host and database, never its password', async () => {
+    // The driver's words alone (password authentication failed…) named no setting.
+    const run = await shien(['sync', '--json'], { ...enabled(), DATABASE_URL: 'postgres://shien:hunter2@127.0.0.1:1/nowhere' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('取り込んだ事業のデータベース (DATABASE_URL: postgres://127.0.0.1:1/nowhere) を開けませんでした');
+    expect(run.stderr + run.stdout).not.toContain('hunter2');
+  });
+
   it('a refused request fails the source (exit 1), names the request, and writes no program', async () => {
     fake.fail('/v1/public/subsidies?', { status: 400 });
     const run = await shien(['sync', '--json'], enabled());
