@@ -1,4 +1,4 @@
-import { ConfigError, type Paths } from '../config.js';
+import { checkDataDir, ConfigError, type Paths } from '../config.js';
 import { loadSourcesConfig } from '../sources/config.js';
 import { openImportStore } from '../sources/open.js';
 import { runSync, type SourceReport, type SyncReport } from '../sources/sync.js';
@@ -65,6 +65,17 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
     err.write('取り込み元が有効になっていません。jGrants から取り込むには SHIEN_SOURCES=jgrants を設定してください (ネットワークを使います)\n');
     if (json) out.write(JSON.stringify({ sources: [] }) + '\n');
     return 0;
+  }
+  // As notify does: a data directory that is a file, or cannot be made or written, names
+  // SHIEN_DATA_DIR (it was mkdir's EEXIST, or SQLite's unable to open database file).
+  if (!process.env.DATABASE_URL?.trim()) {
+    try {
+      checkDataDir(config.dataDir, process.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      err.write(`${error.message}\n`);
+      return 1;
+    }
   }
   let store;
   try {

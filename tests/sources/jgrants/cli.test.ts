@@ -3,7 +3,7 @@
  * does), against the fake jGrants on 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,15 @@ describe('shien sync', () => {
     expect(run.stderr).toContain('初回の取り込み');
     const again = await shien(['sync', '--json'], enabled());
     expect(JSON.parse(again.stdout).sources[0]).toMatchObject({ new: [], changed: [], closed: [] });
+  });
+
+  it('SHIEN_DATA_DIR naming a file is a setting error naming it, as notify says (it was mkdir\'s EEXIST)', async () => {
+    const file = path.join(dataDir, 'a-file');
+    await writeFile(file, 'x');
+    const run = await shien(['sync', '--json'], { ...enabled(), SHIEN_DATA_DIR: file });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`設定エラー: SHIEN_DATA_DIR (${file}) はディレクトリではありません`);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('a database that cannot be reached is named by DATABASE_URL, host and database, never its password', async () => {
