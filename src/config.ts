@@ -182,6 +182,21 @@ export function unreadableEnvLines(text: string): number[] {
 }
 
 /**
+ * Lines whose unquoted value has a `#` glued to it: Node's parser (as dotenv) reads the rest as a comment,
+ * so `SLACK_BOT_TOKEN=xoxb-…#1` arrived cut at the `#`, unsaid (operator walk-through).
+ */
+export function commentCutEnvLines(text: string): number[] {
+  const cut: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!ENV_LINE.test(line)) return;
+    const value = line.slice(line.indexOf('=') + 1).trim();
+    // A # after a space is meant as a comment (KEY=value # note); one glued to the value is not.
+    if (value && !`"'\``.includes(value[0]!) && /\S#/.test(value)) cut.push(i + 1);
+  });
+  return cut;
+}
+
+/**
  * Reads `.env` from the working directory when present; set variables win over the file.
  * A UTF-8 byte-order mark (Windows editors save one) is ignored: with it, the first variable
  * would be read as `\uFEFFSLACK_BOT_TOKEN` and silently missing. Lines that cannot be read
@@ -199,6 +214,8 @@ export function readDotEnv(file = '.env', warn: (line: string) => void = (line) 
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const bad = unreadableEnvLines(text);
   if (bad.length) warn(`警告: ${file} の ${bad.join(', ')} 行目を読めません (KEY=値 の形で書きます)。その行は無視しました`);
+  const cut = commentCutEnvLines(text);
+  if (cut.length) warn(`警告: ${file} の ${cut.join(', ')} 行目の値は # の前までとして読みました (# は行内コメントの始まりです。# を含む値は "…" で囲みます)`);
   // Blanked before parsing: Node's parser would read such a line and the next as one key
   // ("junk\nSHIEN_CATALOG_DIR"), silently losing the variable after it.
   const unreadable = new Set(bad);

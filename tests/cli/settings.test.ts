@@ -100,4 +100,13 @@ describe('.env', () => {
     expect(warnings).toEqual(['警告: .env の 2 行目を読めません (KEY=値 の形で書きます)。その行は無視しました']);
     expect(r.stderr).not.toContain('xoxb-pasted');
   }, RUN_TIMEOUT);
+
+  it('a value with a # glued to it: a warning naming its line that the rest was read as a comment (a token arrived cut, unsaid)', async () => {
+    const { dir, catalog } = await catalogOfOne();
+    await writeFile(path.join(dir, '.env'), [`SHIEN_CATALOG_DIR=${catalog}`, 'SECRET_LIKE=xoxb-good-q#1', 'QUOTED="a#b"', 'NOTED=plain # a note', ''].join('\n'));
+    const r = await run(process.execPath, [BIN, 'catalog', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(ownStderr(r.stderr).split('\n').filter(Boolean)).toEqual(['警告: .env の 2 行目の値は # の前までとして読みました (# は行内コメントの始まりです。# を含む値は "…" で囲みます)']);
+    expect(r.stderr).not.toContain('xoxb-good');
+  }, RUN_TIMEOUT);
 });
