@@ -1,4 +1,5 @@
 import { checkDataDir, ConfigError, type Paths } from '../config.js';
+import { memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { loadSourcesConfig } from '../sources/config.js';
 import { openImportStore } from '../sources/open.js';
 import { runSync, type SourceReport, type SyncReport } from '../sources/sync.js';
@@ -25,6 +26,8 @@ export interface SyncCommandOptions {
    * stays within its memory goal.
    */
   afterChanges?: (paths: Paths) => Promise<void>;
+  /** The memory this process may use, in bytes (default: the OS's limit, a container's cgroup; tests set it). */
+  memoryLimitBytes?: number;
 }
 
 function summary(r: SourceReport, dryRun: boolean): string {
@@ -95,7 +98,7 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
   let code = report.sources.every((r) => r.ok) ? 0 : 1;
   if (wrote) {
     try {
-      await (options.afterChanges ?? rebuildIndex)(paths);
+      await (options.afterChanges ?? ((p: Paths) => rebuildIndex(p, 'memoryLimitBytes' in options ? options.memoryLimitBytes : memoryLimit())))(paths);
       err.write(`検索索引を更新しました (${paths.indexFile})\n`);
     } catch (error) {
       err.write(`取り込みは保存しましたが、検索索引を更新できませんでした: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -109,7 +112,19 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
   return code;
 }
 
-async function rebuildIndex(paths: Paths): Promise<void> {
+/**
+ * The index rebuilt with the imports, unless the process's memory limit (bytes) cannot hold
+ * kuromoji's analysis: in a 256 MB container the kernel killed the sync there (exit 137, no
+ * word), leaving the imports saved and the index old (operator walk-through).
+ */
+async function rebuildIndex(paths: Paths, limit: number | undefined): Promise<void> {
+  const short = shortfall(rebuildNeedsMiB(0), limit);
+  if (short && limit !== undefined) {
+    throw new Error(
+      `索引を作り直すには約 ${short.needs} MiB のメモリが要りますが、このプロセスの上限は ${Math.round(limit / 1024 / 1024)} MiB (残り ${short.left} MiB) のため作り直しません。` +
+        '取り込んだ事業は、メモリの足りるところで npm run -s shien -- index を実行すると索引に入ります',
+    );
+  }
   const { writeSearchIndex } = await import('../search/load.js');
   await writeSearchIndex(paths);
 }
