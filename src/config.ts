@@ -157,12 +157,17 @@ function canAccess(p: string, mode: number): boolean {
 const ENV_LINE = /^\s*(?:export\s+)?[\w.-]+\s*=/;
 
 /**
- * Lines of a .env file that are neither a `KEY=value` line, a comment nor blank (a quoted
- * value may run over several lines): 1-based numbers, for a warning. Node's parser skips them
- * silently, and a variable that silently does not arrive is hard to find.
+ * What a .env file's lines will not give as written, by 1-based line number, for warnings:
+ * - `unreadable`: neither a `KEY=value` line, a comment nor blank (a quoted value may run over
+ *   several lines). Node's parser skips them silently, and a variable that silently does not
+ *   arrive is hard to find.
+ * - `commentCut`: an unquoted value with a `#` glued to it. Node's parser (as dotenv) reads the
+ *   rest as a comment, so `SLACK_BOT_TOKEN=xoxb-…#1` arrived cut at the `#`, unsaid (operator
+ *   walk-through). A `#` after a space is meant as a comment (`KEY=value # note`).
  */
-export function unreadableEnvLines(text: string): number[] {
-  const bad: number[] = [];
+export function envLineProblems(text: string): { unreadable: number[]; commentCut: number[] } {
+  const unreadable: number[] = [];
+  const commentCut: number[] = [];
   let openQuote: string | undefined;
   text.split(/\r?\n/).forEach((line, i) => {
     if (openQuote) {
@@ -171,29 +176,16 @@ export function unreadableEnvLines(text: string): number[] {
     }
     if (!line.trim() || line.trim().startsWith('#')) return;
     if (!ENV_LINE.test(line)) {
-      bad.push(i + 1);
+      unreadable.push(i + 1);
       return;
     }
     const value = line.slice(line.indexOf('=') + 1).trim();
     const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote)) openQuote = quote;
+    if (quote === '"' || quote === "'" || quote === '`') {
+      if (!value.slice(1).includes(quote)) openQuote = quote;
+    } else if (/\S#/.test(value)) commentCut.push(i + 1);
   });
-  return bad;
-}
-
-/**
- * Lines whose unquoted value has a `#` glued to it: Node's parser (as dotenv) reads the rest as a comment,
- * so `SLACK_BOT_TOKEN=xoxb-…#1` arrived cut at the `#`, unsaid (operator walk-through).
- */
-export function commentCutEnvLines(text: string): number[] {
-  const cut: number[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!ENV_LINE.test(line)) return;
-    const value = line.slice(line.indexOf('=') + 1).trim();
-    // A # after a space is meant as a comment (KEY=value # note); one glued to the value is not.
-    if (value && !`"'\``.includes(value[0]!) && /\S#/.test(value)) cut.push(i + 1);
-  });
-  return cut;
+  return { unreadable, commentCut };
 }
 
 /**
@@ -212,9 +204,8 @@ export function readDotEnv(file = '.env', warn: (line: string) => void = (line) 
     throw new ConfigError(`設定エラー: ${file} を読めません (${code ?? (error as Error).message})`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const bad = unreadableEnvLines(text);
+  const { unreadable: bad, commentCut: cut } = envLineProblems(text);
   if (bad.length) warn(`警告: ${file} の ${bad.join(', ')} 行目を読めません (KEY=値 の形で書きます)。その行は無視しました`);
-  const cut = commentCutEnvLines(text);
   if (cut.length) warn(`警告: ${file} の ${cut.join(', ')} 行目の値は # の前までとして読みました (# は行内コメントの始まりです。# を含む値は "…" で囲みます)`);
   // Blanked before parsing: Node's parser would read such a line and the next as one key
   // ("junk\nSHIEN_CATALOG_DIR"), silently losing the variable after it.

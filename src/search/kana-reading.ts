@@ -1,4 +1,5 @@
 import type { AnalyzedUnit, LexiconEntry } from './analyzer.js';
+import { toHiragana } from './normalize.js';
 
 /**
  * A question typed all in kana (じぎょうしょうけいについてしりたい) is no single reading: it is
@@ -100,11 +101,11 @@ export class KanaReadings {
  * read as one typed in hiragana; undefined for katakana that is most likely a word. Told apart by
  * the particle ヲ, which no loanword has, or a verb's ending at the end (…タイ, …マス, …ナイ),
  * which some have (ネクタイ, クリスマス): the caller keeps the hiragana only when words are read
- * from it (engine.ts).
+ * from it (question-words.ts).
  */
 export function katakanaSentence(text: string): string | undefined {
   if (!KATAKANA_TEXT.test(text) || !(text.includes('ヲ') || KATAKANA_VERB_END.test(text))) return undefined;
-  return [...text].map((c) => (c >= 'ァ' && c <= 'ヶ' ? String.fromCharCode(c.charCodeAt(0) - 0x60) : c)).join('');
+  return toHiragana(text);
 }
 
 const KATAKANA_TEXT = /^[\p{Script=Katakana}ー]+$/u;
@@ -154,14 +155,15 @@ export function readKanaWords(text: string, wordAt: (run: string, at: number) =>
     while (at < run.length) {
       // After its particle, a compound particle is grammar, not a word: 輸出について read ついて
       // as 継いで and put 後継者 programs first.
+      const here = wordAt(run, at);
       const compound = compoundParticleTailAt(run, at);
       // …unless a longer word starts there (についていけない: ついていけ).
-      if (compound && !((wordAt(run, at)?.length ?? 0) > compound)) {
+      if (compound && !((here?.length ?? 0) > compound)) {
         out += run.slice(at, at + compound);
         at += compound;
         continue;
       }
-      const word = wordAt(run, at) ?? (afterWord ? unvoicedWordAt(run, at, wordAt) : undefined);
+      const word = here ?? (afterWord ? unvoicedWordAt(run, at, wordAt) : undefined);
       if (!word) break;
       out += word.surface;
       at += word.length;

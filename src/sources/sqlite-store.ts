@@ -88,15 +88,22 @@ interface SyncRow {
  * was reported changed on the next sync (0 → 10 → 0, the operator walk-through).
  */
 export function contentHash(program: ImportedProgram): string {
-  const { closedAt: _closed, ...imported } = program.imported;
-  return createHash('sha256').update(JSON.stringify(sortedKeys({ ...program, imported }))).digest('hex').slice(0, 24);
+  return hashOf(sortedKeys(withoutClosedAt(program)));
 }
 
 /** Whether `stored` (a row's content_hash) is `program`'s, by today's hash or by the one rows were stored with before it (keys as written). */
 export function sameContent(stored: string, program: ImportedProgram): boolean {
-  if (stored === contentHash(program)) return true;
+  return stored === contentHash(program) || stored === hashOf(withoutClosedAt(program));
+}
+
+/** What a program's hash is taken of: all but when it closed (a relisted program is the same content). */
+function withoutClosedAt(program: ImportedProgram): object {
   const { closedAt: _closed, ...imported } = program.imported;
-  return stored === createHash('sha256').update(JSON.stringify({ ...program, imported })).digest('hex').slice(0, 24);
+  return { ...program, imported };
+}
+
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
 }
 
 function sortedKeys(value: unknown): unknown {

@@ -11,6 +11,12 @@ import { takeIndexLock } from '../../src/search/index-lock.js';
 
 const fresh = async () => path.join(await mkdtemp(path.join(tmpdir(), 'shien-lock-')), 'index.json');
 
+/** A lock left at `file`'s place by another process (its owner file as takeIndexLock writes it). */
+async function leftLock(file: string, owner: Record<string, unknown>): Promise<void> {
+  await mkdir(`${file}.lock`);
+  await writeFile(path.join(`${file}.lock`, 'owner'), JSON.stringify({ host: hostname(), ...owner }));
+}
+
 describe('takeIndexLock', () => {
   it('a second taker waits for the first to release, is told once, and learns that it waited', async () => {
     const file = await fresh();
@@ -32,8 +38,7 @@ describe('takeIndexLock', () => {
   it('takes over a lock left by a process that is gone, without waiting', async () => {
     const file = await fresh();
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
-    await mkdir(`${file}.lock`);
-    await writeFile(path.join(`${file}.lock`, 'owner'), JSON.stringify({ pid: gone, host: hostname() }));
+    await leftLock(file, { pid: gone });
     const lock = await takeIndexLock(file, { pollMs: 5, onWait: () => expect.unreachable('waited for a dead process') });
     expect(lock.waited).toBe(false);
     await lock.release();
@@ -56,8 +61,7 @@ describe('takeIndexLock', () => {
 
   it("takes over a lock naming this process's pid that this process does not hold (a container restarted with the same pid)", async () => {
     const file = await fresh();
-    await mkdir(`${file}.lock`);
-    await writeFile(path.join(`${file}.lock`, 'owner'), JSON.stringify({ pid: process.pid, host: hostname(), token: 'earlier' }));
+    await leftLock(file, { pid: process.pid, token: 'earlier' });
     const lock = await takeIndexLock(file, { pollMs: 5, maxWaitMs: 100, onWait: () => expect.unreachable('waited for itself') });
     expect(lock.waited).toBe(false);
     // One it does hold is waited for, within the same process too.
