@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Listener } from './db/postgres.js';
 import type { Paths } from './config.js';
 import type { SlackConfig } from './slack-config.js';
 import { createContactService } from './contacts/service.js';
@@ -88,7 +89,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   // Replicas on one PostgreSQL tell each other when one of them loaded a changed catalog, and
   // each one then reloads its own copy (deployed to every replica), without waiting for 09:00.
-  const catalogEvents = options.notices.databaseUrl ? await listenForCatalog(options.notices.databaseUrl) : undefined;
+  // Declared before the listener starts: another replica's notice can arrive while it starts.
+  let catalogEvents: Listener | undefined;
   // Search catches up with the catalog on disk. An unchanged catalog costs one read and a compare.
   const reloadSearch = (tell = true): Promise<void> =>
     live.reload().then(
@@ -109,6 +111,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       throw error;
     }
   }
+  catalogEvents = options.notices.databaseUrl ? await listenForCatalog(options.notices.databaseUrl) : undefined;
   const notices = createNoticeService({
     store,
     // A database that does not answer at SHIEN_NOTIFY_AT on every replica: tried again each minute, that day.

@@ -8,6 +8,7 @@ import { expect, it, vi } from 'vitest';
 import { startBot } from '../../src/bot.js';
 import { loadPaths } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { CATALOG_CHANNEL } from '../../src/bot.js';
 import { HEALTH_PATH } from '../../src/slack/app.js';
 import { startFakeSlack } from '../slack/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/support/app.js';
@@ -67,5 +68,53 @@ describePostgres('/healthz with DATABASE_URL', () => {
       await bot.stop(1000);
       await fake.close();
     }
+  }, ANALYZER_TIMEOUT);
+
+  it("another replica's catalog notices arriving while this one starts: it starts and serves", async () => {
+    // A rolling deploy: the other replicas announce their catalog while this one is still
+    // starting. A notice that came in between LISTEN and the end of the start threw
+    // (ReferenceError: the handler it calls was not made yet) and took the process down (CI, s26).
+    const fake = await startFakeSlack();
+    const place = await postgresBackend.place();
+    // Several announcers at once: a notice must land in the short while LISTEN is answered.
+    const others = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const c = new pg.Client({ connectionString: place.databaseUrl! });
+        await c.connect();
+        return c;
+      }),
+    );
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown) => thrown.push(error);
+    process.on('uncaughtException', onUncaught);
+    let announcing = true;
+    const announce = Promise.all(
+      others.map(async (other) => {
+        while (announcing) await other.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, '143']);
+      }),
+    );
+    try {
+      const bot = await startBot({
+        slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+        notices: { dataDir: place.dataDir, databaseUrl: place.databaseUrl!, channels: [], at: '09:00' },
+        paths: loadPaths({}),
+        logger: createLogger({ level: 'silent' }),
+      });
+      try {
+        await bot.started.notices;
+        await new Promise((r) => setTimeout(r, 200));
+        const res = await fetch(`http://127.0.0.1:${bot.started.port}${HEALTH_PATH}`);
+        expect(res.status).toBe(200);
+      } finally {
+        await bot.stop(1000);
+      }
+    } finally {
+      announcing = false;
+      await announce;
+      await Promise.all(others.map((c) => c.end()));
+      process.off('uncaughtException', onUncaught);
+      await fake.close();
+    }
+    expect(thrown).toEqual([]);
   }, ANALYZER_TIMEOUT);
 });
