@@ -11,12 +11,13 @@ import { listCatalogFiles } from './catalog/files.js';
 const MiB = 1024 * 1024;
 
 /**
- * Memory an analysis of `programs` programs needs, in MiB: kuromoji's dictionary (about 270 MiB)
- * and the index being built. From the bench's build processes (peak RSS): 465 MiB at 143
- * programs, 594 at 10,000, 1,497 at 100,000.
+ * Memory an analysis of `programs` programs needs, in MiB: kuromoji's dictionary (about 130 MiB
+ * loaded compactly, search/kuromoji-dictionary.ts) and the index being built. Build processes'
+ * peak RSS (bench-child.mjs prepare, session 27): 269 MiB at 143 programs, 412 at 10,000; with
+ * kuromoji's own loader 458 and 551 (and 1,497 at 100,000, session 24: an upper bound now).
  */
 export function rebuildNeedsMiB(programs: number): number {
-  return Math.round(480 + 0.012 * programs);
+  return Math.round(300 + 0.012 * programs);
 }
 
 /**

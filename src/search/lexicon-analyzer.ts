@@ -7,7 +7,7 @@ import { compoundParticleTailAt } from './kana-reading.js';
  * Query analysis without kuromoji's dictionary. A query can only match words the index
  * holds, and the index knows all of them (with their terms, readings and parts) from the
  * time it was built; so a serving process that loads a prebuilt index splits queries by
- * longest match against that lexicon instead of holding the ~300 MB dictionary.
+ * longest match against that lexicon instead of holding kuromoji's dictionary (about 130 MiB).
  *
  * What it cannot do is index text: building an index still takes the KuromojiAnalyzer.
  * Differences from kuromoji on queries are measured by `npm run eval -- --lexicon`.

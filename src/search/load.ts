@@ -270,7 +270,7 @@ export async function engineFromIndex(json: SerializedSearchIndex, sources: Sour
 /**
  * The engine for the configured catalog. When `paths.indexFile` holds an index built from
  * exactly this catalog, agencies and vocabulary, it is loaded and queries are analysed by
- * its lexicon: no kuromoji dictionary (about 0.5–1 s and 300 MB) in this process. Otherwise
+ * its lexicon: no kuromoji dictionary (about 0.5–1 s and 130 MiB) in this process. Otherwise
  * the catalog is analysed with kuromoji now.
  */
 export async function loadSearchEngine(paths: Paths, options: LoadSearchEngineOptions = {}): Promise<LoadedSearchEngine> {

@@ -8,7 +8,7 @@ import { dailyPattern, NOTICE_TIMEZONE, type Clock } from '../notices/schedule.j
  * The bot's daily sync of the enabled sources: at SHIEN_SYNC_AT (default 08:30, Asia/Tokyo,
  * before the 09:00 digest) and once at start when the last successful sync is older than a
  * day. Each sync runs `shien sync` as a child process: it analyses the imported text with
- * kuromoji (about 300 MB) to rebuild the search index, which the serving process then loads
+ * kuromoji (about 300 MiB with the build) to rebuild the search index, which the serving process then loads
  * without the dictionary, so the bot stays within its memory goal.
  */
 

@@ -1,6 +1,6 @@
 /**
 ^ * What a start holds in memory. A start whose index is missing or stale analyses the catalog with kuromoji (its dictionary
- * alone is about 270 MiB). In a container limited below what that needs, the kernel killed the
+ * alone is about 130 MiB, and the build as much again). In a container limited below what that needs, the kernel killed the
  * bot at start, and a restart policy started it into the same end (seen in a 256 MB cgroup on
  * 10,000 programs after synonyms.yaml changed). It now refuses with what to do instead.
  */
@@ -50,8 +50,10 @@ describe('a start that would have to analyse the catalog', () => {
   }, ANALYZER_TIMEOUT);
 
   it('needs more for a larger catalog, as the bench measured the builds', () => {
-    expect(rebuildNeedsMiB(143)).toBeGreaterThanOrEqual(465);
-    expect(rebuildNeedsMiB(10_000)).toBeGreaterThanOrEqual(594);
+    // Peak RSS of build processes with the compact dictionary (session 27); 100,000 is the
+    // figure with kuromoji's own loader (session 24), which needed more.
+    expect(rebuildNeedsMiB(143)).toBeGreaterThanOrEqual(269);
+    expect(rebuildNeedsMiB(10_000)).toBeGreaterThanOrEqual(412);
     expect(rebuildNeedsMiB(100_000)).toBeGreaterThanOrEqual(1497);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `shien sync` in a container too small to rebuild the index (kuromoji needs about 480 MiB): it
+ * `shien sync` in a container too small to rebuild the index (kuromoji and the build need about 300 MiB): it
  * says so and keeps the imports, instead of being killed there (exit 137, no word, in 256 MB).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
