@@ -36,12 +36,12 @@ export interface ResolvedContacts {
 
 /**
  * Whom to call about `program`, most specific first: a program's own desk beats its agency's
- * contacts, and at each level a staff edit beats the YAML.
+ * contacts, and at each level a staff edit beats the YAML (unless the YAML was checked later).
  */
 export function resolveContacts(program: Program, agency: Agency | undefined, staff: StaffContacts = () => undefined): ResolvedContacts {
   const agencyName = agency?.name ?? program.agency;
   const programTarget: ContactTarget = { kind: 'program', id: program.id };
-  const programEdit = staff(programTarget);
+  const programEdit = current(staff(programTarget), program.contact ? [program.contact] : []);
   if (programEdit) return { agencyName, contacts: [programEdit.contact], edited: { by: programEdit.editedBy, at: programEdit.editedAt }, target: programTarget };
   if (program.contact) return { agencyName, contacts: [program.contact], target: programTarget };
   // An unregistered agency has no entry to attach a contact to: the program gets its own.
@@ -49,10 +49,21 @@ export function resolveContacts(program: Program, agency: Agency | undefined, st
   return { ...agencyContacts(agency, staff), agencyName };
 }
 
-/** An implementing body's contacts (for its own view), a staff edit first. */
+/**
+ * A staff edit, unless the YAML was checked on a later day than the edit was made: a contact
+ * reviewed and committed after it (a reorganisation, a corrected number) is then served, where
+ * before an edit hid every later fix of seeds/agencies.yaml for good (walk-through).
+ */
+function current(edit: StaffContact | undefined, yaml: readonly Contact[]): StaffContact | undefined {
+  if (!edit) return undefined;
+  const editDay = japanDate(edit.editedAt);
+  return yaml.some((c) => c.checkedOn > editDay) ? undefined : edit;
+}
+
+/** An implementing body's contacts (for its own view), a staff edit first (unless the YAML is newer). */
 export function agencyContacts(agency: Agency, staff: StaffContacts = () => undefined): ResolvedContacts {
   const target: ContactTarget = { kind: 'agency', id: agency.id };
-  const edit = staff(target);
+  const edit = current(staff(target), agency.contacts ?? []);
   if (edit) return { agencyName: agency.name, contacts: [edit.contact], edited: { by: edit.editedBy, at: edit.editedAt }, target };
   return { agencyName: agency.name, contacts: agency.contacts ?? [], target };
 }

@@ -65,12 +65,32 @@ export function isPhoneNumber(text: string): boolean {
 }
 
 
+/**
+ * Control characters other than line breaks and tabs: a NUL reached Slack in a card and made
+ * PostgreSQL refuse the save for good (jsonb), and an escape sequence in a source became a hidden
+ * terminal link in `shien agencies` (walk-through). No contact needs one.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const noControls = (label: string) => [(v: string) => !CONTROL_CHARACTER.test(v), `${label}に制御文字 (NUL・ESC など) が入っています`] as const;
+
 const contactText = (field: keyof typeof CONTACT_LIMITS, label: string) =>
   z
     .string({ error: `${label}は文字列で書いてください` })
     .trim()
     .min(1, `${label}が空です (不明なら項目ごと書かないでください)`)
-    .max(CONTACT_LIMITS[field], `${label}は ${CONTACT_LIMITS[field]} 文字以内です`);
+    .max(CONTACT_LIMITS[field], `${label}は ${CONTACT_LIMITS[field]} 文字以内です`)
+    .refine(...noControls(label));
+
+/**
+ * A source that names a URL's scheme (compared after NFKC: ｊａｖａｓｃｒｉｐｔ: is javascript:)
+ * must be a web address; one that is a web address without it (www.example.jp/…) must say
+ * https://, or it is shown as a document's name.
+ */
+function isSourceText(v: string): boolean {
+  const folded = v.normalize('NFKC');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(folded)) return isWebUrl(v);
+  return !/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/i.test(folded);
+}
 
 /**
  * Whom to call: one desk of an agency or of a program. Every value comes from `source` (a
@@ -97,10 +117,8 @@ export const ContactSchema = z
       .trim()
       .min(1, '出典 (source) が空です: 連絡先を読んだページの URL か公式資料の名前を書いてください')
       .max(CONTACT_LIMITS.source, `出典 (source) は ${CONTACT_LIMITS.source} 文字以内です`)
-      .refine(
-        (v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) || isWebUrl(v),
-        '出典 (source) の URL は http:// か https:// で始まるものだけです',
-      ),
+      .refine(...noControls('出典 (source)'))
+      .refine(isSourceText, '出典 (source) の URL は http:// か https:// で始まる形で書いてください'),
     /** The day someone last read the source and found these values there. */
     checkedOn: z
       .string({ error: '確認日 (checkedOn) がありません: 出典を確認した日を 2026-11-27 の形で書いてください' })

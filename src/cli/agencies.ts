@@ -127,13 +127,15 @@ export async function agenciesCommand(args: string[], paths: Paths, io: CliIo, e
     if (a) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
   }
   const reports: AgencyReport[] = agencies.map((agency) => {
-    const edit = agencyEdits.get(agency.id);
     const shown = agencyContacts(agency, (t) => (t.kind === 'agency' ? agencyEdits.get(t.id) : undefined));
+    // An edit the YAML has since superseded (checked on a later day) is neither shown nor exported.
+    const edit = shown.edited && agencyEdits.get(agency.id);
     return { agency, programs: counts.get(agency.id) ?? 0, contacts: shown.contacts, ...(edit ? { edit } : {}) };
   });
 
   if (values.export) {
-    io.out.write(exportYaml(await readFile(paths.agenciesFile, 'utf8'), agencyEdits));
+    const served = new Map(reports.flatMap((r) => (r.edit ? [[r.agency.id, r.edit] as const] : [])));
+    io.out.write(exportYaml(await readFile(paths.agenciesFile, 'utf8'), served));
     const programEdits = edits.filter((e) => e.target.kind === 'program');
     if (programEdits.length) {
       io.err.write(`事業ごとの連絡先 ${programEdits.length} 件は seeds/catalog/ の各事業の contact: に写してください: ${programEdits.map((e) => e.target.id).join(', ')}\n`);

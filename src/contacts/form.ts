@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { japanDate } from '../catalog/contacts.js';
 import { ContactSchema, type Contact } from '../catalog/schema.js';
 
@@ -38,4 +39,26 @@ export function contactFromForm(values: Partial<Record<ContactField, string | nu
   }
   if (Object.keys(errors).length || !parsed.success) return { ok: false, errors };
   return { ok: true, contact: parsed.data, fields: CONTACT_FIELDS.filter((f) => parsed.data[f] !== undefined) };
+}
+
+/** The fields that say whom to call; `source` and `checkedOn` say where and when they were read. */
+const VALUE_FIELDS = CONTACT_FIELDS.filter((f) => f !== 'source' && f !== 'checkedOn');
+
+/**
+ * A short fingerprint of a contact's values (not its source or date), carried in the form's
+ * metadata: what was opened is compared with what is saved without putting the values there.
+ */
+export function contactValuesKey(contact: Partial<Contact> | undefined): string {
+  const values = VALUE_FIELDS.map((f) => contact?.[f] ?? '');
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Which staff edit a form started from ('' for none): who, when and what, as a short key. Two
+ * saves in the same millisecond by the same person with the same values are the same edit.
+ */
+export function staffEditKey(edit: { editedBy: string; editedAt: Date; contact: Contact } | undefined): string {
+  if (!edit) return '';
+  const what = JSON.stringify([edit.editedBy, edit.editedAt.toISOString(), CONTACT_FIELDS.map((f) => edit.contact[f] ?? '')]);
+  return createHash('sha256').update(what).digest('base64url').slice(0, 16);
 }

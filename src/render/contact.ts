@@ -9,8 +9,8 @@ import type { Contact } from '../catalog/schema.js';
 export interface ContactMarkup {
   /** A value from a catalog or a person, made safe and bounded to `max` characters as written. */
   text(value: string, max: number): string;
-  /** A link to an http(s) URL (the schema guarantees the scheme). */
-  link(url: string, label: string): string;
+  /** A link to an http(s) URL (the schema guarantees the scheme): a value's, or the source's (alone on its line). */
+  link(url: string, label: string, kind?: 'value' | 'source'): string;
   /** A Slack user who entered the contact. */
   user(id: string): string;
 }
@@ -20,6 +20,9 @@ export const PLAIN_MARKUP: ContactMarkup = {
   link: (url, label) => (label === url ? url : `${label}: ${url}`),
   user: (id) => id,
 };
+
+/** A website's address as its link's label: the link carries the whole of it. */
+const URL_LABEL_ROOM = 80;
 
 /** Shown when nobody has entered a desk, phone, e-mail or address for the body. */
 export const NO_CONTACT = '連絡先未登録';
@@ -47,17 +50,17 @@ export interface ContactView {
 
 function contactBlock(c: Contact, today: Date, m: ContactMarkup, websiteOnly: boolean): ContactBlock {
   const lines = websiteOnly
-    ? [c.url && `Web: ${m.link(c.url, m.text(c.url, 200))}`]
+    ? [c.url && `Web: ${m.link(c.url, m.text(c.url, URL_LABEL_ROOM))}`]
     : [
         c.desk && `窓口: ${m.text(c.desk, CONTACT_LIMITS.desk)}`,
         c.phone && `電話: ${m.text(c.phone, CONTACT_LIMITS.phone)}`,
         c.email && `メール: ${m.text(c.email, CONTACT_LIMITS.email)}`,
-        c.url && `Web: ${m.link(c.url, m.text(c.url, 200))}`,
+        c.url && `Web: ${m.link(c.url, m.text(c.url, URL_LABEL_ROOM))}`,
         c.address && `所在地: ${m.text(c.address, CONTACT_LIMITS.address)}`,
         c.hours && `受付: ${m.text(c.hours, CONTACT_LIMITS.hours)}`,
         c.note && m.text(c.note, CONTACT_LIMITS.note),
       ];
-  const source = /^https?:\/\//i.test(c.source) ? m.link(c.source, '出典') : `出典: ${m.text(c.source, CONTACT_LIMITS.source)}`;
+  const source = /^https?:\/\//i.test(c.source) ? m.link(c.source, '出典', 'source') : `出典: ${m.text(c.source, CONTACT_LIMITS.source)}`;
   const stale = isStale(c.checkedOn, today);
   return {
     lines: lines.filter((l): l is string => Boolean(l)),

@@ -37,6 +37,8 @@ beforeAll(async () => {
   const store = ContactStore.open(editedDir);
   store.save({ target: { kind: 'agency', id: 'chuokai' }, contact: EDIT, editedBy: 'U0ADMIN', editedAt: new Date('2026-11-27T01:00:00Z') });
   store.save({ target: { kind: 'program', id: 'p-0123456789' }, contact: EDIT, editedBy: 'U0ADMIN', editedAt: new Date('2026-11-27T01:00:00Z') });
+  // Made before seeds/agencies.yaml's contact of this bank was checked (2026-11-27): superseded.
+  store.save({ target: { kind: 'agency', id: 'kagoshima-shinkin' }, contact: { ...EDIT, phone: '099-999-0000' }, editedBy: 'U0ADMIN', editedAt: new Date('2026-11-20T01:00:00Z') });
   store.close();
 });
 afterAll(async () => {
@@ -59,6 +61,8 @@ describe('shien agencies', () => {
     // The note says what the number is for (a card shows it; --json left it out).
     const kashin = json.agencies.find((a) => a.name === '鹿児島信用金庫')!;
     expect(kashin.contacts[0]).toMatchObject({ phone: '099-224-8411', note: expect.stringContaining('問い合わせ先') });
+    // Its older staff edit is not shown, nor said to be the editor's.
+    expect(kashin.contacts[0]!.editedBy).toBeUndefined();
   });
 
   it('--export: the directory with staff edits in place, which loads as seeds/agencies.yaml does', async () => {
@@ -75,6 +79,7 @@ describe('shien agencies', () => {
     const expected: Agency[] = registered.map((a) => (a.id === 'chuokai' ? { ...a, contacts: [EDIT] } : a));
     expect(loaded.data).toEqual(expected);
     expect(edited.out).toContain('# 登録: U0ADMIN 2026-11-27 (Slack で入力)');
+    expect(edited.out).not.toContain('099-999-0000'); // the superseded edit of kagoshima-shinkin
     expect(edited.out).toContain('# Implementing bodies of the programs'); // the file's own comments are kept
     expect(edited.err).toContain('p-0123456789'); // a program's own desk belongs in the catalog, said on stderr
   });

@@ -93,7 +93,29 @@ describe('contacts in seeds/agencies.yaml', () => {
 `);
     expect(problems).toEqual([
       expect.stringMatching(/^agencies\.yaml:5 1 件目 contacts\[1\]\.url: URL \(url\) は http:\/\/ か https:\/\/ で始まる/),
-      expect.stringMatching(/^agencies\.yaml:9 1 件目 contacts\[2\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まるものだけです/),
+      expect.stringMatching(/^agencies\.yaml:9 1 件目 contacts\[2\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まる形で書いてください/),
+    ]);
+  });
+
+  it('refuses control characters, a full-width scheme and a web address without its scheme, by line and field', async () => {
+    const problems = await agencyProblems(`${AGENCY}  contacts:
+    - desk: "経営\\x1b[2J支援課"
+      source: https://example.jp/
+      checkedOn: 2026-11-27
+    - url: https://example.jp/
+      source: ｊａｖａｓｃｒｉｐｔ:alert(1)
+      checkedOn: 2026-11-27
+    - url: https://example.jp/
+      source: www.example.jp/access
+      checkedOn: 2026-11-27
+    - url: https://example.jp/
+      source: 鹿児島県 商工業振興プラン 関係機関一覧 (令和5年度)
+      checkedOn: 2026-11-27
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/^agencies\.yaml:5 1 件目 contacts\[1\]\.desk: 窓口 \(desk\)に制御文字/),
+      expect.stringMatching(/^agencies\.yaml:9 1 件目 contacts\[2\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まる形/),
+      expect.stringMatching(/^agencies\.yaml:12 1 件目 contacts\[3\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まる形/),
     ]);
   });
 

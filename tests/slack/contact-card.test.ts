@@ -128,6 +128,28 @@ describe('the contact on a card', () => {
     expect(contactPart(card(agency, { contacts, editContact: true }))).toContain('登録: <@U0ADMIN> 2026-11-27');
   });
 
+  it('a YAML contact checked on a later day than the staff edit was made is shown instead of the edit', () => {
+    const edit: StaffContact = {
+      target: { kind: 'agency', id: AGENCY.id },
+      contact: { phone: '099-222-2222', source: 'https://example.jp/new/', checkedOn: '2026-11-20' },
+      editedBy: 'U0ADMIN',
+      editedAt: new Date('2026-11-26T20:00:00Z'), // 2026-11-27 in Japan
+    };
+    const staff = (t: { kind: string; id: string }) => (t.kind === 'agency' && t.id === AGENCY.id ? edit : undefined);
+    // Reviewed the same day (or exported from the edit): the edit still stands.
+    const sameDay = { ...AGENCY, contacts: [{ ...FULL, checkedOn: '2026-11-27' }] };
+    expect(resolveContacts(PROGRAM, sameDay, staff).contacts).toEqual([edit.contact]);
+    // Reviewed and committed the next day: the YAML is served, with no 「登録: スタッフ」.
+    const later = { ...AGENCY, contacts: [{ ...FULL, checkedOn: '2026-11-28' }] };
+    const resolved = resolveContacts(PROGRAM, later, staff);
+    expect(resolved.contacts).toEqual(later.contacts);
+    expect(resolved.edited).toBeUndefined();
+    // The same at the program's own level.
+    const own: Contact = { desk: '創業窓口', source: 'https://example.jp/own/', checkedOn: '2026-12-01' };
+    const programEdit = { ...edit, target: { kind: 'program' as const, id: PROGRAM.id } };
+    expect(resolveContacts({ ...PROGRAM, contact: own }, later, (t) => (t.kind === 'program' ? programEdit : undefined)).contacts).toEqual([own]);
+  });
+
   it('offers 連絡先を編集 only when asked (staff), pointing at what the card shows', () => {
     const plain = card({ ...AGENCY, contacts: [FULL] });
     expect(JSON.stringify(plain)).not.toContain(CONTACT_EDIT_ACTION);

@@ -103,7 +103,8 @@ describe('who may edit', () => {
     const view = await openForm(ADMIN);
     expect(view).toBeDefined();
     expect(view!.callback_id).toBe(CONTACT_EDIT_CALLBACK);
-    expect(JSON.parse(String(view!.private_metadata))).toEqual({ target: 'agency:test-body', openedBy: ADMIN });
+    // No staff edit yet (base ''), and no contact shown to start from (the test body has none in YAML).
+    expect(JSON.parse(String(view!.private_metadata))).toEqual({ target: 'agency:test-body', openedBy: ADMIN, base: '' });
     expect(readText(view)).toContain('テスト支援機関');
     expect(readText(view)).toContain('出典 (必須)');
   });
@@ -190,6 +191,90 @@ describe('the form', () => {
   it('refuses a form whose target is not in the catalog', async () => {
     const http = await app.click(submission(ADMIN, FORM, { target: 'agency:no-such-body', openedBy: ADMIN }));
     expect(readText((http.json as { view: unknown }).view)).toContain('カタログにありません');
+  });
+});
+
+describe('what a saved contact claims', () => {
+  const TARGET = `program:${PROGRAM_ID}`;
+  /** The form `user` gets for the program's own desk: its metadata and the values it starts with. */
+  async function formFor(user: string): Promise<{ metadata: Record<string, unknown>; values: Record<string, string | null> }> {
+    app.fake.reset();
+    const view = (await openForm(user, TARGET)) as { private_metadata: string; blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> };
+    const values = Object.fromEntries(view.blocks.filter((b) => b.element).map((b) => [b.block_id!, b.element!.initial_value ?? null]));
+    return { metadata: JSON.parse(view.private_metadata) as Record<string, unknown>, values };
+  }
+  const save = async (user: string, values: Record<string, string | null>, metadata: Record<string, unknown>) =>
+    (await app.click(submission(user, values, metadata))).json as { response_action: string; errors?: Record<string, string> };
+  const target = { kind: 'program' as const, id: PROGRAM_ID };
+  const first = { ...FORM, desk: '創業支援係', source: 'https://example.jp/sogyo/', checkedOn: '2026-06-01' };
+
+  it('a changed value needs a new check date: the old source is not shown as having given it on the old day', async () => {
+    const opened = await formFor(ADMIN);
+    expect((await save(ADMIN, first, opened.metadata)).response_action).toBe('update');
+    // Opened again: the check date is filled in, so saving it unchanged keeps it (it became today).
+    const again = await formFor(ADMIN);
+    expect(again.values).toMatchObject({ desk: '創業支援係', source: 'https://example.jp/sogyo/', checkedOn: '2026-06-01' });
+    expect((await save(ADMIN, again.values, again.metadata)).response_action).toBe('update');
+    expect(store.latest(target)?.contact.checkedOn).toBe('2026-06-01');
+    // A new phone under the same source and date is refused, on the date's field.
+    const changed = await formFor(ADMIN);
+    const refused = await save(ADMIN, { ...changed.values, phone: '099-999-9999' }, changed.metadata);
+    expect(refused.response_action).toBe('errors');
+    expect(Object.keys(refused.errors ?? {})).toEqual(['checkedOn']);
+    expect(refused.errors!.checkedOn).toContain('2026-11-27');
+    expect(store.latest(target)?.contact.phone).toBe('099-222-2222');
+    // With the day it was checked, it is saved and the card says so.
+    expect((await save(ADMIN, { ...changed.values, phone: '099-999-9999', checkedOn: '2026-11-27' }, changed.metadata)).response_action).toBe('update');
+    const card = readText(await details(ADVISOR));
+    expect(card).toContain('電話: 099-999-9999');
+    expect(card).toContain('確認 2026-11-27（<https://example.jp/sogyo/|出典>）');
+  });
+
+  it('two staff editing at once: the second save is refused, saying why, and the first one stays', async () => {
+    const a = await formFor(ADMIN);
+    const b = await formFor(OTHER_ADMIN);
+    expect((await save(ADMIN, { ...a.values, hours: '平日 9:00〜16:00', checkedOn: '2026-11-27' }, a.metadata)).response_action).toBe('update');
+    const second = await save(OTHER_ADMIN, { ...b.values, note: '予約制', checkedOn: '2026-11-27' }, b.metadata);
+    expect(second.response_action).toBe('errors');
+    expect(second.errors?.source).toMatch(/ほかのスタッフが 2026-11-27 12:00 に連絡先を保存しました。キャンセルして開き直す/);
+    expect(store.latest(target)?.contact).toMatchObject({ hours: '平日 9:00〜16:00' });
+    expect(store.latest(target)?.contact.note).toBeUndefined();
+    // Opened again, B starts from A's edit and can save.
+    const fresh = await formFor(OTHER_ADMIN);
+    expect((await save(OTHER_ADMIN, { ...fresh.values, note: '予約制', checkedOn: '2026-11-27' }, fresh.metadata)).response_action).toBe('update');
+    expect(store.latest(target)?.contact).toMatchObject({ hours: '平日 9:00〜16:00', note: '予約制' });
+  });
+
+  it('what the form accepts, the card shows whole: a 400-character note, a 190-character address, a 477-character source with 110 &', async () => {
+    const opened = await formFor(ADMIN);
+    const source = 'https://www.pref.kagoshima.jp/search?' + 'k=v&'.repeat(110);
+    expect(source.length).toBe(477);
+    const note = '事前に電話で予約してください。'.repeat(26) + '以上';
+    const address = '鹿児島県鹿児島市'.repeat(23) + '一丁目';
+    expect(note.length).toBeGreaterThan(390);
+    const saved = await save(ADMIN, { ...opened.values, note, address, source, checkedOn: '2026-11-27' }, opened.metadata);
+    expect(saved.response_action).toBe('update');
+    const card = readText(await details(ADVISOR));
+    expect(card).toContain(note);
+    expect(card).toContain(address);
+    expect(card).toContain(`<${source.replace(/&/g, '&amp;')}|出典>`);
+  });
+
+  it('refuses control characters, a scheme in full-width letters and a web address without https://, each under its field', async () => {
+    const opened = await formFor(ADMIN);
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ desk: '経営\u0000支援課' }, 'desk', /窓口 \(desk\)に制御文字/],
+      [{ source: 'https://example.jp/\u001b]8;;https://evil.example\u0007' }, 'source', /出典 \(source\)に制御文字/],
+      [{ source: 'ｊａｖａｓｃｒｉｐｔ:alert(1)' }, 'source', /http:\/\/ か https:\/\/ で始まる形/],
+      [{ source: 'www.navitime.co.jp/poi?id=jetro' }, 'source', /http:\/\/ か https:\/\/ で始まる形/],
+    ];
+    for (const [change, field, message] of cases) {
+      const refused = await save(ADMIN, { ...opened.values, ...change, checkedOn: '2026-11-27' }, opened.metadata);
+      expect(refused.response_action, JSON.stringify(change)).toBe('errors');
+      expect(refused.errors?.[field]).toMatch(message);
+    }
+    // A document's name is still a source.
+    expect((await save(ADMIN, { ...opened.values, source: '令和5年度 商工業振興プラン (資料３－４)', checkedOn: '2026-11-27' }, opened.metadata)).response_action).toBe('update');
   });
 });
 

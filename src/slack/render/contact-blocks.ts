@@ -7,17 +7,25 @@ import { contactEditButton } from './contact-edit.js';
 
 /**
  * Contact values in mrkdwn: escaped and bounded; links only to http(s) URLs the schema checked.
- * Each value gets at most CONTACT_VALUE_ROOM characters and the whole contact part
- * CONTACT_ROOM, so a card or an answer with the agency's contact stays within Slack's limits.
+ * A value is shown whole up to its field's limit (the form and the YAML allow no more), with room
+ * for escaping a few `&`; it was cut at 150 characters, so a note or an address the form took was
+ * shown cut (walk-through). The whole contact part gets CONTACT_ROOM (fewer desks are shown past
+ * it), so a card or an answer with the agency's contact stays within Slack's limits.
  */
-const CONTACT_VALUE_ROOM = 150;
+const ESCAPE_ROOM = 50;
 const CONTACT_ROOM = 3600;
+/**
+ * A link target's longest (escaped). In the desk's section a website's link is one value among
+ * seven; a source's is alone in its context block, where the longest one (500) with its `&`s
+ * escaped still fits: it lost its link at 600 (walk-through).
+ */
+const LINK_ROOM = { value: 600, source: 2000 } as const;
 const MRKDWN_CONTACT: ContactMarkup = {
-  text: (value, max) => escapeCut(value, Math.min(max, CONTACT_VALUE_ROOM)).text,
+  text: (value, max) => escapeCut(value, max + ESCAPE_ROOM).text,
   // `|` and `>` end a link's URL in mrkdwn; percent-encoded they still reach the same page.
-  link: (url, label) => {
+  link: (url, label, kind = 'value') => {
     const target = escapeMrkdwn(url).replace(/\|/g, '%7C');
-    return target.length <= 600 ? `<${target}|${label}>` : label;
+    return target.length <= LINK_ROOM[kind] ? `<${target}|${label}>` : `${label}: ${escapeCut(url, 300).text}`;
   },
   user: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
 };

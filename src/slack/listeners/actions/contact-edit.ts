@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { agencyContacts, parseTargetKey, resolveContacts, type ContactTarget } from '../../../catalog/contacts.js';
+import { agencyContacts, parseTargetKey, resolveContacts, type ContactTarget, type StaffContact } from '../../../catalog/contacts.js';
 import type { Contact } from '../../../catalog/schema.js';
 import type { SearchEngine } from '../../../search/engine.js';
 import { ERROR_TEXT, handle } from '../../handled.js';
@@ -11,7 +11,13 @@ import type { ShienServices } from '../../services.js';
 const STALE_BUTTON_TEXT = 'このボタンは古くなっています (機関または事業がカタログにありません)。もう一度表示し直してください。';
 
 /** The name the form shows and the contact it starts from (the one shown now, when single). */
-export function describeTarget(engine: SearchEngine, services: ShienServices, target: ContactTarget): { name: string; current?: Contact } | undefined {
+export function describeTarget(engine: SearchEngine, services: ShienServices, target: ContactTarget): { name: string; current?: Contact; edit?: StaffContact } | undefined {
+  const edit = services.contacts?.staff(target);
+  const described = describeShown(engine, services, target);
+  return described && { ...described, ...(edit ? { edit } : {}) };
+}
+
+function describeShown(engine: SearchEngine, services: ShienServices, target: ContactTarget): { name: string; current?: Contact } | undefined {
   if (target.kind === 'agency') {
     const agency = engine.agencies.agencies.find((a) => a.id === target.id);
     if (!agency) return undefined;
@@ -42,7 +48,7 @@ export function registerContactEdit(app: App, services: ShienServices): void {
         const described = target && describeTarget(services.engine(), services, target);
         if (!target || !described) return tellClicker(args, STALE_BUTTON_TEXT);
         log.target = args.action.value;
-        const view = contactEditModal(target, described.name, described.current, user);
+        const view = contactEditModal(target, described.name, described.current, user, described.edit);
         if (inView(args.body) && args.body.view?.type === 'modal') await args.client.views.push({ trigger_id: args.body.trigger_id, view });
         else await args.client.views.open({ trigger_id: args.body.trigger_id, view });
       },

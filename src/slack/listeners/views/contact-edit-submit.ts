@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { parseTargetKey } from '../../../catalog/contacts.js';
-import { contactFromForm, CONTACT_FIELDS, type ContactField } from '../../../contacts/form.js';
+import { japanDate, parseTargetKey } from '../../../catalog/contacts.js';
+import { contactFromForm, CONTACT_FIELDS, contactValuesKey, staffEditKey, type ContactField } from '../../../contacts/form.js';
 import { escapeCut } from '../../mrkdwn.js';
 import { asModal } from '../../render/home.js';
 import { CONTACT_EDIT_CALLBACK, NOT_ADMIN_TEXT } from '../../render/contact-edit.js';
@@ -13,10 +13,18 @@ const SAVE_ERROR_TEXT = '連絡先を保存できませんでした。時間を�
 function metadataOf(raw: string | undefined): ContactFormMetadata | undefined {
   try {
     const m = JSON.parse(raw ?? '') as Partial<ContactFormMetadata>;
-    return typeof m.target === 'string' && typeof m.openedBy === 'string' ? { target: m.target, openedBy: m.openedBy } : undefined;
+    if (typeof m.target !== 'string' || typeof m.openedBy !== 'string') return undefined;
+    const opened = m.opened && typeof m.opened.values === 'string' && typeof m.opened.checkedOn === 'string' ? { values: m.opened.values, checkedOn: m.opened.checkedOn } : undefined;
+    return { target: m.target, openedBy: m.openedBy, ...(typeof m.base === 'string' ? { base: m.base } : {}), ...(opened ? { opened } : {}) };
   } catch {
     return undefined;
   }
+}
+
+/** `at` as Japan's date and time, YYYY-MM-DD HH:MM. */
+function japanDateTime(at: Date): string {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return `${japanDate(at)} ${time}`;
 }
 
 const note = (title: string, text: string) => asModal(title, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
@@ -50,6 +58,23 @@ export function registerContactEditSubmit(app: App, services: ShienServices): vo
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors as Record<string, string> });
       return done('invalid', { invalidFields: Object.keys(result.errors) });
+    }
+    // Another member of staff saved since this form was opened: saving would undo their edit unseen.
+    const latest = contacts.staff(target);
+    if (metadata.base !== undefined && staffEditKey(latest) !== metadata.base) {
+      const when = latest ? ` ${japanDateTime(latest.editedAt)} に` : '';
+      await ack({ response_action: 'errors', errors: { source: `このフォームを開いたあと、ほかのスタッフが${when}連絡先を保存しました。キャンセルして開き直すと、その内容から編集できます。` } });
+      return done('conflict');
+    }
+    // Values changed under the same, earlier check date: the card would say the old source gave them on that day.
+    const today = japanDate(contacts.now());
+    const opened = metadata.opened;
+    if (opened && contactValuesKey(result.contact) !== opened.values && result.contact.checkedOn === opened.checkedOn && opened.checkedOn < today) {
+      await ack({
+        response_action: 'errors',
+        errors: { checkedOn: `窓口・電話などの値を変えました。変えた値を出典で確かめた日 (今日なら ${today}) を入れてください。出典が変わったなら出典も。` },
+      });
+      return done('invalid', { invalidFields: ['checkedOn'] });
     }
     try {
       await contacts.save(target, result.contact, user);
