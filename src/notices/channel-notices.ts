@@ -84,7 +84,7 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       if (!state || (clickedIn !== undefined && clickedIn !== state.channel)) return 'このボタンは古くなっています。';
       const served = new Map(options.servedPrograms().map((p) => [p.id, p]));
       const programs = (await store.announcedIn(state.runId, state.channel)).flatMap((id) => served.get(id) ?? []);
-      return renderDigestMore(programs, state);
+      return renderDigestMore(programs, state, clock.now());
     },
     async toggle(action, channel, user) {
       if (!CHANNEL_ID_PATTERN.test(channel)) return 'チャンネルを選んでください。';

@@ -187,8 +187,9 @@ const MORE_NAME_ROOM = 150;
 const MORE_AGENCY_ROOM = 60;
 const MORE_BUDGET_ROOM = 60;
 
-function moreBlock(p: Program): Block {
-  const text = `*${escapeClip(p.name, MORE_NAME_ROOM)}*\n${escapeClip(p.agency, MORE_AGENCY_ROOM)}　｜　${escapeClip(formatBudget(p), MORE_BUDGET_ROOM)}`;
+/** As the digest's own blocks: a jGrants program's amount and period (it said 予算額の記載なし, no deadline). */
+function moreBlock(p: Program, now: Date): Block {
+  const text = `*${escapeClip(p.name, MORE_NAME_ROOM)}*\n${escapeClip(p.agency, MORE_AGENCY_ROOM)}　｜　${escapeClip(amountText(p, now), isImported(p) ? 2 * MORE_BUDGET_ROOM : MORE_BUDGET_ROOM)}`;
   return {
     type: 'section',
     text: { type: 'mrkdwn', text },
@@ -204,7 +205,7 @@ function moreBlock(p: Program): Block {
  * MORE_PAGE_SIZE and never past Slack's limits, then 「次の N 件」 while more remain. An
  * offset past the end (the catalog lost programs since) answers with a line saying so.
  */
-export function renderDigestMore(programs: readonly Program[], options: MoreState): Message {
+export function renderDigestMore(programs: readonly Program[], options: MoreState, now: Date = new Date()): Message {
   const total = programs.length;
   const start = Math.max(0, Math.min(Math.trunc(options.offset) || 0, total));
   if (start >= total) {
@@ -218,7 +219,7 @@ export function renderDigestMore(programs: readonly Program[], options: MoreStat
   // Greedy, measured with the widest header and button this page can have.
   const body: Block[] = [];
   for (const p of programs.slice(start, start + MORE_PAGE_SIZE)) {
-    const block = moreBlock(p);
+    const block = moreBlock(p, now);
     if (body.length && messageLength([header(total), ...body, block, next(total)]) > LIMITS.messageChars) break;
     body.push(block);
   }

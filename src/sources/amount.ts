@@ -3,14 +3,18 @@ import { groupDigits } from '../render/numbers.js';
 import { isImported } from './program.js';
 
 
-/** 3,000,000 → 300万円; 150,000,000 → 1億5,000万円. */
+/**
+ * 3,000,000 → 300万円; 150,000,000 → 1億5,000万円; 2,666,000 → 266万6,000円. Exact, never
+ * rounded: a 上限 rounded to the nearest 万 was overstated (15,000 read 2万円, 4,995,000 500万円).
+ */
 export function formatYen(yen: number): string {
-  if (yen < 10_000) return `${groupDigits(yen)}円`;
-  const man = Math.round(yen / 10_000);
+  const whole = Math.floor(yen);
+  const man = Math.floor(whole / 10_000);
+  const below = whole - man * 10_000;
   const oku = Math.floor(man / 10_000);
-  const rest = man - oku * 10_000;
-  if (!oku) return `${groupDigits(man)}万円`;
-  return rest ? `${groupDigits(oku)}億${groupDigits(rest)}万円` : `${groupDigits(oku)}億円`;
+  const restMan = man - oku * 10_000;
+  const words = `${oku ? `${groupDigits(oku)}億` : ''}${restMan ? `${groupDigits(restMan)}万` : ''}${below ? groupDigits(below) : ''}`;
+  return `${words || '0'}円`;
 }
 
 /**

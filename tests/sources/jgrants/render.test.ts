@@ -17,6 +17,7 @@ import { renderHelp } from '../../../src/slack/render/help.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseDetail } from '../../../src/sources/jgrants/parser.js';
 import { KAGOSHIMA_DETAIL } from './support/fake-jgrants.js';
+import { renderDigest, renderDigestMore } from '../../../src/notices/digest.js';
 
 const NOW = new Date('2026-11-27T03:00:00Z');
 
@@ -85,6 +86,25 @@ describe('the card of a jGrants program', () => {
     expect(formatYen(150_000_000)).toBe('1億5,000万円');
     expect(formatYen(100_000_000)).toBe('1億円');
     expect(formatYen(5_000)).toBe('5,000円');
+    // Exact, never rounded up: a 上限 of 15,000 yen read 2万円, 4,995,000 yen 500万円.
+    expect(formatYen(15_000)).toBe('1万5,000円');
+    expect(formatYen(99_999)).toBe('9万9,999円');
+    expect(formatYen(4_995_000)).toBe('499万5,000円');
+    expect(formatYen(2_666_000)).toBe('266万6,000円');
+    expect(formatYen(100_005_000)).toBe('1億5,000円');
+    expect(formatYen(0)).toBe('0円');
+  });
+});
+
+describe('a digest of jGrants programs', () => {
+  it('「ほか N 件を見る」 shows each one’s maximum amount and period, as the digest’s own lines do', () => {
+    const programs = Array.from({ length: 16 }, (_, i) => program({ id: `a0W2x0000000MOR${String(i).padStart(3, '0')}`, title: `補助金${i}` }));
+    const digest = textOf(valid(renderDigest(programs, { date: NOW, runId: 1, channel: 'C0X' })));
+    const more = textOf(valid(renderDigestMore(programs, { runId: 1, channel: 'C0X', offset: 15 }, NOW)));
+    expect(digest).toMatch(/上限 [0-9,万億]+円 ｜ 受付終了（締切/);
+    // It said 予算額の記載なし (a catalog field) and no period.
+    expect(more).not.toContain('予算額の記載なし');
+    expect(more).toMatch(/上限 [0-9,万億]+円 ｜ 受付終了（締切/);
   });
 });
 
