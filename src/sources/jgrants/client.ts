@@ -157,7 +157,7 @@ export class JgrantsClient {
       } catch (error) {
         release();
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        lastError = timedOut ? `${this.timeoutMs} ms 以内に応答がありません` : `接続できません (${error instanceof Error ? error.message : String(error)})`;
+        lastError = timedOut ? `${this.timeoutMs} ms 以内に応答がありません` : `接続できません (${connectionProblem(error)})`;
         if (attempt < this.attempts) await sleep(this.backoff(attempt));
         continue;
       }
@@ -205,4 +205,12 @@ function errorMessage(text: string): string {
   } catch {
     return text.replace(/\s+/g, ' ').trim().slice(0, 200);
   }
+}
+
+/** fetch's own message is 'fetch failed'; the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is its cause's. */
+function connectionProblem(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+  return reason ? `${error.message}: ${reason}` : error.message;
 }

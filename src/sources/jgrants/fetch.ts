@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { FetchedProgram, StoredProgram } from '../store.js';
 import { JgrantsRequestError, type JgrantsClient } from './client.js';
 import { programId, toProgram } from './mapping.js';
-import type { JgrantsDetail, JgrantsListItem } from './parser.js';
+import { JgrantsFormatError, type JgrantsDetail, type JgrantsListItem } from './parser.js';
+
+/** Details that may fail in one sync without it being called an outage, however few were asked. */
+const MAX_FAILED_DETAILS_ALONE = 2;
 
 /**
  * One complete fetch of jGrants: the union of every keyword in every area (the API has no
@@ -88,8 +91,10 @@ export async function fetchJgrants(input: JgrantsFetchInput): Promise<JgrantsFet
   }
   if (toFetch.length) input.progress?.(`jGrants: 詳細を ${toFetch.length} 件取得します`);
   const details = new Map<string, JgrantsDetail | undefined>();
-  // Details that failed after the client's retries (5xx, not JSON): asked again next sync.
-  const failed: JgrantsRequestError[] = [];
+  // Details that failed after the client's retries (5xx), or answered 200 with a body that is not
+  // a detail (cut-off JSON, no result): asked again next sync. A cut-off body stopped the whole
+  // sync, every day, while a 500 for the same program did not (walk-through).
+  const failed: Error[] = [];
   const retry = new Set<string>();
   await pool(toFetch, DETAIL_CONCURRENCY, async (item) => {
     try {
@@ -97,9 +102,9 @@ export async function fetchJgrants(input: JgrantsFetchInput): Promise<JgrantsFet
       if (problem) errors.push(`jg-${item.id}: 詳細を読めないため一覧の項目だけを使いました (${problem.message})`);
       details.set(item.id, detail);
     } catch (error) {
-      if (!(error instanceof JgrantsRequestError)) throw error;
+      if (!(error instanceof JgrantsRequestError || error instanceof JgrantsFormatError)) throw error;
       // A program the list names but whose detail is gone: keep what the list says.
-      if (error.status === 404) errors.push(`jg-${item.id}: 詳細がありません (404)。一覧の項目だけを使いました`);
+      if (error instanceof JgrantsRequestError && error.status === 404) errors.push(`jg-${item.id}: 詳細がありません (404)。一覧の項目だけを使いました`);
       else {
         // One program's broken detail stopped the whole sync, every day (operator walk-through).
         failed.push(error);
@@ -109,8 +114,9 @@ export async function fetchJgrants(input: JgrantsFetchInput): Promise<JgrantsFet
       details.set(item.id, undefined);
     }
   });
-  // Most details failing is an outage, not a few broken programs: nothing is written.
-  if (failed.length && failed.length * 2 > toFetch.length) throw failed[0]!;
+  // Most details failing is an outage, not a few broken programs: nothing is written. One or two
+  // failing alone are not (the one detail a sync asks again after it broke would fail every sync).
+  if (failed.length > MAX_FAILED_DETAILS_ALONE && failed.length * 2 > toFetch.length) throw failed[0]!;
   for (const item of toFetch) {
     // No list fingerprint for a detail to fetch again: the next sync does not take it as known.
     programs.push({ program: toProgram(item, details.get(item.id), now), listFingerprint: retry.has(item.id) ? '' : listFingerprint(item) });

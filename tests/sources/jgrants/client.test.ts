@@ -18,6 +18,14 @@ describe('jGrants client against the fake API', () => {
     expect(fake.requests[0]!.query).toEqual({ keyword: '補助金', sort: 'created_date', order: 'DESC', acceptance: '0', target_area_search: '鹿児島県' });
   });
 
+  it('a server that refuses the connection is named with the reason, not only "fetch failed"', async () => {
+    fake = await FakeJgrants.start();
+    const url = fake.url;
+    await fake.stop();
+    const refused = new JgrantsClient({ baseUrl: url, backoffMs: 5, timeoutMs: 500, attempts: 1 });
+    await expect(refused.detail('a0W2x000007CtjqEAC')).rejects.toThrow(/接続できません \(fetch failed: ECONNREFUSED\)/);
+  });
+
   it('reads a detail', async () => {
     fake = await FakeJgrants.start();
     const { detail } = await client().detail('a0W2x000007CtjqEAC');

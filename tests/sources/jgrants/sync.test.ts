@@ -110,13 +110,18 @@ describe('jGrants sync into the store', () => {
     expect(store.lastSuccessfulSync('jgrants')!.ok).toBe(true);
   });
 
-  it("one program's detail failing for good (HTTP 500) keeps its list fields and the rest is imported; the next sync asks it again", async () => {
-    // It stopped the whole sync, every day (operator walk-through).
+  // Failing throughout one sync: a 500 is asked twice (the client's retry), a body that is not a detail once.
+  it.each([
+    ['HTTP 500', { status: 500 }, 2],
+    ['200 with a cut-off body', { kind: 'malformed' }, 1],
+    ['200 without result', { kind: 'body', body: { message: 'maintenance' } }, 1],
+  ] as const)("one program's detail failing for good (%s) keeps its list fields and the rest is imported; the next sync asks it again", async (_name, fault, times) => {
+    // It stopped the whole sync, every day (operator walk-through; a cut-off body still did, in s27's).
     for (const n of [1, 2, 3]) fake.items.set(`a0WJ200000NEW000${n}A`, newItem(`a0WJ200000NEW000${n}A`, `【鹿児島県】令和8年度_新しい補助金${n}`));
     const recent = detailed();
     expect(recent.length).toBeGreaterThanOrEqual(3);
     const broken = recent[0]!.id;
-    fake.fail(`/id/${broken}`, { status: 500 }, 2);
+    fake.fail(`/id/${broken}`, fault, times);
     const [first] = (await sync()).sources;
     expect(first!.ok).toBe(true);
     expect(first!.new).toHaveLength(13);
@@ -129,7 +134,19 @@ describe('jGrants sync into the store', () => {
     expect(second!.errors).toEqual([]);
   });
 
+  it('the one detail a sync asks failing again is not an outage: the sync succeeds and keeps the list fields', async () => {
+    for (const n of [1, 2, 3]) fake.items.set(`a0WJ200000NEW000${n}A`, newItem(`a0WJ200000NEW000${n}A`, `【鹿児島県】令和8年度_新しい補助金${n}`));
+    const broken = detailed()[0]!.id;
+    fake.fail(`/id/${broken}`, { kind: 'malformed' }, 2);
+    expect((await sync()).sources[0]!.ok).toBe(true);
+    // Only it is asked now, and it fails again: one of one is not "most details failing".
+    const [second] = (await sync()).sources;
+    expect(second!.ok).toBe(true);
+    expect(second!.errors.some((e) => e.startsWith(`jg-${broken}: 詳細を取得できない`))).toBe(true);
+  });
+
   it('most details failing is an outage: nothing is written', async () => {
+    for (const n of [1, 2, 3]) fake.items.set(`a0WJ200000NEW000${n}A`, newItem(`a0WJ200000NEW000${n}A`, `【鹿児島県】令和8年度_新しい補助金${n}`));
     for (const item of detailed()) fake.fail(`/id/${item.id}`, { status: 500 }, 2);
     const [r] = (await sync()).sources;
     expect(r!.ok).toBe(false);
