@@ -1,5 +1,5 @@
 import type { Program } from '../catalog/schema.js';
-import { daysUntilDeadline, periodOf, periodStatus } from '../sources/period.js';
+import { daysUntilDeadline, periodOf, programPeriodStatus } from '../sources/period.js';
 import { isImported } from '../sources/program.js';
 import { normalizeText } from './normalize.js';
 import type { PeriodQuery } from './query.js';
@@ -33,10 +33,7 @@ function areaMatches(programAreas: readonly string[], wanted: string): boolean {
 export function periodFilters(period: PeriodQuery | undefined, now: Date): Array<(p: Program) => boolean> {
   if (!period) return [];
   const filters: Array<(p: Program) => boolean> = [];
-  const open = (p: Program) => {
-    const range = periodOf(p);
-    return range !== undefined && periodStatus(range, now) === 'open';
-  };
+  const open = (p: Program) => programPeriodStatus(p, now) === 'open';
   if (period.accepting) filters.push(open);
   if (period.deadlineWithinDays !== undefined) {
     const within = period.deadlineWithinDays;
@@ -56,7 +53,7 @@ export function periodFilters(period: PeriodQuery | undefined, now: Date): Array
 export function byDeadline<T extends Program>(programs: readonly T[], now: Date): T[] {
   const key = (p: T) => {
     const range = periodOf(p);
-    if (!range?.end || periodStatus(range, now) === 'closed') return Infinity;
+    if (!range?.end || programPeriodStatus(p, now) === 'closed') return Infinity;
     return range.end.getTime();
   };
   // Only programs with a deadline are sorted; the rest follow in their order, as the sort

@@ -74,12 +74,14 @@ export function jstDayStart(d: Date): Date {
 }
 
 /**
- * The period as people read it: 受付中（締切 11月13日(木) 17:00）, 公募予定（開始 …）, 受付終了.
+ * The period as people read it: 受付中（締切 11月13日(木) 17:00）, 公募予定（開始 …）, 受付終了,
+ * 掲載終了（締切 …） when the source no longer lists it.
  * Undefined for a program without a period: nothing is shown rather than a guess.
  */
 export function describePeriod(program: Program, now: Date): string | undefined {
   const period = periodOf(program);
-  if (!period) return undefined;
+  if (!period) return isDelisted(program) ? '掲載終了' : undefined;
+  if (isDelisted(program)) return period.end ? `掲載終了（締切 ${formatJst(period.end, now)}）` : '掲載終了';
   switch (periodStatus(period, now)) {
     case 'closed':
       return period.end ? `受付終了（締切 ${formatJst(period.end, now)}）` : '受付終了';
@@ -88,6 +90,22 @@ export function describePeriod(program: Program, now: Date): string | undefined 
     case 'open':
       return period.end ? `受付中（締切 ${formatJst(period.end, now)}）` : '受付中（締切の記載なし）';
   }
+}
+
+/**
+ * A program's period status now, where one jGrants no longer lists (掲載終了) is closed whatever
+ * its dates said: it was offered as 受付中 and found by 受付中 / 締切:N日以内 until its old
+ * deadline passed (walk-through). Undefined for a program without a period.
+ */
+export function programPeriodStatus(program: Program, now: Date): PeriodStatus | undefined {
+  const period = periodOf(program);
+  if (!period) return undefined;
+  return isDelisted(program) ? 'closed' : periodStatus(period, now);
+}
+
+/** Whether the source stopped listing the program (jGrants: 掲載終了). */
+export function isDelisted(program: Program): boolean {
+  return isImported(program) && Boolean(program.imported.closedAt);
 }
 
 /** Whole JST days from today to the deadline's day (0: closes today); undefined without an end. */

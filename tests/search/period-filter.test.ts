@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../src/catalog/schema.js';
 import { periodOf, periodStatus } from '../../src/sources/period.js';
-import { byDeadline } from '../../src/search/period-filter.js';
+import { byDeadline, periodFilters } from '../../src/search/period-filter.js';
+import { describePeriod } from '../../src/sources/period.js';
+import { sourceFields } from '../../src/sources/fields.js';
 import { toProgram } from '../../src/sources/jgrants/mapping.js';
 import { parseList } from '../../src/sources/jgrants/parser.js';
 import { KAGOSHIMA_ITEMS } from '../sources/jgrants/support/fake-jgrants.js';
@@ -77,5 +79,22 @@ describe('byDeadline', () => {
     ]) {
       expect(ids(byDeadline(list, NOW))).toEqual(ids(sortedAll(list)));
     }
+  });
+});
+
+describe('a program jGrants no longer lists (掲載終了)', () => {
+  it('is not 受付中, not within 締切:N日以内, sorted after open ones, and says 掲載終了 rather than 受付中', () => {
+    const [open, delisted] = imported([[-10, 20], [-10, 10]]);
+    delisted!.imported.closedAt = '2026-11-26T00:00:00.000Z';
+    const [accepting] = periodFilters({ accepting: true }, NOW);
+    const [within] = periodFilters({ deadlineWithinDays: 30 }, NOW);
+    expect([open, delisted].map((p) => accepting!(p!))).toEqual([true, false]);
+    expect([open, delisted].map((p) => within!(p!))).toEqual([true, false]);
+    // Its deadline is sooner, yet it comes after the open program.
+    expect(byDeadline([delisted!, open!], NOW).map((p) => p.id)).toEqual([open!.id, delisted!.id]);
+    expect(describePeriod(delisted!, NOW)).toMatch(/^掲載終了（締切 12月7日/);
+    expect(describePeriod(open!, NOW)).toMatch(/^受付中（締切/);
+    expect(sourceFields(delisted!).delistedAt).toBe('2026-11-26T09:00:00+09:00');
+    expect(sourceFields(open!).delistedAt).toBeUndefined();
   });
 });

@@ -27,10 +27,7 @@ function link(url: string, label: string): string {
 
 /** 受付中（締切 …） and friends, 掲載終了 first when jGrants no longer lists the program; undefined for catalog programs. */
 export function periodText(program: Program, now: Date): string | undefined {
-  const period = describePeriod(program, now);
-  const closed = isImported(program) && program.imported.closedAt ? '掲載終了' : undefined;
-  const parts = [closed, period].filter(Boolean);
-  return parts.length ? parts.join('　') : undefined;
+  return describePeriod(program, now);
 }
 
 function areasText(p: ImportedProgram): string {

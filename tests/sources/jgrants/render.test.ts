@@ -58,7 +58,7 @@ describe('the card of a jGrants program', () => {
     long.imported.closedAt = '2026-11-20T00:00:00.000Z';
     const text = textOf(valid(renderProgramCard(long, { today: NOW })));
     expect(text).toContain('出典：Jグランツ（jGrants）（一部を要約）');
-    expect(text).toContain('掲載終了　受付終了');
+    expect(text).toContain('掲載終了（締切 2024年6月17日(月) 17:00）');
   });
 
   it('hostile detail text reaches Slack escaped: no mention, no link, no entity of its own', () => {
