@@ -4,6 +4,7 @@ import { readNeedsFile } from '../catalog/needs-file.js';
 import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
+import { programPeriodStatus } from '../sources/period.js';
 import { storedImports } from '../sources/serve.js';
 import { runDeadlineReminders, type DeadlineResult } from './deadlines.js';
 import type { StoredProgram } from '../sources/store.js';
@@ -218,7 +219,11 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       return { status: 'catalog-error', runId, catalogProblems: catalog.problems, channels: [], posted: 0, failed: 0 };
     }
     await options.catalogRead?.(catalog.programs);
-    const imported = (await (options.imported ?? (() => storedImports()))()).filter((s) => !s.baseline && !s.closedAt);
+    // Not announced: a source's baseline, what it no longer lists, and what closed before it was
+    // seen (first imported after its deadline, it took two of the digest's 15 full slots as
+    // 「受付終了」; walk-through). A deadline extended later makes it new then.
+    const runAt = now();
+    const imported = (await (options.imported ?? (() => storedImports()))()).filter((s) => !s.baseline && !s.closedAt && programPeriodStatus(s.program, runAt) !== 'closed');
     // Catalog programs first, then imported ones in the order they were first seen.
     const ids = [...catalog.programs.map((p) => p.id), ...imported.map((s) => s.program.id)];
     const byId = new Map<string, Program>([...catalog.programs, ...imported.map((s) => s.program)].map((p) => [p.id, p]));

@@ -88,6 +88,24 @@ describe('notices of jGrants programs', () => {
     expect(slack.takeRefusals()).toEqual([]);
   });
 
+  it('a program whose application period had ended when it was first seen is not announced as new; extended later, it is', async () => {
+    await sync();
+    clock.advance(day);
+    fake.items.set('a0WJ2000000CLOSED', { ...item('a0WJ2000000CLOSED', '【鹿児島県】締切済みの補助金'), acceptance_start_datetime: '2026-10-01T00:00:00.000Z', acceptance_end_datetime: '2026-11-20T08:00:00.000Z' });
+    fake.items.set('a0WJ200000NEW0001A', item('a0WJ200000NEW0001A', '【鹿児島県】令和8年度_新しい補助金'));
+    expect((await sync()).sources[0]!.new.sort()).toEqual(['jg-a0WJ2000000CLOSED', 'jg-a0WJ200000NEW0001A']);
+    const slack = memorySlack();
+    const result = await notify(slack);
+    expect(result.channels).toEqual([expect.objectContaining({ channel: 'C0FIRST', posted: true, programIds: ['jg-a0WJ200000NEW0001A'] })]);
+    expect(displayed(slack.posts[0]!.message)).not.toContain('締切済み');
+    // jGrants extends its deadline: it is open, and new to the channel.
+    clock.advance(day);
+    fake.items.set('a0WJ2000000CLOSED', { ...fake.items.get('a0WJ2000000CLOSED')!, acceptance_end_datetime: '2026-12-20T08:00:00.000Z' });
+    await sync();
+    clock.advance(60_000);
+    expect((await notify(slack)).channels).toEqual([expect.objectContaining({ posted: true, programIds: ['jg-a0WJ2000000CLOSED'] })]);
+  });
+
   it('a program announced once is never announced again, also when jGrants changes its text', async () => {
     await sync();
     clock.advance(day);
