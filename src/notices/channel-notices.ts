@@ -1,7 +1,7 @@
 import { loadCatalog } from '../catalog/load.js';
 import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
-import { deadlineCommand } from './deadlines.js';
+import { deadlineCommand, deadlinesOn, turnOffDeadlines } from './deadlines.js';
 import { parseMoreValue, renderDigestMore } from './digest.js';
 import type { Block } from '../slack/blocks.js';
 import type { ChannelNotices } from '../slack/services.js';
@@ -62,8 +62,12 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
     // (outcome.baseline counts only the new ones: turned on again, it said 0 件).
     return `このチャンネルの新着通知を *オン* にしました。今あるカタログの ${ids.length} 件は既知として扱い、毎日 ${config.at} に新しく追加された事業だけをお知らせします。\n${INVITE_NOTE}`;
   };
-  const turnOff = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> =>
-    (await store.unsubscribe(channel, { source, by: user, now: clock.now() })) ? 'このチャンネルの新着通知を *オフ* にしました。`/支援 通知 オン` で再開できます。' : 'このチャンネルの新着通知はもともと *オフ* です。';
+  const turnOff = async (channel: string, user: string, source: 'command' | 'home'): Promise<string> => {
+    const off = await store.unsubscribe(channel, { source, by: user, now: clock.now() });
+    const deadlines = (await turnOffDeadlines(channel, { user, now: clock.now() })) ? '締切の通知もオフにしました。' : '';
+    if (off) return `このチャンネルの新着通知を *オフ* にしました。${deadlines}\`/支援 通知 オン\` で再開できます。`;
+    return `このチャンネルの新着通知はもともと *オフ* です。${deadlines}`;
+  };
 
   return {
     async command(args, { channel, channelName, user }) {
@@ -75,7 +79,11 @@ export function createChannelNotices(options: ChannelNoticesOptions): ChannelNot
       if (direct && (ON.has(word) || OFF.has(word))) return `新着通知はチャンネルごとの設定です。通知したいチャンネルで \`/支援 通知 オン\` と入力してください。`;
       if (ON.has(word)) return turnOn(channel, user, 'command');
       if (OFF.has(word)) return turnOff(channel, user, 'command');
-      if (STATUS.has(word)) return describeNoticeStatus(await store.status(channel), config.at) + (word === '' ? `\n${USAGE}` : '');
+      if (STATUS.has(word)) {
+        const deadlines = await deadlinesOn(channel);
+        const deadlineLine = deadlines === undefined ? '' : `\n締切の通知 (7 日以内): *${deadlines ? 'オン' : 'オフ'}*`;
+        return describeNoticeStatus(await store.status(channel), config.at) + deadlineLine + (word === '' ? `\n${USAGE}` : '');
+      }
       return `「通知」のあとは オン / オフ / 状態 のどれかです。\n${USAGE}`;
     },
     async more(value, clickedIn) {

@@ -93,6 +93,32 @@ export async function deadlineCommand(args: string, context: { channel: string; 
   }
 }
 
+/**
+ * The channel's 締切 reminders turned off with its new-program notices (`/支援 通知 オフ`, App
+ * Home): オフ left them posting every morning in a channel whose 状態 said *オフ* (walk-through).
+ * Whether they were on; false without a source.
+ */
+export async function turnOffDeadlines(channel: string, context: { user: string; now: Date; env?: NodeJS.ProcessEnv }): Promise<boolean> {
+  const store = await openStore(context.env ?? process.env);
+  if (!store) return false;
+  try {
+    return await store.setDeadlineAlerts(channel, false, { by: context.user, now: context.now });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Whether the channel's 締切 reminders are on; undefined without a source (there are none to have). */
+export async function deadlinesOn(channel: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean | undefined> {
+  const store = await openStore(env);
+  if (!store) return undefined;
+  try {
+    return (await store.deadlineChannels()).includes(channel);
+  } finally {
+    await store.close();
+  }
+}
+
 export interface DeadlineResult {
   channel: string;
   programIds: string[];

@@ -280,10 +280,15 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       else log?.warn({ runId, channel: d.channel, programs: d.programIds.length, error: d.error }, 'notices: deadline reminder not posted, retried next run');
     }
 
-    const posted = channels.filter((c) => c.posted).length;
-    const failed = channels.filter((c) => c.error !== undefined).length;
+    // A reminder Slack refused counts as a failure of the run too: it was in no record, no exit
+    // code and no 状態 (walk-through).
+    const posted = channels.filter((c) => c.posted).length + deadlines.filter((d) => d.posted).length;
+    const failed = channels.filter((c) => c.error !== undefined).length + deadlines.filter((d) => !d.posted).length;
     const status = statusOf(posted, failed);
-    const errors = channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`);
+    const errors = [
+      ...channels.filter((c) => c.error !== undefined).map((c) => `${c.channel}: ${c.error}`),
+      ...deadlines.filter((d) => !d.posted).map((d) => `${d.channel} (締切の通知): ${d.error ?? 'unknown'}`),
+    ];
     await store.finishRun(runId, { status, posted, failed, ...(errors.length ? { error: errors.join('\n') } : {}), now: now() });
     return { status, runId, catalogSize: ids.length, config, channels, posted, failed, ...(deadlines.length ? { deadlines } : {}) };
   } finally {

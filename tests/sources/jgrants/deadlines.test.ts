@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closingSoon, deadlineCommand, DEADLINE_DAYS } from '../../../src/notices/deadlines.js';
 import { runNotices } from '../../../src/notices/run.js';
+import { createChannelNotices } from '../../../src/notices/channel-notices.js';
 import * as noticeStores from '../../../src/notices/store.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseList } from '../../../src/sources/jgrants/parser.js';
@@ -95,6 +96,9 @@ describe('/支援 通知 締切 and the daily reminder', () => {
     slack.fail('C0TEAM', 'not_in_channel');
     const first = await run(slack);
     expect(first.deadlines).toEqual([expect.objectContaining({ channel: 'C0TEAM', posted: false, error: 'not_in_channel' })]);
+    // The run says so (it was in no record, no exit code, no 状態).
+    expect(first).toMatchObject({ status: 'failed', failed: 1 });
+    expect((await notices.lastRun())?.error).toContain('C0TEAM (締切の通知): not_in_channel');
     slack.heal('C0TEAM');
     const second = await run(slack);
     expect(second.deadlines).toEqual([expect.objectContaining({ channel: 'C0TEAM', posted: true })]);
@@ -106,6 +110,24 @@ describe('/支援 通知 締切 and the daily reminder', () => {
     const third = await run(slack);
     expect(third.deadlines).toBeUndefined();
     expect(slack.takeRefusals()).toEqual([]);
+  });
+
+  it('/支援 通知 オフ turns the 締切 reminders off too, and 状態 tells both', async () => {
+    const channel = createChannelNotices({ store: notices, config: { dataDir, channels: [], at: '09:00' }, catalogDir: CATALOG_DIR, servedPrograms: () => [], clock });
+    const say = (args: string) => channel.command(args, { channel: 'C0TEAM', user: 'U1' });
+    expect(await say('オン')).toContain('*オン* にしました');
+    await command('締切');
+    expect(await say('状態')).toContain('締切の通知 (7 日以内): *オン*');
+    // It posted 「締切が近い支援事業」 every morning in a channel whose 状態 said オフ.
+    expect(await say('オフ')).toContain('締切の通知もオフにしました');
+    expect(imports.deadlineChannels()).toEqual([]);
+    expect(await say('状態')).toContain('締切の通知 (7 日以内): *オフ*');
+    const slack = memorySlack();
+    expect((await run(slack)).deadlines).toBeUndefined();
+    expect(slack.posts).toEqual([]);
+    // Off already, 締切 still on (turned on alone): オフ turns it off and says so.
+    await command('締切');
+    expect(await say('オフ')).toBe('このチャンネルの新着通知はもともと *オフ* です。締切の通知もオフにしました。');
   });
 
   it('without reminders on, nothing is posted', async () => {
