@@ -74,7 +74,39 @@ export function formatJstDateTime(date: Date): string {
   return `${formatJstDate(date)} ${time}`;
 }
 
-export type ScheduledTrigger = 'schedule' | 'missed';
+/**
+ * 'retry': the day's slot ran but some posts failed (Slack refused or rate-limited them, the
+ * catalog was broken); run again, posting only what each channel has not had.
+ */
+export type ScheduledTrigger = 'schedule' | 'missed' | 'retry';
+
+/** A slot whose run failed (in part) is run again this long after, up to FAILURE_RETRIES times. */
+export const FAILURE_RETRY_MS = 30 * 60_000;
+export const FAILURE_RETRIES = 3;
+
+/**
+ * Slack's answers that another try the same day cannot change: a channel gone, archived or
+ * without the bot, a token or a scope that is wrong. 状態 says what to do about them.
+ */
+const PERMANENT_POST_ERRORS = new Set([
+  'channel_not_found', 'is_archived', 'not_in_channel', 'invalid_auth', 'not_authed', 'token_revoked', 'token_expired',
+  'account_inactive', 'missing_scope', 'restricted_action', 'ekm_access_denied', 'invalid_blocks', 'msg_too_long',
+]);
+
+/**
+ * Whether a run's result is worth running again the same day: it failed in part or in whole for
+ * a reason that may pass (ratelimited, timeout, Slack's 5xx, a catalog someone may fix, a lost
+ * lease), not only for permanent ones. A digest refused at 09:00 waited until the next day,
+ * even when Slack asked to come back in a second (walk-through).
+ */
+export function wantsFailureRetry(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  const { status, channels, deadlines } = result as { status?: unknown; channels?: Array<{ error?: string }>; deadlines?: Array<{ error?: string }> };
+  if (status === 'catalog-error') return true;
+  if (status !== 'failed' && status !== 'partial') return false;
+  const errors = [...(channels ?? []), ...(deadlines ?? [])].flatMap((c) => (c.error === undefined ? [] : [c.error]));
+  return errors.some((e) => !PERMANENT_POST_ERRORS.has(e));
+}
 
 /** A retry never comes sooner than this after the skipped run (a lease already expired, a clock step). */
 const MIN_RETRY_MS = 1000;
@@ -105,6 +137,11 @@ export interface NoticeSchedulerOptions {
   run: (trigger: ScheduledTrigger, scheduledFor: Date) => Promise<unknown>;
   /** The slot of the last finished scheduled run (NoticeStore.lastScheduledRun()?.scheduledFor). */
   lastScheduledRun: () => Promise<Date | undefined> | Date | undefined;
+  /**
+   * Whether the scheduled run of `slot` failed (in part) for a reason that may pass: a start
+   * after it (the token fixed, the bot restarted at 10:00) runs it again. Unset: never.
+   */
+  slotWantsRetry?: (slot: Date) => Promise<boolean>;
   clock?: Clock;
   onError?: (error: unknown) => void;
   /**
@@ -129,6 +166,8 @@ export class NoticeScheduler {
   private queue: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
   private retry: { timer: ReturnType<typeof setTimeout>; at: Date } | undefined;
+  /** Failure retries made for the slot they are for (a new slot starts at 0). */
+  private failureRetries = { slot: 0, count: 0 };
   private stopped = false;
 
   constructor(private readonly options: NoticeSchedulerOptions) {
@@ -145,13 +184,16 @@ export class NoticeScheduler {
     this.stopped = false;
     const now = this.clock.now();
     // The store is asked first, in the queue, so a tick arriving meanwhile waits behind the catch-up.
-    let missed = false;
+    let caught: ScheduledTrigger | undefined;
     const caughtUp = this.enqueueWhen(async () => {
-      missed = isMissed(await this.options.lastScheduledRun(), this.options.at, now);
-      return missed ? { trigger: 'missed' as const, slot: lastDueAt(this.options.at, now) } : undefined;
+      const slot = lastDueAt(this.options.at, now);
+      if (isMissed(await this.options.lastScheduledRun(), this.options.at, now)) caught = 'missed';
+      // Ran, but failed in part for a reason that may have passed: once more now.
+      else if (await this.options.slotWantsRetry?.(slot)) caught = 'retry';
+      return caught ? { trigger: caught, slot } : undefined;
     });
     this.job = new Cron(dailyPattern(this.options.at), { timezone: NOTICE_TIMEZONE }, () => void this.tick());
-    return caughtUp.then(() => (missed ? ('missed' as const) : undefined));
+    return caughtUp.then(() => caught);
   }
 
   /**
@@ -181,7 +223,7 @@ export class NoticeScheduler {
     return this.job ? nextRunAt(this.options.at, this.clock.now()) : undefined;
   }
 
-  /** When a run skipped for the lease is retried, while one is pending. */
+  /** When a run skipped for the lease, or one that failed in part, is retried, while one is pending. */
   nextRetry(): Date | undefined {
     return this.retry?.at;
   }
@@ -208,8 +250,10 @@ export class NoticeScheduler {
         if (!next || this.stopped) return;
         target = next;
         const { trigger, slot: scheduledFor } = next;
-        const retryAt = leaseRetryAt(await this.options.run(trigger, scheduledFor));
+        const result = await this.options.run(trigger, scheduledFor);
+        const retryAt = leaseRetryAt(result);
         if (retryAt) this.scheduleRetry(trigger, scheduledFor, retryAt);
+        else if (wantsFailureRetry(result)) this.scheduleFailureRetry(scheduledFor);
       } catch (error) {
         this.options.onError?.(error);
         const after = this.options.retryAfterErrorMs;
@@ -217,6 +261,22 @@ export class NoticeScheduler {
       }
     });
     return this.queue;
+  }
+
+  /** The slot once more in FAILURE_RETRY_MS, while it is the latest due, up to FAILURE_RETRIES times. */
+  private scheduleFailureRetry(slot: Date): void {
+    if (this.failureRetries.slot !== slot.getTime()) this.failureRetries = { slot: slot.getTime(), count: 0 };
+    if (this.failureRetries.count >= FAILURE_RETRIES) return;
+    this.failureRetries.count++;
+    if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry.timer);
+    const at = new Date(this.clock.now().getTime() + FAILURE_RETRY_MS);
+    const timer = setTimeout(() => {
+      this.retry = undefined;
+      // A newer slot is due by now: its own tick owns it.
+      void this.enqueueWhen(() => (lastDueAt(this.options.at, this.clock.now()).getTime() === slot.getTime() ? { trigger: 'retry', slot } : undefined));
+    }, FAILURE_RETRY_MS);
+    this.retry = { timer, at };
   }
 
   private scheduleRetry(trigger: ScheduledTrigger, slot: Date, at: Date): void {

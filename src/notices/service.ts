@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NoticeConfig } from './config.js';
 import { runNotices, type NoticeLog, type PostMessage, type RunResult } from './run.js';
-import { NoticeScheduler, systemClock, type Clock, type ScheduledTrigger } from './schedule.js';
+import { NoticeScheduler, systemClock, wantsFailureRetry, type Clock, type ScheduledTrigger } from './schedule.js';
 import { SqliteNoticeStore } from './sqlite-store.js';
 import type { NoticeStore } from './store.js';
 
@@ -66,8 +66,11 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
   // Aborted by stop(): every run of this service stops before its next channel.
   const stopping = new AbortController();
   const running = new Set<Promise<unknown>>();
-  const job = async (trigger: ScheduledTrigger | 'once', scheduledFor?: Date): Promise<RunResult> => {
+  const job = async (asked: ScheduledTrigger | 'once', slot?: Date): Promise<RunResult> => {
     if (stopping.signal.aborted) throw new Error('notices: the service is stopped');
+    // A retry of a slot that ran is a run now ('once'): each channel gets only what it has not had.
+    const trigger = asked === 'retry' ? 'once' : asked;
+    const scheduledFor = asked === 'retry' ? undefined : slot;
     const run = runNotices({
       store,
       catalogDir: options.catalogDir,
@@ -98,6 +101,12 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     clock,
     run: job,
     lastScheduledRun: async () => (await store.lastScheduledRun())?.scheduledFor,
+    slotWantsRetry: async (slot) => {
+      const run = await store.lastScheduledRunFor(slot);
+      if (!run || !['failed', 'partial', 'catalog-error'].includes(run.status ?? '')) return false;
+      // Only for reasons that may pass; the posts of the run are what it failed on.
+      return wantsFailureRetry({ status: run.status, channels: (run.error ?? '').split('\n').map((line) => ({ error: line.replace(/^.*?: /, '') })) });
+    },
     onError: (error) => options.log?.error({ err: error }, 'notices: run failed'),
     ...(options.retryAfterErrorMs !== undefined ? { retryAfterErrorMs: options.retryAfterErrorMs } : {}),
   });

@@ -1,6 +1,6 @@
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { postErrorHint } from './run.js';
-import { formatJstDateTime } from './schedule.js';
+import { FAILURE_RETRIES, FAILURE_RETRY_MS, formatJstDateTime, wantsFailureRetry } from './schedule.js';
 import type { ChannelStatus } from './store.js';
 
 /**
@@ -28,8 +28,12 @@ export function describeNoticeStatus(status: ChannelStatus, at: string): string 
   if (post?.ok) lines.push(`前回の通知: ${formatJstDateTime(post.at)} (${post.programs} 件)`);
   else if (post) {
     const hint = post.error ? postErrorHint(post.error) : undefined;
+    // When: a reason that may pass is tried again within the day (schedule.ts); others at the next daily run.
+    const again = wantsFailureRetry({ status: 'failed', channels: [{ error: post.error ?? 'unknown' }] })
+      ? `同じ日のうちに ${FAILURE_RETRY_MS / 60_000} 分おきに ${FAILURE_RETRIES} 回まで送り直し、届かなければ次の通知 (毎日 ${at}) で送ります`
+      : `次の通知 (毎日 ${at}) でもう一度試します`;
     lines.push(
-      `:warning: 前回の通知を投稿できませんでした: ${formatJstDateTime(post.at)} (${escapeMrkdwn(post.error ?? '不明なエラー')})${hint ? ` — ${escapeMrkdwn(hint)}` : ''}。次回の実行で再送します`,
+      `:warning: 前回の通知を投稿できませんでした: ${formatJstDateTime(post.at)} (${escapeMrkdwn(post.error ?? '不明なエラー')})${hint ? ` — ${escapeMrkdwn(hint)}` : ''}。${again}`,
     );
   }
   if (status.active && status.lastRun?.status === 'catalog-error') {

@@ -34,8 +34,13 @@ describe('describeNoticeStatus (what /支援 通知 状態 answers)', () => {
     await s.recordPost(runId, 'C1', { programs: 3, ok: false, error: 'not_in_channel', now: T0 });
     await s.finishRun(runId, { status: 'failed', posted: 0, failed: 1, now: T0 });
     expect(describeNoticeStatus(await s.status('C1'), '09:00')).toContain(
-      `:warning: 前回の通知を投稿できませんでした: 2026年11月24日 09:00 (not_in_channel) — ${INVITE_HINT}。次回の実行で再送します`,
+      `:warning: 前回の通知を投稿できませんでした: 2026年11月24日 09:00 (not_in_channel) — ${INVITE_HINT}。次の通知 (毎日 09:00) でもう一度試します`,
     );
+    // A reason that may pass is tried again the same day, and 状態 says when.
+    const again = await s.startRun({ trigger: 'schedule', scheduledFor: T0, holder: 'h', now: T0 });
+    await s.recordPost(again, 'C1', { programs: 3, ok: false, error: 'ratelimited', now: T0 });
+    await s.finishRun(again, { status: 'failed', posted: 0, failed: 1, now: T0 });
+    expect(describeNoticeStatus(await s.status('C1'), '09:00')).toContain('(ratelimited) — Slack に届きませんでした (ネットワークまたは Slack 側の問題)。同じ日のうちに 30 分おきに 3 回まで送り直し、届かなければ次の通知 (毎日 09:00) で送ります');
   });
 
   it('configured channels say so; a catalog problem in the last run is mentioned', async () => {
