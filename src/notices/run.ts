@@ -172,6 +172,9 @@ function statusOf(posted: number, failed: number): RunStatus {
  * Runs the job once. Never throws for Slack or catalog trouble (those are in the result and
  * the run record); throws only when the store itself fails.
  */
+/** Slack's answers about the token itself, the same for every channel. */
+const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive']);
+
 export async function runNotices(options: RunNoticesOptions): Promise<RunResult> {
   const { store, trigger, now, log } = options;
   // The lease belongs to this run, not to the process: a scheduled run and an admin's "run
@@ -240,6 +243,9 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
     const channels: ChannelResult[] = [];
     const startedAt = now();
     let leaseLost = false;
+    // Slack refused the token itself: every other channel would be refused the same way, one
+    // call each (walk-through); they are recorded as failed for the same reason, not posted.
+    let tokenRefused: string | undefined;
     const active = await store.activeChannels();
     for (const [i, channel] of active.entries()) {
       if (signal?.aborted) return { ...(await abort(channels, active.slice(i))), catalogSize: ids.length, config };
@@ -247,6 +253,12 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       const fresh = (await store.unannounced(channel, ids)).filter((id) => newToChannel(since, id));
       if (!fresh.length) {
         channels.push({ channel, newCount: 0, posted: false, programIds: [] });
+        continue;
+      }
+      if (tokenRefused) {
+        const hint = postErrorHint(tokenRefused);
+        await store.recordPost(runId, channel, { programs: fresh.length, ok: false, now: now(), error: tokenRefused });
+        channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: tokenRefused, ...(hint ? { hint } : {}) });
         continue;
       }
       // Renew before each post: a long run must not let a second process take over mid-way.
@@ -268,13 +280,14 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
         log?.info({ runId, channel, programs: fresh.length, ts: result.ts }, 'notices: digest posted');
       } else {
         const hint = postErrorHint(result.error);
+        if (TOKEN_ERRORS.has(result.error)) tokenRefused = result.error;
         channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: result.error, ...(hint ? { hint } : {}) });
         log?.warn({ runId, channel, programs: fresh.length, error: result.error }, 'notices: digest not posted, retried next run');
       }
     }
 
     // /支援 通知 締切: imported programs closing within 7 days, each once per channel (recorded after Slack confirms).
-    const deadlines = leaseLost || signal?.aborted ? [] : await runDeadlineReminders({ post: (channel, message) => safePost(options.post, channel, message), now });
+    const deadlines = leaseLost || tokenRefused || signal?.aborted ? [] : await runDeadlineReminders({ post: (channel, message) => safePost(options.post, channel, message), now });
     for (const d of deadlines) {
       if (d.posted) log?.info({ runId, channel: d.channel, programs: d.programIds.length }, 'notices: deadline reminder posted');
       else log?.warn({ runId, channel: d.channel, programs: d.programIds.length, error: d.error }, 'notices: deadline reminder not posted, retried next run');

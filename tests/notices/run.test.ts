@@ -101,6 +101,24 @@ forEachBackend((backend) => {
       expect(t.slack.posts).toEqual([]);
     });
 
+    it('a token Slack refuses stops the posts at the first channel; every channel records why', async () => {
+      const t = await setup();
+      await t.run({ configChannels: ['C0CONFIG', 'C0SECOND', 'C0THIRD'] });
+      await addProgram(t.catalogFile, NEW);
+      t.clock.advance(86_400_000);
+      t.slack.fail('C0CONFIG', 'token_revoked');
+      const result = await t.run({ configChannels: ['C0CONFIG', 'C0SECOND', 'C0THIRD'] });
+      // One call to Slack, not one per channel; all three say the token was refused.
+      expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0CONFIG']);
+      expect(result).toMatchObject({ status: 'failed', posted: 0, failed: 3 });
+      expect(result.channels.map((c) => [c.channel, c.error])).toEqual([['C0CONFIG', 'token_revoked'], ['C0SECOND', 'token_revoked'], ['C0THIRD', 'token_revoked']]);
+      expect((await t.store.status('C0THIRD')).lastPost).toMatchObject({ ok: false, error: 'token_revoked' });
+      // The token fixed: the next run posts to all three, each once.
+      t.slack.heal('C0CONFIG');
+      t.slack.clear();
+      expect(await t.run({ configChannels: ['C0CONFIG', 'C0SECOND', 'C0THIRD'] })).toMatchObject({ status: 'ok', posted: 3 });
+    });
+
     it('a channel that subscribes later is not told about programs added before', async () => {
       const t = await setup();
       await t.run();
