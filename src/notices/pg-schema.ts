@@ -61,6 +61,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX slack_events_seen_by_time ON slack_events_seen (at);
   `,
+  // 4: a subscription turned off by the bot because Slack said the channel is gone or archived.
+  `
+  ALTER TABLE notice_subscriptions DROP CONSTRAINT notice_subscriptions_source_check;
+  ALTER TABLE notice_subscriptions ADD CONSTRAINT notice_subscriptions_source_check CHECK (source IN ('command', 'home', 'config', 'slack'));
+  `,
 ];
 
 /** This database's rows: the shared mapping (store-rows.ts) reads them. */

@@ -6,7 +6,7 @@ import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
 import { programPeriodStatus } from '../sources/period.js';
 import { storedImports } from '../sources/serve.js';
-import { runDeadlineReminders, type DeadlineResult } from './deadlines.js';
+import { runDeadlineReminders, turnOffDeadlines, type DeadlineResult } from './deadlines.js';
 import type { StoredProgram } from '../sources/store.js';
 import { renderDigest } from './digest.js';
 import type { NoticeStore, RunStatus, RunTrigger } from './store.js';
@@ -60,6 +60,8 @@ export interface ChannelResult {
   error?: string;
   /** What a person can do about `error`, in Japanese. */
   hint?: string;
+  /** The subscription was turned off: Slack said the channel is gone or archived (GONE_CHANNEL_ERRORS). */
+  turnedOff?: boolean;
 }
 
 /**
@@ -172,6 +174,15 @@ function statusOf(posted: number, failed: number): RunStatus {
  * Runs the job once. Never throws for Slack or catalog trouble (those are in the result and
  * the run record); throws only when the store itself fails.
  */
+/**
+ * Slack's answers for a channel that is gone: tried every day, forever, with a growing backlog
+ * (every run 'partial', a cron notify exiting 1 daily), and nobody could turn it off, as the
+ * command cannot be typed in a deleted or archived channel (walk-through). The subscription is
+ * turned off, on Slack's word, when another channel's post in the same run proved the token and
+ * workspace right: a wrong token for another workspace must not unsubscribe everyone.
+ */
+const GONE_CHANNEL_ERRORS = new Set(['channel_not_found', 'is_archived']);
+
 /** Slack's answers about the token itself, the same for every channel. */
 const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive']);
 
@@ -283,6 +294,15 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
         if (TOKEN_ERRORS.has(result.error)) tokenRefused = result.error;
         channels.push({ channel, newCount: fresh.length, posted: false, programIds: fresh, error: result.error, ...(hint ? { hint } : {}) });
         log?.warn({ runId, channel, programs: fresh.length, error: result.error }, 'notices: digest not posted, retried next run');
+      }
+    }
+
+    if (channels.some((c) => c.posted)) {
+      for (const c of channels) {
+        if (c.error === undefined || !GONE_CHANNEL_ERRORS.has(c.error)) continue;
+        c.turnedOff = await store.unsubscribe(c.channel, { source: 'slack', by: c.error, now: now() });
+        await turnOffDeadlines(c.channel, { user: 'slack', now: now() });
+        if (c.turnedOff) log?.warn({ runId, channel: c.channel, error: c.error }, 'notices: channel gone, subscription turned off');
       }
     }
 

@@ -75,6 +75,22 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_seen_by_time ON events_seen (at);
   `,
+  // 4: a subscription turned off by the bot because Slack said the channel is gone or archived
+  // (source 'slack', by_user the error). SQLite changes a CHECK only by rebuilding the table.
+  `
+  CREATE TABLE subscriptions_v4 (
+    channel    TEXT PRIMARY KEY,
+    active     INTEGER NOT NULL CHECK (active IN (0, 1)),
+    source     TEXT NOT NULL CHECK (source IN ('command', 'home', 'config', 'slack')),
+    by_user    TEXT,
+    since      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO subscriptions_v4 (channel, active, source, by_user, since, created_at)
+    SELECT channel, active, source, by_user, since, created_at FROM subscriptions;
+  DROP TABLE subscriptions;
+  ALTER TABLE subscriptions_v4 RENAME TO subscriptions;
+  `,
 ];
 
 export const iso = (d: Date) => d.toISOString();

@@ -21,7 +21,9 @@ export function describeNoticeStatus(status: ChannelStatus, at: string): string 
     lines.push(`このチャンネルの新着通知: *オン*${since ? ` (${[`${since} から`, origin].filter(Boolean).join('・')})` : ''}`);
     lines.push(`毎日 ${at} に、新しく追加された支援事業があればお知らせします (既知の事業 ${status.known} 件)。止めるには \`/支援 通知 オフ\``);
   } else {
-    const stopped = since && status.source !== undefined ? ` (${since} から${person ? `・${person} が停止` : ''})` : '';
+    // Turned off by the bot on Slack's word (the channel gone or archived): say so, not who.
+    const stopper = status.source === 'slack' ? `・Slack が「${escapeMrkdwn(status.by ?? '')}」と答えたため自動で停止` : person ? `・${person} が停止` : '';
+    const stopped = since && status.source !== undefined ? ` (${since} から${stopper})` : '';
     lines.push(`このチャンネルの新着通知: *オフ*${stopped}。\`/支援 通知 オン\` で始めます`);
   }
   const post = status.lastPost;

@@ -14,7 +14,8 @@
  * and the store agree on one instant per run.
  */
 
-export type SubscriptionSource = 'command' | 'home' | 'config';
+/** Who turned a subscription on or off: a command, App Home, SHIEN_NOTIFY_CHANNELS, or the bot on Slack's word ('slack'). */
+export type SubscriptionSource = 'command' | 'home' | 'config' | 'slack';
 export type RunTrigger = 'schedule' | 'missed' | 'once';
 export type RunStatus = 'ok' | 'partial' | 'failed' | 'catalog-error' | 'skipped';
 

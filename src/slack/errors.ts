@@ -36,11 +36,13 @@ export const INVITE_HINT = 'ボットをチャンネルに招待してくださ�
 export function postErrorHint(error: string): string | undefined {
   switch (error) {
     case 'not_in_channel':
-    case 'channel_not_found':
       return INVITE_HINT;
+    case 'channel_not_found':
+      // A deleted channel cannot be joined; a private one the bot is not in looks the same to it.
+      return 'チャンネルが削除されたか、ボットの入っていない非公開チャンネルです。非公開チャンネルならボットを招待してください: /invite @shien';
     case 'is_archived':
-      // Inviting cannot help here; say what can.
-      return 'チャンネルがアーカイブされています。アーカイブを解除するか、通知をオフにしてください (/支援 通知 オフ)';
+      // Nothing can be typed in an archived channel: say what can be done elsewhere.
+      return 'チャンネルがアーカイブされています。続けるならアーカイブを解除して /支援 通知 オン';
     case 'invalid_auth':
     case 'not_authed':
     case 'token_revoked':

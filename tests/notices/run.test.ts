@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { MORE_PAGE_SIZE, NOTICE_MORE_ACTION, parseMoreValue, renderDigestMore } from '../../src/notices/digest.js';
+import { describeNoticeStatus } from '../../src/notices/status.js';
 import { INVITE_HINT, LEASE_NAME, LEASE_TTL_MS, runNotices, type PostMessage, type PostResult, type RunNoticesOptions, type RunResult } from '../../src/notices/run.js';
 import { lastDueAt } from '../../src/notices/schedule.js';
 import { createNoticeService } from '../../src/notices/service.js';
@@ -117,6 +118,34 @@ forEachBackend((backend) => {
       t.slack.heal('C0CONFIG');
       t.slack.clear();
       expect(await t.run({ configChannels: ['C0CONFIG', 'C0SECOND', 'C0THIRD'] })).toMatchObject({ status: 'ok', posted: 3 });
+    });
+
+    it('a channel Slack says is gone or archived is turned off when another channel got its digest; with none, it is kept', async () => {
+      const t = await setup();
+      const channels = ['C0CONFIG', 'C0GONE', 'C0ARCHIVED'];
+      await t.run({ configChannels: channels });
+      await addProgram(t.catalogFile, NEW);
+      t.clock.advance(86_400_000);
+      // Only gone channels failing, nothing proves the token right: kept (a wrong workspace would unsubscribe everyone).
+      t.slack.fail('C0CONFIG', 'channel_not_found');
+      t.slack.fail('C0GONE', 'channel_not_found');
+      t.slack.fail('C0ARCHIVED', 'is_archived');
+      const unproven = await t.run({ configChannels: channels });
+      expect(unproven.channels.map((c) => c.turnedOff)).toEqual([undefined, undefined, undefined]);
+      expect((await t.store.status('C0GONE')).active).toBe(true);
+      // C0CONFIG posts: the other two were retried every day, forever; now they are turned off.
+      t.slack.heal('C0CONFIG');
+      const result = await t.run({ configChannels: channels });
+      expect(result.channels.map((c) => [c.channel, c.posted, c.turnedOff])).toEqual([['C0ARCHIVED', false, true], ['C0CONFIG', true, undefined], ['C0GONE', false, true]]);
+      const gone = await t.store.status('C0GONE');
+      expect(gone).toMatchObject({ active: false, source: 'slack', by: 'channel_not_found' });
+      expect(describeNoticeStatus(gone, '09:00')).toContain('*オフ* (2026年11月25日 09:00 から・Slack が「channel_not_found」と答えたため自動で停止)');
+      // Not tried again; the configuration does not turn it back on.
+      t.slack.clear();
+      t.clock.advance(86_400_000);
+      await addProgram(t.catalogFile, { ...NEW, id: 'p-new-program-002', name: 'もう一つの補助金' });
+      expect(await t.run({ configChannels: channels })).toMatchObject({ status: 'ok', posted: 1 });
+      expect(t.slack.posts.map((p) => p.channel)).toEqual(['C0CONFIG']);
     });
 
     it('a channel that subscribes later is not told about programs added before', async () => {

@@ -10,6 +10,7 @@ import { periodOf, periodStatus } from '../../src/sources/period.js';
 import { byDeadline, periodFilters } from '../../src/search/period-filter.js';
 import { describePeriod } from '../../src/sources/period.js';
 import { sourceFields } from '../../src/sources/fields.js';
+import type { ImportedProgram } from '../../src/sources/program.js';
 import { toProgram } from '../../src/sources/jgrants/mapping.js';
 import { parseList } from '../../src/sources/jgrants/parser.js';
 import { KAGOSHIMA_ITEMS } from '../sources/jgrants/support/fake-jgrants.js';
@@ -85,7 +86,7 @@ describe('byDeadline', () => {
 describe('a program jGrants no longer lists (掲載終了)', () => {
   it('is not 受付中, not within 締切:N日以内, sorted after open ones, and says 掲載終了 rather than 受付中', () => {
     const [open, delisted] = imported([[-10, 20], [-10, 10]]);
-    delisted!.imported.closedAt = '2026-11-26T00:00:00.000Z';
+    (delisted as ImportedProgram).imported.closedAt = '2026-11-26T00:00:00.000Z';
     const [accepting] = periodFilters({ accepting: true }, NOW);
     const [within] = periodFilters({ deadlineWithinDays: 30 }, NOW);
     expect([open, delisted].map((p) => accepting!(p!))).toEqual([true, false]);
