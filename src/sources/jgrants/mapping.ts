@@ -115,7 +115,10 @@ export function toProgram(item: JgrantsListItem, detail: JgrantsDetail | undefin
   const end = pick('acceptance_end_datetime');
   const areas = splitList(pick('target_area_search'));
   const industries = splitList(detail?.industry);
-  const employees = detail?.target_number_of_employees ?? item.target_number_of_employees;
+  // Free text like the title: jGrants may put markup in it (2/3<br>（小規模事業者は3/4）, 20名以下&nbsp;),
+  // which reached the card as typed (walk-through).
+  const employees = htmlToLines(detail?.target_number_of_employees ?? item.target_number_of_employees ?? '').join(' ');
+  const subsidyRate = htmlToLines(detail?.subsidy_rate ?? '').join(' ');
   const amount = maxAmount(detail?.subsidy_max_limit ?? item.subsidy_max_limit);
   // The page address as jGrants gives it in a detail; for a list item the same documented
   // pattern (https://www.jgrants-portal.go.jp/subsidy/<id>, as in every recorded detail).
@@ -129,7 +132,7 @@ export function toProgram(item: JgrantsListItem, detail: JgrantsDetail | undefin
     ...(areas.length ? { areas } : {}),
     ...(industries.length ? { industries } : {}),
     ...(employees ? { employees } : {}),
-    ...(detail?.subsidy_rate ? { subsidyRate: detail.subsidy_rate.trim() } : {}),
+    ...(subsidyRate ? { subsidyRate } : {}),
     ...(amount !== undefined ? { maxAmountYen: amount } : {}),
     ...(contact ? { contact } : {}),
     ...(referenceUrls.length ? { referenceUrls } : {}),

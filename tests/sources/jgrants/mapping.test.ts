@@ -76,6 +76,16 @@ describe('jGrants mapping', () => {
     expect(creditOf(p)).toBe('出典：Jグランツ（jGrants）');
   });
 
+  it('reads markup in the rate and the employee count as text (it reached the card as 2/3<br>…, 20名以下&nbsp;)', () => {
+    const item = parseList(envelope([KAGOSHIMA_ITEMS()[4]])).items[0]!;
+    const detail = detailOf({ ...KAGOSHIMA_DETAIL(), subsidy_rate: '2/3<br>（小規模事業者は3/4）', target_number_of_employees: '20名以下&nbsp;' });
+    const p = toProgram(item, detail, NOW);
+    expect(p.imported.subsidyRate).toBe('2/3 （小規模事業者は3/4）');
+    expect(p.imported.employees).toBe('20名以下');
+    // Markup alone is no value at all.
+    expect(toProgram(item, detailOf({ ...KAGOSHIMA_DETAIL(), subsidy_rate: '<br>' }), NOW).imported.subsidyRate).toBeUndefined();
+  });
+
   it('maps a v2 detail: area and dates from its workflow round, the contact with tel and fax on one line', () => {
     const d = detailOf(V2_DETAIL());
     const p = toProgram(d, d, NOW);
