@@ -39,6 +39,12 @@ export interface ImportedInfo {
   referenceUrls?: string[];
   /** True when the source's text was shortened to fit (shown as 「（一部を要約）」). */
   shortened?: boolean;
+  /**
+   * True when only the source's list entry was read, not its detail (jGrants: a program closed
+   * more than 30 days before it was first seen, or a detail that failed): overview, rate,
+   * employees and contact are then unknown here, not absent at the source, and cards say so.
+   */
+  listOnly?: boolean;
   /** When the source no longer lists the program (掲載終了); set by the store, never by a mapping. */
   closedAt?: string;
 }
@@ -58,4 +64,14 @@ export const SHORTENED_NOTE = '（一部を要約）';
 export function creditOf(program: Program): string | undefined {
   if (!isImported(program)) return undefined;
   return program.imported.shortened ? `${JGRANTS_CREDIT}${SHORTENED_NOTE}` : JGRANTS_CREDIT;
+}
+
+/** What a card says of a field jGrants does not give, or that was not read (listOnly). */
+export const NOT_FETCHED = '未取得 (Jグランツのページをご確認ください)';
+/** For a program imported from jGrants' list alone: its detail (overview, rate, contact) was not read. */
+export const LIST_ONLY_NOTE = 'Jグランツの一覧の情報だけを取り込んだ事業です (締切から30日以上たっていたため、または詳細を取得できなかったため)。概要・補助率・問い合わせ先は Jグランツのページをご確認ください。';
+
+/** What a card shows for an empty field: 記載なし when jGrants gave none, 未取得 when it was not read. */
+export function missing(p: ImportedProgram): string {
+  return p.imported.listOnly ? NOT_FETCHED : '記載なし';
 }

@@ -6,8 +6,9 @@ import { LIMITS } from '../block-limits.js';
 import type { Block, Message } from '../blocks.js';
 import { cutText, escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 import { contactBlocks } from './contact-blocks.js';
-import { isImported } from '../../sources/program.js';
+import { isImported, LIST_ONLY_NOTE, missing } from '../../sources/program.js';
 import { importedCardBlocks, importedSourceLine } from './imported.js';
+import { maxAmountLabel } from '../../sources/amount.js';
 import { detailsButton, shareButton } from './results.js';
 
 /**
@@ -56,21 +57,30 @@ export function sourceLine(program: Program): string {
 
 /** 詳細: the whole card of one program. Also what チャンネルに共有 posts. */
 export function renderProgramCard(program: Program, options: CardOptions = {}): Message {
-  const purposes = program.purposes?.length ? program.purposes.join('、') : NOT_STATED;
+  const imported = isImported(program) ? program : undefined;
+  // Unknown for a program read from jGrants' list alone, not absent at the source.
+  const notStated = imported ? missing(imported) : NOT_STATED;
+  const purposes = program.purposes?.length ? program.purposes.join('、') : notStated;
+  // A jGrants program has no budget, key project, last year's results or related bodies (the
+  // catalog's fields): the card said 予算額の記載なし beside its 上限額, and 記載なし for the rest.
+  const catalogFields = imported
+    ? []
+    : [
+        { type: 'mrkdwn' as const, text: `*予算*\n${short(formatBudget(program))}` },
+        { type: 'mrkdwn' as const, text: `*重点プロジェクト*\n${escapeMrkdwn(keyProjectLabel(program))}` },
+      ];
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: cutText(program.name, LIMITS.headerText).text } },
     {
       type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*実施機関*\n${short(program.agency)}` },
-        { type: 'mrkdwn', text: `*予算*\n${short(formatBudget(program))}` },
-        { type: 'mrkdwn', text: `*重点プロジェクト*\n${escapeMrkdwn(keyProjectLabel(program))}` },
-        { type: 'mrkdwn', text: `*目的*\n${escapeMrkdwn(purposes)}` },
-      ],
+      fields: [{ type: 'mrkdwn', text: `*実施機関*\n${short(program.agency)}` }, ...catalogFields, { type: 'mrkdwn', text: `*目的*\n${escapeMrkdwn(purposes)}` }],
     },
-    longField('事業概要', program.overview, FIELD_ROOM.overview),
-    longField('前年度 (R4) の実施内容', program.results, FIELD_ROOM.results),
-    longField('関係機関', program.relatedOrgs, FIELD_ROOM.relatedOrgs),
+    imported?.imported.listOnly && !program.overview?.trim()
+      ? { type: 'section', text: { type: 'mrkdwn', text: `*事業概要*\n${escapeMrkdwn(LIST_ONLY_NOTE)}` } }
+      : longField('事業概要', program.overview, FIELD_ROOM.overview),
+    ...(imported
+      ? []
+      : [longField('前年度 (R4) の実施内容', program.results, FIELD_ROOM.results), longField('関係機関', program.relatedOrgs, FIELD_ROOM.relatedOrgs)]),
     // A jGrants program: its period, facts and the 問合せ先 as jGrants prints it, instead of agencies.yaml's.
     ...(isImported(program) ? importedCardBlocks(program, options.today ?? new Date()) : contactBlocks(options.contacts ?? resolveContacts(program, options.agency), options)),
     { type: 'context', elements: [{ type: 'mrkdwn', text: sourceLine(program) }] },
@@ -85,7 +95,7 @@ export function renderProgramCard(program: Program, options: CardOptions = {}): 
     for (const p of options.similar) {
       blocks.push({
         type: 'section',
-        text: { type: 'mrkdwn', text: `*${short(p.name)}*\n${short(p.agency)}　｜　${short(formatBudget(p))}` },
+        text: { type: 'mrkdwn', text: `*${short(p.name)}*\n${short(p.agency)}　｜　${short(maxAmountLabel(p) ?? formatBudget(p))}` },
         accessory: detailsButton(p),
       });
     }

@@ -1,7 +1,7 @@
 import type { Program } from '../../catalog/schema.js';
 import { formatYen } from '../../sources/amount.js';
 import { describePeriod } from '../../sources/period.js';
-import { creditOf, isImported, JGRANTS_CREDIT, SHORTENED_NOTE, type ImportedProgram } from '../../sources/program.js';
+import { creditOf, isImported, JGRANTS_CREDIT, missing, NOT_FETCHED, SHORTENED_NOTE, type ImportedProgram } from '../../sources/program.js';
 import type { Block, Button } from '../blocks.js';
 import { escapeCut, escapeMrkdwn } from '../mrkdwn.js';
 
@@ -39,6 +39,7 @@ function areasText(p: ImportedProgram): string {
 
 function contactText(p: ImportedProgram): string {
   const c = p.imported.contact;
+  if (!c && p.imported.listOnly) return `*問い合わせ先（Jグランツの記載）*\n${NOT_FETCHED}`;
   if (!c) return '*問い合わせ先（Jグランツの記載）*\nJグランツの記載に問い合わせ先はありません。Jグランツのページをご確認ください。';
   const lines = [
     c.desk && value(c.desk),
@@ -60,10 +61,10 @@ export function importedCardBlocks(program: Program, now: Date): Block[] {
   const i = program.imported;
   const fields = [
     `*受付期間*\n${value(periodText(program, now) ?? '記載なし')}`,
-    `*上限額*\n${i.maxAmountYen !== undefined ? formatYen(i.maxAmountYen) : '記載なし'}`,
-    `*補助率*\n${i.subsidyRate ? value(i.subsidyRate, 100) : '記載なし'}`,
+    `*上限額*\n${i.maxAmountYen !== undefined ? formatYen(i.maxAmountYen) : missing(program)}`,
+    `*補助率*\n${i.subsidyRate ? value(i.subsidyRate, 100) : missing(program)}`,
     `*対象地域*\n${value(areasText(program))}`,
-    `*従業員数*\n${i.employees ? value(i.employees, 100) : '記載なし'}`,
+    `*従業員数*\n${i.employees ? value(i.employees, 100) : missing(program)}`,
   ];
   const blocks: Block[] = [
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn' as const, text })) },

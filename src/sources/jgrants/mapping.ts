@@ -137,6 +137,7 @@ export function toProgram(item: JgrantsListItem, detail: JgrantsDetail | undefin
     ...(contact ? { contact } : {}),
     ...(referenceUrls.length ? { referenceUrls } : {}),
     ...(shortened ? { shortened: true } : {}),
+    ...(detail ? {} : { listOnly: true }),
   };
   const purposes = mapPurposes(detail?.use_purpose);
   return {

@@ -15,9 +15,10 @@ import { renderResults } from '../../../src/slack/render/results.js';
 import { renderResponseText } from '../../../src/render/text.js';
 import { renderHelp } from '../../../src/slack/render/help.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
-import { parseDetail } from '../../../src/sources/jgrants/parser.js';
-import { KAGOSHIMA_DETAIL } from './support/fake-jgrants.js';
+import { parseDetail, parseList } from '../../../src/sources/jgrants/parser.js';
+import { KAGOSHIMA_DETAIL, KAGOSHIMA_ITEMS } from './support/fake-jgrants.js';
 import { renderDigest, renderDigestMore } from '../../../src/notices/digest.js';
+import { renderProgramText } from '../../../src/render/program-text.js';
 
 const NOW = new Date('2026-11-27T03:00:00Z');
 
@@ -73,6 +74,34 @@ describe('the card of a jGrants program', () => {
     expect(text).toContain('A&amp;B');
     expect(text).not.toContain('x()');
     expect(text).toContain('&lt;!everyone&gt;課'); // the desk, escaped
+  });
+
+  it('shows none of the catalog’s own fields (予算, 重点プロジェクト, 前年度, 関係機関), on Slack and in the console', () => {
+    const p = program();
+    const text = textOf(valid(renderProgramCard(p, { today: NOW })));
+    for (const field of ['*予算*', '予算額の記載なし', '*重点プロジェクト*', '前年度 (R4)', '*関係機関*']) expect(text).not.toContain(field);
+    expect(text).toContain('*上限額*');
+    const console = renderProgramText(p, undefined, NOW);
+    expect(console).toContain('  上限額: 300万円');
+    expect(console).toContain('  補助率: 1/2');
+    expect(console).not.toContain('重点プロジェクト');
+    expect(console).not.toMatch(/予算: /);
+  });
+
+  it('a program read from jGrants’ list alone says its overview, rate and contact were not fetched, not that jGrants gives none', () => {
+    const item = parseList({ result: [KAGOSHIMA_ITEMS()[4]] }).items[0]!;
+    const listOnly = toProgram(item, undefined, NOW);
+    expect(listOnly.imported.listOnly).toBe(true);
+    expect(program().imported.listOnly).toBeUndefined();
+    const text = textOf(valid(renderProgramCard(listOnly, { today: NOW })));
+    expect(text).toContain('Jグランツの一覧の情報だけを取り込んだ事業です');
+    expect(text).toContain('*補助率*\\n未取得 (Jグランツのページをご確認ください)');
+    expect(text).not.toContain('Jグランツの記載に問い合わせ先はありません');
+    expect(text).not.toContain('記載なし');
+    const console = renderProgramText(listOnly, undefined, NOW);
+    expect(console).toContain('  補助率: 未取得 (Jグランツのページをご確認ください)');
+    expect(console).toContain('Jグランツの一覧の情報だけを取り込んだ事業です');
+    expect(console).not.toContain('問い合わせ先はありません');
   });
 
   it('a catalog program shows no period and no jGrants credit', () => {
