@@ -51,12 +51,28 @@ const SourcesEnvSchema = z.object({
 const list = (text: string | undefined, fallback: string[]) =>
   text === undefined ? fallback : [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
 
+/**
+ * What serving imported programs needs of the settings: the enabled sources and the data
+ * directory, not how a sync fetches them. A bad SHIEN_JGRANTS_KEYWORDS (a sync setting) made
+ * search drop every imported program without a word, and save an index without them.
+ */
+export function loadServedSources(env: NodeJS.ProcessEnv = process.env): Pick<SourcesConfig, 'enabled' | 'dataDir'> {
+  const e = SourcesEnvSchema.parse(env);
+  return { enabled: enabledSources(e.SHIEN_SOURCES), dataDir: path.resolve(e.SHIEN_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')) };
+}
+
+/** SHIEN_SOURCES as source names; ConfigError naming an unknown one. */
+function enabledSources(text: string | undefined): SourceName[] {
+  const names = list(text, []);
+  const unknown = names.filter((n) => !(SOURCE_NAMES as readonly string[]).includes(n));
+  if (unknown.length) throw new ConfigError(`設定エラー: SHIEN_SOURCES に知らない取り込み元があります: ${unknown.join(', ')} (使えるのは ${SOURCE_NAMES.join(', ')})`);
+  return names as SourceName[];
+}
+
 /** The sources configuration from `env`; throws ConfigError (one line naming the variable) on a bad value. */
 export function loadSourcesConfig(env: NodeJS.ProcessEnv = process.env): SourcesConfig {
   const e = SourcesEnvSchema.parse(env);
-  const names = list(e.SHIEN_SOURCES, []);
-  const unknown = names.filter((n) => !(SOURCE_NAMES as readonly string[]).includes(n));
-  if (unknown.length) throw new ConfigError(`設定エラー: SHIEN_SOURCES に知らない取り込み元があります: ${unknown.join(', ')} (使えるのは ${SOURCE_NAMES.join(', ')})`);
+  const names = enabledSources(e.SHIEN_SOURCES);
   const apiUrl = e.JGRANTS_API_URL ?? DEFAULT_JGRANTS_API_URL;
   if (!/^https?:\/\/[^\s]+$/.test(apiUrl) || !URL.canParse(apiUrl)) throw new ConfigError('設定エラー: JGRANTS_API_URL は http(s) の URL です (例 https://api.jgrants-portal.go.jp/exp)');
   const areas = list(e.SHIEN_JGRANTS_AREAS, DEFAULT_JGRANTS_AREAS);
@@ -67,7 +83,7 @@ export function loadSourcesConfig(env: NodeJS.ProcessEnv = process.env): Sources
   const syncAt = e.SHIEN_SYNC_AT === undefined ? '08:30' : parseNotifyAt(e.SHIEN_SYNC_AT);
   if (!syncAt) throw new ConfigError(`設定エラー: SHIEN_SYNC_AT は 00:00〜23:59 の HH:MM で指定してください (指定: "${e.SHIEN_SYNC_AT}")`);
   return {
-    enabled: names as SourceName[],
+    enabled: names,
     syncAt,
     dataDir: path.resolve(e.SHIEN_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     jgrants: { apiUrl, areas, keywords },

@@ -1,4 +1,3 @@
-import { ConfigError } from '../config.js';
 import type { ImportedProgram } from './program.js';
 import type { StoredProgram } from './store.js';
 
@@ -21,15 +20,11 @@ export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: s
   const env = options.env ?? process.env;
   // No source named: nothing to serve, and the settings' validator (zod) is not even loaded.
   if (!(env.SHIEN_SOURCES ?? '').split(',').some((name) => name.trim())) return [];
-  const { loadSourcesConfig } = await import('./config.js');
-  let config;
-  try {
-    config = loadSourcesConfig(env);
-  } catch (error) {
-    // A bad setting is reported by `shien sync` and at start; search keeps serving the catalog.
-    if (error instanceof ConfigError) return [];
-    throw error;
-  }
+  // Only what serving needs is read (a sync setting cannot hide the imports). An unknown source
+  // name is a ConfigError: the command stops naming it, as for any setting it cannot use;
+  // answering without the imports, silently, also saved an index without them.
+  const { loadServedSources } = await import('./config.js');
+  const config = loadServedSources(env);
   if (!config.enabled.length) return [];
   // Loaded only when a source is on: a search without sources never loads a database module.
   if (options.file === ':memory:') return []; // a private notice store shares nothing

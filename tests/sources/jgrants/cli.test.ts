@@ -3,7 +3,7 @@
  * does), against the fake jGrants on 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,6 +115,16 @@ describe('shien sync', () => {
     // Turned off, search serves the catalog alone again.
     const off = JSON.parse((await shien(['search', '海外出願', '--json', '--limit', '50'], { SHIEN_INDEX_FILE: path.join(dataDir, 'search-index.json') })).stdout) as { results: Array<{ source: string }> };
     expect(off.results.every((x) => x.source === 'catalog')).toBe(true);
+    // A sync setting search does not use cannot hide the imports (they vanished without a word).
+    const syncSetting = await shien(['search', '受付中', '--json'], { ...enabled(), SHIEN_JGRANTS_KEYWORDS: 'a' });
+    expect(syncSetting.code).toBe(0);
+    expect((JSON.parse(syncSetting.stdout) as { results: Array<{ id: string }> }).results.map((x) => x.id)).toEqual(['jg-a0WJ200000OPEN001A']);
+    // A source name search cannot use stops it, naming it, and leaves the index with the imports.
+    const index = path.join(dataDir, 'search-index.json');
+    const before = await stat(index);
+    const typo = await shien(['search', '受付中', '--json'], { ...enabled(), SHIEN_SOURCES: 'jgrant' });
+    expect(typo).toMatchObject({ code: 1, stdout: '', stderr: '設定エラー: SHIEN_SOURCES に知らない取り込み元があります: jgrant (使えるのは jgrants)\n' });
+    expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
   }, 60_000);
 
   it('a bad setting is one line naming it (exit 2)', async () => {
