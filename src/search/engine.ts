@@ -2,7 +2,7 @@ import type { AgencyDirectory } from '../catalog/agencies.js';
 import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import { termForm } from './normalize.js';
-import { byDeadline } from './period-filter.js';
+import { byDeadline, closedPrograms } from './period-filter.js';
 import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { WORD_EDGES } from './nearby-terms.js';
@@ -83,6 +83,8 @@ export class SearchEngine {
   private intentLists?: IntentLists<IntentRecipe>;
   /** The 相談例 by characters (consultation-grams.ts), made on the first sentence that asks. */
   private grams?: ConsultationGrams;
+  /** Whether a program's application period is over at a time (period-filter.ts), made on first use. */
+  private closedOrder?: ReturnType<typeof closedPrograms>;
   /** A kept intent list's terms, made again for some programs (holds the engine alone, no question's state). */
   private readonly intentTerms: IntentTerms<IntentRecipe> = {
     alone: (r, doc) => termsOf(this.scorer.unitScores(r.spec, new TermCache(r.boosts, doc), new Set(), undefined, { ...r.byName }), [doc]).get(doc),
@@ -302,10 +304,13 @@ export class SearchEngine {
     const question = questionWords.join('');
     const regram = (sentence || intentScores !== undefined) && this.options.gramWeight > 0 && [...question].length >= this.options.gramMinLength;
     const wanted = options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit;
+    // Within a tier, programs whose application period is over (受付終了, 掲載終了) come after the
+    // others: for 海外出願 four closed jGrants programs ranked above the one open (walk-through).
+    const closed = (this.closedOrder ??= closedPrograms(this.input.programs))(options.now ?? new Date());
     const ranked = firstInOrder(
       entries,
       regram ? Math.max(wanted, GRAM_DEPTH) : wanted,
-      (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
+      (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || closed(docs[a]!) - closed(docs[b]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
     );
     if (regram) {
       const head = ranked.slice(0, GRAM_DEPTH);

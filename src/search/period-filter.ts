@@ -77,3 +77,25 @@ export function byDeadline<T extends Program>(programs: readonly T[], now: Date)
   dated.sort(order);
   return [...dated.map((x) => x.p), ...rest];
 }
+
+/**
+ * Which programs' application period is over at a given time (受付終了, or 掲載終了 whatever
+ * its dates), by catalog position, for ranking them after the others: read from the programs
+ * once (their deadlines as numbers), then one comparison per program asked. Catalog programs
+ * have no period and are never over.
+ */
+export function closedPrograms(programs: readonly Program[]): (now: Date) => (doc: number) => 0 | 1 {
+  // NaN: no deadline (never over by date); -Infinity: no longer listed (always over).
+  const ends = new Float64Array(programs.length).fill(NaN);
+  let any = false;
+  programs.forEach((p, doc) => {
+    if (!isImported(p)) return;
+    any = true;
+    if (p.imported.closedAt) ends[doc] = -Infinity;
+    else if (p.imported.acceptance?.end) ends[doc] = Date.parse(p.imported.acceptance.end);
+  });
+  return (now) => {
+    const t = now.getTime();
+    return any ? (doc) => (ends[doc]! < t ? 1 : 0) : () => 0;
+  };
+}

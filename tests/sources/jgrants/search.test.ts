@@ -93,3 +93,22 @@ describe('period and area filters', () => {
     expect(parseQuery('創業')).not.toHaveProperty('period');
   });
 });
+
+describe('ranking', () => {
+  it('a program whose application period is over comes after open ones its words match as well', () => {
+    const closed = programs[3]!;
+    const open = programs[0]!;
+    // The same query, with every imported program's title as words: the closed one no longer
+    // ranks above an open one it ties with or beats on score.
+    const query = closed.name.replace(/[【】_（）()]/g, ' ');
+    const order = ids(query).filter((id) => id.startsWith('jg-'));
+    expect(order).toContain(closed.id);
+    const before = (id: string) => order.indexOf(id);
+    for (const p of programs.slice(0, 3)) if (order.includes(p.id)) expect(before(p.id), p.id).toBeLessThan(before(closed.id));
+    // Asked while it was still open (its period ran until 2 days ago), it is not held back.
+    const earlier = engine.search(query, { now: new Date(NOW.getTime() - 5 * day) }).hits.map((h) => h.program.id).filter((id) => id.startsWith('jg-'));
+    expect(earlier.indexOf(closed.id)).toBeLessThan(order.indexOf(closed.id));
+    expect(open.id).toBeDefined();
+  });
+});
+
