@@ -42,6 +42,13 @@ export function periodFilters(period: PeriodQuery | undefined, now: Date): Array
       return open(p) && days !== undefined && days <= within;
     });
   }
+  if (period.deadlineThisMonth) {
+    const lastDay = daysLeftInMonth(now);
+    filters.push((p) => {
+      const days = daysUntilDeadline(p, now);
+      return open(p) && days !== undefined && days <= lastDay;
+    });
+  }
   for (const area of period.areas ?? []) filters.push((p) => isImported(p) && areaMatches(p.imported.areas ?? [], area));
   return filters;
 }
@@ -98,4 +105,11 @@ export function closedPrograms(programs: readonly Program[]): (now: Date) => (do
     const t = now.getTime();
     return any ? (doc) => (ends[doc]! < t ? 1 : 0) : () => 0;
   };
+}
+
+/** JST calendar days from `now`'s day to the last day of its month (0 on the last day). */
+function daysLeftInMonth(now: Date): number {
+  const jst = new Date(now.getTime() + 9 * 3_600_000);
+  const last = new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth() + 1, 0));
+  return last.getUTCDate() - jst.getUTCDate();
 }

@@ -25,6 +25,8 @@ export interface PeriodQuery {
   accepting?: boolean;
   /** 締切:N日以内: accepting now and closing within N days (JST calendar days). */
   deadlineWithinDays?: number;
+  /** 今月締切: accepting now and closing by the end of this month (JST). */
+  deadlineThisMonth?: boolean;
   /** 地域:…: target areas (a program for 全国 is for every area). */
   areas?: string[];
 }
@@ -73,7 +75,15 @@ const FILTER_KEYS: Record<string, FilterKey> = {
 };
 
 /** Bare words that mean "accepting applications now". */
-const ACCEPTING_WORDS = new Set(['受付中', '募集中', '公募中']);
+const ACCEPTING_WORDS = new Set(['受付中', '募集中', '公募中', '申請受付中', '申請できる', '申請可能', '応募できる', '応募可能', '申し込める', '申込可能']);
+/**
+ * Words advisors type for a deadline, read as the filter they mean: 締切が近い is the bot's own
+ * wording (its reminders, its help), yet it searched the catalog for 締切 and 近い (walk-through).
+ * Soon is the reminders' 7 days.
+ */
+const DEADLINE_SOON_WORDS = new Set(['締切が近い', '締め切りが近い', '締切間近', '締め切り間近', '〆切間近', 'もうすぐ締切', '締切直前', '締切の近い']);
+const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締め切り', '今月末締切', '今月中', '今月まで', '今月末まで', '締切が今月']);
+export const DEADLINE_SOON_DAYS = 7;
 
 export const FILTER_FORMS: Record<FilterKey, string> = {
   agency: '機関:ジェトロ / 機関:商工会議所 / 機関:金融機関',
@@ -101,6 +111,15 @@ export function parseQuery(raw: string): ParsedQuery {
     const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
     if (!key && ACCEPTING_WORDS.has(chunk)) {
       (q.period ??= {}).accepting = true;
+      continue;
+    }
+    if (!key && DEADLINE_SOON_WORDS.has(chunk)) {
+      const period = (q.period ??= {});
+      period.deadlineWithinDays = Math.min(period.deadlineWithinDays ?? DEADLINE_SOON_DAYS, DEADLINE_SOON_DAYS);
+      continue;
+    }
+    if (!key && DEADLINE_THIS_MONTH_WORDS.has(chunk)) {
+      (q.period ??= {}).deadlineThisMonth = true;
       continue;
     }
     if (!key) {

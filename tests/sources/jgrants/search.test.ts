@@ -55,6 +55,20 @@ describe('period and area filters', () => {
     expect(engine.search('締切:あした', { now: NOW }).errors[0]).toMatch(/締切:30日以内/);
   });
 
+  it('advisors’ own words are the filters they mean: 締切が近い (7 days), 今月締切 (this month, JST), 申請できる (受付中)', () => {
+    // NOW is 2026-11-27 12:00 JST: programs[1] closes on the 30th, programs[0] in December.
+    expect(ids('締切が近い')).toEqual([programs[1]!.id]);
+    expect(ids('締切間近 海外')).toEqual(ids('締切:7日以内 海外'));
+    expect(ids('今月締切')).toEqual([programs[1]!.id]);
+    expect(ids('申請できる')).toEqual(ids('受付中'));
+    // On December 1st, 今月 is December: both (programs[0] closes on the 17th; programs[1] closed).
+    const december = new Date('2026-12-01T03:00:00Z');
+    expect(engine.search('今月締切', { now: december }).hits.map((h) => h.program.id)).toEqual([programs[0]!.id]);
+    expect(parseQuery('締切が近い 創業')).toMatchObject({ words: ['創業'], period: { deadlineWithinDays: 7 } });
+    expect(parseQuery('締切:3日以内 締切が近い').period?.deadlineWithinDays).toBe(3);
+    expect(parseQuery('今月中 補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
+  });
+
   it('combines with words: 受付中 海外 finds the open overseas programs', () => {
     const hits = ids('受付中 海外');
     expect(hits.sort()).toEqual([programs[0]!.id, programs[1]!.id].sort());
