@@ -187,14 +187,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { port } = await slack.start();
   // Questions coming in go first: the warm-up asks one question per turn of the event loop.
   warmUpSearch();
-  // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily.
-  const scheduled = notices.start().catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
   // A replica started on a newly deployed catalog asks the others to look at theirs (a rolling deploy).
   void catalogEvents?.notify(String(live.current.size)).catch((error: unknown) => logger.warn({ component: 'catalog', err: error }, 'could not tell the other replicas'));
   // SHIEN_SOURCES (jGrants): a daily sync in a child process before the digest, caught up at start when older than a day; nothing without it.
   // With DATABASE_URL one replica syncs per slot (the notice store's lease) and tells the others (reloadSearch notifies).
   // The logger itself: each sync line names its component, and a child logger wrote it twice.
   const sourceSync = startSourceSync({ clock, log: logger, onChanged: () => reloadSearch(), ...(options.notices.databaseUrl ? { lease: store } : {}) });
+  // Runs a missed job first (the bot was down at SHIEN_NOTIFY_AT), then daily; after the sync owed
+  // at start, so a digest owed after days down has what jGrants added meanwhile (it went out
+  // first, with nothing new, and the imports waited for the next morning).
+  let stopping = false;
+  const scheduled = (sourceSync?.started ?? Promise.resolve())
+    .then(() => (stopping ? undefined : notices.start())) // stopped while the sync ran: never started
+    .catch((error: unknown) => logger.error({ component: 'notices', err: error }, 'notices did not start'));
   return {
     slack,
     notices,
@@ -205,6 +210,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // notices.stop closes. Then a notice run in progress is aborted between channels (what
       // Slack confirmed stays recorded; a restart catches the rest up). About graceMs in all.
       const started = Date.now();
+      stopping = true;
       warming?.stop();
       clearInterval(databaseTimer);
       clearInterval(catalogTimer);
