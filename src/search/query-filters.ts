@@ -4,6 +4,7 @@ import type { Program } from '../catalog/schema.js';
 import { compactForm, termForm } from './normalize.js';
 import { queryValue } from './need-list.js';
 import { periodFilters } from './period-filter.js';
+import { isImported } from '../sources/program.js';
 import type { ProgramTexts } from './program-texts.js';
 import type { ProgramLabels } from './program-labels.js';
 import { FILTER_FORMS, type ParsedQuery } from './query.js';
@@ -80,7 +81,13 @@ export class QueryFilters {
     // Programs listing any of the numbers.
     for (const numbers of parsed.keyProjects) inList(union(numbers.map((n) => this.labels.keyProjects.having(n)), this.programs.length));
     for (const { min, max } of parsed.budgets) {
-      filters.push((p) => p.budgetThousandYen != null && (min === undefined || p.budgetThousandYen >= min) && (max === undefined || p.budgetThousandYen <= max));
+      // A jGrants program has no budget but a maximum amount per applicant (上限額), which is what
+      // an advisor's 予算:100万以上 asks of it: it never matched one (walk-through).
+      const amount = (p: Program) => p.budgetThousandYen ?? (isImported(p) && p.imported.maxAmountYen !== undefined ? p.imported.maxAmountYen / 1000 : undefined);
+      filters.push((p) => {
+        const a = amount(p);
+        return a !== undefined && (min === undefined || a >= min) && (max === undefined || a <= max);
+      });
     }
     for (const value of new Set(parsed.purposes)) {
       const purposes = this.vocabulary.purposesNamed(value);

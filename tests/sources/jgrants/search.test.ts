@@ -69,6 +69,17 @@ describe('period and area filters', () => {
     expect(parseQuery('今月中 補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
   });
 
+  it('予算: bounds a jGrants program’s 上限額 (it has no budget): it never matched one', () => {
+    const withMax = programs.filter((p) => p.imported.maxAmountYen !== undefined);
+    expect(withMax.length).toBeGreaterThan(0);
+    const max = withMax[0]!.imported.maxAmountYen!;
+    const found = (query: string) => engine.search(query, { now: NOW, limit: 500 }).hits.map((h) => h.program.id);
+    expect(found(`予算:${max / 10_000}万以上`)).toContain(withMax[0]!.id);
+    expect(found(`予算:${max / 10_000}万未満`)).not.toContain(withMax[0]!.id);
+    // Catalog programs still by their budget.
+    expect(found('予算:1億以上').some((id) => !id.startsWith('jg-'))).toBe(true);
+  });
+
   it('combines with words: 受付中 海外 finds the open overseas programs', () => {
     const hits = ids('受付中 海外');
     expect(hits.sort()).toEqual([programs[0]!.id, programs[1]!.id].sort());
