@@ -51,8 +51,10 @@ export function renderResponseText(response: SearchResponse, limit: number, offs
   if (response.mode === 'none') {
     lines.push(`「${q}」に合う事業は見つかりませんでした。`);
     const s = response.suggestions;
-    if (s?.terms.length) lines.push(`  近い言葉: ${s.terms.join(' / ')}`);
-    if (s?.synonyms.length) lines.push(`  言い換え: ${s.synonyms.join(' / ')}`);
+    // The period condition alone ruled everything out: say what the rest finds, not words like 創業's.
+    if (s?.withoutPeriod) lines.push(`  受付期間の条件を外すと ${s.withoutPeriod.total} 件: 「${s.withoutPeriod.query}」`);
+    if (s?.terms.length && !s.withoutPeriod) lines.push(`  近い言葉: ${s.terms.join(' / ')}`);
+    if (s?.synonyms.length && !s.withoutPeriod) lines.push(`  言い換え: ${s.synonyms.join(' / ')}`);
     if (s?.purposes.length) lines.push(`  目的から探す: ${s.purposes.map((p) => `目的:${p.purpose} (${p.count})`).join(' / ')}`);
     return lines.join('\n');
   }

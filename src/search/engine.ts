@@ -3,7 +3,8 @@ import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import { termForm } from './normalize.js';
 import { byDeadline, closedPrograms } from './period-filter.js';
-import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { isEmptyQuery, parseQuery, withoutPeriod, type ParsedQuery } from './query.js';
+import { isImported } from '../sources/program.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet } from './snippet.js';
@@ -173,6 +174,9 @@ export class SearchEngine {
       for (let i = offset; i < end; i++) page.push(make(i));
       const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded], ...stepInfo };
       if (mode === 'none') response.suggestions = this.suggest(parsed);
+      const free = mode === 'none' && parsed.period && !this.programs.some(isImported) ? withoutPeriod(query) : undefined;
+      const freeTotal = free === undefined ? 0 : this.search(free, { limit: 0 }).total;
+      if (free !== undefined && freeTotal > 0) response.suggestions!.withoutPeriod = { query: free, total: freeTotal };
       return response;
     };
     const nothing = (): SearchHit => {

@@ -226,3 +226,20 @@ export function parseBudget(value: string): BudgetRange | undefined {
 export function isEmptyQuery(q: ParsedQuery): boolean {
   return !q.words.length && !q.phrases.length && !q.agencies.length && !q.keyProjects.length && !q.budgets.length && !q.purposes.length && !q.needs.length && !q.period;
 }
+
+/**
+ * `raw` without its period conditions (受付中, 締切:…, 地域:…, 締切が近い…), when it has any and
+ * something else: what the query asks of programs that have no period (the catalog's).
+ */
+export function withoutPeriod(raw: string): string | undefined {
+  const chunks = raw.normalize('NFKC').split(/\s+/).filter(Boolean);
+  const isPeriod = (chunk: string) => {
+    if (ACCEPTING_WORDS.has(chunk) || DEADLINE_SOON_WORDS.has(chunk) || DEADLINE_THIS_MONTH_WORDS.has(chunk)) return true;
+    const colon = chunk.indexOf(':');
+    const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
+    return key === 'deadline' || key === 'area';
+  };
+  const rest = chunks.filter((c) => !isPeriod(c));
+  return rest.length && rest.length < chunks.length ? rest.join(' ') : undefined;
+}
+

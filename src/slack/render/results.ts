@@ -119,8 +119,10 @@ export function renderResults(response: SearchResponse, options: RenderResultsOp
   if (response.mode === 'none' || response.mode === 'empty') {
     const s = response.suggestions;
     const lines = [`「${escapeMrkdwn(query)}」に合う事業は見つかりませんでした。`];
-    if (s?.terms.length) lines.push(`近い言葉: ${s.terms.map(escapeMrkdwn).join(' / ')}`);
-    if (s?.synonyms.length) lines.push(`言い換え: ${s.synonyms.map(escapeMrkdwn).join(' / ')}`);
+    // The period condition alone ruled everything out: say what the rest finds, not words like 創業's.
+    if (s?.withoutPeriod) lines.push(`受付期間の条件を外すと ${s.withoutPeriod.total} 件: \`${escapeMrkdwn(cutText(s.withoutPeriod.query, QUERY_SHOWN).text.replace(/`/g, "'"))}\``);
+    if (s?.terms.length && !s.withoutPeriod) lines.push(`近い言葉: ${s.terms.map(escapeMrkdwn).join(' / ')}`);
+    if (s?.synonyms.length && !s.withoutPeriod) lines.push(`言い換え: ${s.synonyms.map(escapeMrkdwn).join(' / ')}`);
     if (s?.purposes.length) lines.push(`目的から探す: ${s.purposes.map((p) => `\`目的:${escapeMrkdwn(p.purpose)}\` (${p.count})`).join('  ')}`);
     lines.push('使い方は `/支援 help` で表示します。');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutText([...notes, ...lines].join('\n'), LIMITS.sectionText).text } });

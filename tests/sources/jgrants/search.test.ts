@@ -8,6 +8,8 @@ import { loadAnalyzer } from '../../../src/search/analyzer.js';
 import { SearchEngine } from '../../../src/search/engine.js';
 import { readSources } from '../../../src/search/load.js';
 import { parseQuery } from '../../../src/search/query.js';
+import { renderResponseText } from '../../../src/render/text.js';
+import { renderResults } from '../../../src/slack/render/results.js';
 import { Vocabulary } from '../../../src/search/vocabulary.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseList } from '../../../src/sources/jgrants/parser.js';
@@ -104,6 +106,17 @@ describe('period and area filters', () => {
       expect(engine.search(q, { now: NOW }).errors, q).toEqual([]);
     }
     expect(catalogOnly.search('創業', { now: NOW }).errors).toEqual([]);
+    // What the rest of the query finds is offered instead of words like 創業's (近い言葉: 創業塾…),
+    // which read as if 創業 had no match; with jGrants programs, the period is a real condition.
+    const total = catalogOnly.search('創業', { now: NOW, limit: 0 }).total;
+    expect(total).toBeGreaterThan(0);
+    const asked = catalogOnly.search('創業 募集中', { now: NOW });
+    expect(asked.suggestions?.withoutPeriod).toEqual({ query: '創業', total });
+    expect(renderResponseText(asked, 5)).toContain(`受付期間の条件を外すと ${total} 件: 「創業」`);
+    expect(renderResponseText(asked, 5)).not.toContain('近い言葉');
+    expect(JSON.stringify(renderResults(asked))).toContain(`受付期間の条件を外すと ${total} 件`);
+    expect(catalogOnly.search('受付中', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
+    expect(engine.search('受付中 該当のない言葉ぴよぴよ', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
   }, ANALYZER_TIMEOUT);
 
   it('catalog programs never count as accepting (they have no period) and words find both kinds', () => {
