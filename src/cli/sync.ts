@@ -3,6 +3,10 @@ import { memoryLimit, rebuildNeedsMiB, shortfall } from '../memory-limit.js';
 import { loadSourcesConfig } from '../sources/config.js';
 import { openImportStore } from '../sources/open.js';
 import { runSync, type SourceReport, type SyncReport } from '../sources/sync.js';
+import type { ImportStore } from '../sources/store.js';
+import type { SourceName } from '../sources/program.js';
+import { takeIndexLock } from '../search/index-lock.js';
+import path from 'node:path';
 
 export const SYNC_USAGE = `使い方: sync [--dry-run] [--json]
   有効な取り込み元 (SHIEN_SOURCES=jgrants) から支援事業を取り込み、新規・変更・掲載終了を表示します。
@@ -88,9 +92,21 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
     return error instanceof ConfigError ? 2 : 1;
   }
   let report: SyncReport;
+  // One sync of a data directory at a time (SQLite; replicas on PostgreSQL take the notice store's
+  // lease): two started together both fetched everything, together at the API's 10 requests a
+  // second, where a third is refused (walk-through). The lock is the index's kind (index-lock.ts)
+  // on `<data dir>/sync`; one that waited and finds a sync finished meanwhile does not fetch again.
+  const began = new Date();
+  const lock = dryRun || process.env.DATABASE_URL?.trim() ? undefined : await takeIndexLock(path.join(config.dataDir, 'sync'), { onWait: () => err.write('別の shien sync が実行中です。終わるのを待ちます…\n'), staleMs: 30 * 60_000, maxWaitMs: 30 * 60_000 });
   try {
+    if (lock?.waited && (await syncedSince(store, config.enabled, began))) {
+      err.write('別の shien sync がいま取り込みを終えました。取り込みは最新のため、取り込み直しません。\n');
+      if (json) out.write(JSON.stringify({ sources: [] }) + '\n');
+      return 0;
+    }
     report = await runSync({ config, store, now: options.now ?? (() => new Date()), dryRun, progress: (line) => err.write(line + '\n') });
   } finally {
+    await lock?.release();
     await store.close();
   }
   for (const r of report.sources) err.write(summary(r, dryRun));
@@ -128,3 +144,13 @@ async function rebuildIndex(paths: Paths, limit: number | undefined): Promise<vo
   const { writeSearchIndex } = await import('../search/load.js');
   await writeSearchIndex(paths);
 }
+
+/** Whether every enabled source had a successful sync at or after `since` (another process's). */
+async function syncedSince(store: ImportStore, sources: readonly SourceName[], since: Date): Promise<boolean> {
+  for (const source of sources) {
+    const last = await store.lastSuccessfulSync(source);
+    if (!last || last.at.getTime() < since.getTime()) return false;
+  }
+  return true;
+}
+

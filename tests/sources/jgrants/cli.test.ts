@@ -127,6 +127,18 @@ describe('shien sync', () => {
     expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
   }, 60_000);
 
+  it('two syncs started together: one fetches, the other waits and does not fetch again (both exit 0)', async () => {
+    fake.delayMs = 400; // a sync of a few seconds: the second process starts while the first fetches
+    const [a, b] = await Promise.all([shien(['sync', '--json'], enabled()), shien(['sync', '--json'], enabled())]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const waited = [a, b].filter((r) => r.stderr.includes('取り込み直しません'));
+    expect(waited).toHaveLength(1);
+    expect(waited[0]!.stderr).toContain('別の shien sync が実行中です');
+    expect(JSON.parse(waited[0]!.stdout)).toEqual({ sources: [] });
+    // One list request (one area, one keyword), not two: they both fetched everything before.
+    expect(fake.requests.filter((r) => r.query.keyword !== undefined)).toHaveLength(1);
+  }, 60_000);
+
   it('a bad setting is one line naming it (exit 2)', async () => {
     const run = await shien(['sync'], { SHIEN_SOURCES: 'jgrants,rss' });
     expect(run.code).toBe(2);

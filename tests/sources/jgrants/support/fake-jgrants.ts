@@ -56,6 +56,8 @@ export class FakeJgrants {
   private readonly server: http.Server;
   private recent: number[] = [];
   url = '';
+  /** Each answer is sent this long after its request arrived (a slow API; tests that need overlap). */
+  delayMs = 0;
 
   constructor(options: { limitPerSecond?: number } = {}) {
     const limit = options.limitPerSecond ?? 10;
@@ -94,6 +96,14 @@ export class FakeJgrants {
   }
 
   private send(res: http.ServerResponse, rec: RecordedRequest, status: number, body: unknown): void {
+    if (this.delayMs > 0) {
+      setTimeout(() => this.sendNow(res, rec, status, body), this.delayMs);
+      return;
+    }
+    this.sendNow(res, rec, status, body);
+  }
+
+  private sendNow(res: http.ServerResponse, rec: RecordedRequest, status: number, body: unknown): void {
     rec.status = status;
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
