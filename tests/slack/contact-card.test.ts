@@ -150,6 +150,15 @@ describe('the contact on a card', () => {
     expect(resolveContacts({ ...PROGRAM, contact: own }, later, (t) => (t.kind === 'program' ? programEdit : undefined)).contacts).toEqual([own]);
   });
 
+  it('a bare address or #channel typed in a note is not made a link by Slack (verbatim); the checked URL still is', () => {
+    const typed: Contact = { desk: '経営支援課 #general', url: 'https://example.jp/', note: '申込は https://phish.example/login から', source: 'https://example.jp/contact/', checkedOn: '2026-11-27' };
+    const blocks = card({ ...AGENCY, contacts: [typed] }).blocks as Array<{ type: string; text?: { text: string; verbatim?: boolean } }>;
+    const section = blocks.find((b) => b.type === 'section' && b.text?.text.includes('phish.example'))!;
+    expect(section.text!.verbatim).toBe(true);
+    expect(section.text!.text).toContain('<https://example.jp/|https://example.jp/>');
+    expect(section.text!.text).not.toContain('<https://phish.example');
+  });
+
   it('offers 連絡先を編集 only when asked (staff), pointing at what the card shows', () => {
     const plain = card({ ...AGENCY, contacts: [FULL] });
     expect(JSON.stringify(plain)).not.toContain(CONTACT_EDIT_ACTION);

@@ -53,7 +53,9 @@ export function contactBlocks(resolved: ResolvedContacts, options: ContactBlocks
     const blocks: Block[] = [];
     view.contacts.slice(0, shown).forEach((c, i) => {
       const head = i === 0 ? `${title}\n${view.heading}\n` : '';
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: head + c.lines.join('\n') } });
+      // verbatim: a bare https://… or #channel typed in a desk or a note stays text; Slack made it
+      // a link (links the schema checked are written as <url|label> and stay links).
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: head + c.lines.join('\n'), verbatim: true } });
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: c.checked }] });
     });
     if (!shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${title}\n${view.heading}` } });
