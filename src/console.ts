@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { agencyContacts } from './catalog/contacts.js';
+import { agencyContacts, type StaffContacts } from './catalog/contacts.js';
 import { contactText } from './render/contact.js';
 import { renderProgramText } from './render/program-text.js';
 import { renderResponseText, terminalSafe } from './render/text.js';
@@ -31,8 +31,15 @@ export class ConsoleSession {
   query?: string;
   offset = 0;
   ids: string[] = [];
-  /** At a terminal: each answer ends with how to see more (not for a pipe, whose reader is a script). */
-  constructor(readonly hints = false) {}
+  /**
+   * At a terminal: each answer ends with how to see more (not for a pipe, whose reader is a script).
+   * `staff`: the contacts staff entered in Slack, so a card shows what Slack's shows (it showed the
+   * YAML's number while Slack and `shien agencies` showed the edit; walk-through).
+   */
+  constructor(
+    readonly hints = false,
+    readonly staff?: StaffContacts,
+  ) {}
 }
 
 export function answerConsoleLine(engine: SearchEngine, line: string, session = new ConsoleSession()): string {
@@ -62,9 +69,9 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
     .map((l) => `  • ${l.replace(/`/g, '')}`), ...CONSOLE_HELP].join('\n');
   if (isNeedListRequest(query)) return needListText(needList(engine.programs, engine.vocabulary.needs), '');
   const results = answerPage(engine, query, 0, session);
-  // `機関:<name>` alone: the body's contact first, as Slack shows it (staff edits live in Slack's data).
+  // `機関:<name>` alone: the body's contact first, as Slack shows it (with the staff edits when the session has them).
   const agency = agencyAsked(engine, query);
-  return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency), new Date())}\n\n${results}` : results;
+  return agency ? `実施機関: ${agency.name}（${agency.kind}）\n${contactText(agencyContacts(agency, session.staff), new Date())}\n\n${results}` : results;
 }
 
 /** What the console adds to Slack's help: its buttons typed as words, and how to leave. */
@@ -97,7 +104,7 @@ function detailsText(engine: SearchEngine, which: string, session: ConsoleSessio
     if (session.query !== undefined) return `直前の検索「${session.query}」には表示した事業がありません。別の言葉で検索してから「詳細 番号」を入力してください。`;
     return 'まず検索してから「詳細 番号」で事業の説明と連絡先を表示します (例: 創業 → 詳細 1)。';
   }
-  return renderProgramText(program, engine.agencies.resolve(program.agency), new Date());
+  return renderProgramText(program, engine.agencies.resolve(program.agency), new Date(), session.staff);
 }
 
 export interface ConsoleOptions {
@@ -114,6 +121,8 @@ export interface ConsoleOptions {
    * holds the answers only and the user still sees what they type.
    */
   prompt?: NodeJS.WritableStream;
+  /** The contacts staff entered in Slack (contacts/read.ts), shown as Slack shows them. */
+  staff?: StaffContacts;
 }
 
 /** Words that end the session at the prompt (as in other consoles), not searched for. */
@@ -140,7 +149,7 @@ export async function runConsole(engine: SearchEngine, input: NodeJS.ReadableStr
   }
   let asked = 0;
   // Hints only where a person reads the answers (not into a file the answers are sent to).
-  const session = new ConsoleSession(interactive && prompt === output);
+  const session = new ConsoleSession(interactive && prompt === output, options.staff);
   try {
     for await (const line of lines) {
       // From a pipe too: a script's quit ends it as the README says (its later lines are not read).

@@ -50,7 +50,13 @@ async function consoleMode(paths: Paths, warmUp: boolean): Promise<number> {
   const [{ runConsole }, { loadEngineSaying }, { exitQuietlyOnClosedPipe }] = await Promise.all([import('./console.js'), import('./cli/engine.js'), import('./cli/io.js')]);
   exitQuietlyOnClosedPipe(); // `npm start | head` closes the pipe early: the reader leaving, not an error
   const engine = await loadEngineSaying(paths, process.stderr);
-  await runConsole(engine, process.stdin, process.stdout, { warmUp, err: process.stderr, prompt: process.stdout.isTTY ? process.stdout : process.stderr });
+  // The contacts staff entered in Slack, as Slack's cards show them (a database that cannot be read: none, said once).
+  const { readStaffEdits, staffLookup } = await import('./contacts/read.js');
+  const staff = await readStaffEdits(process.env).then(staffLookup, (error: unknown) => {
+    process.stderr.write(`スタッフが Slack で登録した連絡先を読めないため、seeds/agencies.yaml の連絡先を表示します: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  });
+  await runConsole(engine, process.stdin, process.stdout, { warmUp, err: process.stderr, prompt: process.stdout.isTTY ? process.stdout : process.stderr, ...(staff ? { staff } : {}) });
   return 0;
 }
 

@@ -1,40 +1,13 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { agencyContacts, isStale, japanDate, type StaffContact } from '../catalog/contacts.js';
 import { CatalogError, loadAgencies, loadCatalog } from '../catalog/load.js';
 import type { Agency, Contact } from '../catalog/schema.js';
-import { PROJECT_ROOT, type Paths } from '../config.js';
-import { ContactStore } from '../contacts/store.js';
+import type { Paths } from '../config.js';
+import { readStaffEdits } from '../contacts/read.js';
 import { catalogProblemsText, parseCommandArgs, UsageError, type CliIo } from './io.js';
 
-
-/**
- * The contacts staff entered in Slack: in PostgreSQL when DATABASE_URL is set (replicas share
- * them), else SHIEN_DATA_DIR/contacts.db, read only when the file exists.
- */
-async function staffEdits(env: NodeJS.ProcessEnv): Promise<StaffContact[]> {
-  const url = env.DATABASE_URL?.trim();
-  if (url) {
-    const { PgContactStore } = await import('../contacts/pg-store.js');
-    const store = await PgContactStore.open(url);
-    try {
-      return store.all();
-    } finally {
-      await store.close();
-    }
-  }
-  const dataDir = path.resolve(env.SHIEN_DATA_DIR?.trim() || path.join(PROJECT_ROOT, 'data'));
-  if (!existsSync(path.join(dataDir, 'contacts.db'))) return [];
-  const store = ContactStore.open(dataDir);
-  try {
-    return store.all();
-  } finally {
-    store.close();
-  }
-}
 
 interface AgencyReport {
   agency: Agency;
@@ -118,7 +91,7 @@ export async function agenciesCommand(args: string[], paths: Paths, io: CliIo, e
     io.err.write(catalogProblemsText('カタログを読み込めません', error));
     return 1;
   }
-  const edits = await staffEdits(env);
+  const edits = await readStaffEdits(env);
   const agencyEdits = new Map(edits.filter((e) => e.target.kind === 'agency').map((e) => [e.target.id, e]));
   const directory = new AgencyDirectory(agencies);
   const counts = new Map<string, number>();

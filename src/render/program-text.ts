@@ -1,4 +1,4 @@
-import { resolveContacts } from '../catalog/contacts.js';
+import { resolveContacts, type StaffContacts } from '../catalog/contacts.js';
 import type { Agency, Program } from '../catalog/schema.js';
 import { formatYen } from '../sources/amount.js';
 import { describePeriod } from '../sources/period.js';
@@ -14,7 +14,7 @@ import { keyProjectLabel } from './text.js';
  */
 const NOT_STATED = '記載なし';
 
-export function renderProgramText(program: Program, agency: Agency | undefined, today: Date): string {
+export function renderProgramText(program: Program, agency: Agency | undefined, today: Date, staff?: StaffContacts): string {
   const imported = isImported(program) ? program : undefined;
   // Unknown for a program read from jGrants' list alone (未取得), not absent at the source.
   const notStated = imported ? missing(imported) : NOT_STATED;
@@ -44,7 +44,7 @@ export function renderProgramText(program: Program, agency: Agency | undefined, 
     for (const url of (imported.imported.referenceUrls ?? []).slice(0, 5)) lines.push(`  参照: ${url}`);
     if (imported.imported.url) lines.push(`  ${imported.imported.url}`);
   } else {
-    lines.push(...contactText(resolveContacts(program, agency), today).split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)));
+    lines.push(...contactText(resolveContacts(program, agency, staff), today).split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)));
   }
   const s = program.source;
   lines.push(creditOf(program) ?? (s ? `出典: ${s.document}${s.page ? ` ${s.page} ページ` : ''}` : `出典: ${NOT_STATED}`));

@@ -27,6 +27,23 @@ describe('npm start, the console', () => {
     expect(answer).toMatch(/「創業」 \d+ 件/);
   }, RUN_TIMEOUT);
 
+  it('shows the contacts staff entered in Slack, as Slack’s card does (it showed the YAML’s number)', async () => {
+    const dataDir = await tempDir('console-contacts');
+    const { ContactStore } = await import('../../src/contacts/store.js');
+    const store = ContactStore.open(dataDir);
+    store.save({ target: { kind: 'agency', id: 'kagoshima-shinkin' }, contact: { desk: '営業推進部', phone: '099-111-2222', source: 'https://www.kashin.co.jp/', checkedOn: '2026-11-27' }, editedBy: 'U0ADMIN', editedAt: new Date() });
+    store.close();
+    const r = await start([], { input: '機関:鹿児島信用金庫\n', env: { SHIEN_DATA_DIR: dataDir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('電話: 099-111-2222');
+    expect(r.stdout).not.toContain('099-224-8411');
+    // Without the file, the YAML's (and no database is made).
+    const empty = await tempDir('console-no-contacts');
+    const plain = await start([], { input: '機関:鹿児島信用金庫\n', env: { SHIEN_DATA_DIR: empty } });
+    expect(plain.stdout).toContain('電話: 099-224-8411');
+    expect(await readdir(empty)).toEqual([]);
+  }, RUN_TIMEOUT);
+
   it('loads neither Bolt, SQLite, the notice service, pino, kuromoji, the YAML parser nor zod', async () => {
     const record = path.join(await tempDir('imports'), 'loaded.txt');
     await writeFile(record, '');
