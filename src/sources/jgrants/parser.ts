@@ -105,7 +105,13 @@ function parseItems<T>(schema: z.ZodType<T>, raw: unknown[]): Parsed<T> {
 
 function envelope(body: unknown, what: string): unknown[] {
   const parsed = EnvelopeSchema.safeParse(body);
-  if (!parsed.success) throw new JgrantsFormatError(`${what}: 応答に result の配列がありません (${issuesText(parsed.error, body)})`);
+  if (!parsed.success) {
+    // Said as what came, not with the catalog's YAML advice (リスト (「- 」で始まる行…) that a
+    // schema message gave for {"result": null}; walk-through).
+    const result = body !== null && typeof body === 'object' ? (body as { result?: unknown }).result : undefined;
+    const got = body === null || typeof body !== 'object' ? `応答が ${body === null ? 'null' : typeof body} です` : result === undefined ? 'result がありません' : `result が ${result === null ? 'null' : typeof result} です`;
+    throw new JgrantsFormatError(`${what}: 応答に result の配列がありません (${got})`);
+  }
   return parsed.data.result;
 }
 

@@ -34,7 +34,12 @@ describe('jGrants parser', () => {
   });
 
   it('refuses an answer without a result array as a whole', () => {
-    expect(() => parseList({ message: 'x' })).toThrow(/result/);
+    expect(() => parseList({ message: 'x' })).toThrow('一覧: 応答に result の配列がありません (result がありません)');
+    // Said as what came, not with the catalog's YAML advice (リスト (「- 」で始まる行…).
+    expect(() => parseList({ result: null })).toThrow('一覧: 応答に result の配列がありません (result が null です)');
+    expect(() => parseList({ result: 'x' })).toThrow('(result が string です)');
+    expect(() => parseList(null)).toThrow('(応答が null です)');
+    expect(() => parseList({ result: null })).not.toThrow(/「- 」/);
   });
 
   it('reads both date forms as the same instants (list .000Z, detail without seconds)', () => {
