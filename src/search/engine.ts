@@ -175,7 +175,7 @@ export class SearchEngine {
       const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded], ...stepInfo };
       if (mode === 'none') response.suggestions = this.suggest(parsed);
       const free = mode === 'none' && parsed.period && !this.programs.some(isImported) ? withoutPeriod(query) : undefined;
-      const freeTotal = free === undefined ? 0 : this.search(free, { limit: 0 }).total;
+      const freeTotal = free === undefined ? 0 : this.answer(free, { limit: 0 }).total;
       if (free !== undefined && freeTotal > 0) response.suggestions!.withoutPeriod = { query: free, total: freeTotal };
       return response;
     };

@@ -141,7 +141,9 @@ describe('QueryFilters: programs allowed as reading every program allowed them',
     if (parsed.agencies.length) unchanged({ agencies: parsed.agencies });
     if (parsed.phrases.length) unchanged({ phrases: parsed.phrases });
     for (const numbers of parsed.keyProjects) tests.push((p) => numbers.some((n) => p.keyProjects?.includes(n as never)));
-    for (const { min, max } of parsed.budgets) tests.push((p) => p.budgetThousandYen != null && (min === undefined || p.budgetThousandYen >= min) && (max === undefined || p.budgetThousandYen <= max));
+    // A jGrants program's 上限額 stands for its budget (it has none).
+    const budget = (p: Program) => p.budgetThousandYen ?? (isImported(p) && p.imported.maxAmountYen !== undefined ? p.imported.maxAmountYen / 1000 : undefined);
+    for (const { min, max } of parsed.budgets) tests.push((p) => { const b = budget(p); return b !== undefined && (min === undefined || b >= min) && (max === undefined || b <= max); });
     for (const value of new Set(parsed.purposes)) {
       const purposes = vocabulary.purposesNamed(value);
       if (purposes.length) tests.push((p) => purposes.some((x) => p.purposes?.includes(x)));
