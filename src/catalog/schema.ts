@@ -71,6 +71,18 @@ export function isPhoneNumber(text: string): boolean {
  * terminal link in `shien agencies` (walk-through). No contact needs one.
  */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/**
+ * A contact stored before these checks, read back: control characters dropped from its values
+ * (an edit saved with one is served cleaned, rather than skipped for an older one), then checked.
+ */
+export function storedContact(raw: unknown): ReturnType<typeof ContactSchema.safeParse> {
+  const cleaned =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v.replace(new RegExp(CONTROL_CHARACTER.source, 'g'), '') : v]))
+      : raw;
+  return ContactSchema.safeParse(cleaned);
+}
 const noControls = (label: string) => [(v: string) => !CONTROL_CHARACTER.test(v), `${label}に制御文字 (NUL・ESC など) が入っています`] as const;
 
 const contactText = (field: keyof typeof CONTACT_LIMITS, label: string) =>
@@ -82,14 +94,18 @@ const contactText = (field: keyof typeof CONTACT_LIMITS, label: string) =>
     .refine(...noControls(label));
 
 /**
- * A source that names a URL's scheme (compared after NFKC: ｊａｖａｓｃｒｉｐｔ: is javascript:)
- * must be a web address; one that is a web address without it (www.example.jp/…) must say
- * https://, or it is shown as a document's name.
+ * A source that is a URL (a scheme with //, or one that runs or embeds something; compared after
+ * NFKC: ｊａｖａｓｃｒｉｐｔ: is javascript:) must be a web address; one that is a web address
+ * without its scheme (www.example.jp/…, example.go.jp/…) must say https://, or it is shown as a
+ * document's name. A document's name may hold a colon or a dot (JETRO：ハンドブック, tebiki2024.pdf).
  */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const ACTIVE_SCHEME = /^(javascript|vbscript|data|file|blob):/i;
+const BARE_WEB_ADDRESS = /^(www\.[a-z0-9-]+(\.[a-z0-9-]+)+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(jp|com|net|org|info|biz|io))(\/\S*)?$/i;
 function isSourceText(v: string): boolean {
-  const folded = v.normalize('NFKC');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(folded)) return isWebUrl(v);
-  return !/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/i.test(folded);
+  const folded = v.normalize('NFKC').trim();
+  if (URL_SCHEME.test(folded) || ACTIVE_SCHEME.test(folded)) return isWebUrl(v);
+  return !BARE_WEB_ADDRESS.test(folded);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { parseTargetKey, targetKey, type ContactTarget, type StaffContact } from '../catalog/contacts.js';
-import { ContactSchema } from '../catalog/schema.js';
+import { ContactSchema, storedContact } from '../catalog/schema.js';
 import { createPool, describePostgresUrl, migrate } from '../db/postgres.js';
 import type { ContactEdits } from './store.js';
 
@@ -41,7 +41,7 @@ interface EditRow {
 
 function fromRow(row: EditRow): StaffContact | undefined {
   const target = parseTargetKey(row.target);
-  const contact = ContactSchema.safeParse(row.contact);
+  const contact = storedContact(row.contact);
   if (!target || !contact.success) return undefined;
   return { target, contact: contact.data, editedBy: row.edited_by, editedAt: row.edited_at };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseTargetKey, targetKey, type ContactTarget, type StaffContact } from '../catalog/contacts.js';
-import { ContactSchema } from '../catalog/schema.js';
+import { ContactSchema, storedContact } from '../catalog/schema.js';
 
 /**
  * Contacts staff entered from Slack, in SQLite under SHIEN_DATA_DIR (`contacts.db`, its own
@@ -114,7 +114,7 @@ function fromRow(row: EditRow): StaffContact | undefined {
   } catch {
     return undefined;
   }
-  const contact = ContactSchema.safeParse(parsed);
+  const contact = storedContact(parsed);
   if (!target || !contact.success) return undefined;
   return { target, contact: contact.data, editedBy: row.edited_by, editedAt: new Date(row.edited_at) };
 }

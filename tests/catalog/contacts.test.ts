@@ -3,6 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogError, formatProblem, loadAgencies, parseCatalogFile } from '../../src/catalog/load.js';
 import { ContactSchema, isPhoneNumber } from '../../src/catalog/schema.js';
+import { ContactStore } from '../../src/contacts/store.js';
+import Database from 'better-sqlite3';
 import { AGENCIES_FILE, tempDir } from './support.js';
 
 const made: string[] = [];
@@ -117,6 +119,28 @@ describe('contacts in seeds/agencies.yaml', () => {
       expect.stringMatching(/^agencies\.yaml:9 1 件目 contacts\[2\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まる形/),
       expect.stringMatching(/^agencies\.yaml:12 1 件目 contacts\[3\]\.source: 出典 \(source\) の URL は http:\/\/ か https:\/\/ で始まる形/),
     ]);
+  });
+
+  it('a document’s name may hold a colon or a dot; an edit stored with a control character is served cleaned', async () => {
+    for (const source of ['JETRO：海外展開ハンドブック 2026', 'ＪＥＴＲＯ：手引き', 'tebiki2024.pdf', 'R5.3.31 県公報', '商工業振興プラン 関係機関一覧 (令和5年度)']) {
+      expect(ContactSchema.safeParse({ phone: '099-000-0000', source, checkedOn: '2026-11-27' }).success, source).toBe(true);
+    }
+    for (const source of ['www.example.jp/access', 'example.go.jp/contact', 'ｊａｖａｓｃｒｉｐｔ:alert(1)', 'data:text/html,x', 'ftp://example.jp/']) {
+      expect(ContactSchema.safeParse({ phone: '099-000-0000', source, checkedOn: '2026-11-27' }).success, source).toBe(false);
+    }
+    // Saved before control characters were refused: read back without them, not skipped for an older edit.
+    const dir = await tempDir('stored-contacts');
+    made.push(dir);
+    const store = ContactStore.open(dir);
+    store.save({ target: { kind: 'agency', id: 'test-body' }, contact: { phone: '099-000-1111', source: 'https://example.jp/old', checkedOn: '2026-01-10' }, editedBy: 'U1', editedAt: new Date('2026-01-10T00:00:00Z') });
+    store.close();
+    const raw = new Database(path.join(dir, 'contacts.db'));
+    raw.prepare('INSERT INTO contact_edits (target, contact, edited_by, edited_at) VALUES (?, ?, ?, ?)').run('agency:test-body', JSON.stringify({ desk: '経営\u0000支援課', phone: '099-222-3333', source: 'https://example.jp/new', checkedOn: '2026-11-20' }), 'U1', '2026-11-20T00:00:00.000Z');
+    raw.close();
+    const reopened = ContactStore.open(dir);
+    expect(reopened.latest({ kind: 'agency', id: 'test-body' })?.contact).toEqual({ desk: '経営支援課', phone: '099-222-3333', source: 'https://example.jp/new', checkedOn: '2026-11-20' });
+    expect(reopened.all()).toHaveLength(1);
+    reopened.close();
   });
 
   it('refuses unknown fields and a contact with nothing to call or visit', async () => {
