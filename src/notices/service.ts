@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NoticeConfig } from './config.js';
 import { runNotices, type NoticeLog, type PostMessage, type RunResult } from './run.js';
-import { NoticeScheduler, systemClock, wantsFailureRetry, type Clock, type ScheduledTrigger } from './schedule.js';
+import { formatJstDate, NoticeScheduler, systemClock, wantsFailureRetry, type Clock, type ScheduledTrigger } from './schedule.js';
 import { SqliteNoticeStore } from './sqlite-store.js';
 import type { NoticeStore } from './store.js';
 
@@ -102,8 +102,14 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     run: job,
     lastScheduledRun: async () => (await store.lastScheduledRun())?.scheduledFor,
     slotWantsRetry: async (slot) => {
+      // The same day only ("a start later that day"): the next morning's slot is the next chance.
+      if (formatJstDate(clock.now()) !== formatJstDate(slot)) return false;
       const run = await store.lastScheduledRunFor(slot);
       if (!run || !['failed', 'partial', 'catalog-error'].includes(run.status ?? '')) return false;
+      // A retry since then went through (recorded as 'once'): nothing is owed any more; a start
+      // after it posted the programs added since, off schedule (review).
+      const latest = await store.lastRun('once');
+      if (latest && latest.id > run.id && latest.status === 'ok') return false;
       // Only for reasons that may pass; the posts of the run are what it failed on.
       return wantsFailureRetry({ status: run.status, channels: (run.error ?? '').split('\n').map((line) => ({ error: line.replace(/^.*?: /, '') })) });
     },

@@ -72,6 +72,41 @@ describe('a run that failed in part', () => {
     expect(delivered).toEqual(['C0X']);
   });
 
+  it('a start catches a failed slot up the same day only, and not once a retry went through', async () => {
+    const { clock, slack, delivered, boot, first, dirs } = await setUp(['C0OK', 'C0X']);
+    slack.fail('C0X', 'ratelimited');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await first.scheduler.tick();
+    slack.heal('C0X');
+    clock.set('2026-11-24T09:30:00+09:00');
+    await vi.advanceTimersByTimeAsync(FAILURE_RETRY_MS);
+    await first.scheduler.idle();
+    expect(delivered).toEqual(['C0OK', 'C0X']);
+    await first.stop();
+    vi.useRealTimers();
+    // A program added after the retry: a restart at 15:00 owes nothing (it posted it off schedule).
+    await addProgram(dirs.catalogFile, { id: 'p-retry-0002', name: '午後に追加された事業' });
+    clock.set('2026-11-24T15:00:00+09:00');
+    const afternoon = boot();
+    expect(await afternoon.start()).toBeUndefined();
+    await afternoon.stop();
+    expect(delivered).toEqual(['C0OK', 'C0X']);
+  });
+
+  it('a failed slot is not caught up by a start the next morning, before that day’s run', async () => {
+    const { clock, slack, delivered, boot, first, dirs } = await setUp(['C0OK', 'C0X']);
+    slack.fail('C0X', 'ratelimited');
+    await first.scheduler.tick();
+    await first.stop();
+    slack.heal('C0X');
+    await addProgram(dirs.catalogFile, { id: 'p-retry-0002', name: '夜に追加された事業' });
+    clock.set('2026-11-25T07:00:00+09:00');
+    const morning = boot();
+    expect(await morning.start()).toBeUndefined();
+    await morning.stop();
+    expect(delivered).toEqual(['C0OK']);
+  });
+
   it('a failure another try cannot change (the channel is gone) is not retried', async () => {
     const { slack, first } = await setUp(['C0GONE']);
     slack.fail('C0GONE', 'channel_not_found');
