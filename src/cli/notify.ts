@@ -18,7 +18,7 @@ export const NOTIFY_USAGE = `使い方: notify --once
 function channelLine(c: RunResult['channels'][number]): string {
   if (c.posted) return `${c.channel}: 新着 ${c.newCount} 件を投稿しました`;
   if (c.error === undefined) return `${c.channel}: 新着なし`;
-  if (c.turnedOff) return `${c.channel}: 新着 ${c.newCount} 件を投稿できませんでした (${c.error})。チャンネルがないため、このチャンネルの通知をオフにしました${c.hint ? ` — ${c.hint}` : ''}`;
+  if (c.turnedOff) return `${c.channel}: 新着 ${c.newCount} 件を投稿できませんでした (${c.error})。チャンネルがアーカイブされているため、このチャンネルの通知をオフにしました${c.hint ? ` — ${c.hint}` : ''}`;
   return `${c.channel}: 新着 ${c.newCount} 件を投稿できませんでした (${c.error})${c.hint ? ` — ${c.hint}` : ''}。次回の実行で再送します`;
 }
 

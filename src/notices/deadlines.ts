@@ -124,6 +124,8 @@ export interface DeadlineResult {
   programIds: string[];
   posted: boolean;
   error?: string;
+  /** The reminders were turned off: Slack said the channel is archived (run.ts). */
+  turnedOff?: boolean;
 }
 
 /** Posts each channel with reminders on the programs closing soon it has not been told about; recorded after Slack confirms. */

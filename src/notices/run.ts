@@ -175,13 +175,15 @@ function statusOf(posted: number, failed: number): RunStatus {
  * the run record); throws only when the store itself fails.
  */
 /**
- * Slack's answers for a channel that is gone: tried every day, forever, with a growing backlog
+ * Slack's answer for a channel that is archived: tried every day, forever, with a growing backlog
  * (every run 'partial', a cron notify exiting 1 daily), and nobody could turn it off, as the
- * command cannot be typed in a deleted or archived channel (walk-through). The subscription is
- * turned off, on Slack's word, when another channel's post in the same run proved the token and
- * workspace right: a wrong token for another workspace must not unsubscribe everyone.
+ * command cannot be typed there (walk-through). The subscription is turned off, on Slack's word,
+ * when another channel's post in the same run proved the token and workspace right: a wrong
+ * token for another workspace must not unsubscribe everyone. Not channel_not_found: a private
+ * channel the bot was removed from answers the same as a deleted one, and its people may invite
+ * it back (review); 状態 says what to do about it.
  */
-const GONE_CHANNEL_ERRORS = new Set(['channel_not_found', 'is_archived']);
+const GONE_CHANNEL_ERRORS = new Set(['is_archived']);
 
 /** Slack's answers about the token itself, the same for every channel. */
 const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive']);
@@ -297,17 +299,24 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
       }
     }
 
-    if (channels.some((c) => c.posted)) {
+    // /支援 通知 締切: imported programs closing within 7 days, each once per channel (recorded after Slack confirms).
+    const deadlines = leaseLost || tokenRefused || signal?.aborted ? [] : await runDeadlineReminders({ post: (channel, message) => safePost(options.post, channel, message), now });
+
+    if (channels.some((c) => c.posted) || deadlines.some((d) => d.posted)) {
       for (const c of channels) {
         if (c.error === undefined || !GONE_CHANNEL_ERRORS.has(c.error)) continue;
         c.turnedOff = await store.unsubscribe(c.channel, { source: 'slack', by: c.error, now: now() });
         await turnOffDeadlines(c.channel, { user: 'slack', now: now() });
-        if (c.turnedOff) log?.warn({ runId, channel: c.channel, error: c.error }, 'notices: channel gone, subscription turned off');
+        if (c.turnedOff) log?.warn({ runId, channel: c.channel, error: c.error }, 'notices: channel archived, subscription turned off');
+      }
+      // A channel with only 締切 reminders on is turned off the same way (it failed every run).
+      for (const d of deadlines) {
+        if (d.error !== undefined && GONE_CHANNEL_ERRORS.has(d.error) && (await turnOffDeadlines(d.channel, { user: 'slack', now: now() }))) {
+          d.turnedOff = true;
+          log?.warn({ runId, channel: d.channel, error: d.error }, 'notices: channel archived, deadline reminders turned off');
+        }
       }
     }
-
-    // /支援 通知 締切: imported programs closing within 7 days, each once per channel (recorded after Slack confirms).
-    const deadlines = leaseLost || tokenRefused || signal?.aborted ? [] : await runDeadlineReminders({ post: (channel, message) => safePost(options.post, channel, message), now });
     for (const d of deadlines) {
       if (d.posted) log?.info({ runId, channel: d.channel, programs: d.programIds.length }, 'notices: deadline reminder posted');
       else log?.warn({ runId, channel: d.channel, programs: d.programIds.length, error: d.error }, 'notices: deadline reminder not posted, retried next run');
