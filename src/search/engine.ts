@@ -69,6 +69,9 @@ const GRAM_DEPTH = 30;
 /** Intents' lists kept across questions: at least this many entries (a small catalog keeps them all). */
 const INTENT_LIST_BUDGET_MIN = 1 << 16;
 
+/** The share of its score a program whose application period is over ranks by (see answer()). */
+const CLOSED_SCORE_WEIGHT = 0.5;
+
 export class SearchEngine {
   /** Implementing bodies (contacts for 詳細, spellings for 機関: filters). */
   readonly agencies: AgencyDirectory;
@@ -308,13 +311,15 @@ export class SearchEngine {
     const question = questionWords.join('');
     const regram = (sentence || intentScores !== undefined) && this.options.gramWeight > 0 && [...question].length >= this.options.gramMinLength;
     const wanted = options.limit === undefined ? entries.length : (options.offset ?? 0) + options.limit;
-    // Within a tier, programs whose application period is over (受付終了, 掲載終了) come after the
-    // others: for 海外出願 four closed jGrants programs ranked above the one open (walk-through).
+    // A program whose application period is over (受付終了, 掲載終了) ranks by a part of its score:
+    // for 海外出願 four closed jGrants programs ranked above the one open (walk-through), yet one
+    // asked for by name must not fall below every weak match (a hard key put it 79th of 79; review).
     const closed = (this.closedOrder ??= closedPrograms(this.input.programs))(options.now ?? new Date());
+    const ranking = (e: number) => (closed(docs[e]!) ? scores[e]! * CLOSED_SCORE_WEIGHT : scores[e]!);
     const ranked = firstInOrder(
       entries,
       regram ? Math.max(wanted, GRAM_DEPTH) : wanted,
-      (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || closed(docs[a]!) - closed(docs[b]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || scores[b]! - scores[a]! || docs[a]! - docs[b]!,
+      (a, b) => answer.tier(docs[b]!) - answer.tier(docs[a]!) || exactWords(docs[b]!) - exactWords(docs[a]!) || ranking(b) - ranking(a) || docs[a]! - docs[b]!,
     );
     if (regram) {
       const head = ranked.slice(0, GRAM_DEPTH);
