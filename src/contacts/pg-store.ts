@@ -100,11 +100,12 @@ export class PgContactStore implements ContactEdits {
   }
 
   private async reloadAll(): Promise<void> {
-    const rows = await this.pool.query<EditRow>(
-      'SELECT DISTINCT ON (target) target, contact, edited_by, edited_at FROM contact_edits ORDER BY target, id DESC',
-    );
+    // Each target's latest edit that still validates, as refresh() reads one: the latest row alone
+    // (DISTINCT ON) dropped a target whose newest edit no longer validates, where Slack showed the one before.
+    const rows = await this.pool.query<EditRow>('SELECT target, contact, edited_by, edited_at FROM contact_edits ORDER BY target, id DESC');
     this.latestByTarget.clear();
     for (const row of rows.rows) {
+      if (this.latestByTarget.has(row.target)) continue;
       const edit = fromRow(row);
       if (edit) this.latestByTarget.set(row.target, edit);
     }

@@ -88,12 +88,20 @@ export class ContactStore implements ContactEdits {
     return undefined;
   }
 
-  /** The latest edit of every target (for export and coverage reports). */
+  /**
+   * The latest valid edit of every target (for the console, export and coverage reports): the one
+   * latest() serves. Reading the newest row alone dropped a target whose newest edit no longer
+   * validates, so the console and --export showed the YAML where Slack showed the edit before it.
+   */
   all(): StaffContact[] {
-    const rows = this.db
-      .prepare('SELECT target, contact, edited_by, edited_at FROM contact_edits WHERE id IN (SELECT MAX(id) FROM contact_edits GROUP BY target) ORDER BY target')
-      .all() as EditRow[];
-    return rows.map(fromRow).filter((e): e is StaffContact => e !== undefined);
+    const rows = this.db.prepare('SELECT target, contact, edited_by, edited_at FROM contact_edits ORDER BY target, id DESC').iterate() as IterableIterator<EditRow>;
+    const latest = new Map<string, StaffContact>();
+    for (const row of rows) {
+      if (latest.has(row.target)) continue;
+      const edit = fromRow(row);
+      if (edit) latest.set(row.target, edit);
+    }
+    return [...latest.values()];
   }
 
   /** How many edits `target` has had (history included). */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CatalogError, formatProblem, loadAgencies, parseCatalogFile } from '../../src/catalog/load.js';
 import { ContactSchema, isPhoneNumber } from '../../src/catalog/schema.js';
 import { ContactStore } from '../../src/contacts/store.js';
+import { readStaffEdits } from '../../src/contacts/read.js';
 import Database from 'better-sqlite3';
 import { AGENCIES_FILE, tempDir } from './support.js';
 
@@ -141,6 +142,24 @@ describe('contacts in seeds/agencies.yaml', () => {
     expect(reopened.latest({ kind: 'agency', id: 'test-body' })?.contact).toEqual({ desk: '経営支援課', phone: '099-222-3333', source: 'https://example.jp/new', checkedOn: '2026-11-20' });
     expect(reopened.all()).toHaveLength(1);
     reopened.close();
+  });
+
+  it('the console, shien agencies and --export read the same edit Slack serves when the newest no longer validates', async () => {
+    const dir = await tempDir('stored-contacts-all');
+    made.push(dir);
+    const target = { kind: 'agency', id: 'kagoshima-cci' } as const;
+    const store = ContactStore.open(dir);
+    store.save({ target, contact: { phone: '099-225-9500', source: 'https://www.kagoshima-cci.or.jp/?p=8', checkedOn: '2026-11-28' }, editedBy: 'U0ADMIN1', editedAt: new Date('2026-11-28T00:30:00Z') });
+    store.close();
+    // Saved before scheme-less web addresses were refused as sources.
+    const raw = new Database(path.join(dir, 'contacts.db'));
+    raw.prepare('INSERT INTO contact_edits (target, contact, edited_by, edited_at) VALUES (?, ?, ?, ?)').run('agency:kagoshima-cci', JSON.stringify({ phone: '099-225-9511', source: 'www.kagoshima-cci.or.jp/contact', checkedOn: '2026-11-28' }), 'U0ADMIN2', '2026-11-28T01:00:00.000Z');
+    raw.close();
+    const reopened = ContactStore.open(dir);
+    expect(reopened.latest(target)?.contact.phone).toBe('099-225-9500');
+    expect(reopened.all().map((e) => e.contact.phone)).toEqual(['099-225-9500']);
+    reopened.close();
+    expect((await readStaffEdits({ SHIEN_DATA_DIR: dir })).map((e) => e.contact.phone)).toEqual(['099-225-9500']);
   });
 
   it('refuses unknown fields and a contact with nothing to call or visit', async () => {
