@@ -3,7 +3,7 @@ import { checkDataDir, ConfigError, type Paths } from '../config.js';
 import { loadPostingConfig } from '../slack-config.js';
 import { CatalogError } from '../catalog/load.js';
 import { loadNoticeConfig, NoticeConfigError } from '../notices/config.js';
-import { runNotices, type RunResult } from '../notices/run.js';
+import { postErrorHint, runNotices, type RunResult } from '../notices/run.js';
 import { slackPoster } from '../notices/slack-post.js';
 import { openNoticeStore } from '../notices/store.js';
 import { catalogProblemsText, type CliIo } from './io.js';
@@ -39,6 +39,12 @@ export function reportRun(result: RunResult, { out, err }: CliIo): number {
     out.write(`${channel}: SHIEN_NOTIFY_CHANNELS にありますが、チャンネルで通知がオフにされています (/支援 通知 オン で再開)\n`);
   }
   for (const c of result.channels) out.write(channelLine(c) + '\n');
+  // 締切 reminders: counted in the totals, so each is named with why (a failed one was in the count alone; review).
+  for (const d of result.deadlines ?? []) {
+    const hint = d.error === undefined ? undefined : postErrorHint(d.error);
+    const off = d.turnedOff ? '。チャンネルがアーカイブされているため、締切の通知をオフにしました' : '';
+    out.write(d.posted ? `${d.channel}: 締切が近い ${d.programIds.length} 件をお知らせしました\n` : `${d.channel}: 締切が近い ${d.programIds.length} 件をお知らせできませんでした (${d.error ?? '不明なエラー'})${hint ? ` — ${hint}` : ''}${off}\n`);
+  }
   if (!result.channels.length) out.write('通知先のチャンネルがありません (チャンネルで /支援 通知 オン、または SHIEN_NOTIFY_CHANNELS で設定します)\n');
   const quiet = result.channels.filter((c) => c.newCount === 0).length;
   out.write(`合計: 投稿 ${result.posted} チャンネル・失敗 ${result.failed} チャンネル・新着なし ${quiet} チャンネル (カタログ ${result.catalogSize ?? 0} 件)\n`);

@@ -4,7 +4,7 @@ import { escapeCut, escapeMrkdwn } from '../slack/mrkdwn.js';
 import { listCredit, periodText } from '../slack/render/imported.js';
 import { ACTIONS } from '../slack/render/results.js';
 import { maxAmountLabel } from '../sources/amount.js';
-import { loadSourcesConfig } from '../sources/config.js';
+import { loadServedSources } from '../sources/config.js';
 import { daysUntilDeadline, periodOf, periodStatus } from '../sources/period.js';
 import type { ImportedProgram } from '../sources/program.js';
 import type { ImportStore, StoredProgram } from '../sources/store.js';
@@ -56,11 +56,15 @@ export function renderDeadlineReminder(programs: readonly ImportedProgram[], now
   return { text: `締切が近い支援事業 ${programs.length} 件`, blocks };
 }
 
-/** The import store when SHIEN_SOURCES enables a source, else undefined (nothing to remind of). */
+/**
+ * The import store when SHIEN_SOURCES enables a source, else undefined (nothing to remind of).
+ * Only what serving needs is read: a bad sync setting (SHIEN_JGRANTS_KEYWORDS) made the
+ * reminders stop silently and 通知 オフ unable to turn them off (review).
+ */
 async function openStore(env: NodeJS.ProcessEnv): Promise<ImportStore | undefined> {
   let config;
   try {
-    config = loadSourcesConfig(env);
+    config = loadServedSources(env);
   } catch (error) {
     if (error instanceof ConfigError) return undefined;
     throw error;

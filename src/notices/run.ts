@@ -5,6 +5,7 @@ import { catalogReadTooBig } from '../memory-limit.js';
 import type { Program } from '../catalog/schema.js';
 import type { Message } from '../slack/blocks.js';
 import { programPeriodStatus } from '../sources/period.js';
+import { loadServedSources } from '../sources/config.js';
 import { storedImports } from '../sources/serve.js';
 import { runDeadlineReminders, turnOffDeadlines, type DeadlineResult } from './deadlines.js';
 import type { StoredProgram } from '../sources/store.js';
@@ -196,6 +197,9 @@ export async function runNotices(options: RunNoticesOptions): Promise<RunResult>
   const ttl = options.leaseTtlMs ?? LEASE_TTL_MS;
   const scheduledFor = trigger === 'once' ? undefined : options.scheduledFor;
   const signal = options.signal;
+  // A source setting the run cannot use is refused before anything is recorded (it left a run
+  // row with no status and no end; review).
+  if (!options.imported) loadServedSources(process.env);
 
   const lease = await store.acquireLease(LEASE_NAME, holder, ttl, now());
   if (!lease.acquired) {

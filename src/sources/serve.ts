@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { ConfigError } from '../config.js';
 import type { ImportedProgram } from './program.js';
 import type { StoredProgram } from './store.js';
 
@@ -16,6 +18,13 @@ export async function importedPrograms(env: NodeJS.ProcessEnv = process.env): Pr
  * whether it was a source's baseline (for the notices). `file`: the database to read (the
  * notice store's own file), else `<SHIEN_DATA_DIR>/shien.db`.
  */
+/** SHIEN_DATA_DIR naming something that is not a directory: a ConfigError naming it (a missing one is fine: nothing synced yet). */
+function checkDataDirReadable(dataDir: string, env: NodeJS.ProcessEnv): void {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new ConfigError(`設定エラー: SHIEN_DATA_DIR (${dataDir}) はディレクトリではありません${env.SHIEN_DATA_DIR ? '' : ' (既定の場所)'}`);
+  }
+}
+
 export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: string } = {}): Promise<StoredProgram[]> {
   const env = options.env ?? process.env;
   // No source named: nothing to serve, and the settings' validator (zod) is not even loaded.
@@ -26,6 +35,9 @@ export async function storedImports(options: { env?: NodeJS.ProcessEnv; file?: s
   const { loadServedSources } = await import('./config.js');
   const config = loadServedSources(env);
   if (!config.enabled.length) return [];
+  // A data directory that is a file is a wrong setting, not "nothing imported yet": answering
+  // without the imports, silently, also saved an index without them (walk-through).
+  if (!options.file && !env.DATABASE_URL?.trim()) checkDataDirReadable(config.dataDir, env);
   // Loaded only when a source is on: a search without sources never loads a database module.
   if (options.file === ':memory:') return []; // a private notice store shares nothing
   const { openImportStore } = await import('./open.js');

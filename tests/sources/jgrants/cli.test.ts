@@ -125,6 +125,12 @@ describe('shien sync', () => {
     const typo = await shien(['search', '受付中', '--json'], { ...enabled(), SHIEN_SOURCES: 'jgrant' });
     expect(typo).toMatchObject({ code: 1, stdout: '', stderr: '設定エラー: SHIEN_SOURCES に知らない取り込み元があります: jgrant (使えるのは jgrants)\n' });
     expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
+    // A data directory that is a file: the same (it answered without the imports and saved the index so).
+    const file = path.join(dataDir, 'not-a-dir');
+    await writeFile(file, '');
+    const wrongDir = await shien(['search', '受付中', '--json'], { ...enabled(), SHIEN_DATA_DIR: file });
+    expect(wrongDir).toMatchObject({ code: 1, stdout: '', stderr: `設定エラー: SHIEN_DATA_DIR (${file}) はディレクトリではありません\n` });
+    expect((await stat(index)).mtimeMs).toBe(before.mtimeMs);
   }, 60_000);
 
   it('two syncs started together: one fetches, the other waits and does not fetch again (both exit 0)', async () => {

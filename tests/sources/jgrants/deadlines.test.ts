@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closingSoon, deadlineCommand, DEADLINE_DAYS } from '../../../src/notices/deadlines.js';
 import { runNotices } from '../../../src/notices/run.js';
+import { reportRun } from '../../../src/cli/notify.js';
 import { createChannelNotices } from '../../../src/notices/channel-notices.js';
 import * as noticeStores from '../../../src/notices/store.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
@@ -88,6 +89,10 @@ describe('/支援 通知 締切 and the daily reminder', () => {
     expect(await command('締切 いつでも')).toMatch(/使い方/);
     expect(await command('締切', 'D0DM')).toMatch(/チャンネルごとの設定/);
     expect(await command('締切', 'C0TEAM', {})).toMatch(/SHIEN_SOURCES=jgrants/);
+    // A sync setting the reminders do not use does not turn them off (they stopped silently).
+    const syncSetting = { ...process.env, SHIEN_SOURCES: 'jgrants', SHIEN_DATA_DIR: dataDir, SHIEN_JGRANTS_KEYWORDS: 'a' };
+    expect(await command('締切', 'C0TEAM', syncSetting)).toMatch(/7 日以内/);
+    expect(imports.deadlineChannels()).toEqual(['C0TEAM']);
   });
 
   it('a channel with reminders on is told once about each program closing within 7 days; a failed post is retried', async () => {
@@ -128,6 +133,25 @@ describe('/支援 通知 締切 and the daily reminder', () => {
     // Off already, 締切 still on (turned on alone): オフ turns it off and says so.
     await command('締切');
     expect(await say('オフ')).toBe('このチャンネルの新着通知はもともと *オフ* です。締切の通知もオフにしました。');
+  });
+
+  it('notify --once names each 締切 reminder, failed ones with why (they were only counted)', () => {
+    const lines: string[] = [];
+    const io = { out: { write: (t: string) => lines.push(t) }, err: { write: (t: string) => lines.push(t) } } as unknown as Parameters<typeof reportRun>[1];
+    const code = reportRun(
+      {
+        status: 'partial', runId: 1, channels: [], posted: 1, failed: 1, catalogSize: 143,
+        deadlines: [
+          { channel: 'C0OK', programIds: ['jg-a'], posted: true },
+          { channel: 'C0GONE', programIds: ['jg-a', 'jg-b'], posted: false, error: 'is_archived', turnedOff: true },
+        ],
+      },
+      io,
+    );
+    expect(code).toBe(1);
+    const text = lines.join('');
+    expect(text).toContain('C0OK: 締切が近い 1 件をお知らせしました');
+    expect(text).toMatch(/C0GONE: 締切が近い 2 件をお知らせできませんでした \(is_archived\) — .*締切の通知をオフにしました/);
   });
 
   it('without reminders on, nothing is posted', async () => {

@@ -157,6 +157,16 @@ describe('notices of jGrants programs', () => {
     expect(displayed(slack.to('C0LATER')[0]!.message)).toContain('もっと新しい補助金');
   });
 
+  it('a source name the run cannot use is refused before anything is recorded', async () => {
+    process.env.SHIEN_SOURCES = 'bogus';
+    try {
+      await expect(notify(memorySlack())).rejects.toThrow('設定エラー: SHIEN_SOURCES に知らない取り込み元があります: bogus');
+      expect(await notices.lastRun()).toBeUndefined();
+    } finally {
+      process.env.SHIEN_SOURCES = 'jgrants';
+    }
+  });
+
   it('without SHIEN_SOURCES the notices ignore imported programs', async () => {
     await sync();
     clock.advance(day);
