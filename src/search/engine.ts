@@ -4,7 +4,6 @@ import type { Program } from '../catalog/schema.js';
 import { termForm } from './normalize.js';
 import { byDeadline, closedPrograms } from './period-filter.js';
 import { isEmptyQuery, parseQuery, withoutPeriod, type ParsedQuery } from './query.js';
-import { isImported } from '../sources/program.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { WORD_EDGES } from './nearby-terms.js';
 import { makeSnippet } from './snippet.js';
@@ -177,7 +176,8 @@ export class SearchEngine {
       for (let i = offset; i < end; i++) page.push(make(i));
       const response: SearchResponse = { query, shortened, parsed, hits: page, total, mode, errors, expandedWith: [...expanded], ...stepInfo };
       if (mode === 'none') response.suggestions = this.suggest(parsed);
-      const free = mode === 'none' && parsed.period && !this.programs.some(isImported) ? withoutPeriod(query) : undefined;
+      // With or without jGrants programs: 事業承継 受付中 answered 近い言葉 as if 事業承継 had no match.
+      const free = mode === 'none' && parsed.period ? withoutPeriod(query) : undefined;
       const freeTotal = free === undefined ? 0 : this.answer(free, { limit: 0 }).total;
       if (free !== undefined && freeTotal > 0) response.suggestions!.withoutPeriod = { query: free, total: freeTotal };
       return response;

@@ -82,7 +82,34 @@ const ACCEPTING_WORDS = new Set(['受付中', '募集中', '公募中', '申請�
  * Soon is the reminders' 7 days.
  */
 const DEADLINE_SOON_WORDS = new Set(['締切が近い', '締め切りが近い', '締切間近', '締め切り間近', '〆切間近', 'もうすぐ締切', '締切直前', '締切の近い']);
-const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締め切り', '今月末締切', '今月中', '今月まで', '今月末まで', '締切が今月']);
+// Not 今月中 or 今月まで: 今月中に借りたい is when the money is needed, not a deadline (review).
+const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締め切り', '今月末締切', '今月末締め切り', '締切が今月']);
+/**
+ * The period words as they are found inside a chunk, longest first: advisors type Japanese
+ * without spaces (締切が近い補助金, 募集中の創業補助金), and a period word only as a chunk of its
+ * own was searched as words there (walk-through).
+ */
+const PERIOD_WORDS_IN_TEXT = [...ACCEPTING_WORDS, ...DEADLINE_SOON_WORDS, ...DEADLINE_THIS_MONTH_WORDS]
+  .sort((a, b) => b.length - a.length)
+  // A word ending in kanji not inside a longer kanji word: 募集中止 (a cancellation) is not 募集中.
+  .map((word) => ({ word, pattern: new RegExp(/\p{Script=Han}$/u.test(word) ? `${word}(?!\\p{Script=Han})` : word, 'gu') }));
+/** Particles and commas left at a piece's ends once a period word is taken out (の補助金 → 補助金). */
+const PIECE_EDGES = /^[のでにをがはと、,・]+|[のでにをがはと、,・]+$/g;
+
+type PeriodWord = 'accepting' | 'soon' | 'thisMonth';
+const periodWordKind = (word: string): PeriodWord => (ACCEPTING_WORDS.has(word) ? 'accepting' : DEADLINE_SOON_WORDS.has(word) ? 'soon' : 'thisMonth');
+
+/** A chunk's period words and the pieces left around them (empty pieces dropped). */
+function periodWordsIn(chunk: string): { kinds: PeriodWord[]; pieces: string[] } {
+  const kinds: PeriodWord[] = [];
+  let pieces = [chunk];
+  for (const { word, pattern } of PERIOD_WORDS_IN_TEXT) {
+    if (!pieces.some((p) => p.match(pattern))) continue;
+    kinds.push(periodWordKind(word));
+    pieces = pieces.flatMap((p) => p.split(pattern));
+  }
+  return { kinds, pieces: kinds.length ? pieces.map((p) => p.replace(PIECE_EDGES, '')).filter(Boolean) : pieces };
+}
 export const DEADLINE_SOON_DAYS = 7;
 
 export const FILTER_FORMS: Record<FilterKey, string> = {
@@ -109,21 +136,15 @@ export function parseQuery(raw: string): ParsedQuery {
   for (const chunk of text.split(/\s+/).filter(Boolean)) {
     const colon = chunk.indexOf(':');
     const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
-    if (!key && ACCEPTING_WORDS.has(chunk)) {
-      (q.period ??= {}).accepting = true;
-      continue;
-    }
-    if (!key && DEADLINE_SOON_WORDS.has(chunk)) {
-      const period = (q.period ??= {});
-      period.deadlineWithinDays = Math.min(period.deadlineWithinDays ?? DEADLINE_SOON_DAYS, DEADLINE_SOON_DAYS);
-      continue;
-    }
-    if (!key && DEADLINE_THIS_MONTH_WORDS.has(chunk)) {
-      (q.period ??= {}).deadlineThisMonth = true;
-      continue;
-    }
     if (!key) {
-      q.words.push(chunk);
+      const { kinds, pieces } = periodWordsIn(chunk);
+      for (const kind of kinds) {
+        const period = (q.period ??= {});
+        if (kind === 'accepting') period.accepting = true;
+        else if (kind === 'soon') period.deadlineWithinDays = Math.min(period.deadlineWithinDays ?? DEADLINE_SOON_DAYS, DEADLINE_SOON_DAYS);
+        else period.deadlineThisMonth = true;
+      }
+      q.words.push(...pieces);
       continue;
     }
     const value = chunk.slice(colon + 1).trim();
@@ -233,13 +254,19 @@ export function isEmptyQuery(q: ParsedQuery): boolean {
  */
 export function withoutPeriod(raw: string): string | undefined {
   const chunks = raw.normalize('NFKC').split(/\s+/).filter(Boolean);
-  const isPeriod = (chunk: string) => {
-    if (ACCEPTING_WORDS.has(chunk) || DEADLINE_SOON_WORDS.has(chunk) || DEADLINE_THIS_MONTH_WORDS.has(chunk)) return true;
+  let found = false;
+  const rest = chunks.flatMap((chunk) => {
     const colon = chunk.indexOf(':');
     const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
-    return key === 'deadline' || key === 'area';
-  };
-  const rest = chunks.filter((c) => !isPeriod(c));
-  return rest.length && rest.length < chunks.length ? rest.join(' ') : undefined;
+    if (key === 'deadline' || key === 'area') {
+      found = true;
+      return [];
+    }
+    if (key) return [chunk];
+    const { kinds, pieces } = periodWordsIn(chunk);
+    if (kinds.length) found = true;
+    return pieces;
+  });
+  return found && rest.length ? rest.join(' ') : undefined;
 }
 

@@ -89,9 +89,9 @@ export interface Suggestions {
   /** Purpose categories with how many programs each has. */
   purposes: Array<{ purpose: Purpose; count: number }>;
   /**
-   * With no program that has a period (no jGrants import), a period condition (受付中, 締切:…)
-   * answers nothing: the query without it, and how many it finds. 創業 募集中 answered
-   * 見つかりませんでした with 近い言葉 as if 創業 had no match (walk-through).
+   * When a period condition (受付中, 締切:…, 締切が近い) left nothing: the query without it, and
+   * how many it finds. 創業 募集中 answered 見つかりませんでした with 近い言葉 as if 創業 had no
+   * match (walk-throughs), without jGrants programs and with them.
    */
   withoutPeriod?: { query: string; total: number };
 }

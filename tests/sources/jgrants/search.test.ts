@@ -68,7 +68,18 @@ describe('period and area filters', () => {
     expect(engine.search('今月締切', { now: december }).hits.map((h) => h.program.id)).toEqual([programs[0]!.id]);
     expect(parseQuery('締切が近い 創業')).toMatchObject({ words: ['創業'], period: { deadlineWithinDays: 7 } });
     expect(parseQuery('締切:3日以内 締切が近い').period?.deadlineWithinDays).toBe(3);
-    expect(parseQuery('今月中 補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
+    expect(parseQuery('今月締切 補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
+    // Typed without spaces, as advisors type Japanese (they were searched as words).
+    expect(parseQuery('締切が近い補助金')).toMatchObject({ words: ['補助金'], period: { deadlineWithinDays: 7 } });
+    expect(parseQuery('今月締切の補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
+    expect(parseQuery('募集中の創業補助金')).toMatchObject({ words: ['創業補助金'], period: { accepting: true } });
+    expect(parseQuery('創業、募集中')).toMatchObject({ words: ['創業'], period: { accepting: true } });
+    expect(parseQuery('申請できる補助金')).toMatchObject({ words: ['補助金'], period: { accepting: true } });
+    expect(ids('締切が近い補助金')).toEqual(ids('締切:7日以内 補助金'));
+    // Not a period: 今月中 is when the money is needed; 募集中止 is a cancellation.
+    expect(parseQuery('今月中に借りたい')).toMatchObject({ words: ['今月中に借りたい'] });
+    expect(parseQuery('今月中に借りたい').period).toBeUndefined();
+    expect(parseQuery('募集中止').period).toBeUndefined();
   });
 
   it('予算: bounds a jGrants program’s 上限額 (it has no budget): it never matched one', () => {
@@ -116,7 +127,10 @@ describe('period and area filters', () => {
     expect(renderResponseText(asked, 5)).not.toContain('近い言葉');
     expect(JSON.stringify(renderResults(asked))).toContain(`受付期間の条件を外すと ${total} 件`);
     expect(catalogOnly.search('受付中', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
-    expect(engine.search('受付中 該当のない言葉ぴよぴよ', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
+    // With jGrants programs too: 事業承継 受付中 said 近い言葉 as if 事業承継 had no match.
+    const withImports = engine.search('事業承継 受付中', { now: NOW });
+    expect(withImports.total).toBe(0);
+    expect(withImports.suggestions?.withoutPeriod).toEqual({ query: '事業承継', total: engine.search('事業承継', { now: NOW, limit: 0 }).total });
   }, ANALYZER_TIMEOUT);
 
   it('catalog programs never count as accepting (they have no period) and words find both kinds', () => {
