@@ -9,6 +9,7 @@ import { agencyAsked } from './slack/answer.js';
 import { isNeedListRequest, needList } from './search/need-list.js';
 import { needListText } from './render/needs-text.js';
 import { helpLines, isHelpRequest } from './slack/render/help.js';
+import { importedHelp } from './slack/render/imported.js';
 import { noticeArgs } from './slack/notice-command.js';
 
 /**
@@ -64,9 +65,18 @@ export function answerConsoleLine(engine: SearchEngine, line: string, session = 
   if (noticeArgs(query) !== undefined) {
     return '新着通知は Slack で使えます: 通知したいチャンネルで /支援 通知 オン (オフ・状態も同じ形)。このコンソールでは検索だけができます。';
   }
-  if (isHelpRequest(query)) return ['支援ナビの使い方 (Slack では /支援 のあとに入力します)', ...helpLines()
-    .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
-    .map((l) => `  • ${l.replace(/`/g, '')}`), ...CONSOLE_HELP].join('\n');
+  if (isHelpRequest(query)) {
+    // With jGrants programs served, their count and the period filters, as Slack's help says.
+    const imported = importedHelp(engine.programs, '');
+    return [
+      '支援ナビの使い方 (Slack では /支援 のあとに入力します)',
+      ...helpLines()
+        .filter((l) => !l.includes('通知')) // notices are a Slack channel setting
+        .map((l) => `  • ${l.replace(/`/g, '')}`),
+      ...(imported ? [imported.intro, ...imported.lines.map((l) => `  • ${l.replace(/`/g, '').trim()}`)] : []),
+      ...CONSOLE_HELP,
+    ].join('\n');
+  }
   if (isNeedListRequest(query)) return needListText(needList(engine.programs, engine.vocabulary.needs), '');
   const results = answerPage(engine, query, 0, session);
   // `機関:<name>` alone: the body's contact first, as Slack shows it (with the staff edits when the session has them).

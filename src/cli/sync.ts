@@ -101,7 +101,8 @@ export async function syncCommand(args: string[], paths: Paths, io: SyncIo | Nod
   try {
     if (lock?.waited && (await syncedSince(store, config.enabled, began))) {
       err.write('別の shien sync がいま取り込みを終えました。取り込みは最新のため、取り込み直しません。\n');
-      if (json) out.write(JSON.stringify({ sources: [] }) + '\n');
+      // Told apart from "no source is on" ({"sources": []} too) by a script reading it.
+      if (json) out.write(JSON.stringify({ sources: [], skipped: 'another-sync-just-finished' }) + '\n');
       return 0;
     }
     report = await runSync({ config, store, now: options.now ?? (() => new Date()), dryRun, progress: (line) => err.write(line + '\n') });

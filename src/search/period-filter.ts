@@ -25,7 +25,8 @@ function areaMatches(programAreas: readonly string[], wanted: string): boolean {
   if (areas.includes(w) || areas.includes(normalizeText('全国'))) return true;
   // 鹿児島 finds 鹿児島県; a region asked for finds programs for its prefectures.
   if (areas.some((a) => a.startsWith(w) && w.length >= 2)) return true;
-  const region = Object.entries(REGIONS).find(([name]) => normalizeText(name) === w)?.[1];
+  // 九州 names the region 九州・沖縄地方 (it found nothing: the area is written whole).
+  const region = Object.entries(REGIONS).find(([name]) => normalizeText(name) === w || (w.length >= 2 && normalizeText(name).startsWith(w)))?.[1];
   if (region?.some((p) => areas.includes(normalizeText(p)))) return true;
   return Object.entries(REGIONS).some(([name, prefectures]) => areas.includes(normalizeText(name)) && prefectures.some((p) => normalizeText(p).startsWith(w)));
 }

@@ -49,7 +49,8 @@ export class QueryFilters {
     // Without a jGrants program a period filter can only answer 0 件: say why (a plain 0 件
     // read as "nothing is open").
     if (filters.length && this.labels.imported.length === 0) {
-      errors.push('受付中・締切・受付期間の条件は、受付期間の分かる事業 (Jグランツから取り込んだ事業) にだけ使えます。いまのカタログにはありません (取り込みは SHIEN_SOURCES=jgrants と shien sync)。');
+      // Said to advisors too (Slack), who set no variables: what is missing, not how to configure it (README says how).
+      errors.push('受付中・締切・受付期間の条件は、受付期間の分かる事業 (Jグランツから取り込んだ事業) にだけ使えます。いまのカタログにはありません (Jグランツからの取り込みが有効になっていません)。');
     }
     const inList = (docs: Int32Array) => {
       const set = new DocSet(this.programs.length);

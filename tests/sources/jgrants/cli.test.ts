@@ -140,7 +140,7 @@ describe('shien sync', () => {
     const waited = [a, b].filter((r) => r.stderr.includes('取り込み直しません'));
     expect(waited).toHaveLength(1);
     expect(waited[0]!.stderr).toContain('別の shien sync が実行中です');
-    expect(JSON.parse(waited[0]!.stdout)).toEqual({ sources: [] });
+    expect(JSON.parse(waited[0]!.stdout)).toEqual({ sources: [], skipped: 'another-sync-just-finished' });
     // One list request (one area, one keyword), not two: they both fetched everything before.
     expect(fake.requests.filter((r) => r.query.keyword !== undefined)).toHaveLength(1);
   }, 60_000);

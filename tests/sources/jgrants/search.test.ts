@@ -10,6 +10,7 @@ import { readSources } from '../../../src/search/load.js';
 import { parseQuery } from '../../../src/search/query.js';
 import { renderResponseText } from '../../../src/render/text.js';
 import { renderResults } from '../../../src/slack/render/results.js';
+import { answerConsoleLine } from '../../../src/console.js';
 import { Vocabulary } from '../../../src/search/vocabulary.js';
 import { toProgram } from '../../../src/sources/jgrants/mapping.js';
 import { parseList } from '../../../src/sources/jgrants/parser.js';
@@ -104,6 +105,9 @@ describe('period and area filters', () => {
     const tokyo = ids('地域:東京都');
     expect(tokyo).toEqual([programs[9]!.id]); // only the nationwide one
     expect(kagoshima.every((id) => id.startsWith('jg-'))).toBe(true);
+    // A region by the start of its name, as people say it: 九州 is 九州・沖縄地方 (it found nothing).
+    expect(ids('地域:九州').sort()).toEqual(ids('地域:九州・沖縄地方').sort());
+    expect(ids('地域:九州').length).toBeGreaterThan(1);
   });
 
   it('without any jGrants program, a period filter says why it answers nothing; with some, it says nothing of it', async () => {
@@ -114,6 +118,8 @@ describe('period and area filters', () => {
       const r = catalogOnly.search(q, { now: NOW });
       expect(r.total, q).toBe(0);
       expect(r.errors, q).toEqual([expect.stringContaining('Jグランツから取り込んだ事業) にだけ使えます')]);
+      // Advisors read it in Slack, where no variable can be set.
+      expect(r.errors[0], q).not.toContain('SHIEN_SOURCES');
       expect(engine.search(q, { now: NOW }).errors, q).toEqual([]);
     }
     expect(catalogOnly.search('創業', { now: NOW }).errors).toEqual([]);
@@ -143,6 +149,15 @@ describe('period and area filters', () => {
   it('parseQuery reads the new filters and leaves other queries as they were', () => {
     expect(parseQuery('受付中 締切:30日以内 地域:鹿児島県 創業')).toMatchObject({ words: ['創業'], period: { accepting: true, deadlineWithinDays: 30, areas: ['鹿児島県'] } });
     expect(parseQuery('創業')).not.toHaveProperty('period');
+  });
+});
+
+describe('the console', () => {
+  it('help names the jGrants programs and the period filters when they are served, as Slack’s help does', () => {
+    const help = answerConsoleLine(engine, 'help');
+    expect(help).toContain(`Jグランツに掲載の補助金 ${programs.length} 件も`);
+    expect(help).toContain('  • 受付中 補助金 — いま申請を受け付けている事業');
+    expect(help).not.toContain('`');
   });
 });
 
