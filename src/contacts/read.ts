@@ -2,16 +2,24 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { targetKey, type StaffContact, type StaffContacts } from '../catalog/contacts.js';
 import { PROJECT_ROOT } from '../config.js';
+import { describePostgresUrl } from '../db/url.js';
+import { databaseUrl } from '../sources/open.js';
 
 /**
  * The contacts staff entered in Slack: in PostgreSQL when DATABASE_URL is set (replicas share
  * them), else SHIEN_DATA_DIR/contacts.db, read only when the file exists.
  */
 export async function readStaffEdits(env: NodeJS.ProcessEnv): Promise<StaffContact[]> {
-  const url = env.DATABASE_URL?.trim();
+  const url = databaseUrl(env); // a malformed one is a ConfigError naming the variable
   if (url) {
     const { PgContactStore } = await import('./pg-store.js');
-    const store = await PgContactStore.open(url);
+    let store;
+    try {
+      store = await PgContactStore.open(url);
+    } catch (error) {
+      // It said only "connect ECONNREFUSED 127.0.0.1:1", without the variable (walk-through).
+      throw new Error(`DATABASE_URL (${describePostgresUrl(url)}) の連絡先を読めません: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
     try {
       return store.all();
     } finally {

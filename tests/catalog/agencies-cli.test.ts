@@ -92,6 +92,13 @@ describe('shien agencies', () => {
     expect(out).toContain('鹿児島商工会議所（商工会議所）  事業 27 件\n  Web  出典: http://www.kagoshima-cci.or.jp/?p=8  確認 2026-11-27');
   });
 
+  it('a DATABASE_URL that cannot be read is named, without its password (it said only connect ECONNREFUSED)', async () => {
+    const error = await run([], { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' }).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/^DATABASE_URL \(postgres:\/\/127\.0\.0\.1:1\/db\) の連絡先を読めません: /);
+    expect(error?.message).not.toContain('secret');
+    await expect(run([], { DATABASE_URL: 'mysql://x' })).rejects.toThrow(/DATABASE_URL は postgres:\/\//);
+  });
+
   it('refuses an unknown option and --json with --export as usage errors (exit 2 through the CLI)', async () => {
     await expect(run(['--jsn'], { SHIEN_DATA_DIR: emptyDir })).rejects.toThrow(UsageError);
     await expect(run(['--json', '--export'], { SHIEN_DATA_DIR: emptyDir })).rejects.toThrow('--json と --export は同時に使えません');
