@@ -4,7 +4,7 @@ import { answerConsoleLine } from '../../src/console.js';
 import { answerText } from '../../src/slack/answer.js';
 import { ANALYZER_TIMEOUT, bundledEngine } from '../search/support.js';
 import { isStale, japanDate, resolveContacts, type StaffContact } from '../../src/catalog/contacts.js';
-import { CONTACT_LIMITS, type Agency, type Contact, type Program } from '../../src/catalog/schema.js';
+import { CONTACT_LIMITS, ContactSchema, type Agency, type Contact, type Program } from '../../src/catalog/schema.js';
 import { contactText } from '../../src/render/contact.js';
 import { LIMITS, MessageSchema, messageLength, type Message } from '../../src/slack/blocks.js';
 import { renderProgramCard } from '../../src/slack/render/card.js';
@@ -195,6 +195,26 @@ describe('the contact on a card', () => {
     expect(text).toContain('<https://example.jp/a%7Cb&gt;c?x=1&amp;y=2|');
     expect(text).toMatch(/ほか [1-3] 件の窓口があります/);
     expect(text).toContain('要確認');
+
+    // One desk with every field at its limit, its web address and source full of & (the source a
+    // URL): shown whole it passed 12,000 characters (13,725; review); it is shown cut instead.
+    const widest: Contact = {
+      ...hostile,
+      desk: long(CONTACT_LIMITS.desk),
+      email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.jp`,
+      url: `https://example.jp/?${'&'.repeat(25)}${'b'.repeat(455)}`,
+      // 500 characters whose escaped form (1,996) still fits a link.
+      source: `https://example.jp/?${'&'.repeat(374)}${'a'.repeat(106)}`,
+    };
+    expect(ContactSchema.safeParse(widest).success).toBe(true);
+    const wideProgram: Program = { ...heavy, agency: long(300) };
+    const similar: Program = { ...PROGRAM, id: 'p-test-0002', name: long(300), agency: long(300) };
+    const one = card({ ...AGENCY, name: long(300), contacts: [widest] }, { editContact: true, similar: [similar, similar, similar], share: true, sharedBy: 'U12345' }, wideProgram);
+    expectValid(one, 'the widest contact');
+    expect(messageLength(one.blocks)).toBeLessThanOrEqual(LIMITS.messageChars);
+    // A usual desk is still shown whole (the cut is for the widest only).
+    const usual: Contact = { ...FULL, note: '事前に電話で予約してください。'.repeat(20) };
+    expect(contactPart(card({ ...AGENCY, contacts: [usual] }))).toContain(usual.note!);
   });
 });
 

@@ -45,9 +45,27 @@ export interface ContactBlocksOptions {
   title?: string;
 }
 
+/**
+ * The markup for a desk too long to show whole within CONTACT_ROOM (every field near its limit and
+ * full of `&`: a card then passed Slack's 12,000 characters; review): values cut at 150 characters
+ * and links at 600, as before they were shown whole.
+ */
+const COMPACT_ROOM = 150;
+const compact = (markup: ContactMarkup): ContactMarkup => ({
+  ...markup,
+  text: (value, max) => escapeCut(value, Math.min(max, COMPACT_ROOM)).text,
+  link: (url, label) => markup.link(url, label, 'value'),
+});
+
 /** Whom to call: each desk with what its source gives, when it was checked and who entered it. */
 export function contactBlocks(resolved: ResolvedContacts, options: ContactBlocksOptions = {}): Block[] {
-  const view = contactView(resolved, options.today ?? new Date(), options.editContact ? MRKDWN_CONTACT : MRKDWN_CONTACT_UNNAMED);
+  const markup = options.editContact ? MRKDWN_CONTACT : MRKDWN_CONTACT_UNNAMED;
+  const whole = contactBlocksWith(resolved, options, markup);
+  return messageLength(whole) > CONTACT_ROOM ? contactBlocksWith(resolved, options, compact(markup)) : whole;
+}
+
+function contactBlocksWith(resolved: ResolvedContacts, options: ContactBlocksOptions, markup: ContactMarkup): Block[] {
+  const view = contactView(resolved, options.today ?? new Date(), markup);
   const title = `*${options.title ?? '問い合わせ先'}*`;
   const build = (shown: number): Block[] => {
     const blocks: Block[] = [];
