@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { AgencyDirectory } from '../catalog/agencies.js';
 import { agencyContacts, isStale, japanDate, type StaffContact } from '../catalog/contacts.js';
 import { CatalogError, loadAgencies, loadCatalog } from '../catalog/load.js';
@@ -64,9 +64,11 @@ function exportYaml(text: string, edits: Map<string, StaffContact>): string {
     const id = item.get('id');
     const edit = typeof id === 'string' ? edits.get(id) : undefined;
     if (!edit) continue;
-    const contacts = yaml.createNode([edit.contact]);
-    contacts.commentBefore = ` 登録: ${edit.editedBy} ${japanDate(edit.editedAt)} (Slack で入力)`;
-    (item as YAMLMap<unknown, unknown>).set('contacts', contacts);
+    (item as YAMLMap<unknown, unknown>).set('contacts', yaml.createNode([edit.contact]));
+    // The comment above `contacts:` described the YAML's contact, and stayed above the staff
+    // edit that replaced it, as if it described that (walk-through): the edit's own replaces it.
+    const pair = (item as YAMLMap<unknown, unknown>).items.find((p) => isScalar(p.key) && p.key.value === 'contacts');
+    if (pair && isScalar(pair.key)) pair.key.commentBefore = ` 登録: ${edit.editedBy} ${japanDate(edit.editedAt)} (Slack でスタッフが入力。出典と値を確かめてからコミットしてください)`;
   }
   // flowCollectionPadding: [a, b] as people write it (the default pads it to [ a, b ]: a
   // 22-line diff to review with no edit at all).

@@ -78,8 +78,11 @@ describe('shien agencies', () => {
     expect(loaded.problems).toEqual([]);
     const expected: Agency[] = registered.map((a) => (a.id === 'chuokai' ? { ...a, contacts: [EDIT] } : a));
     expect(loaded.data).toEqual(expected);
-    expect(edited.out).toContain('# 登録: U0ADMIN 2026-11-27 (Slack で入力)');
+    expect(edited.out).toContain('# 登録: U0ADMIN 2026-11-27 (Slack でスタッフが入力。出典と値を確かめてからコミットしてください)');
     expect(edited.out).not.toContain('099-999-0000'); // the superseded edit of kagoshima-shinkin
+    // The YAML's comment on the contact it replaced is gone from above the edit (it read as describing it).
+    expect(edited.out).not.toContain('the page read is from 2011, before the move');
+    expect(plain.out).toContain('the page read is from 2011, before the move');
     expect(edited.out).toContain('# Implementing bodies of the programs'); // the file's own comments are kept
     expect(edited.err).toContain('p-0123456789'); // a program's own desk belongs in the catalog, said on stderr
   });
