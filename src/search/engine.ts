@@ -179,7 +179,11 @@ export class SearchEngine {
       // With or without jGrants programs: 事業承継 受付中 answered 近い言葉 as if 事業承継 had no match.
       const free = mode === 'none' && parsed.period ? withoutPeriod(query) : undefined;
       const freeTotal = free === undefined ? 0 : this.answer(free, { limit: 0 }).total;
-      if (free !== undefined && freeTotal > 0) response.suggestions!.withoutPeriod = { query: free, total: freeTotal };
+      if (free !== undefined && freeTotal > 0) {
+        response.suggestions!.withoutPeriod = { query: free, total: freeTotal };
+        // The words did match: only the period left nothing (a script read notFound: ["創業"]).
+        response.notFound = [];
+      }
       return response;
     };
     const nothing = (): SearchHit => {

@@ -129,6 +129,7 @@ describe('period and area filters', () => {
     expect(total).toBeGreaterThan(0);
     const asked = catalogOnly.search('創業 募集中', { now: NOW });
     expect(asked.suggestions?.withoutPeriod).toEqual({ query: '創業', total });
+    expect(asked.notFound ?? []).toEqual([]);
     expect(renderResponseText(asked, 5)).toContain(`受付期間の条件を外すと ${total} 件: 「創業」`);
     expect(renderResponseText(asked, 5)).not.toContain('近い言葉');
     expect(JSON.stringify(renderResults(asked))).toContain(`受付期間の条件を外すと ${total} 件`);
