@@ -3,6 +3,7 @@ import type { Clock } from '../notices/schedule.js';
 import { loadSourcesConfig } from './config.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createSyncScheduler, runSyncChild, SYNC_TIMEOUT_MS, type SyncLog, type SyncScheduler, type SyncSchedulerOptions } from './schedule.js';
 import { openImportStore } from './open.js';
 
@@ -21,6 +22,8 @@ export interface SyncLease {
 /** The lease replicas take to sync, and how recent a sync by another replica makes this one's unnecessary. */
 export const SYNC_LEASE = 'jgrants-sync';
 export const SYNC_FRESH_MS = 60 * 60_000;
+/** How often a replica waiting for another's sync looks at the lease again. */
+const SYNC_LEASE_POLL_MS = 250;
 
 export function startSourceSync(options: {
   clock: Clock;
@@ -65,9 +68,22 @@ export function startSourceSync(options: {
     ? plain
     : async (signal) => {
         const holder = `sync@${hostname()}:${process.pid}#${randomBytes(3).toString('hex')}`;
-        if (!(await lease.acquireLease(SYNC_LEASE, holder, SYNC_TIMEOUT_MS, options.clock.now())).acquired) {
-          options.log.info({ component: 'sync' }, 'sync skipped: another replica is syncing');
-          return { code: 0, stderr: '' };
+        const take = async () => (await lease.acquireLease(SYNC_LEASE, holder, SYNC_TIMEOUT_MS, options.clock.now())).acquired;
+        let acquired = await take();
+        if (!acquired) {
+          // Another replica is syncing: wait for it, then look again (its sync is fresh: skipped).
+          // Skipping at once let this replica's start post the digest it owed before the
+          // imports it should have had (review).
+          options.log.info({ component: 'sync' }, 'another replica is syncing: waiting for it');
+          const until = Date.now() + SYNC_TIMEOUT_MS;
+          while (!acquired && Date.now() < until && !signal.aborted) {
+            await sleep(SYNC_LEASE_POLL_MS);
+            acquired = await take();
+          }
+          if (!acquired) {
+            options.log.info({ component: 'sync' }, 'sync skipped: another replica is still syncing');
+            return { code: 0, stderr: '' };
+          }
         }
         try {
           const last = await lastSuccess();
