@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ImportedProgram, SourceName } from './program.js';
@@ -132,6 +133,10 @@ function toSync(r: SyncRow): SyncRecord {
 
 export class SqliteImportStore implements ImportStore {
   private readonly db: Database.Database;
+  /** Read-only on a database no sync has written yet (the notices' alone): nothing is imported. */
+  private unsynced = false;
+  /** A temporary copy read in place of the data directory's file (openIfExists), removed on close. */
+  private removeOnClose: string | undefined;
 
   /** Opens (creating when needed) `<dataDir>/shien.db`. */
   static open(dataDir: string): SqliteImportStore {
@@ -139,17 +144,58 @@ export class SqliteImportStore implements ImportStore {
     return new SqliteImportStore(path.join(dataDir, DB_FILE));
   }
 
-  /** The store when the data directory has a database, else undefined (nothing is created: a reader must not make files). */
+  /**
+   * The store for reading when the data directory has a database, else undefined: nothing is
+   * created, migrated or written. Search as another user than the bot's (a data directory it
+   * cannot write) failed with "attempt to write a readonly database" (the WAL pragma and the
+   * migration wrote). A database a newer shien wrote is refused as in open().
+   */
   static openIfExists(dataDir: string): SqliteImportStore | undefined {
     const file = path.join(dataDir, DB_FILE);
-    return existsSync(file) ? new SqliteImportStore(file) : undefined;
+    if (!existsSync(file)) return undefined;
+    try {
+      return new SqliteImportStore(file, { readOnly: true });
+    } catch (error) {
+      // A database in WAL mode, closed cleanly, in a directory this user cannot write: SQLite
+      // cannot read it in place without making its -shm file (and better-sqlite3 takes no
+      // immutable URI). A copy in the temporary directory is read instead: the same rows.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !/^SQLITE_(READONLY|CANTOPEN)/.test(code)) throw error;
+      const dir = mkdtempSync(path.join(tmpdir(), 'shien-read-'));
+      const copy = path.join(dir, DB_FILE);
+      copyFileSync(file, copy);
+      if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+      const store = new SqliteImportStore(copy, { readOnly: false, migrate: false });
+      store.removeOnClose = dir;
+      return store;
+    }
   }
 
-  constructor(readonly file: string) {
-    this.db = new Database(file, { timeout: 5000 });
+  constructor(
+    readonly file: string,
+    options: { readOnly?: boolean; migrate?: boolean } = {},
+  ) {
+    this.db = new Database(file, { timeout: 5000, ...(options.readOnly ? { readonly: true, fileMustExist: true } : {}) });
     this.db.pragma('busy_timeout = 5000');
+    if (options.readOnly || options.migrate === false) {
+      try {
+        this.checkVersion();
+      } catch (error) {
+        this.db.close();
+        throw error;
+      }
+      return;
+    }
     if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.migrate();
+  }
+
+  /** For a reader: the tables it reads exist (schema 1), and no newer shien wrote them. */
+  private checkVersion(): void {
+    const row = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'imported_schema'").get() ? (this.db.prepare('SELECT version FROM imported_schema').get() as { version: number } | undefined) : undefined;
+    const version = row?.version ?? 0;
+    this.unsynced = version === 0;
+    if (version > SCHEMA.length) throw new Error(`${this.file} は新しい版の shien が作ったデータです (imported schema ${version} > ${SCHEMA.length})。shien を更新してください`);
   }
 
   private migrate(): void {
@@ -168,6 +214,7 @@ export class SqliteImportStore implements ImportStore {
 
   close(): void {
     this.db.close();
+    if (this.removeOnClose) rmSync(this.removeOnClose, { recursive: true, force: true });
   }
 
   applySync(input: ApplySyncInput): SyncChanges {
@@ -221,6 +268,7 @@ export class SqliteImportStore implements ImportStore {
   }
 
   programs(source?: SourceName): StoredProgram[] {
+    if (this.unsynced) return [];
     const rows = source
       ? (this.db.prepare('SELECT * FROM imported_programs WHERE source = ? ORDER BY seq').all(source) as ProgramRow[])
       : (this.db.prepare('SELECT * FROM imported_programs ORDER BY seq').all() as ProgramRow[]);
