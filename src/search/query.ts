@@ -81,26 +81,38 @@ const ACCEPTING_WORDS = new Set(['受付中', '募集中', '公募中', '申請�
  * wording (its reminders, its help), yet it searched the catalog for 締切 and 近い (walk-through).
  * Soon is the reminders' 7 days.
  */
-const DEADLINE_SOON_WORDS = new Set(['締切が近い', '締め切りが近い', '締切間近', '締め切り間近', '〆切間近', 'もうすぐ締切', '締切直前', '締切の近い']);
+const DEADLINE_SOON_WORDS = new Set(['締切が近い', '締め切りが近い', '締切りが近い', '締切間近', '締め切り間近', '〆切間近', 'もうすぐ締切', '締切直前', '締切の近い']);
 // Not 今月中 or 今月まで: 今月中に借りたい is when the money is needed, not a deadline (review).
-const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締め切り', '今月末締切', '今月末締め切り', '締切が今月']);
+const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締切り', '今月締め切り', '今月末締切', '今月末締め切り', '締切が今月']);
 /**
  * The period words as they are found inside a chunk, longest first: advisors type Japanese
  * without spaces (締切が近い補助金, 募集中の創業補助金), and a period word only as a chunk of its
  * own was searched as words there (walk-through).
  */
+/**
+ * Inside a sentence, only words about the period: 申請できる / 申請可能 / 応募できる there ask who
+ * or what may apply (申請可能な経費, 申請できる条件, 申請できるまでの流れ), and emptied such
+ * questions (review); as a word of their own they still mean 受付中.
+ */
+const ELIGIBILITY_WORDS = new Set(['申請できる', '申請可能', '応募できる', '応募可能', '申し込める', '申込可能']);
 const PERIOD_WORDS_IN_TEXT = [...ACCEPTING_WORDS, ...DEADLINE_SOON_WORDS, ...DEADLINE_THIS_MONTH_WORDS]
+  .filter((word) => !ELIGIBILITY_WORDS.has(word))
   .sort((a, b) => b.length - a.length)
   // A word ending in kanji not inside a longer kanji word: 募集中止 (a cancellation) is not 募集中.
   .map((word) => ({ word, pattern: new RegExp(/\p{Script=Han}$/u.test(word) ? `${word}(?!\\p{Script=Han})` : word, 'gu') }));
-/** Particles and commas left at a piece's ends once a period word is taken out (の補助金 → 補助金). */
-const PIECE_EDGES = /^[のでにをがはと、,・]+|[のでにをがはと、,・]+$/g;
+/**
+ * Particles and commas left at a piece's ends once a period word is taken out (の補助金 → 補助金,
+ * 補助金の → 補助金). Only の and commas at the end: いつまで ends in で.
+ */
+const PIECE_EDGES = /^[のでにをがはと、,・]+|[の、,・]+$/g;
 
 type PeriodWord = 'accepting' | 'soon' | 'thisMonth';
 const periodWordKind = (word: string): PeriodWord => (ACCEPTING_WORDS.has(word) ? 'accepting' : DEADLINE_SOON_WORDS.has(word) ? 'soon' : 'thisMonth');
 
 /** A chunk's period words and the pieces left around them (empty pieces dropped). */
 function periodWordsIn(chunk: string): { kinds: PeriodWord[]; pieces: string[] } {
+  // A word of its own: every period word, eligibility ones included.
+  if (ACCEPTING_WORDS.has(chunk) || DEADLINE_SOON_WORDS.has(chunk) || DEADLINE_THIS_MONTH_WORDS.has(chunk)) return { kinds: [periodWordKind(chunk)], pieces: [] };
   const kinds: PeriodWord[] = [];
   let pieces = [chunk];
   for (const { word, pattern } of PERIOD_WORDS_IN_TEXT) {
@@ -253,6 +265,8 @@ export function isEmptyQuery(q: ParsedQuery): boolean {
  * something else: what the query asks of programs that have no period (the catalog's).
  */
 export function withoutPeriod(raw: string): string | undefined {
+  // A quoted phrase would be cut open at its spaces: no suggestion rather than a wrong one.
+  if (/["“”「」]/.test(raw)) return undefined;
   const chunks = raw.normalize('NFKC').split(/\s+/).filter(Boolean);
   let found = false;
   const rest = chunks.flatMap((chunk) => {

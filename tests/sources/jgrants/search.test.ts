@@ -75,7 +75,14 @@ describe('period and area filters', () => {
     expect(parseQuery('今月締切の補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
     expect(parseQuery('募集中の創業補助金')).toMatchObject({ words: ['創業補助金'], period: { accepting: true } });
     expect(parseQuery('創業、募集中')).toMatchObject({ words: ['創業'], period: { accepting: true } });
-    expect(parseQuery('申請できる補助金')).toMatchObject({ words: ['補助金'], period: { accepting: true } });
+    expect(parseQuery('今月締切りの補助金')).toMatchObject({ words: ['補助金'], period: { deadlineThisMonth: true } });
+    expect(parseQuery('補助金の募集中か確認したい')).toMatchObject({ words: ['補助金', 'か確認したい'], period: { accepting: true } });
+    // Inside a sentence 申請できる / 申請可能 ask who or what may apply: words (they emptied
+    // 申請可能な経費を知りたい, 33 → 0; review). As a word of their own they are still 受付中.
+    for (const q of ['申請できる補助金', '申請可能な経費を知りたい', '補助金を申請できるまでの流れ', '応募できる条件を知りたい']) expect(parseQuery(q).period, q).toBeUndefined();
+    expect(parseQuery('創業 申請できる')).toMatchObject({ words: ['創業'], period: { accepting: true } });
+    // A quoted phrase is not cut open into a suggestion.
+    expect(engine.search('創業 "募集中の補助金" 受付中', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
     expect(ids('締切が近い補助金')).toEqual(ids('締切:7日以内 補助金'));
     // Not a period: 今月中 is when the money is needed; 募集中止 is a cancellation.
     expect(parseQuery('今月中に借りたい')).toMatchObject({ words: ['今月中に借りたい'] });
