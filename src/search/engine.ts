@@ -3,6 +3,7 @@ import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import { termForm } from './normalize.js';
 import { byDeadline, closedPrograms } from './period-filter.js';
+import { periodOf } from '../sources/period.js';
 import { isEmptyQuery, parseQuery, withoutPeriod, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { WORD_EDGES } from './nearby-terms.js';
@@ -86,6 +87,11 @@ export class SearchEngine {
   private intentLists?: IntentLists<IntentRecipe>;
   /** The 相談例 by characters (consultation-grams.ts), made on the first sentence that asks. */
   private grams?: ConsultationGrams;
+  /** Whether any program has an application period (jGrants imports): period words in sentences are read then. */
+  private periods?: boolean;
+  private hasPeriods(): boolean {
+    return (this.periods ??= this.input.programs.some((p) => periodOf(p) !== undefined));
+  }
   /** Whether a program's application period is over at a time (period-filter.ts), made on first use. */
   private closedOrder?: ReturnType<typeof closedPrograms>;
   /** A kept intent list's terms, made again for some programs (holds the engine alone, no question's state). */
@@ -149,7 +155,7 @@ export class SearchEngine {
     // a filter or a phrase would belong to one clause. Most questions have one clause, and are
     // answered without being parsed here too.
     if (this.options.clauseDepth <= 0 || !clausesOf(boundQuery(raw).text).length) return this.answer(raw, options);
-    const parsed = parseQuery(this.catalog.variants.fold(boundQuery(raw).text));
+    const parsed = parseQuery(this.catalog.variants.fold(boundQuery(raw).text), { periodsInSentences: this.hasPeriods() });
     const wordsOnly = !parsed.phrases.length && isEmptyQuery({ ...parsed, words: [], phrases: [] });
     const byClauses = wordsOnly ? answerByClauses(raw, parsed.words.join(' '), options, this.options.clauseDepth, (text, o, probe) => this.answer(text, o, probe)) : undefined;
     return byClauses ?? this.answer(raw, options);
@@ -163,7 +169,7 @@ export class SearchEngine {
     const { text: query, shortened: cut } = boundQuery(raw);
     let shortened = cut;
     // Spelling variants folded once, before anything reads the query (words, phrases, intents).
-    const parsed = parseQuery(this.catalog.variants.fold(query));
+    const parsed = parseQuery(this.catalog.variants.fold(query), { periodsInSentences: this.hasPeriods() });
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
     let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount'> = {};

@@ -109,10 +109,13 @@ const PIECE_EDGES = /^[のでにをがはと、,・]+|[の、,・]+$/g;
 type PeriodWord = 'accepting' | 'soon' | 'thisMonth';
 const periodWordKind = (word: string): PeriodWord => (ACCEPTING_WORDS.has(word) ? 'accepting' : DEADLINE_SOON_WORDS.has(word) ? 'soon' : 'thisMonth');
 
+/** A period word typed as a word of its own (受付中, 締切が近い, 申請できる). */
+const isPeriodWord = (chunk: string) => ACCEPTING_WORDS.has(chunk) || DEADLINE_SOON_WORDS.has(chunk) || DEADLINE_THIS_MONTH_WORDS.has(chunk);
+
 /** A chunk's period words and the pieces left around them (empty pieces dropped). */
 function periodWordsIn(chunk: string): { kinds: PeriodWord[]; pieces: string[] } {
   // A word of its own: every period word, eligibility ones included.
-  if (ACCEPTING_WORDS.has(chunk) || DEADLINE_SOON_WORDS.has(chunk) || DEADLINE_THIS_MONTH_WORDS.has(chunk)) return { kinds: [periodWordKind(chunk)], pieces: [] };
+  if (isPeriodWord(chunk)) return { kinds: [periodWordKind(chunk)], pieces: [] };
   const kinds: PeriodWord[] = [];
   let pieces = [chunk];
   for (const { word, pattern } of PERIOD_WORDS_IN_TEXT) {
@@ -136,7 +139,13 @@ export const FILTER_FORMS: Record<FilterKey, string> = {
 
 const PHRASE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
 
-export function parseQuery(raw: string): ParsedQuery {
+/**
+ * `periodsInSentences`: read period words inside a chunk too (募集中の補助金). The engine turns it
+ * off when no program has a period (no jGrants import): 募集中の補助金はありますか then searched
+ * nothing at all, on a catalog where only the words can answer.
+ */
+export function parseQuery(raw: string, options: { periodsInSentences?: boolean } = {}): ParsedQuery {
+  const inSentences = options.periodsInSentences ?? true;
   const q: ParsedQuery = { words: [], phrases: [], agencies: [], keyProjects: [], budgets: [], purposes: [], needs: [], errors: [] };
   // NFKC turns the full-width space, colon and quote (　：＂) into ASCII.
   let text = raw.normalize('NFKC');
@@ -149,7 +158,7 @@ export function parseQuery(raw: string): ParsedQuery {
     const colon = chunk.indexOf(':');
     const key = colon > 0 ? FILTER_KEYS[normalizeText(chunk.slice(0, colon))] : undefined;
     if (!key) {
-      const { kinds, pieces } = periodWordsIn(chunk);
+      const { kinds, pieces } = inSentences || isPeriodWord(chunk) ? periodWordsIn(chunk) : { kinds: [], pieces: [chunk] };
       for (const kind of kinds) {
         const period = (q.period ??= {});
         if (kind === 'accepting') period.accepting = true;

@@ -141,6 +141,12 @@ describe('period and area filters', () => {
     expect(renderResponseText(asked, 5)).not.toContain('近い言葉');
     expect(JSON.stringify(renderResults(asked))).toContain(`受付期間の条件を外すと ${total} 件`);
     expect(catalogOnly.search('受付中', { now: NOW }).suggestions?.withoutPeriod).toBeUndefined();
+    // A question with a period word inside, on a catalog without periods, is searched by its words
+    // (it answered nothing); with jGrants programs the period is read.
+    const question = catalogOnly.search('募集中の補助金はありますか', { now: NOW });
+    expect(question.total).toBeGreaterThan(0);
+    expect(question.parsed.period).toBeUndefined();
+    expect(engine.search('募集中の補助金はありますか', { now: NOW }).parsed.period).toEqual({ accepting: true });
     // With jGrants programs too: 事業承継 受付中 said 近い言葉 as if 事業承継 had no match.
     const withImports = engine.search('事業承継 受付中', { now: NOW });
     expect(withImports.total).toBe(0);
