@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NoticeConfig } from './config.js';
 import { runNotices, type NoticeLog, type PostMessage, type RunResult } from './run.js';
-import { formatJstDate, NoticeScheduler, systemClock, wantsFailureRetry, type Clock, type ScheduledTrigger } from './schedule.js';
+import { NoticeScheduler, systemClock, wantsFailureRetry, type Clock, type ScheduledTrigger } from './schedule.js';
+
+/** How long after its slot a start still runs a failed slot again (a slot at 23:45 is caught up after midnight). */
+const RETRY_AT_START_MS = 12 * 3_600_000;
 import { SqliteNoticeStore } from './sqlite-store.js';
 import type { NoticeStore } from './store.js';
 
@@ -102,16 +105,19 @@ export function createNoticeService(options: NoticeServiceOptions): NoticeServic
     run: job,
     lastScheduledRun: async () => (await store.lastScheduledRun())?.scheduledFor,
     slotWantsRetry: async (slot) => {
-      // The same day only ("a start later that day"): the next morning's slot is the next chance.
-      if (formatJstDate(clock.now()) !== formatJstDate(slot)) return false;
-      const run = await store.lastScheduledRunFor(slot);
-      if (!run || !['failed', 'partial', 'catalog-error'].includes(run.status ?? '')) return false;
-      // A retry since then went through (recorded as 'once'): nothing is owed any more; a start
-      // after it posted the programs added since, off schedule (review).
+      // Within RETRY_AT_START_MS of the slot: a start the next morning, before its own slot, posted
+      // yesterday's (review); a window, not the calendar day, so a slot at 23:45 is caught up at 00:05.
+      if (clock.now().getTime() - slot.getTime() > RETRY_AT_START_MS) return false;
+      const scheduled = await store.lastScheduledRunFor(slot);
+      if (!scheduled) return false;
+      // The latest try of the slot decides: a retry since (recorded as 'once') that went through,
+      // or that failed only for reasons no try can change, owes nothing; a start after it posted
+      // the programs added since, off schedule, at every restart (review).
       const latest = await store.lastRun('once');
-      if (latest && latest.id > run.id && latest.status === 'ok') return false;
-      // Only for reasons that may pass; the posts of the run are what it failed on.
-      return wantsFailureRetry({ status: run.status, channels: (run.error ?? '').split('\n').map((line) => ({ error: line.replace(/^.*?: /, '') })) });
+      const decisive = latest && latest.id > scheduled.id && latest.finishedAt ? latest : scheduled;
+      if (!['failed', 'partial', 'catalog-error'].includes(decisive.status ?? '')) return false;
+      // The posts it failed on, as its record names them ("C0X: ratelimited", "C0X (締切の通知): …").
+      return wantsFailureRetry({ status: decisive.status, channels: (decisive.error ?? '').split('\n').map((line) => ({ error: line.replace(/^.*?: /, '') })) });
     },
     onError: (error) => options.log?.error({ err: error }, 'notices: run failed'),
     ...(options.retryAfterErrorMs !== undefined ? { retryAfterErrorMs: options.retryAfterErrorMs } : {}),

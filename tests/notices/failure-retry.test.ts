@@ -107,6 +107,52 @@ describe('a run that failed in part', () => {
     expect(delivered).toEqual(['C0OK']);
   });
 
+  it('a restart after a retry that left only a failure no try can change does not post off schedule', async () => {
+    const { clock, slack, delivered, boot, first, dirs } = await setUp(['C0OK', 'C0X', 'C0PRIV']);
+    slack.fail('C0PRIV', 'channel_not_found'); // kept subscribed: a private channel the bot was removed from
+    slack.fail('C0X', 'ratelimited');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await first.scheduler.tick();
+    slack.heal('C0X');
+    clock.set('2026-11-24T09:30:00+09:00');
+    await vi.advanceTimersByTimeAsync(FAILURE_RETRY_MS);
+    await first.scheduler.idle();
+    expect(delivered).toEqual(['C0OK', 'C0X']);
+    expect(first.scheduler.nextRetry()).toBeUndefined();
+    await first.stop();
+    vi.useRealTimers();
+    await addProgram(dirs.catalogFile, { id: 'p-retry-0002', name: '午後に追加された事業' });
+    clock.set('2026-11-24T15:00:00+09:00');
+    const afternoon = boot();
+    expect(await afternoon.start()).toBeUndefined();
+    await afternoon.stop();
+    expect(delivered).toEqual(['C0OK', 'C0X']);
+  });
+
+  it('a slot late in the evening is caught up by a start just after midnight', async () => {
+    const dirs = await workspace();
+    const clock = manualClock('2026-11-24T23:00:00+09:00');
+    const slack = memorySlack();
+    const boot = () => {
+      const service = createNoticeService({ config: { dataDir: dirs.dataDir, channels: ['C0X'], at: '23:45' }, catalogDir: dirs.catalogDir, post: slack.post, clock });
+      services.push(service);
+      return service;
+    };
+    const first = boot();
+    await first.start();
+    await addProgram(dirs.catalogFile, { id: 'p-retry-0001', name: '夜の事業' });
+    clock.set('2026-11-24T23:45:00+09:00');
+    slack.fail('C0X', 'ratelimited');
+    await first.scheduler.tick();
+    await first.stop();
+    slack.heal('C0X');
+    clock.set('2026-11-25T00:05:00+09:00');
+    const night = boot();
+    expect(await night.start()).toBe('retry');
+    await night.stop();
+    expect(slack.to('C0X')).toHaveLength(2);
+  });
+
   it('a failure another try cannot change (the channel is gone) is not retried', async () => {
     const { slack, first } = await setUp(['C0GONE']);
     slack.fail('C0GONE', 'channel_not_found');
