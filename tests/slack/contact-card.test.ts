@@ -212,6 +212,9 @@ describe('the contact on a card', () => {
     const one = card({ ...AGENCY, name: long(300), contacts: [widest] }, { editContact: true, similar: [similar, similar, similar], share: true, sharedBy: 'U12345' }, wideProgram);
     expectValid(one, 'the widest contact');
     expect(messageLength(one.blocks)).toBeLessThanOrEqual(LIMITS.messageChars);
+    // A website too long to link is shown once, as text (it was printed twice: label, then address).
+    const wideUrl = contactPart(card({ ...AGENCY, contacts: [{ ...FULL, url: `https://example.jp/?${'&'.repeat(200)}` }] }));
+    expect(wideUrl.match(/https:\/\/example\.jp\/\?/g)).toHaveLength(1);
     // A usual desk is still shown whole (the cut is for the widest only).
     const usual: Contact = { ...FULL, note: '事前に電話で予約してください。'.repeat(20) };
     expect(contactPart(card({ ...AGENCY, contacts: [usual] }))).toContain(usual.note!);

@@ -25,7 +25,9 @@ const MRKDWN_CONTACT: ContactMarkup = {
   // `|` and `>` end a link's URL in mrkdwn; percent-encoded they still reach the same page.
   link: (url, label, kind = 'value') => {
     const target = escapeMrkdwn(url).replace(/\|/g, '%7C');
-    return target.length <= LINK_ROOM[kind] ? `<${target}|${label}>` : `${label}: ${escapeCut(url, 300).text}`;
+    if (target.length <= LINK_ROOM[kind]) return `<${target}|${label}>`;
+    // Too long to link: a website's label is its address already (it was printed twice).
+    return kind === 'value' ? label : `${label}: ${escapeCut(url, 300).text}`;
   },
   user: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
 };
