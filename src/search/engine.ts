@@ -2,8 +2,7 @@ import type { AgencyDirectory } from '../catalog/agencies.js';
 import { PURPOSES } from '../catalog/constants.js';
 import type { Program } from '../catalog/schema.js';
 import { termForm } from './normalize.js';
-import { byDeadline, closedPrograms } from './period-filter.js';
-import { periodOf } from '../sources/period.js';
+import { byDeadline, ProgramPeriods } from './period-filter.js';
 import { isEmptyQuery, parseQuery, withoutPeriod, type ParsedQuery } from './query.js';
 import { boundQuery, MAX_QUERY_WORDS } from './query-bounds.js';
 import { WORD_EDGES } from './nearby-terms.js';
@@ -69,9 +68,6 @@ const GRAM_DEPTH = 30;
 /** Intents' lists kept across questions: at least this many entries (a small catalog keeps them all). */
 const INTENT_LIST_BUDGET_MIN = 1 << 16;
 
-/** The share of its score a program whose application period is over ranks by (see answer()). */
-const CLOSED_SCORE_WEIGHT = 0.5;
-
 export class SearchEngine {
   /** Implementing bodies (contacts for 詳細, spellings for 機関: filters). */
   readonly agencies: AgencyDirectory;
@@ -87,13 +83,11 @@ export class SearchEngine {
   private intentLists?: IntentLists<IntentRecipe>;
   /** The 相談例 by characters (consultation-grams.ts), made on the first sentence that asks. */
   private grams?: ConsultationGrams;
-  /** Whether any program has an application period (jGrants imports): period words in sentences are read then. */
-  private periods?: boolean;
-  private hasPeriods(): boolean {
-    return (this.periods ??= this.input.programs.some((p) => periodOf(p) !== undefined));
+  /** The programs' periods (period-filter.ts): whether any has one, which are over; made on first use. */
+  private periodsRead?: ProgramPeriods;
+  private get periods(): ProgramPeriods {
+    return (this.periodsRead ??= new ProgramPeriods(this.input.programs));
   }
-  /** Whether a program's application period is over at a time (period-filter.ts), made on first use. */
-  private closedOrder?: ReturnType<typeof closedPrograms>;
   /** A kept intent list's terms, made again for some programs (holds the engine alone, no question's state). */
   private readonly intentTerms: IntentTerms<IntentRecipe> = {
     alone: (r, doc) => termsOf(this.scorer.unitScores(r.spec, new TermCache(r.boosts, doc), new Set(), undefined, { ...r.byName }), [doc]).get(doc),
@@ -155,7 +149,7 @@ export class SearchEngine {
     // a filter or a phrase would belong to one clause. Most questions have one clause, and are
     // answered without being parsed here too.
     if (this.options.clauseDepth <= 0 || !clausesOf(boundQuery(raw).text).length) return this.answer(raw, options);
-    const parsed = parseQuery(this.catalog.variants.fold(boundQuery(raw).text), { periodsInSentences: this.hasPeriods() });
+    const parsed = parseQuery(this.catalog.variants.fold(boundQuery(raw).text), { periodsInSentences: this.periods.any });
     const wordsOnly = !parsed.phrases.length && isEmptyQuery({ ...parsed, words: [], phrases: [] });
     const byClauses = wordsOnly ? answerByClauses(raw, parsed.words.join(' '), options, this.options.clauseDepth, (text, o, probe) => this.answer(text, o, probe)) : undefined;
     return byClauses ?? this.answer(raw, options);
@@ -169,7 +163,7 @@ export class SearchEngine {
     const { text: query, shortened: cut } = boundQuery(raw);
     let shortened = cut;
     // Spelling variants folded once, before anything reads the query (words, phrases, intents).
-    const parsed = parseQuery(this.catalog.variants.fold(query), { periodsInSentences: this.hasPeriods() });
+    const parsed = parseQuery(this.catalog.variants.fold(query), { periodsInSentences: this.periods.any });
     const errors = [...parsed.errors];
     const expanded = new Set<string>();
     let stepInfo: Pick<SearchResponse, 'step' | 'notFound' | 'usedInstead' | 'allCount'> = {};
@@ -324,8 +318,8 @@ export class SearchEngine {
     // A program whose application period is over (受付終了, 掲載終了) ranks by a part of its score:
     // for 海外出願 four closed jGrants programs ranked above the one open (walk-through), yet one
     // asked for by name must not fall below every weak match (a hard key put it 79th of 79; review).
-    const closed = (this.closedOrder ??= closedPrograms(this.input.programs))(options.now ?? new Date());
-    const ranking = (e: number) => (closed(docs[e]!) ? scores[e]! * CLOSED_SCORE_WEIGHT : scores[e]!);
+    const rankingAt = this.periods.rankingAt(options.now ?? new Date());
+    const ranking = (e: number) => rankingAt(docs[e]!, scores[e]!);
     const ranked = firstInOrder(
       entries,
       regram ? Math.max(wanted, GRAM_DEPTH) : wanted,

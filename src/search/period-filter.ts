@@ -86,26 +86,43 @@ export function byDeadline<T extends Program>(programs: readonly T[], now: Date)
   return [...dated.map((x) => x.p), ...rest];
 }
 
+/** The share of its score a program whose application period is over ranks by (engine.ts). */
+export const CLOSED_SCORE_WEIGHT = 0.5;
+
 /**
- * Which programs' application period is over at a given time (受付終了, or 掲載終了 whatever
- * its dates), by catalog position, for ranking them after the others: read from the programs
- * once (their deadlines as numbers), then one comparison per program asked. Catalog programs
- * have no period and are never over.
+ * What ranking and reading a query need of the programs' periods, read from them once: whether
+ * any has one (period words in sentences are read then: query.ts), and which are over at a given
+ * time (受付終了, or 掲載終了 whatever its dates) by catalog position, to rank them by part of
+ * their score. Catalog programs have no period and are never over.
  */
-export function closedPrograms(programs: readonly Program[]): (now: Date) => (doc: number) => 0 | 1 {
+export class ProgramPeriods {
+  /** Whether any program has an application period (a jGrants import is served). */
+  readonly any: boolean;
   // NaN: no deadline (never over by date); -Infinity: no longer listed (always over).
-  const ends = new Float64Array(programs.length).fill(NaN);
-  let any = false;
-  programs.forEach((p, doc) => {
-    if (!isImported(p)) return;
-    any = true;
-    if (p.imported.closedAt) ends[doc] = -Infinity;
-    else if (p.imported.acceptance?.end) ends[doc] = Date.parse(p.imported.acceptance.end);
-  });
-  return (now) => {
+  private readonly ends: Float64Array;
+  private readonly imported: boolean;
+
+  constructor(programs: readonly Program[]) {
+    this.ends = new Float64Array(programs.length).fill(NaN);
+    let imported = false;
+    let any = false;
+    programs.forEach((p, doc) => {
+      if (!isImported(p)) return;
+      imported = true;
+      any ||= periodOf(p) !== undefined;
+      if (p.imported.closedAt) this.ends[doc] = -Infinity;
+      else if (p.imported.acceptance?.end) this.ends[doc] = Date.parse(p.imported.acceptance.end);
+    });
+    this.imported = imported;
+    this.any = any;
+  }
+
+  /** A program's score as it ranks at `now`: CLOSED_SCORE_WEIGHT of it when its period is over. */
+  rankingAt(now: Date): (doc: number, score: number) => number {
+    if (!this.imported) return (_, score) => score;
     const t = now.getTime();
-    return any ? (doc) => (ends[doc]! < t ? 1 : 0) : () => 0;
-  };
+    return (doc, score) => (this.ends[doc]! < t ? score * CLOSED_SCORE_WEIGHT : score);
+  }
 }
 
 /** JST calendar days from `now`'s day to the last day of its month (0 on the last day). */
