@@ -85,16 +85,16 @@ const DEADLINE_SOON_WORDS = new Set(['締切が近い', '締め切りが近い',
 // Not 今月中 or 今月まで: 今月中に借りたい is when the money is needed, not a deadline (review).
 const DEADLINE_THIS_MONTH_WORDS = new Set(['今月締切', '今月締切り', '今月締め切り', '今月末締切', '今月末締め切り', '締切が今月']);
 /**
- * The period words as they are found inside a chunk, longest first: advisors type Japanese
- * without spaces (締切が近い補助金, 募集中の創業補助金), and a period word only as a chunk of its
- * own was searched as words there (walk-through).
- */
-/**
  * Inside a sentence, only words about the period: 申請できる / 申請可能 / 応募できる there ask who
  * or what may apply (申請可能な経費, 申請できる条件, 申請できるまでの流れ), and emptied such
  * questions (review); as a word of their own they still mean 受付中.
  */
 const ELIGIBILITY_WORDS = new Set(['申請できる', '申請可能', '応募できる', '応募可能', '申し込める', '申込可能']);
+/**
+ * The period words as they are found inside a chunk, longest first: advisors type Japanese
+ * without spaces (締切が近い補助金, 募集中の創業補助金), and a period word only as a chunk of its
+ * own was searched as words there (walk-through).
+ */
 const PERIOD_WORDS_IN_TEXT = [...ACCEPTING_WORDS, ...DEADLINE_SOON_WORDS, ...DEADLINE_THIS_MONTH_WORDS]
   .filter((word) => !ELIGIBILITY_WORDS.has(word))
   .sort((a, b) => b.length - a.length)
