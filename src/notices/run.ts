@@ -61,7 +61,7 @@ export interface ChannelResult {
   error?: string;
   /** What a person can do about `error`, in Japanese. */
   hint?: string;
-  /** The subscription was turned off: Slack said the channel is gone or archived (GONE_CHANNEL_ERRORS). */
+  /** The subscription was turned off: Slack said the channel is archived (GONE_CHANNEL_ERRORS). */
   turnedOff?: boolean;
 }
 
