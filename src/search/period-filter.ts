@@ -56,7 +56,8 @@ export function periodFilters(period: PeriodQuery | undefined, now: Date): Array
 
 /**
  * A filter-only answer in deadline order: programs still open or upcoming, soonest deadline
- * first; then the rest (closed, no deadline, catalog programs) in the order they came.
+ * first; then closed ones, the most recently closed first; then the rest (no deadline, catalog
+ * programs) in the order they came.
  */
 export function byDeadline<T extends Program>(programs: readonly T[], now: Date): T[] {
   const key = (p: T) => {
@@ -68,10 +69,15 @@ export function byDeadline<T extends Program>(programs: readonly T[], now: Date)
   // by (deadline, place) put them (at 100,000 programs a 重点: filter lists tens of thousands
   // of catalog programs, none with a deadline).
   const dated: Array<{ p: T; i: number; k: number }> = [];
+  // Closed programs with a deadline, after the open ones: the most recently closed first (they
+  // came in the order they were imported: 2024-11, 2024-09, 2026-10…; walk-through).
+  const closed: Array<{ p: T; i: number; k: number }> = [];
   const rest: T[] = [];
   programs.forEach((p, i) => {
     const k = key(p);
-    if (k === Infinity) rest.push(p);
+    const end = k === Infinity ? periodOf(p)?.end?.getTime() : undefined;
+    if (end !== undefined && !Number.isNaN(end)) closed.push({ p, i, k: end });
+    else if (k === Infinity) rest.push(p);
     else dated.push({ p, i, k });
   });
   const order = (a: { k: number; i: number }, b: { k: number; i: number }) => (a.k === b.k ? a.i - b.i : a.k - b.k);
@@ -83,7 +89,8 @@ export function byDeadline<T extends Program>(programs: readonly T[], now: Date)
       .map((x) => x.p);
   }
   dated.sort(order);
-  return [...dated.map((x) => x.p), ...rest];
+  closed.sort((a, b) => (a.k === b.k ? a.i - b.i : b.k - a.k));
+  return [...dated.map((x) => x.p), ...closed.map((x) => x.p), ...rest];
 }
 
 /** The share of its score a program whose application period is over ranks by (engine.ts). */

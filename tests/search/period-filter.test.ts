@@ -26,8 +26,24 @@ function imported(periods: Array<[number, number | undefined]>): Program[] {
   return parseList({ result: items }).items.map((item) => toProgram(item, undefined, NOW));
 }
 
-/** Every program sorted by (deadline, place): how byDeadline ordered them before. */
+/**
+ * Every program sorted by (group, deadline, place): open or upcoming by deadline, then closed by
+ * deadline, latest first, then the rest in their place. What byDeadline must give, sorting fewer.
+ */
 function sortedAll(programs: readonly Program[]): Program[] {
+  const key = (p: Program): [number, number] => {
+    const range = periodOf(p);
+    if (!range?.end) return [2, 0];
+    return periodStatus(range, NOW) === 'closed' ? [1, -range.end.getTime()] : [0, range.end.getTime()];
+  };
+  return programs
+    .map((p, i) => ({ p, i, k: key(p) }))
+    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.i - b.i)
+    .map((x) => x.p);
+}
+
+/** The sort by (deadline, place) alone, closed programs among the rest: what an unreadable deadline still gets. */
+function sortedByDeadlineOnly(programs: readonly Program[]): Program[] {
   const key = (p: Program) => {
     const range = periodOf(p);
     if (!range?.end || periodStatus(range, NOW) === 'closed') return Infinity;
@@ -72,13 +88,18 @@ describe('byDeadline', () => {
     expect(rest.slice(-3)).toEqual(['p-3', 'p-4', 'p-5']);
   });
 
+  it('closed programs come after the open ones, the most recently closed first (they came in import order)', () => {
+    const [old, recent, open] = imported([[-400, -300], [-40, -2], [-10, 20]]);
+    expect(ids(byDeadline([catalog[0]!, old!, recent!, open!, catalog[1]!], NOW))).toEqual([open!.id, recent!.id, old!.id, catalog[0]!.id, catalog[1]!.id]);
+  });
+
   it('a deadline that cannot be read: all sorted together, as before', () => {
     const unreadable = { ...jgrants[0]!, id: 'jg-unreadable', imported: { ...(jgrants[0] as unknown as { imported: object }).imported, acceptance: { start: at(-3), end: 'not a date' } } } as Program;
     for (const list of [
       [catalog[0]!, unreadable, ...jgrants, catalog[1]!],
       [unreadable, catalog[2]!, jgrants[1]!],
     ]) {
-      expect(ids(byDeadline(list, NOW))).toEqual(ids(sortedAll(list)));
+      expect(ids(byDeadline(list, NOW))).toEqual(ids(sortedByDeadlineOnly(list)));
     }
   });
 });
