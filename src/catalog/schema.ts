@@ -71,6 +71,7 @@ export function isPhoneNumber(text: string): boolean {
  * terminal link in `shien agencies` (walk-through). No contact needs one.
  */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 /**
  * A contact stored before these checks, read back: control characters dropped from its values
@@ -79,7 +80,7 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 export function storedContact(raw: unknown): ReturnType<typeof ContactSchema.safeParse> {
   const cleaned =
     raw !== null && typeof raw === 'object' && !Array.isArray(raw)
-      ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v.replace(new RegExp(CONTROL_CHARACTER.source, 'g'), '') : v]))
+      ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v.replace(CONTROL_CHARACTERS, '') : v]))
       : raw;
   return ContactSchema.safeParse(cleaned);
 }

@@ -59,9 +59,13 @@ async function unpack(dicPath: string, name: string, trim = false): Promise<Uint
   return kept * 2 <= bytes.length ? bytes.slice(0, kept) : bytes.subarray(0, kept);
 }
 
-/** An aligned copy when needed: a typed array over a Buffer must start at a multiple of its element size. */
-function aligned(bytes: Uint8Array, size: number): ArrayBuffer {
-  const own = bytes.byteOffset % size === 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+/**
+ * The bytes as an ArrayBuffer of their own, for an Int32Array or Int16Array over all of it: a
+ * copy only when they are a view into a larger buffer (a typed array must start at a multiple
+ * of its element size, and would see the rest of the buffer).
+ */
+function whole(bytes: Uint8Array): ArrayBuffer {
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   return (own ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
 }
 
@@ -107,19 +111,19 @@ export async function loadCompactTokenizer(dicPath: string): Promise<kuromoji.To
   const Tokenizer = require('kuromoji/src/Tokenizer') as new (dic: DynamicDictionaries) => kuromoji.Tokenizer<kuromoji.IpadicFeatures>;
   const dic = new DynamicDictionaries();
   // One file at a time: the transient copies are one file's at most.
-  const base = new Int32Array(aligned(await unpack(dicPath, 'base.dat.gz'), 4));
-  dic.loadTrie(base, new Int32Array(aligned(await unpack(dicPath, 'check.dat.gz'), 4)));
+  const base = new Int32Array(whole(await unpack(dicPath, 'base.dat.gz')));
+  dic.loadTrie(base, new Int32Array(whole(await unpack(dicPath, 'check.dat.gz'))));
   const tokens = dic.token_info_dictionary;
   tokens.loadDictionary(await unpack(dicPath, 'tid.dat.gz', true));
   tokens.loadPosVector(await unpack(dicPath, 'tid_pos.dat.gz', true));
   tokens.target_map = compactTargetMap(await unpack(dicPath, 'tid_map.dat.gz'));
-  dic.loadConnectionCosts(new Int16Array(aligned(await unpack(dicPath, 'cc.dat.gz'), 2)));
+  dic.loadConnectionCosts(new Int16Array(whole(await unpack(dicPath, 'cc.dat.gz'))));
   dic.loadUnknownDictionaries(
     await unpack(dicPath, 'unk.dat.gz', true),
     await unpack(dicPath, 'unk_pos.dat.gz', true),
     await unpack(dicPath, 'unk_map.dat.gz'),
     await unpack(dicPath, 'unk_char.dat.gz'),
-    new Uint32Array(aligned(await unpack(dicPath, 'unk_compat.dat.gz'), 4)),
+    new Uint32Array(whole(await unpack(dicPath, 'unk_compat.dat.gz'))),
     await unpack(dicPath, 'unk_invoke.dat.gz'),
   );
   return new Tokenizer(dic);
